@@ -1,0 +1,129 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size, used;
+	alignas(max_align_t) unsigned char data[];
+};
+
+#define ARENA_BLOCK 65536u
+#define ALIGN (alignof(max_align_t))
+
+void arena_init(struct arena *a)
+{
+	memset(a, 0, sizeof *a);
+	a->block_size = ARENA_BLOCK;
+	const char *e = getenv("HHD_ARENA_DEBUG");
+	a->debug = e && *e && strcmp(e, "0") != 0;
+}
+
+static void free_objs(struct arena *a)
+{
+	for (size_t i = 0; i < a->nobjs; i++)
+		free(a->objs[i]);
+	a->nobjs = 0;
+}
+
+void arena_reset(struct arena *a)
+{
+	free_objs(a);
+	if (!a->head)
+		return;
+	/* Keep the most recent block (usually the biggest), free the rest. */
+	struct arena_block *keep = a->head, *b = keep->next;
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	keep->next = NULL;
+	keep->used = 0;
+}
+
+void arena_free(struct arena *a)
+{
+	arena_reset(a);
+	free(a->head);
+	free(a->objs);
+	int debug = a->debug;
+	arena_init(a);
+	a->debug = debug;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	if (n == 0)
+		n = 1;
+	if (a->debug) {
+		void *p = xmalloc(n);
+		a->objs = xgrow(a->objs, &a->capobjs, a->nobjs + 1, sizeof *a->objs);
+		a->objs[a->nobjs++] = p;
+		return p;
+	}
+	if (n > SIZE_MAX - ALIGN)
+		abort();
+	size_t need = (n + ALIGN - 1) & ~(ALIGN - 1);
+	struct arena_block *b = a->head;
+	if (!b || b->size - b->used < need) {
+		size_t size = need > a->block_size ? need : a->block_size;
+		struct arena_block *nb = xmalloc(sizeof *nb + size);
+		nb->size = size;
+		nb->used = 0;
+		if (b && need > a->block_size) {
+			/* An oversized object gets its own block behind the current one. */
+			nb->next = b->next;
+			b->next = nb;
+			nb->used = need;
+			return nb->data;
+		}
+		nb->next = b;
+		a->head = b = nb;
+	}
+	void *p = b->data + b->used;
+	b->used += need;
+	return p;
+}
+
+void *arena_zalloc(struct arena *a, size_t n)
+{
+	void *p = arena_alloc(a, n);
+	memset(p, 0, n ? n : 1);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap, cp;
+	va_start(ap, fmt);
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		n = 0;
+	char *p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}

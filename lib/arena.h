@@ -1,0 +1,32 @@
+/* arena.h: a bump allocator for objects that live and die together.
+ *
+ * hhd keeps its whole model in one arena per build; hhd-fcgi uses one per
+ * request and resets it after the response. Memory from an arena is never
+ * freed one object at a time. With HHD_ARENA_DEBUG=1 in the environment
+ * (read by arena_init) each object is its own malloc(), so ASan and valgrind
+ * still see every overrun and use after reset. */
+#ifndef HHD_ARENA_H
+#define HHD_ARENA_H
+
+#include <stddef.h>
+
+struct arena_block;
+
+struct arena {
+	struct arena_block *head;
+	size_t block_size;
+	int debug;
+	void **objs;  /* debug mode: every object */
+	size_t nobjs, capobjs;
+};
+
+void arena_init(struct arena *a);
+void arena_reset(struct arena *a); /* frees all objects, keeps the first block */
+void arena_free(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);  /* aligned for any type, never NULL */
+void *arena_zalloc(struct arena *a, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,26 @@
+/* fileio.h: whole-file reads and atomic writes. */
+#ifndef HHD_FILEIO_H
+#define HHD_FILEIO_H
+
+#include <stddef.h>
+#include "buf.h"
+
+enum file_status {
+	FILE_OK = 0,
+	FILE_ERR_IO = -1,       /* errno says why */
+	FILE_ERR_TOO_BIG = -2,  /* larger than the given limit */
+};
+
+/* Read a whole file into `out` (appended). Refuses files over `max` bytes. */
+enum file_status file_read(const char *path, size_t max, struct buf *out);
+/* Write `len` bytes to `path` through a temporary file beside it, fsync and
+ * rename: readers see the old or the new contents, never a mix. 0 or -1 (errno). */
+int file_write_atomic(const char *path, const void *data, size_t len);
+/* Write `len` bytes to a new file (O_EXCL is not used; it is truncated). 0 or -1. */
+int file_write(const char *path, const void *data, size_t len);
+/* mkdir -p with mode 0755. 0 or -1. */
+int dir_make(const char *path);
+/* rm -rf, not following symbolic links. 0 or -1. */
+int dir_remove(const char *path);
+
+#endif
