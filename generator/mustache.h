@@ -4,7 +4,11 @@
  *
  * Templates are compiled once and rendered many times; rendering is pure
  * (no I/O, no global state) and thread-safe for a shared, compiled set.
- * {{name}} is HTML-escaped; {{{name}}} and {{&name}} are not. */
+ * {{name}} is HTML-escaped; {{{name}}} and {{&name}} are not.
+ *
+ * Falsey for sections: a missing name, null, false, "" and the empty list
+ * (val_truthy); everything else, an empty map included, is truthy. A bool
+ * interpolates as "true" or "false", a list or map as nothing. */
 #ifndef HHD_MUSTACHE_H
 #define HHD_MUSTACHE_H
 
@@ -16,6 +20,18 @@
 /* Limits, each named and tested at and past its edge. */
 #define MUSTACHE_MAX_DEPTH 64        /* nested sections, partials and parents while rendering */
 #define MUSTACHE_MAX_TEMPLATE (1u << 20) /* bytes of one template source */
+/* Bounds on one render, so that a template that includes itself twice (or
+ * loops over lists inside lists) stops instead of running for ever. */
+#define MUSTACHE_MAX_STEPS (1u << 24)  /* tags and text pieces visited */
+#define MUSTACHE_MAX_OUTPUT (1u << 26) /* bytes appended to the output */
+
+/* What mustache_render() returns: 0, or the limit it stopped at. */
+enum mustache_status {
+	MUSTACHE_OK = 0,
+	MUSTACHE_TOO_DEEP = -1,  /* MUSTACHE_MAX_DEPTH */
+	MUSTACHE_TOO_LONG = -2,  /* MUSTACHE_MAX_STEPS */
+	MUSTACHE_TOO_BIG = -3,   /* MUSTACHE_MAX_OUTPUT */
+};
 
 struct mustache;      /* one compiled template */
 struct mustache_set;  /* named templates, resolving partials and parents by name */
@@ -34,7 +50,9 @@ const struct mustache *mustache_get(const struct mustache_set *set, const char *
 int mustache_check(const struct mustache_set *set, struct diags *d);
 /* Render `t` with the context stack starting at `ctx`, appending to `out`.
  * Partials and parents are looked up in `set`. Returns 0, or -1 when the
- * render went deeper than MUSTACHE_MAX_DEPTH (output is then incomplete). */
+ * render went deeper than MUSTACHE_MAX_DEPTH, -2 or -3 when it passed
+ * MUSTACHE_MAX_STEPS or MUSTACHE_MAX_OUTPUT (enum mustache_status); the
+ * output is then incomplete. */
 int mustache_render(const struct mustache_set *set, const struct mustache *t,
 		    const struct val *ctx, struct buf *out);
 

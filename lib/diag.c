@@ -124,7 +124,8 @@ void diag_format(const struct diag *g, char *out, size_t outsz)
 
 void diags_print(struct diags *d, FILE *out)
 {
-	qsort(d->list, d->n, sizeof *d->list, cmp);
+	if (d->n)
+		qsort(d->list, d->n, sizeof *d->list, cmp);
 	for (size_t i = 0; i < d->n; i++) {
 		char line[4096];
 		diag_format(&d->list[i], line, sizeof line);

@@ -1,0 +1,19 @@
+/* load.h: read content/ into a model (the first stage of a build). */
+#ifndef HHD_LOAD_H
+#define HHD_LOAD_H
+
+#include "buf.h"
+#include "model.h"
+
+/* Load site.yaml, orgs.yaml and every language folder under `dir`.
+ * Reports every problem; returns 0, or -1 when site.yaml itself is unusable
+ * (nothing else can be checked without it). */
+int load_content(struct model *m, const char *dir, struct diags *d);
+/* Read a content file whole, checking the size limit and UTF-8; reports
+ * problems against `path`. Returns 0 or -1. */
+int load_file(const char *path, struct buf *out, struct diags *d);
+/* Sorted names in `dir` ending in `suffix` (NULL-terminated, malloc'd; free with load_names_free). */
+char **load_names(const char *dir, const char *suffix);
+void load_names_free(char **names);
+
+#endif

@@ -1,0 +1,203 @@
+/* hhd: the Hackhelpdesk site generator.
+ *
+ *   hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [-j N] [-q]
+ *   hhd check [--content DIR] [--theme DIR] [--strict] [--report]
+ *   hhd graph TREE [--lang L] [--svg] [--content DIR]
+ *
+ * load -> validate -> render -> write; nothing is written unless the first
+ * two stages found no errors. Exit: 0 ok, 1 content errors, 2 usage/system. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "graph.h"
+#include "load.h"
+#include "markdown.h"
+#include "model.h"
+#include "render.h"
+#include "report.h"
+#include "site.h"
+#include "strmap.h"
+#include "theme.h"
+#include "validate.h"
+#include "write.h"
+#include "xalloc.h"
+
+static const char usage[] =
+	"usage: hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [-j N] [-q]\n"
+	"       hhd check [--content DIR] [--theme DIR] [--drafts] [--strict] [--report]\n"
+	"       hhd graph TREE [--lang L] [--svg] [--content DIR]\n"
+	"       hhd --help | --version\n"
+	"\n"
+	"  build   load, check and write the site into --out (default public/), atomically\n"
+	"  check   load and check only; write nothing (--report: translation status)\n"
+	"  graph   print a decision tree as Graphviz DOT (--svg: through dot)\n"
+	"\n"
+	"  --content DIR  content folder (default content)\n"
+	"  --theme DIR    theme folder (default themes/default)\n"
+	"  --out DIR      output folder (default public)\n"
+	"  --drafts       include pages marked draft: true\n"
+	"  --strict       warnings fail the build\n"
+	"  -j N           render on N threads (default: the number of cores)\n"
+	"  -q             no summary line\n"
+	"\n"
+	"Exit status: 0 success, 1 content errors, 2 usage or system errors.\n";
+
+struct opts {
+	const char *cmd, *content, *theme, *out, *lang, *tree;
+	int drafts, strict, quiet, report, svg, jobs;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longs[] = {
+		{ "content", required_argument, 0, 'c' }, { "theme", required_argument, 0, 't' },
+		{ "out", required_argument, 0, 'o' },     { "drafts", no_argument, 0, 'D' },
+		{ "strict", no_argument, 0, 'S' },        { "report", no_argument, 0, 'R' },
+		{ "lang", required_argument, 0, 'l' },    { "svg", no_argument, 0, 'V' },
+		{ "help", no_argument, 0, 'h' },          { "version", no_argument, 0, 'v' },
+		{ "quiet", no_argument, 0, 'q' },         { 0, 0, 0, 0 },
+	};
+	o->content = "content";
+	o->theme = "themes/default";
+	o->out = "public";
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	o->jobs = n > 0 ? (int)n : 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "hvqj:", longs, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->content = optarg; break;
+		case 't': o->theme = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'D': o->drafts = 1; break;
+		case 'S': o->strict = 1; break;
+		case 'R': o->report = 1; break;
+		case 'l': o->lang = optarg; break;
+		case 'V': o->svg = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'j': {
+			char *end;
+			long j = strtol(optarg, &end, 10);
+			if (*end || j < 1 || j > 256) {
+				fprintf(stderr, "hhd: -j wants a number from 1 to 256\n");
+				return -1;
+			}
+			o->jobs = (int)j;
+			break;
+		}
+		case 'h': fputs(usage, stdout); exit(0);
+		case 'v': printf("hhd %s\n", HHD_VERSION); exit(0);
+		default: fputs(usage, stderr); return -1;
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		return -1;
+	}
+	o->cmd = argv[optind++];
+	if (!strcmp(o->cmd, "graph")) {
+		if (optind >= argc) {
+			fprintf(stderr, "hhd: graph needs a tree id\n");
+			return -1;
+		}
+		o->tree = argv[optind++];
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hhd: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "graph")) {
+		fprintf(stderr, "hhd: unknown command '%s'\n", o->cmd);
+		fputs(usage, stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	if (parse_args(argc, argv, &o) < 0)
+		return 2;
+	double t0 = now();
+	md_init();
+	struct arena arena;
+	arena_init(&arena);
+	struct model m = { .arena = &arena, .drafts = o.drafts };
+	struct diags d;
+	diags_init(&d);
+	d.strict = o.strict;
+	int status = 0;
+	struct theme theme = { 0 };
+	int have_theme = 0;
+
+	if (load_content(&m, o.content, &d) == 0) {
+		validate_site(&m, &d);
+		if (!strcmp(o.cmd, "graph")) {
+			status = graph_print(&m, o.tree, o.lang, o.svg, &d);
+			goto out;
+		}
+		have_theme = theme_load(&theme, o.theme, &m, &d) == 0;
+		if (o.report)
+			report_translations(&m, stdout);
+	}
+	if (diags_failed(&d) || !have_theme)
+		goto out;
+	if (!strcmp(o.cmd, "build")) {
+		struct writer *w = writer_open(o.out, &d);
+		if (!w) {
+			status = 2;
+			goto out;
+		}
+		long files = render_site(&m, &theme, w, o.jobs, &d);
+		if (files < 0 || diags_failed(&d)) {
+			writer_abort(w);
+			goto out;
+		}
+		size_t unchanged;
+		writer_count(w, &unchanged);
+		if (writer_commit(w, &d) < 0) {
+			status = 2;
+			goto out;
+		}
+		if (!o.quiet)
+			fprintf(stderr, "hhd: wrote %ld files (%zu unchanged) to %s in %.0f ms\n", files, unchanged,
+				o.out, (now() - t0) * 1000);
+	} else if (!o.quiet) {
+		fprintf(stderr, "hhd: checked %zu pages and %zu trees in %.0f ms\n", m.npages, m.ntrees,
+			(now() - t0) * 1000);
+	}
+out:
+	diags_print(&d, stderr);
+	if (!status && diags_failed(&d)) {
+		status = 1;
+		if (!o.quiet)
+			fprintf(stderr, "hhd: %zu error(s), %zu warning(s); nothing was written\n", d.errors, d.warnings);
+	} else if (!status && d.warnings && !o.quiet) {
+		fprintf(stderr, "hhd: %zu warning(s)\n", d.warnings);
+	}
+	for (size_t i = 0; i < m.npages; i++)
+		free(m.pages[i]->links.items);
+	for (size_t i = 0; i < m.ntrees; i++)
+		free(m.trees[i]->links.items);
+	free(m.pages);
+	free(m.trees);
+	if (m.urls)
+		strmap_free(m.urls);
+	if (have_theme || theme.tpl)
+		theme_free(&theme);
+	diags_free(&d);
+	arena_free(&arena);
+	return status;
+}

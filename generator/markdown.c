@@ -1,0 +1,256 @@
+#include "markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "xalloc.h"
+
+static const char *const ext_names[] = { "table", "strikethrough", "autolink", "tasklist", "tagfilter" };
+
+void md_init(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+/* Position of a node in the file: cmark counts lines from the start of the
+ * text; the text starts at `at`. */
+static struct pos node_pos(cmark_node *n, struct pos at)
+{
+	int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
+	for (cmark_node *p = n; line <= 0 && p; p = cmark_node_parent(p)) {
+		line = cmark_node_get_start_line(p);
+		col = cmark_node_get_start_column(p);
+	}
+	if (line <= 0)
+		return at;
+	struct pos r = at;
+	r.line = at.line + (unsigned)line - 1;
+	r.col = line == 1 ? at.col + (unsigned)(col > 0 ? col : 1) - 1 : (unsigned)(col > 0 ? col : 1);
+	return r;
+}
+
+/* Heading id: lowercase letters and digits (any UTF-8 kept), runs of other
+ * ASCII become one '-'. */
+static void slugify(struct buf *out, const char *s)
+{
+	int dash = 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+			if (dash && out->len)
+				buf_addch(out, '-');
+			dash = 0;
+			buf_addch(out, c);
+		} else {
+			dash = 1;
+		}
+	}
+	if (!out->len)
+		buf_adds(out, "section");
+}
+
+static void text_of(cmark_node *n, struct buf *out)
+{
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			buf_adds(out, cmark_node_get_literal(c));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_addch(out, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* Count words; with `at`, warn about each sentence over the limit. A
+ * sentence ends at . ! ? or : followed by a space or the end. */
+static int check_sentences(const char *s, struct pos at, struct diags *d)
+{
+	int total = 0, words = 0, inword = 0;
+	const char *start = s;
+	for (const char *p = s;; p++) {
+		int end = !*p;
+		if (!end && !is_space(*p)) {
+			if (!inword) {
+				words++;
+				total++;
+				if (words == 1)
+					start = p;
+			}
+			inword = 1;
+		} else {
+			inword = 0;
+		}
+		int stop = end || ((*p == '.' || *p == '!' || *p == '?' || *p == ':') && (is_space(p[1]) || !p[1]));
+		if (stop) {
+			if (d && words > MD_MAX_SENTENCE_WORDS) {
+				char quote[64];
+				size_t n = (size_t)(p - start);
+				if (n > 40) {
+					n = 40;
+					while (n > 0 && ((unsigned char)start[n] & 0xC0) == 0x80)
+						n--; /* do not cut a UTF-8 sequence */
+					snprintf(quote, sizeof quote, "%.*s...", (int)n, start);
+				} else {
+					snprintf(quote, sizeof quote, "%.*s", (int)n + 1, start);
+				}
+				diag_report(d, D_SENTENCE_LONG, at, words, MD_MAX_SENTENCE_WORDS, quote);
+			}
+			words = 0;
+		}
+		if (end)
+			break;
+	}
+	return total;
+}
+
+const char *md_render(struct arena *a, const char *text, size_t len, struct pos at, int flags,
+		      struct links *links, int *words, struct diags *d)
+{
+	int opts = CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES;
+	if (flags & MD_ALLOW_RAW_HTML)
+		opts |= CMARK_OPT_UNSAFE;
+	cmark_parser *p = cmark_parser_new(opts);
+	for (size_t i = 0; i < sizeof ext_names / sizeof *ext_names; i++) {
+		cmark_syntax_extension *e = cmark_find_syntax_extension(ext_names[i]);
+		if (e)
+			cmark_parser_attach_syntax_extension(p, e);
+	}
+	cmark_parser_feed(p, text, len);
+	cmark_node *doc = cmark_parser_finish(p);
+
+	/* First pass: check and collect; remember headings to rewrite. */
+	cmark_node **heads = NULL;
+	size_t nheads = 0, capheads = 0;
+	int total_words = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	struct buf tmp = BUF_INIT;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HTML_BLOCK:
+		case CMARK_NODE_HTML_INLINE:
+			if (!(flags & MD_ALLOW_RAW_HTML))
+				diag_report(d, D_RAW_HTML, node_pos(n, at));
+			break;
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			if (links) {
+				links->items = xgrow(links->items, &links->cap, links->n + 1, sizeof *links->items);
+				links->items[links->n++] = (struct link){ arena_strdup(a, cmark_node_get_url(n)),
+									  node_pos(n, at) };
+			}
+			break;
+		case CMARK_NODE_HEADING:
+			heads = xgrow(heads, &capheads, nheads + 1, sizeof *heads);
+			heads[nheads++] = n;
+			/* headings are sentences too */
+			__attribute__((fallthrough));
+		case CMARK_NODE_PARAGRAPH:
+			buf_reset(&tmp);
+			text_of(n, &tmp);
+			total_words += check_sentences(tmp.ptr, node_pos(n, at),
+						       (flags & MD_CHECK_SENTENCES) ? d : NULL);
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+
+	/* Headings become custom blocks carrying an id, unique in the page. */
+	struct buf ids = BUF_INIT; /* "\n"-separated ids seen so far */
+	for (size_t i = 0; i < nheads; i++) {
+		cmark_node *h = heads[i];
+		buf_reset(&tmp);
+		text_of(h, &tmp);
+		struct buf id = BUF_INIT;
+		slugify(&id, tmp.ptr);
+		size_t base = id.len;
+		for (int k = 2;; k++) {
+			struct buf probe = BUF_INIT;
+			buf_addf(&probe, "\n%s\n", id.ptr);
+			int seen = strstr(ids.len ? ids.ptr : "", probe.ptr) != NULL;
+			buf_free(&probe);
+			if (!seen)
+				break;
+			buf_setlen(&id, base);
+			buf_addf(&id, "-%d", k);
+		}
+		if (!ids.len)
+			buf_addch(&ids, '\n');
+		buf_addf(&ids, "%s\n", id.ptr);
+		int level = cmark_node_get_heading_level(h);
+		struct buf open = BUF_INIT, close = BUF_INIT;
+		buf_addf(&open, "<h%d id=\"", level);
+		for (const char *c = id.ptr; *c; c++) {
+			if (*c == '"' || *c == '<' || *c == '&' || *c == '>')
+				continue;
+			buf_addch(&open, *c);
+		}
+		buf_adds(&open, "\">");
+		buf_addf(&close, "</h%d>\n", level);
+		cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		cmark_node_set_on_enter(cb, open.ptr);
+		cmark_node_set_on_exit(cb, close.ptr);
+		/* move the heading's inline children into the custom block */
+		cmark_node *c;
+		while ((c = cmark_node_first_child(h))) {
+			cmark_node_unlink(c);
+			if (!cmark_node_append_child(cb, c))
+				abort(); /* cmark lets a custom block hold inlines */
+		}
+		cmark_node_replace(h, cb);
+		cmark_node_free(h);
+		buf_free(&open);
+		buf_free(&close);
+		buf_free(&id);
+	}
+	free(heads);
+	buf_free(&ids);
+	buf_free(&tmp);
+
+	char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+	size_t n = strlen(html);
+	if (flags & MD_INLINE) {
+		/* one paragraph: strip the wrapper so the text can sit in a heading or list item */
+		if (n >= 8 && !strncmp(html, "<p>", 3) && !strcmp(html + n - 5, "</p>\n") &&
+		    !memmem(html + 3, n - 8, "<p>", 3)) {
+			memmove(html, html + 3, n - 8);
+			n -= 8;
+			html[n] = '\0';
+		}
+	}
+	const char *r = arena_strndup(a, html, n);
+	free(html);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	if (words)
+		*words = total_words;
+	return r;
+}

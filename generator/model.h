@@ -1,0 +1,150 @@
+/* model.h: the site as loaded from content/, before rendering.
+ *
+ * Everything lives in the build's arena and carries its source position.
+ * Loading fills it; validation only reads it (and fills the derived fields
+ * marked "derived"); rendering only reads it. */
+#ifndef HHD_MODEL_H
+#define HHD_MODEL_H
+
+#include <stddef.h>
+#include "arena.h"
+#include "diag.h"
+#include "schema.h"
+
+#define HHD_MAX_LANGS 8
+#define HHD_MAX_FILE (1u << 20)   /* bytes in one content or template file */
+
+struct strmap;
+
+struct lang {
+	const char *code, *name, *title, *tagline;
+	const char *emergency_html;   /* rendered Markdown */
+	const char *sec_tips, *sec_help, *sec_plans, *sec_orgs;
+	struct pos pos;
+};
+
+struct site {
+	const char *path;             /* content/site.yaml */
+	const char *base_url;         /* without trailing slash */
+	struct lang langs[HHD_MAX_LANGS];
+	int nlangs;
+	int deflang;                  /* index of the default language */
+	struct sstr triage;           /* tree id behind the help button */
+	struct slist partners;
+	int allow_raw_html, allow_commercial;
+};
+
+enum page_kind { PAGE_HOME, PAGE_PAGE, PAGE_TIP };
+
+/* A link found in Markdown, to be checked once every URL is known. */
+struct link {
+	const char *url;
+	struct pos pos;
+};
+
+struct links {
+	struct link *items;
+	size_t n, cap;
+};
+
+struct page {
+	const char *path;             /* source file, relative to the working folder */
+	const char *id;               /* file name without .md: the translation key */
+	int lang;
+	enum page_kind kind;
+	struct sstr title, summary, slug, layout, reviewed;
+	int weight, draft;
+	struct slist tags, sources, aliases;
+	const char *body_html;
+	struct links links;
+	struct pos pos;               /* start of the file */
+	const char *url;              /* derived: /nl/tips/x/ */
+	struct page *trans[HHD_MAX_LANGS]; /* derived: translations by language (self included) */
+};
+
+/* Decision trees: a question node or an outcome node (a step plan). */
+enum urgency { URG_ACUTE, URG_TODAY, URG_SOON, URG__MAX };
+
+struct answer {
+	struct sstr label, next;
+	struct node *target;          /* derived */
+	struct tree *target_tree;     /* derived */
+};
+
+struct step {
+	struct sstr title;
+	const char *body_html;
+	struct pos pos;
+};
+
+struct node {
+	struct sstr id;
+	struct tree *tree;
+	int is_outcome;
+	/* question */
+	struct sstr question;
+	const char *help_html;
+	struct answer *answers;
+	size_t nanswers;
+	/* outcome */
+	struct sstr title;
+	enum urgency urgency;
+	const char *intro_html, *report_html, *deadline_html;
+	struct step *steps;
+	size_t nsteps;
+	struct slist contacts, tips, sources;
+	/* derived */
+	const char *url;
+	struct node *parent;          /* on the shortest path from start */
+	int depth;                    /* 1 for the start node */
+	int reachable;
+};
+
+struct tree {
+	const char *path;
+	const char *id;               /* file name without .yaml */
+	int lang;
+	struct sstr title, summary, reviewed, start;
+	int weight;
+	struct slist sources;
+	struct node *nodes;
+	size_t nnodes;
+	struct links links;           /* links in the tree's Markdown texts */
+	struct pos pos;
+	/* derived */
+	struct node *start_node;
+	int longest;                  /* nodes on the longest path from start */
+	const char *url;
+	struct tree *trans[HHD_MAX_LANGS];
+};
+
+enum org_kind { ORG_POLICE, ORG_GOVERNMENT, ORG_NONPROFIT, ORG_ROLE, ORG_COMMERCIAL, ORG__MAX };
+
+struct org {
+	struct sstr id, kind_s, phone, url;
+	enum org_kind kind;
+	const char *name[HHD_MAX_LANGS];
+	const char *hours[HHD_MAX_LANGS];
+	const char *about_html[HHD_MAX_LANGS];
+	struct slist handles, sources;
+	struct pos pos;
+};
+
+struct model {
+	struct arena *arena;
+	const char *content_dir;
+	struct site site;
+	struct page **pages;
+	size_t npages, cappages;
+	struct tree **trees;
+	size_t ntrees, captrees;
+	struct org *orgs;
+	size_t norgs;
+	int drafts;                   /* build drafts too */
+	struct strmap *urls;          /* derived: every output URL -> what owns it */
+};
+
+const char *urgency_name(enum urgency u);
+const char *org_kind_name(enum org_kind k);
+
+#endif

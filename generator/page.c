@@ -1,0 +1,103 @@
+#include "page.h"
+
+#include <string.h>
+
+#include "markdown.h"
+#include "ydoc.h"
+
+static const char *const fm_keys[] = { "title", "summary", "weight", "tags", "reviewed", "sources",
+					 "draft", "slug", "aliases", "layout", NULL };
+static const char *const layouts[] = { "page", "contact", "thanks", "feedback", NULL };
+
+/* Length of the line starting at p (without its newline). */
+static size_t line_len(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	return (size_t)((nl ? nl : end) - p);
+}
+
+static int is_fence(const char *p, size_t n, int closing)
+{
+	if (n && p[n - 1] == '\r')
+		n--;
+	while (n > 3 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	return n == 3 && (!memcmp(p, "---", 3) || (closing && !memcmp(p, "...", 3)));
+}
+
+struct page *page_parse(struct model *m, const char *path, const char *id, int lang,
+			enum page_kind kind, const char *src, size_t len, struct diags *d)
+{
+	struct arena *a = m->arena;
+	const char *end = src + len;
+	size_t first = line_len(src, end);
+	if (!is_fence(src, first, 0)) {
+		diag_at(d, D_FM_MISSING, path, 1, 1);
+		return NULL;
+	}
+	/* find the closing fence */
+	const char *fm = src + first + (src + first < end);
+	const char *p = fm, *body = NULL;
+	unsigned line = 2, body_line = 0;
+	while (p < end) {
+		size_t n = line_len(p, end);
+		if (is_fence(p, n, 1)) {
+			body = p + n + (p + n < end);
+			body_line = line + 1;
+			break;
+		}
+		p += n + (p + n < end);
+		line++;
+	}
+	if (!body) {
+		diag_at(d, D_FM_UNCLOSED, path, 1, 1);
+		return NULL;
+	}
+	struct ynode *root = yaml_load(a, path, fm, (size_t)(p - fm), 1, d);
+	if (!root)
+		return NULL;
+	if (root->type != Y_MAP) {
+		diag_report(d, D_TYPE_MAP, root->pos, "front matter");
+		return NULL;
+	}
+	struct page *pg = arena_zalloc(a, sizeof *pg);
+	pg->path = path;
+	pg->id = id;
+	pg->lang = lang;
+	pg->kind = kind;
+	pg->pos = (struct pos){ path, 1, 1 };
+	schema_keys(root, fm_keys, d);
+	pg->title = schema_str(root, "title", 1, d);
+	pg->summary = schema_str(root, "summary", 0, d);
+	pg->weight = schema_int(root, "weight", 0, d);
+	pg->tags = schema_strlist(a, root, "tags", d);
+	pg->reviewed = schema_date(root, "reviewed", 0, d);
+	pg->sources = schema_strlist(a, root, "sources", d);
+	for (size_t i = 0; i < pg->sources.n; i++)
+		if (!schema_is_http_url(pg->sources.items[i].s))
+			diag_report(d, D_BAD_URL, pg->sources.items[i].pos, pg->sources.items[i].s);
+	pg->draft = schema_bool(root, "draft", 0, d);
+	pg->slug = schema_str(root, "slug", 0, d);
+	if (pg->slug.s && !schema_is_slug(pg->slug.s)) {
+		diag_report(d, D_BAD_SLUG, pg->slug.pos, pg->slug.s);
+		pg->slug.s = NULL;
+	}
+	pg->aliases = schema_strlist(a, root, "aliases", d);
+	pg->layout = schema_str(root, "layout", 0, d);
+	if (pg->layout.s) {
+		int ok = 0;
+		for (const char *const *l = layouts; *l; l++)
+			ok |= !strcmp(*l, pg->layout.s);
+		if (!ok || kind != PAGE_PAGE) {
+			diag_report(d, D_BAD_ENUM, pg->layout.pos, "layout",
+				    kind == PAGE_PAGE ? "page, contact, thanks, feedback" : "page (only pages/ may choose)");
+			pg->layout.s = NULL;
+		}
+	}
+	if (!pg->layout.s)
+		pg->layout.s = "page";
+	int flags = MD_CHECK_SENTENCES | (m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0);
+	pg->body_html = md_render(a, body, (size_t)(end - body), (struct pos){ path, body_line, 1 }, flags,
+				  &pg->links, NULL, d);
+	return pg;
+}

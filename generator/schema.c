@@ -1,0 +1,226 @@
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t min3(size_t a, size_t b, size_t c)
+{
+	size_t m = a < b ? a : b;
+	return m < c ? m : c;
+}
+
+/* Levenshtein distance, for "did you mean" on short keys only. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 32 || lb > 32)
+		return 99;
+	size_t row[33];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			row[j] = min3(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1]));
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+int schema_keys(const struct ynode *map, const char *const *allowed, struct diags *d)
+{
+	int bad = 0;
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		const struct ynode *k = map->items[i];
+		if (k->type != Y_SCALAR)
+			continue; /* reported by the loader */
+		const char *best = NULL;
+		size_t best_d = 3;
+		int known = 0;
+		for (const char *const *a = allowed; *a; a++) {
+			if (strcmp(*a, k->str) == 0) {
+				known = 1;
+				break;
+			}
+			size_t e = edit_distance(*a, k->str);
+			if (e < best_d) {
+				best_d = e;
+				best = *a;
+			}
+		}
+		if (known)
+			continue;
+		char hint[96] = "";
+		if (best)
+			snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
+		diag_report(d, D_KEY_UNKNOWN, k->pos, k->str, hint);
+		bad++;
+	}
+	return bad;
+}
+
+static const struct ynode *get(const struct ynode *map, const char *key, int required, struct diags *d)
+{
+	const struct ynode *v = ymap_get(map, key);
+	if (!v || yscalar_is_null(v)) {
+		if (required)
+			diag_report(d, D_KEY_MISSING, map->pos, key);
+		return NULL;
+	}
+	return v;
+}
+
+struct sstr schema_str(const struct ynode *map, const char *key, int required, struct diags *d)
+{
+	struct sstr r = { NULL, map->pos };
+	const struct ynode *v = get(map, key, required, d);
+	if (!v)
+		return r;
+	r.pos = v->pos;
+	if (v->type != Y_SCALAR) {
+		diag_report(d, D_TYPE_STRING, v->pos, key);
+		return r;
+	}
+	if (required && v->len == 0) {
+		diag_report(d, D_EMPTY_STRING, v->pos, key);
+		return r;
+	}
+	r.s = v->str;
+	return r;
+}
+
+int schema_int(const struct ynode *map, const char *key, int dflt, struct diags *d)
+{
+	const struct ynode *v = get(map, key, 0, d);
+	if (!v)
+		return dflt;
+	char *end;
+	long n = 0;
+	if (v->type == Y_SCALAR && v->plain && v->len)
+		n = strtol(v->str, &end, 10);
+	if (v->type != Y_SCALAR || !v->plain || !v->len || *end || n < -1000000 || n > 1000000) {
+		diag_report(d, D_TYPE_INT, v->pos, key);
+		return dflt;
+	}
+	return (int)n;
+}
+
+int schema_bool(const struct ynode *map, const char *key, int dflt, struct diags *d)
+{
+	const struct ynode *v = get(map, key, 0, d);
+	if (!v)
+		return dflt;
+	if (v->type == Y_SCALAR && v->plain) {
+		if (!strcmp(v->str, "true") || !strcmp(v->str, "True") || !strcmp(v->str, "TRUE"))
+			return 1;
+		if (!strcmp(v->str, "false") || !strcmp(v->str, "False") || !strcmp(v->str, "FALSE"))
+			return 0;
+	}
+	diag_report(d, D_TYPE_BOOL, v->pos, key);
+	return dflt;
+}
+
+static int is_date(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	int y = atoi(s), m = atoi(s + 5), day = atoi(s + 8);
+	if (y < 1900 || m < 1 || m > 12 || day < 1 || day > mdays[m - 1])
+		return 0;
+	if (m == 2 && day == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return 0;
+	return 1;
+}
+
+struct sstr schema_date(const struct ynode *map, const char *key, int required, struct diags *d)
+{
+	struct sstr r = { NULL, map->pos };
+	const struct ynode *v = get(map, key, required, d);
+	if (!v)
+		return r;
+	r.pos = v->pos;
+	if (v->type != Y_SCALAR || !is_date(v->str)) {
+		diag_report(d, D_TYPE_DATE, v->pos, key);
+		return r;
+	}
+	r.s = v->str;
+	return r;
+}
+
+struct slist schema_strlist(struct arena *a, const struct ynode *map, const char *key, struct diags *d)
+{
+	struct slist r = { NULL, 0 };
+	const struct ynode *v = get(map, key, 0, d);
+	if (!v)
+		return r;
+	if (v->type != Y_SEQ) {
+		diag_report(d, D_TYPE_LIST, v->pos, key);
+		return r;
+	}
+	r.items = arena_alloc(a, (v->n ? v->n : 1) * sizeof *r.items);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct ynode *it = v->items[i];
+		if (it->type != Y_SCALAR || it->len == 0) {
+			diag_report(d, D_TYPE_STRING, it->pos, key);
+			continue;
+		}
+		r.items[r.n++] = (struct sstr){ it->str, it->pos };
+	}
+	return r;
+}
+
+const struct ynode *schema_map(const struct ynode *map, const char *key, int required, struct diags *d)
+{
+	const struct ynode *v = get(map, key, required, d);
+	if (v && v->type != Y_MAP) {
+		diag_report(d, D_TYPE_MAP, v->pos, key);
+		return NULL;
+	}
+	return v;
+}
+
+const struct ynode *schema_seq(const struct ynode *map, const char *key, int required, struct diags *d)
+{
+	const struct ynode *v = get(map, key, required, d);
+	if (v && v->type != Y_SEQ) {
+		diag_report(d, D_TYPE_LIST, v->pos, key);
+		return NULL;
+	}
+	return v;
+}
+
+int schema_is_slug(const char *s)
+{
+	if (!*s || *s == '-')
+		return 0;
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '-'))
+			return 0;
+	return s[n - 1] != '-' && n <= 100;
+}
+
+int schema_is_http_url(const char *s)
+{
+	const char *rest;
+	if (!strncmp(s, "https://", 8))
+		rest = s + 8;
+	else if (!strncmp(s, "http://", 7))
+		rest = s + 7;
+	else
+		return 0;
+	if (!*rest || *rest == '/' || *rest == '.')
+		return 0;
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == '"' || *c == '<' || *c == '>' || *c == '\\')
+			return 0;
+	return 1;
+}

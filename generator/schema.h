@@ -1,0 +1,45 @@
+/* schema.h: typed fields read from YAML mappings, with diagnostics.
+ *
+ * Each reader reports a problem at the value's position (or the mapping's,
+ * for a missing key) and returns a neutral value, so loading goes on and
+ * every problem of a file is reported in one run. Strings live in the arena. */
+#ifndef HHD_SCHEMA_H
+#define HHD_SCHEMA_H
+
+#include <stddef.h>
+#include "arena.h"
+#include "diag.h"
+#include "ydoc.h"
+
+/* A string with the place it came from. */
+struct sstr {
+	const char *s;   /* NULL when absent */
+	struct pos pos;
+};
+
+struct slist {
+	struct sstr *items;
+	size_t n;
+};
+
+/* Report each key of `map` not in the NULL-terminated `allowed`, with a
+ * "did you mean" hint for near misses. Returns the number reported. */
+int schema_keys(const struct ynode *map, const char *const *allowed, struct diags *d);
+/* A required or optional string; `nonempty` refuses "". */
+struct sstr schema_str(const struct ynode *map, const char *key, int required, struct diags *d);
+/* Whole number; returns `dflt` when absent or wrong. */
+int schema_int(const struct ynode *map, const char *key, int dflt, struct diags *d);
+int schema_bool(const struct ynode *map, const char *key, int dflt, struct diags *d);
+/* A date as YYYY-MM-DD (checked for a real calendar day). */
+struct sstr schema_date(const struct ynode *map, const char *key, int required, struct diags *d);
+/* A list of strings (a single string is refused: lists are lists). */
+struct slist schema_strlist(struct arena *a, const struct ynode *map, const char *key, struct diags *d);
+/* A value that must be a mapping or a sequence; NULL when absent (reports when required). */
+const struct ynode *schema_map(const struct ynode *map, const char *key, int required, struct diags *d);
+const struct ynode *schema_seq(const struct ynode *map, const char *key, int required, struct diags *d);
+/* Slugs and ids: a-z, 0-9 and '-', not starting or ending with '-'. */
+int schema_is_slug(const char *s);
+/* Report a URL that is not http(s)://host... */
+int schema_is_http_url(const char *s);
+
+#endif

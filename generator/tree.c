@@ -1,0 +1,213 @@
+#include "tree.h"
+
+#include <string.h>
+
+#include "load.h"
+#include "markdown.h"
+#include "xalloc.h"
+#include "ydoc.h"
+
+static const char *const tree_keys[] = { "title", "summary", "start", "reviewed", "weight", "sources",
+					   "nodes", NULL };
+static const char *const question_keys[] = { "question", "help", "answers", NULL };
+static const char *const outcome_keys[] = { "title", "urgency", "intro", "steps", "contacts", "report",
+					      "deadline", "tips", "sources", NULL };
+static const char *const answer_keys[] = { "label", "next", NULL };
+static const char *const step_keys[] = { "title", "body", NULL };
+static const char *const urgency_names[URG__MAX] = { "acute", "today", "soon" };
+
+const char *urgency_name(enum urgency u)
+{
+	return urgency_names[u];
+}
+
+/* Markdown field of a node; NULL when absent. */
+static const char *md_field(struct model *m, struct tree *t, const struct ynode *map, const char *key,
+			    int required, int flags, int *words, struct diags *d)
+{
+	struct sstr s = schema_str(map, key, required, d);
+	if (!s.s)
+		return NULL;
+	struct pos at = s.pos;
+	flags |= MD_CHECK_SENTENCES | (m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0);
+	return md_render(m->arena, s.s, strlen(s.s), at, flags, &t->links, words, d);
+}
+
+static void load_answers(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
+{
+	nd->answers = arena_zalloc(m->arena, (seq->n ? seq->n : 1) * sizeof *nd->answers);
+	for (size_t i = 0; i < seq->n; i++) {
+		const struct ynode *a = seq->items[i];
+		if (a->type != Y_MAP) {
+			diag_report(d, D_TYPE_MAP, a->pos, "answers");
+			continue;
+		}
+		schema_keys(a, answer_keys, d);
+		struct answer *an = &nd->answers[nd->nanswers++];
+		an->label = schema_str(a, "label", 1, d);
+		an->next = schema_str(a, "next", 1, d);
+	}
+	if (nd->nanswers < 2)
+		diag_report(d, D_TREE_FEW_ANSWERS, seq->pos, nd->id.s);
+}
+
+static void load_steps(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
+{
+	nd->steps = arena_zalloc(m->arena, (seq->n ? seq->n : 1) * sizeof *nd->steps);
+	for (size_t i = 0; i < seq->n; i++) {
+		const struct ynode *s = seq->items[i];
+		if (s->type != Y_MAP) {
+			diag_report(d, D_TYPE_MAP, s->pos, "steps");
+			continue;
+		}
+		schema_keys(s, step_keys, d);
+		struct step *st = &nd->steps[nd->nsteps++];
+		st->pos = s->pos;
+		st->title = schema_str(s, "title", 1, d);
+		int words = 0;
+		st->body_html = md_field(m, nd->tree, s, "body", 0, 0, &words, d);
+		if (words > MD_MAX_STEP_WORDS)
+			diag_report(d, D_BODY_LONG, ymap_get(s, "body")->pos, words, MD_MAX_STEP_WORDS);
+	}
+}
+
+static void check_urls(const struct slist *l, struct diags *d)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!schema_is_http_url(l->items[i].s))
+			diag_report(d, D_BAD_URL, l->items[i].pos, l->items[i].s);
+}
+
+static void load_node(struct model *m, struct tree *t, struct node *nd, const struct ynode *key,
+		      const struct ynode *v, struct diags *d)
+{
+	nd->tree = t;
+	nd->id = (struct sstr){ key->str, key->pos };
+	if (!schema_is_slug(key->str))
+		diag_report(d, D_BAD_SLUG, key->pos, key->str);
+	if (v->type != Y_MAP) {
+		diag_report(d, D_TYPE_MAP, v->pos, key->str);
+		return;
+	}
+	int has_q = ymap_get(v, "question") != NULL;
+	int has_o = ymap_get(v, "steps") != NULL || ymap_get(v, "title") != NULL;
+	if (has_q && has_o) {
+		diag_report(d, D_TREE_NODE_BOTH, key->pos, key->str);
+		return;
+	}
+	if (!has_q && !has_o) {
+		diag_report(d, D_TREE_NODE_KIND, key->pos, key->str);
+		return;
+	}
+	if (has_q) {
+		schema_keys(v, question_keys, d);
+		nd->question = schema_str(v, "question", 1, d);
+		nd->help_html = md_field(m, t, v, "help", 0, 0, NULL, d);
+		const struct ynode *ans = schema_seq(v, "answers", 1, d);
+		if (ans)
+			load_answers(m, nd, ans, d);
+		return;
+	}
+	nd->is_outcome = 1;
+	schema_keys(v, outcome_keys, d);
+	nd->title = schema_str(v, "title", 1, d);
+	struct sstr urg = schema_str(v, "urgency", 1, d);
+	nd->urgency = URG_SOON;
+	if (urg.s) {
+		int k;
+		for (k = 0; k < URG__MAX && strcmp(urgency_names[k], urg.s); k++)
+			;
+		if (k == URG__MAX)
+			diag_report(d, D_BAD_ENUM, urg.pos, "urgency", "acute, today, soon");
+		else
+			nd->urgency = (enum urgency)k;
+	}
+	nd->intro_html = md_field(m, t, v, "intro", 0, 0, NULL, d);
+	nd->report_html = md_field(m, t, v, "report", 0, 0, NULL, d);
+	nd->deadline_html = md_field(m, t, v, "deadline", 0, 0, NULL, d);
+	const struct ynode *steps = schema_seq(v, "steps", 0, d);
+	if (steps)
+		load_steps(m, nd, steps, d);
+	if (!nd->nsteps)
+		diag_report(d, D_TREE_NO_STEPS, key->pos, key->str);
+	nd->contacts = schema_strlist(m->arena, v, "contacts", d);
+	nd->tips = schema_strlist(m->arena, v, "tips", d);
+	nd->sources = schema_strlist(m->arena, v, "sources", d);
+	check_urls(&nd->sources, d);
+}
+
+static struct tree *tree_parse(struct model *m, const char *path, const char *id, int lang,
+			       const char *src, size_t len, struct diags *d)
+{
+	struct ynode *root = yaml_load(m->arena, path, src, len, 0, d);
+	if (!root)
+		return NULL;
+	if (root->type != Y_MAP) {
+		diag_report(d, D_TYPE_MAP, root->pos, "tree");
+		return NULL;
+	}
+	struct tree *t = arena_zalloc(m->arena, sizeof *t);
+	t->path = path;
+	t->id = id;
+	t->lang = lang;
+	t->pos = (struct pos){ path, 1, 1 };
+	schema_keys(root, tree_keys, d);
+	t->title = schema_str(root, "title", 1, d);
+	t->summary = schema_str(root, "summary", 0, d);
+	t->reviewed = schema_date(root, "reviewed", 1, d);
+	t->start = schema_str(root, "start", 1, d);
+	t->weight = schema_int(root, "weight", 0, d);
+	t->sources = schema_strlist(m->arena, root, "sources", d);
+	check_urls(&t->sources, d);
+	const struct ynode *nodes = schema_map(root, "nodes", 1, d);
+	if (nodes) {
+		t->nodes = arena_zalloc(m->arena, (nodes->n / 2 + 1) * sizeof *t->nodes);
+		for (size_t i = 0; i + 1 < nodes->n; i += 2) {
+			const struct ynode *k = nodes->items[i];
+			if (k->type != Y_SCALAR)
+				continue;
+			/* duplicate ids are reported by the YAML loader */
+			load_node(m, t, &t->nodes[t->nnodes++], k, nodes->items[i + 1], d);
+		}
+	}
+	return t;
+}
+
+void trees_load_dir(struct model *m, const char *dir, int lang, struct diags *d)
+{
+	char **names = load_names(dir, ".yaml");
+	for (char **n = names; *n; n++) {
+		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
+		char *id = arena_strndup(m->arena, *n, strlen(*n) - 5);
+		if (!schema_is_slug(id)) {
+			diag_at(d, D_BAD_SLUG, path, 0, 0, id);
+			continue;
+		}
+		struct buf src = BUF_INIT;
+		if (load_file(path, &src, d) == 0) {
+			struct tree *t = tree_parse(m, path, id, lang, src.ptr, src.len, d);
+			if (t) {
+				m->trees = xgrow(m->trees, &m->captrees, m->ntrees + 1, sizeof *m->trees);
+				m->trees[m->ntrees++] = t;
+			}
+		}
+		buf_free(&src);
+	}
+	load_names_free(names);
+}
+
+struct tree *tree_find(const struct model *m, const char *id, int lang)
+{
+	for (size_t i = 0; i < m->ntrees; i++)
+		if (m->trees[i]->lang == lang && !strcmp(m->trees[i]->id, id))
+			return m->trees[i];
+	return NULL;
+}
+
+struct node *tree_node(const struct tree *t, const char *id)
+{
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].id.s && !strcmp(t->nodes[i].id.s, id))
+			return &t->nodes[i];
+	return NULL;
+}

@@ -1,0 +1,481 @@
+#include "validate.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "org.h"
+#include "strmap.h"
+#include "tree.h"
+#include "xalloc.h"
+
+const char *url_home(const struct model *m, int lang)
+{
+	return arena_printf(m->arena, "/%s/", m->site.langs[lang].code);
+}
+
+const char *url_tips(const struct model *m, int lang)
+{
+	return arena_printf(m->arena, "/%s/%s/", m->site.langs[lang].code, m->site.langs[lang].sec_tips);
+}
+
+const char *url_plans(const struct model *m, int lang)
+{
+	return arena_printf(m->arena, "/%s/%s/", m->site.langs[lang].code, m->site.langs[lang].sec_plans);
+}
+
+const char *url_orgs(const struct model *m, int lang)
+{
+	return arena_printf(m->arena, "/%s/%s/", m->site.langs[lang].code, m->site.langs[lang].sec_orgs);
+}
+
+const char *url_help(const struct model *m, int lang)
+{
+	if (m->site.triage.s) {
+		struct tree *t = tree_find(m, m->site.triage.s, lang);
+		if (!t)
+			t = tree_find(m, m->site.triage.s, m->site.deflang);
+		if (t && t->url)
+			return t->url;
+	}
+	return url_home(m, lang);
+}
+
+const struct page *page_with_layout(const struct model *m, int lang, const char *layout)
+{
+	for (size_t i = 0; i < m->npages; i++)
+		if (m->pages[i]->lang == lang && m->pages[i]->kind == PAGE_PAGE &&
+		    !strcmp(m->pages[i]->layout.s, layout))
+			return m->pages[i];
+	return NULL;
+}
+
+const struct page *tip_find(const struct model *m, const char *id, int lang)
+{
+	const struct page *fallback = NULL;
+	for (size_t i = 0; i < m->npages; i++) {
+		const struct page *p = m->pages[i];
+		if (p->kind != PAGE_TIP || strcmp(p->id, id))
+			continue;
+		if (p->lang == lang)
+			return p;
+		if (p->lang == m->site.deflang)
+			fallback = p;
+	}
+	return fallback;
+}
+
+/* Claim `url` for `owner` (a short description for messages). */
+static void claim(struct model *m, const char *url, const char *owner, struct pos at, struct diags *d)
+{
+	const char *prev = strmap_put(m->urls, url, (void *)owner);
+	if (prev) {
+		diag_report(d, D_DUP_SLUG, at, url, prev);
+		strmap_put(m->urls, url, (void *)prev);
+	}
+}
+
+static void derive_page_urls(struct model *m, struct diags *d)
+{
+	for (size_t i = 0; i < m->npages; i++) {
+		struct page *p = m->pages[i];
+		const struct lang *l = &m->site.langs[p->lang];
+		const char *slug = p->slug.s ? p->slug.s : p->id;
+		switch (p->kind) {
+		case PAGE_HOME:
+			p->url = url_home(m, p->lang);
+			break;
+		case PAGE_TIP:
+			p->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_tips, slug);
+			break;
+		case PAGE_PAGE:
+			p->url = arena_printf(m->arena, "/%s/%s/", l->code, slug);
+			break;
+		}
+		claim(m, p->url, p->path, p->slug.s ? p->slug.pos : p->pos, d);
+	}
+	for (int li = 0; li < m->site.nlangs; li++) {
+		struct pos at = m->site.langs[li].pos;
+		int has_home = 0;
+		for (size_t i = 0; i < m->npages; i++)
+			has_home |= m->pages[i]->kind == PAGE_HOME && m->pages[i]->lang == li;
+		if (!has_home)
+			claim(m, url_home(m, li), "the home page", at, d);
+		claim(m, url_tips(m, li), "the tips overview", at, d);
+		claim(m, url_plans(m, li), "the step-plan overview", at, d);
+		claim(m, url_orgs(m, li), "the organisations page", at, d);
+		claim(m, arena_printf(m->arena, "/%s/%s/", m->site.langs[li].code, m->site.langs[li].sec_help),
+		      "the help section", at, d);
+	}
+}
+
+static void derive_tree_urls(struct model *m, struct diags *d)
+{
+	for (size_t i = 0; i < m->ntrees; i++) {
+		struct tree *t = m->trees[i];
+		const struct lang *l = &m->site.langs[t->lang];
+		t->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->id);
+		claim(m, t->url, t->path, t->pos, d);
+		t->start_node = t->start.s ? tree_node(t, t->start.s) : NULL;
+		if (t->start.s && !t->start_node)
+			diag_report(d, D_TREE_START, t->start.pos, t->start.s);
+		for (size_t k = 0; k < t->nnodes; k++) {
+			struct node *n = &t->nodes[k];
+			if (!n->id.s)
+				continue;
+			if (n == t->start_node) {
+				n->url = t->url;
+				continue;
+			}
+			n->url = arena_printf(m->arena, "%s%s/", t->url, n->id.s);
+			claim(m, n->url, t->path, n->id.pos, d);
+		}
+	}
+}
+
+static void link_translations(struct model *m, struct diags *d)
+{
+	/* pages: same kind and id across languages */
+	struct strmap *by_key = strmap_new();
+	for (size_t i = 0; i < m->npages; i++) {
+		struct page *p = m->pages[i];
+		char *key = arena_printf(m->arena, "%d/%s", (int)p->kind, p->id);
+		struct page **group = strmap_get(by_key, key);
+		if (!group) {
+			group = arena_zalloc(m->arena, HHD_MAX_LANGS * sizeof *group);
+			strmap_put(by_key, key, group);
+		}
+		group[p->lang] = p;
+	}
+	for (size_t i = 0; i < m->npages; i++) {
+		struct page *p = m->pages[i];
+		struct page **group = strmap_get(by_key, arena_printf(m->arena, "%d/%s", (int)p->kind, p->id));
+		memcpy(p->trans, group, HHD_MAX_LANGS * sizeof *group);
+		for (int li = 0; li < m->site.nlangs; li++)
+			if (!group[li])
+				diag_report(d, D_TRANSLATION_MISSING, p->pos, m->site.langs[li].code);
+	}
+	strmap_free(by_key);
+	for (size_t i = 0; i < m->ntrees; i++) {
+		struct tree *t = m->trees[i];
+		for (int li = 0; li < m->site.nlangs; li++)
+			t->trans[li] = tree_find(m, t->id, li);
+		if (t->lang == m->site.deflang)
+			for (int li = 0; li < m->site.nlangs; li++)
+				if (!t->trans[li])
+					diag_report(d, D_TREE_MISSING_LANG, t->pos, t->id, m->site.langs[li].code);
+	}
+}
+
+/* Resolve `next` of every answer: "node", "tree" or "tree#node". A tree
+ * missing in this language falls back to the default language's tree. */
+static void resolve_answers(struct model *m, struct diags *d)
+{
+	for (size_t i = 0; i < m->ntrees; i++) {
+		struct tree *t = m->trees[i];
+		for (size_t k = 0; k < t->nnodes; k++) {
+			struct node *n = &t->nodes[k];
+			for (size_t a = 0; a < n->nanswers; a++) {
+				struct answer *an = &n->answers[a];
+				if (!an->next.s)
+					continue;
+				const char *hash = strchr(an->next.s, '#');
+				if (!hash) {
+					an->target = tree_node(t, an->next.s);
+					if (an->target) {
+						an->target_tree = t;
+						continue;
+					}
+				}
+				char *tid = hash ? arena_strndup(m->arena, an->next.s, (size_t)(hash - an->next.s))
+						 : (char *)an->next.s;
+				struct tree *o = tree_find(m, tid, t->lang);
+				if (!o)
+					o = tree_find(m, tid, m->site.deflang);
+				if (o && o != t) {
+					an->target_tree = o;
+					an->target = hash ? tree_node(o, hash + 1) : o->start_node;
+				}
+				if (!an->target)
+					diag_report(d, D_TREE_NEXT, an->next.pos, an->next.s);
+			}
+		}
+	}
+}
+
+/* Breadth-first from the start: reachability, shortest-path parent, depth. */
+static void walk_tree(struct tree *t, struct diags *d)
+{
+	if (!t->start_node)
+		return;
+	struct node **queue = xcalloc(t->nnodes + 1, sizeof *queue);
+	size_t head = 0, tail = 0;
+	t->start_node->reachable = 1;
+	t->start_node->depth = 1;
+	queue[tail++] = t->start_node;
+	while (head < tail) {
+		struct node *n = queue[head++];
+		for (size_t a = 0; a < n->nanswers; a++) {
+			struct node *c = n->answers[a].target;
+			if (!c || c->tree != t || c->reachable)
+				continue;
+			c->reachable = 1;
+			c->parent = n;
+			c->depth = n->depth + 1;
+			queue[tail++] = c;
+		}
+	}
+	free(queue);
+	for (size_t k = 0; k < t->nnodes; k++)
+		if (t->nodes[k].id.s && !t->nodes[k].reachable)
+			diag_report(d, D_TREE_UNREACHABLE, t->nodes[k].id.pos, t->nodes[k].id.s);
+}
+
+/* Depth-first search for cycles over all answers of one language, across
+ * trees. Colours: 0 unseen, 1 on the stack, 2 done. Also computes, per
+ * node, the longest path (in nodes) within its own tree. */
+struct dfs {
+	struct strmap *colour; /* node url -> (void *)colour */
+	struct diags *d;
+};
+
+static int dfs_visit(struct dfs *s, struct node *n)
+{
+	strmap_put(s->colour, n->url, (void *)1);
+	int longest = 1;
+	for (size_t a = 0; a < n->nanswers; a++) {
+		struct node *c = n->answers[a].target;
+		if (!c || !c->url)
+			continue;
+		intptr_t col = (intptr_t)strmap_get(s->colour, c->url);
+		if (col == 1) {
+			diag_report(s->d, D_TREE_CYCLE, n->answers[a].next.pos, c->id.s);
+			continue;
+		}
+		int sub = col == 0 ? dfs_visit(s, c) : (int)(col >> 2);
+		if (c->tree == n->tree && sub + 1 > longest)
+			longest = sub + 1;
+	}
+	strmap_put(s->colour, n->url, (void *)(intptr_t)(2 | (longest << 2)));
+	return longest;
+}
+
+static void check_cycles(struct model *m, struct diags *d)
+{
+	struct dfs s = { strmap_new(), d };
+	for (size_t i = 0; i < m->ntrees; i++) {
+		struct tree *t = m->trees[i];
+		for (size_t k = 0; k < t->nnodes; k++) {
+			struct node *n = &t->nodes[k];
+			if (n->url && !strmap_get(s.colour, n->url))
+				dfs_visit(&s, n);
+		}
+		if (t->start_node)
+			t->longest = (int)((intptr_t)strmap_get(s.colour, t->start_node->url) >> 2);
+	}
+	strmap_free(s.colour);
+}
+
+static void check_outcomes(struct model *m, struct diags *d)
+{
+	for (size_t i = 0; i < m->ntrees; i++) {
+		struct tree *t = m->trees[i];
+		for (size_t k = 0; k < t->nnodes; k++) {
+			struct node *n = &t->nodes[k];
+			if (!n->is_outcome)
+				continue;
+			int public_org = 0;
+			for (size_t c = 0; c < n->contacts.n; c++) {
+				const struct org *o = org_find(m, n->contacts.items[c].s);
+				if (!o) {
+					diag_report(d, D_TREE_ORG, n->contacts.items[c].pos, n->contacts.items[c].s);
+					continue;
+				}
+				if (o->kind == ORG_COMMERCIAL && !m->site.allow_commercial)
+					diag_report(d, D_TREE_COMMERCIAL, n->contacts.items[c].pos, o->id.s);
+				if (o->kind != ORG_COMMERCIAL && o->kind != ORG_ROLE)
+					public_org = 1;
+			}
+			if (!public_org && n->id.s)
+				diag_report(d, D_TREE_NO_PUBLIC_ORG, n->id.pos, n->id.s);
+			for (size_t c = 0; c < n->tips.n; c++)
+				if (!tip_find(m, n->tips.items[c].s, t->lang))
+					diag_report(d, D_TREE_TIP, n->tips.items[c].pos, n->tips.items[c].s);
+		}
+	}
+}
+
+/* A translated tree must have the default language's node ids and edges. */
+static void check_tree_translations(struct model *m, struct diags *d)
+{
+	for (size_t i = 0; i < m->ntrees; i++) {
+		struct tree *t = m->trees[i];
+		struct tree *base = t->trans[m->site.deflang];
+		const char *bl = m->site.langs[m->site.deflang].code;
+		if (t->lang == m->site.deflang || !base)
+			continue;
+		if (t->start.s && base->start.s && strcmp(t->start.s, base->start.s))
+			diag_report(d, D_TREE_TRANS_NODES, t->start.pos, t->start.s, bl, "another start node");
+		for (size_t k = 0; k < t->nnodes; k++) {
+			struct node *n = &t->nodes[k];
+			if (!n->id.s)
+				continue;
+			struct node *b = tree_node(base, n->id.s);
+			if (!b) {
+				diag_report(d, D_TREE_TRANS_NODES, n->id.pos, n->id.s, bl, "no such node there");
+				continue;
+			}
+			if (b->is_outcome != n->is_outcome) {
+				diag_report(d, D_TREE_TRANS_NODES, n->id.pos, n->id.s, bl,
+					    "a question in one, an outcome in the other");
+				continue;
+			}
+			int same = b->nanswers == n->nanswers;
+			for (size_t a = 0; same && a < n->nanswers; a++)
+				same = n->answers[a].next.s && b->answers[a].next.s &&
+				       !strcmp(n->answers[a].next.s, b->answers[a].next.s);
+			if (!same)
+				diag_report(d, D_TREE_TRANS_NODES, n->id.pos, n->id.s, bl,
+					    "the answers lead elsewhere");
+		}
+		for (size_t k = 0; k < base->nnodes; k++)
+			if (base->nodes[k].id.s && !tree_node(t, base->nodes[k].id.s))
+				diag_report(d, D_TREE_TRANS_NODES, t->pos, base->nodes[k].id.s, bl,
+					    "missing in this translation");
+	}
+}
+
+static void check_aliases(struct model *m, struct diags *d)
+{
+	for (size_t i = 0; i < m->npages; i++) {
+		struct page *p = m->pages[i];
+		for (size_t k = 0; k < p->aliases.n; k++) {
+			struct sstr *al = &p->aliases.items[k];
+			const char *s = al->s;
+			int ok = s[0] == '/' && !strstr(s, "..") && !strstr(s, "//");
+			for (const char *c = s; ok && *c; c++)
+				ok = (unsigned char)*c > ' ' && *c != '"' && *c != '<' && *c != '>' && *c != '\\' &&
+				     *c != '?' && *c != '#';
+			if (!ok) {
+				diag_report(d, D_ALIAS_BAD, al->pos, s);
+				continue;
+			}
+			size_t n = strlen(s);
+			if (s[n - 1] != '/' && !(n > 5 && !strcmp(s + n - 5, ".html")))
+				al->s = s = arena_printf(m->arena, "%s/", s);
+			const char *prev = strmap_get(m->urls, s);
+			if (prev) {
+				diag_report(d, D_ALIAS_COLLIDES, al->pos, s, prev);
+				continue;
+			}
+			strmap_put(m->urls, s, arena_printf(m->arena, "an alias in %s", p->path));
+		}
+	}
+}
+
+/* Resolve a link target against the page URL `base`; NULL for links that
+ * leave the site (a scheme, or protocol-relative) or only name a fragment. */
+static const char *resolve(struct arena *a, const char *base, const char *url)
+{
+	if (!*url || url[0] == '#' || url[0] == '?')
+		return NULL;
+	if (url[0] == '/' && url[1] == '/')
+		return NULL;
+	for (const char *c = url; *c && *c != '/' && *c != '?' && *c != '#'; c++)
+		if (*c == ':')
+			return NULL; /* has a scheme: http:, mailto:, tel: */
+	size_t n = strcspn(url, "?#");
+	struct buf path = BUF_INIT;
+	if (url[0] == '/') {
+		buf_add(&path, url, n);
+	} else {
+		buf_adds(&path, base); /* ends in '/' */
+		buf_add(&path, url, n);
+	}
+	/* normalise . and .. segments */
+	char *out = arena_alloc(a, path.len + 2);
+	size_t o = 0;
+	const char *p = path.ptr;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *seg = p;
+		while (*p && *p != '/')
+			p++;
+		size_t sl = (size_t)(p - seg);
+		if (sl == 0 || (sl == 1 && seg[0] == '.'))
+			continue;
+		if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			continue;
+		}
+		out[o++] = '/';
+		memcpy(out + o, seg, sl);
+		o += sl;
+	}
+	int dir = path.len && path.ptr[path.len - 1] == '/';
+	if (!o || dir)
+		out[o++] = '/';
+	out[o] = '\0';
+	buf_free(&path);
+	return out;
+}
+
+static int url_exists(const struct model *m, struct arena *a, const char *u)
+{
+	if (strmap_get(m->urls, u))
+		return 1;
+	size_t n = strlen(u);
+	if (n > 11 && !strcmp(u + n - 11, "/index.html"))
+		return strmap_get(m->urls, arena_strndup(a, u, n - 10)) != NULL;
+	if (u[n - 1] != '/')
+		return strmap_get(m->urls, arena_printf(a, "%s/", u)) != NULL;
+	return 0;
+}
+
+static void check_links(struct model *m, struct diags *d)
+{
+	for (size_t i = 0; i < m->npages; i++) {
+		struct page *p = m->pages[i];
+		for (size_t k = 0; k < p->links.n; k++) {
+			const char *u = resolve(m->arena, p->url, p->links.items[k].url);
+			if (u && !url_exists(m, m->arena, u))
+				diag_report(d, D_LINK_BROKEN, p->links.items[k].pos, p->links.items[k].url);
+		}
+	}
+	for (size_t i = 0; i < m->ntrees; i++) {
+		struct tree *t = m->trees[i];
+		for (size_t k = 0; k < t->links.n; k++) {
+			const char *u = resolve(m->arena, t->url, t->links.items[k].url);
+			if (u && !url_exists(m, m->arena, u))
+				diag_report(d, D_LINK_BROKEN, t->links.items[k].pos, t->links.items[k].url);
+		}
+	}
+}
+
+void validate_site(struct model *m, struct diags *d)
+{
+	if (!m->urls)
+		m->urls = strmap_new();
+	derive_page_urls(m, d);
+	derive_tree_urls(m, d);
+	/* the site's own fixed files */
+	static const char *const fixed[] = { "/", "/404.html", "/sitemap.xml", "/robots.txt", NULL };
+	for (const char *const *f = fixed; *f; f++)
+		strmap_put(m->urls, *f, "a file the generator writes");
+	link_translations(m, d);
+	resolve_answers(m, d);
+	for (size_t i = 0; i < m->ntrees; i++)
+		walk_tree(m->trees[i], d);
+	check_cycles(m, d);
+	check_outcomes(m, d);
+	check_tree_translations(m, d);
+	check_aliases(m, d);
+	check_links(m, d);
+	if (m->site.triage.s && !tree_find(m, m->site.triage.s, m->site.deflang))
+		diag_report(d, D_TRIAGE_MISSING, m->site.triage.pos, m->site.triage.s);
+}

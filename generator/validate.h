@@ -1,0 +1,26 @@
+/* validate.h: cross-checks over the whole loaded site.
+ *
+ * Works out each page's URL and the links between pages, trees and
+ * organisations (the "derived" fields of model.h), then reports every
+ * problem: duplicate URLs, broken links, colliding aliases, tree structure,
+ * translations and the referral policy. Rendering only sees a model that
+ * passed validation. */
+#ifndef HHD_VALIDATE_H
+#define HHD_VALIDATE_H
+
+#include "model.h"
+
+void validate_site(struct model *m, struct diags *d);
+/* URL of a page, tree or node for language `lang` (already derived). */
+const char *url_home(const struct model *m, int lang);
+const char *url_tips(const struct model *m, int lang);
+const char *url_plans(const struct model *m, int lang);
+const char *url_orgs(const struct model *m, int lang);
+/* The triage tree's start page in `lang` (the help button), or the home page. */
+const char *url_help(const struct model *m, int lang);
+/* A page of the given layout ("contact", "thanks", ...) in `lang`, or NULL. */
+const struct page *page_with_layout(const struct model *m, int lang, const char *layout);
+/* A tip by id in `lang`, falling back to the default language. */
+const struct page *tip_find(const struct model *m, const char *id, int lang);
+
+#endif

@@ -1,0 +1,147 @@
+#include "write.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "xalloc.h"
+
+struct writer {
+	char *out, *stage;
+	int have_old;
+	pthread_mutex_t lock; /* guards the counters */
+	size_t files, unchanged;
+};
+
+struct writer *writer_open(const char *out, struct diags *d)
+{
+	struct writer *w = xcalloc(1, sizeof *w);
+	size_t n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	w->out = xstrndup(out, n);
+	struct buf s = BUF_INIT;
+	buf_addf(&s, "%s.new-%ld", w->out, (long)getpid());
+	w->stage = buf_detach(&s, NULL);
+	pthread_mutex_init(&w->lock, NULL);
+	struct stat st;
+	w->have_old = stat(w->out, &st) == 0 && S_ISDIR(st.st_mode);
+	dir_remove(w->stage); /* left over from a killed build with our pid */
+	if (dir_make(w->stage) < 0) {
+		diag_at(d, D_WRITE, NULL, 0, 0, w->stage, strerror(errno));
+		writer_abort(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* Does the old output hold exactly these bytes at `rel`? */
+static int same_as_old(const struct writer *w, const char *old, const void *data, size_t len)
+{
+	struct stat st;
+	if (!w->have_old || stat(old, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+		return 0;
+	struct buf b = BUF_INIT;
+	int same = file_read(old, len, &b) == FILE_OK && buf_eq(&b, data, len);
+	buf_free(&b);
+	return same;
+}
+
+int writer_put(struct writer *w, const char *rel, const void *data, size_t len, struct diags *d)
+{
+	struct buf path = BUF_INIT, old = BUF_INIT;
+	buf_addf(&path, "%s/%s", w->stage, rel);
+	buf_addf(&old, "%s/%s", w->out, rel);
+	char *slash = strrchr(path.ptr, '/');
+	*slash = '\0';
+	int rc = dir_make(path.ptr);
+	*slash = '/';
+	int linked = 0;
+	if (rc == 0 && same_as_old(w, old.ptr, data, len)) {
+		linked = link(old.ptr, path.ptr) == 0;
+	}
+	if (rc == 0 && !linked)
+		rc = file_write(path.ptr, data, len);
+	if (rc < 0)
+		diag_at(d, D_WRITE, NULL, 0, 0, path.ptr, strerror(errno));
+	pthread_mutex_lock(&w->lock);
+	w->files++;
+	w->unchanged += linked;
+	pthread_mutex_unlock(&w->lock);
+	buf_free(&path);
+	buf_free(&old);
+	return rc;
+}
+
+static void writer_free(struct writer *w)
+{
+	pthread_mutex_destroy(&w->lock);
+	free(w->out);
+	free(w->stage);
+	free(w);
+}
+
+int writer_commit(struct writer *w, struct diags *d)
+{
+	/* The staging tree's data must be on disk before it becomes the site. */
+	int fd = open(w->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		syncfs(fd);
+		close(fd);
+	}
+	if (w->have_old) {
+		if (renameat2(AT_FDCWD, w->stage, AT_FDCWD, w->out, RENAME_EXCHANGE) == 0) {
+			dir_remove(w->stage); /* now the old site */
+			writer_free(w);
+			return 0;
+		}
+		if (errno != EINVAL && errno != ENOSYS) {
+			diag_at(d, D_WRITE, NULL, 0, 0, w->out, strerror(errno));
+			writer_abort(w);
+			return -1;
+		}
+		/* No RENAME_EXCHANGE here: two renames, a moment without a site. */
+		struct buf old = BUF_INIT;
+		buf_addf(&old, "%s.old-%ld", w->out, (long)getpid());
+		if (rename(w->out, old.ptr) < 0 || rename(w->stage, w->out) < 0) {
+			diag_at(d, D_WRITE, NULL, 0, 0, w->out, strerror(errno));
+			rename(old.ptr, w->out);
+			buf_free(&old);
+			writer_abort(w);
+			return -1;
+		}
+		dir_remove(old.ptr);
+		buf_free(&old);
+		writer_free(w);
+		return 0;
+	}
+	if (rename(w->stage, w->out) < 0) {
+		diag_at(d, D_WRITE, NULL, 0, 0, w->out, strerror(errno));
+		writer_abort(w);
+		return -1;
+	}
+	writer_free(w);
+	return 0;
+}
+
+void writer_abort(struct writer *w)
+{
+	if (!w)
+		return;
+	dir_remove(w->stage);
+	writer_free(w);
+}
+
+size_t writer_count(const struct writer *w, size_t *unchanged)
+{
+	if (unchanged)
+		*unchanged = w->unchanged;
+	return w->files;
+}

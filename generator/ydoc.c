@@ -1,0 +1,257 @@
+#include "ydoc.h"
+
+#include <string.h>
+#include <yaml.h>
+
+#include "buf.h"
+#include "xalloc.h"
+
+struct anchor {
+	const char *name;
+	struct ynode *node;
+	size_t size; /* nodes in its subtree, counted again at each alias */
+};
+
+struct loader {
+	struct arena *a;
+	struct diags *d;
+	const char *path;
+	unsigned line_offset;
+	size_t nodes, aliases;
+	struct anchor *anchors;
+	size_t nanchors, capanchors;
+	int failed;
+};
+
+static struct pos mark_pos(const struct loader *l, yaml_mark_t m)
+{
+	return (struct pos){ l->path, (unsigned)m.line + 1 + l->line_offset, (unsigned)m.column + 1 };
+}
+
+static struct ynode *new_node(struct loader *l, enum ynode_type t, yaml_mark_t m)
+{
+	struct ynode *n = arena_zalloc(l->a, sizeof *n);
+	n->type = t;
+	n->pos = mark_pos(l, m);
+	return n;
+}
+
+static void add_item(struct loader *l, struct ynode *parent, struct ynode *item, size_t *cap)
+{
+	if (parent->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		struct ynode **items = arena_alloc(l->a, ncap * sizeof *items);
+		if (parent->n)
+			memcpy(items, parent->items, parent->n * sizeof *items);
+		parent->items = items;
+		*cap = ncap;
+	}
+	parent->items[parent->n++] = item;
+}
+
+static void remember_anchor(struct loader *l, const unsigned char *name, struct ynode *n, size_t size)
+{
+	if (!name)
+		return;
+	l->anchors = xgrow(l->anchors, &l->capanchors, l->nanchors + 1, sizeof *l->anchors);
+	l->anchors[l->nanchors++] = (struct anchor){ arena_strdup(l->a, (const char *)name), n, size };
+}
+
+static int count_node(struct loader *l, size_t k, yaml_mark_t m)
+{
+	l->nodes += k;
+	if (l->nodes > YAML_MAX_NODES) {
+		diag_report(l->d, D_YAML_NODES, mark_pos(l, m), YAML_MAX_NODES);
+		l->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Report duplicate keys and non-scalar keys of a finished mapping. Small
+ * maps are the rule in content; big ones (a tree's nodes) stay in the hundreds. */
+static void check_map(struct loader *l, const struct ynode *map)
+{
+	for (size_t i = 0; i < map->n; i += 2) {
+		const struct ynode *k = map->items[i];
+		if (k->type != Y_SCALAR) {
+			diag_report(l->d, D_YAML_KEY_NOT_SCALAR, k->pos);
+			l->failed = 1;
+			continue;
+		}
+		for (size_t j = 0; j < i; j += 2) {
+			const struct ynode *o = map->items[j];
+			if (o->type == Y_SCALAR && o->len == k->len && memcmp(o->str, k->str, k->len) == 0) {
+				diag_report(l->d, D_YAML_DUP_KEY, k->pos, k->str);
+				l->failed = 1;
+				break;
+			}
+		}
+	}
+}
+
+/* Parse one node whose first event is `ev` (already taken); recursion depth
+ * is bounded by YAML_MAX_DEPTH. Returns NULL on error; *size gets the number
+ * of nodes in the subtree. */
+static struct ynode *parse_node(struct loader *l, yaml_parser_t *p, yaml_event_t *ev, int depth, size_t *size)
+{
+	*size = 1;
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT: {
+		const char *name = (const char *)ev->data.alias.anchor;
+		if (++l->aliases > YAML_MAX_ALIASES) {
+			diag_report(l->d, D_YAML_ALIASES, mark_pos(l, ev->start_mark), YAML_MAX_ALIASES);
+			l->failed = 1;
+			return NULL;
+		}
+		for (size_t i = l->nanchors; i-- > 0;) {
+			if (strcmp(l->anchors[i].name, name) == 0) {
+				*size = l->anchors[i].size;
+				if (count_node(l, *size, ev->start_mark) < 0)
+					return NULL;
+				return l->anchors[i].node;
+			}
+		}
+		diag_report(l->d, D_YAML_UNKNOWN_ANCHOR, mark_pos(l, ev->start_mark), name);
+		l->failed = 1;
+		return NULL;
+	}
+	case YAML_SCALAR_EVENT: {
+		if (count_node(l, 1, ev->start_mark) < 0)
+			return NULL;
+		struct ynode *n = new_node(l, Y_SCALAR, ev->start_mark);
+		n->str = arena_strndup(l->a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+		n->len = ev->data.scalar.length;
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		remember_anchor(l, ev->data.scalar.anchor, n, 1);
+		return n;
+	}
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		int is_map = ev->type == YAML_MAPPING_START_EVENT;
+		if (depth >= YAML_MAX_DEPTH) {
+			diag_report(l->d, D_YAML_DEPTH, mark_pos(l, ev->start_mark), YAML_MAX_DEPTH);
+			l->failed = 1;
+			return NULL;
+		}
+		if (count_node(l, 1, ev->start_mark) < 0)
+			return NULL;
+		struct ynode *n = new_node(l, is_map ? Y_MAP : Y_SEQ, ev->start_mark);
+		const unsigned char *anchor = is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
+		char *anchor_copy = anchor ? xstrdup((const char *)anchor) : NULL;
+		size_t cap = 0;
+		for (;;) {
+			yaml_event_t child;
+			if (!yaml_parser_parse(p, &child)) {
+				free(anchor_copy);
+				return NULL; /* reported by the caller from parser state */
+			}
+			if (child.type == YAML_SEQUENCE_END_EVENT || child.type == YAML_MAPPING_END_EVENT) {
+				yaml_event_delete(&child);
+				break;
+			}
+			size_t sub;
+			struct ynode *c = parse_node(l, p, &child, depth + 1, &sub);
+			yaml_event_delete(&child);
+			if (!c) {
+				free(anchor_copy);
+				return NULL;
+			}
+			*size += sub;
+			add_item(l, n, c, &cap);
+		}
+		if (is_map)
+			check_map(l, n);
+		remember_anchor(l, (const unsigned char *)anchor_copy, n, *size);
+		free(anchor_copy);
+		return n;
+	}
+	default:
+		return NULL;
+	}
+}
+
+static void report_parser_error(struct loader *l, yaml_parser_t *p)
+{
+	yaml_mark_t m = p->problem_mark;
+	struct buf msg = BUF_INIT;
+	buf_adds(&msg, p->problem ? p->problem : "unknown problem");
+	if (p->context) {
+		buf_adds(&msg, " ");
+		buf_adds(&msg, p->context);
+	}
+	diag_report(l->d, D_YAML_SYNTAX, mark_pos(l, m), msg.ptr);
+	buf_free(&msg);
+	l->failed = 1;
+}
+
+struct ynode *yaml_load(struct arena *a, const char *path, const char *src, size_t len,
+			unsigned line_offset, struct diags *d)
+{
+	struct loader l = { .a = a, .d = d, .path = path, .line_offset = line_offset };
+	yaml_parser_t p;
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)src, len);
+	struct ynode *root = NULL;
+	int docs = 0, done = 0;
+	while (!done && !l.failed) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&p, &ev)) {
+			report_parser_error(&l, &p);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				diag_report(d, D_YAML_MULTI_DOC, mark_pos(&l, ev.start_mark));
+				l.failed = 1;
+			}
+			break;
+		case YAML_SCALAR_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+		case YAML_ALIAS_EVENT: {
+			size_t size;
+			root = parse_node(&l, &p, &ev, 0, &size);
+			if (!root && !l.failed)
+				report_parser_error(&l, &p);
+			break;
+		}
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	free(l.anchors);
+	if (l.failed)
+		return NULL;
+	if (!root || (root->type == Y_SCALAR && yscalar_is_null(root))) {
+		root = arena_zalloc(a, sizeof *root);
+		root->type = Y_MAP;
+		root->pos = (struct pos){ path, 1 + line_offset, 1 };
+	}
+	return root;
+}
+
+struct ynode *ymap_get(const struct ynode *map, const char *key)
+{
+	if (!map || map->type != Y_MAP)
+		return NULL;
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		const struct ynode *k = map->items[i];
+		if (k->type == Y_SCALAR && strcmp(k->str, key) == 0)
+			return map->items[i + 1];
+	}
+	return NULL;
+}
+
+int yscalar_is_null(const struct ynode *n)
+{
+	return n->type == Y_SCALAR && n->plain &&
+	       (n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
+		strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0);
+}

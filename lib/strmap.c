@@ -1,0 +1,95 @@
+#include "strmap.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+struct slot {
+	const char *key;
+	void *val;
+	uint64_t hash;
+};
+
+struct strmap {
+	struct slot *slots;
+	size_t cap, n; /* cap is a power of two */
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+struct strmap *strmap_new(void)
+{
+	struct strmap *m = xcalloc(1, sizeof *m);
+	m->cap = 64;
+	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	return m;
+}
+
+void strmap_free(struct strmap *m)
+{
+	if (!m)
+		return;
+	free(m->slots);
+	free(m);
+}
+
+static struct slot *find(struct slot *slots, size_t cap, const char *key, uint64_t h)
+{
+	size_t i = h & (cap - 1);
+	for (;;) {
+		struct slot *s = &slots[i];
+		if (!s->key || (s->hash == h && strcmp(s->key, key) == 0))
+			return s;
+		i = (i + 1) & (cap - 1);
+	}
+}
+
+static void grow(struct strmap *m)
+{
+	size_t ncap = m->cap * 2;
+	struct slot *ns = xcalloc(ncap, sizeof *ns);
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key)
+			*find(ns, ncap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
+	free(m->slots);
+	m->slots = ns;
+	m->cap = ncap;
+}
+
+void *strmap_put(struct strmap *m, const char *key, void *val)
+{
+	if ((m->n + 1) * 4 > m->cap * 3)
+		grow(m);
+	uint64_t h = hash_str(key);
+	struct slot *s = find(m->slots, m->cap, key, h);
+	void *old = s->key ? s->val : NULL;
+	if (!s->key) {
+		s->key = key;
+		s->hash = h;
+		m->n++;
+	}
+	s->val = val;
+	return old;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	uint64_t h = hash_str(key);
+	struct slot *s = find(m->slots, m->cap, key, h);
+	return s->key ? s->val : NULL;
+}
+
+size_t strmap_count(const struct strmap *m)
+{
+	return m->n;
+}

@@ -1,0 +1,38 @@
+/* Progressive enhancement only: every page works without this file.
+ * - counts the page view (and help-button presses) with navigator.sendBeacon;
+ *   no cookies, no storage, nothing leaves the site's own origin
+ * - shows the print button on step plans
+ * - fills the contact form's incident/node from ?incident=&node= */
+(function () {
+  'use strict';
+  var body = document.body;
+  function hit(path, event) {
+    if (!navigator.sendBeacon || !path) return;
+    var data = new URLSearchParams();
+    data.set('p', path);
+    data.set('e', event);
+    var via = new URLSearchParams(location.search).get('via');
+    if (via) data.set('via', via);
+    navigator.sendBeacon('/api/hit', data);
+  }
+  hit(body.getAttribute('data-hit-path'), body.getAttribute('data-hit-event') || 'view');
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest ? e.target.closest('[data-hit-click]') : null;
+    if (a) hit(body.getAttribute('data-hit-path'), a.getAttribute('data-hit-click'));
+  });
+  var print = document.querySelector('button.print');
+  if (print) {
+    print.hidden = false;
+    var hint = document.querySelector('.noprint-js');
+    if (hint) hint.hidden = true;
+    print.addEventListener('click', function () { window.print(); });
+  }
+  var form = document.querySelector('form.contact');
+  if (form) {
+    var q = new URLSearchParams(location.search);
+    ['incident', 'node'].forEach(function (name) {
+      var v = q.get(name), field = form.elements[name];
+      if (v && field && !field.value && /^[a-z0-9-]{1,100}$/.test(v)) field.value = v;
+    });
+  }
+})();
