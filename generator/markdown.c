@@ -225,17 +225,20 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 			if (!cmark_node_append_child(cb, c))
 				abort(); /* cmark lets a custom block hold inlines */
 		}
+		/* The moved text may point into the heading's own buffer: keep
+		 * the detached heading alive until the HTML is rendered. */
 		cmark_node_replace(h, cb);
-		cmark_node_free(h);
 		buf_free(&open);
 		buf_free(&close);
 		buf_free(&id);
 	}
-	free(heads);
 	buf_free(&ids);
 	buf_free(&tmp);
 
 	char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+	for (size_t i = 0; i < nheads; i++)
+		cmark_node_free(heads[i]);
+	free(heads);
 	size_t n = strlen(html);
 	if (flags & MD_INLINE) {
 		/* one paragraph: strip the wrapper so the text can sit in a heading or list item */

@@ -38,6 +38,7 @@ enum node_type {
 struct node {
 	enum node_type type;
 	int standalone;     /* partial, parent, block: the tag stood on its own line */
+	int bol;            /* block: its body starts at the start of a line */
 	unsigned line, col; /* of the tag (0 for text), 1-based */
 	const char *s;      /* N_TEXT: the bytes; tags: the name, NUL-terminated */
 	size_t len;
@@ -517,6 +518,7 @@ static void S_tag(struct cstate *cs, const struct tag *t, int standalone, size_t
 	n->s = S_str(cs, t->name, t->name_len);
 	n->len = t->name_len;
 	n->standalone = standalone;
+	n->bol = cs->at_bol;
 	n->ind = cs->src + lead;
 	n->ind_len = standalone ? t->start - lead : 0;
 	if (n->type == N_SECTION || n->type == N_INVERTED || n->type == N_PARENT || n->type == N_BLOCK) {
@@ -835,7 +837,7 @@ static int S_block(struct rstate *r, const struct node *n)
 	if (n->standalone && n->ind_len)
 		r->ind[r->nind++] = (struct seg){ n->ind, n->ind_len };
 	/* A standalone site starts a line even if the content did not. */
-	if (n->standalone && b->nbody && b[1].type != N_INDENT)
+	if (n->standalone && b->nbody && !b->bol)
 		S_indent(r);
 	int rc = S_body(r, b);
 	r->nind = nind;

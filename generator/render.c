@@ -65,6 +65,14 @@ static void set(struct arena *a, struct val *map, const char *key, const char *s
 	val_map_set(a, map, key, str_or_null(a, s));
 }
 
+/* Set a list and, beside it, "has_KEY" (true when the list is not empty),
+ * so templates can wrap a list in a heading without index tricks. */
+static void set_list(struct arena *a, struct val *map, const char *key, struct val *list)
+{
+	val_map_set(a, map, key, list);
+	val_map_bool(a, map, arena_printf(a, "has_%s", key), list->n > 0);
+}
+
 static struct val *slist_val(struct arena *a, const struct slist *l)
 {
 	struct val *v = val_list(a);
@@ -189,7 +197,7 @@ static void alternates(const struct ctx *c, struct val *v, int lang, const char 
 			val_list_push(c->a, others, x);
 	}
 	val_map_set(c->a, v, "hreflang", alts->n > 1 ? alts : val_list(c->a));
-	val_map_set(c->a, v, "languages", others);
+	set_list(c->a, v, "languages", others);
 }
 
 static struct val *page_val(const struct ctx *c, const struct page *p)
@@ -201,7 +209,7 @@ static struct val *page_val(const struct ctx *c, const struct page *p)
 	set(c->a, v, "url", p->url);
 	set(c->a, v, "reviewed", p->reviewed.s);
 	val_map_set(c->a, v, "tags", slist_val(c->a, &p->tags));
-	val_map_set(c->a, v, "sources", slist_val(c->a, &p->sources));
+	set_list(c->a, v, "sources", slist_val(c->a, &p->sources));
 	return v;
 }
 
@@ -242,7 +250,7 @@ static struct val *org_val(const struct ctx *c, const struct org *o, int lang)
 		set(c->a, x, "url", t ? t->url : NULL);
 		val_list_push(c->a, h, x);
 	}
-	val_map_set(c->a, v, "handles", h);
+	set_list(c->a, v, "handles", h);
 	return v;
 }
 
@@ -323,15 +331,15 @@ static struct val *outcome_val(const struct ctx *c, const struct node *n)
 		if (org)
 			val_list_push(c->a, contacts, org_val(c, org, lang));
 	}
-	val_map_set(c->a, o, "contacts", contacts);
+	set_list(c->a, o, "contacts", contacts);
 	struct val *tips = val_list(c->a);
 	for (size_t i = 0; i < n->tips.n; i++) {
 		const struct page *p = tip_find(c->m, n->tips.items[i].s, lang);
 		if (p)
 			val_list_push(c->a, tips, page_val(c, p));
 	}
-	val_map_set(c->a, o, "tips", tips);
-	val_map_set(c->a, o, "sources", slist_val(c->a, &n->sources));
+	set_list(c->a, o, "tips", tips);
+	set_list(c->a, o, "sources", slist_val(c->a, &n->sources));
 	set(c->a, o, "ask_url", arena_printf(c->a, "%s%s/", n->url, str(c, lang, "ask_slug")));
 	return o;
 }

@@ -1,0 +1,69 @@
+# A thin wrapper around CMake, so a new user needs two commands:
+#   make run    install what is missing, build, generate the site, serve it on 127.0.0.1:8080
+#   make test   everything: unit, golden, diagnostics, fuzz replays, sanitizers, end-to-end, browser
+#
+# Other targets: build, site, check, asan, fuzz, bench-smoke, clean.
+
+BUILD    ?= build
+ASAN     ?= build-asan
+FUZZ     ?= build-fuzz
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+PORT     ?= 8080
+FUZZ_SECONDS ?= 20
+CMAKE_FLAGS ?=
+ifdef CI
+CMAKE_FLAGS += -DHHD_WERROR=ON
+endif
+
+.PHONY: all deps build site check run test unit asan fuzz bench-smoke clean
+
+all: build
+
+deps:
+	@scripts/deps build
+
+deps-run:
+	@scripts/deps run
+
+deps-test:
+	@scripts/deps test
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+site: build
+	$(BUILD)/hhd build
+
+check: build
+	$(BUILD)/hhd check --report
+
+run: deps-run build site
+	scripts/serve --port $(PORT) --public public --state $(BUILD)/run --build $(BUILD)
+
+# Sanitizer build of everything that runs in-process: unit, conformance, diagnostics, golden, fuzz replays.
+asan: deps
+	cmake -S . -B $(ASAN) -DHHD_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(ASAN) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN) -L 'unit|conformance|diag|golden|fuzz' --output-on-failure -j $(JOBS)
+
+# libFuzzer builds (clang) of the parsers of untrusted input, each run for a bounded time.
+fuzz: deps-test
+	CC=clang cmake -S . -B $(FUZZ) -DHHD_FUZZ=ON -DHHD_SANITIZE=OFF
+	cmake --build $(FUZZ) -j $(JOBS)
+	scripts/fuzz $(FUZZ) $(FUZZ_SECONDS)
+
+test: deps-test build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE 'bench-smoke|browser'
+	ctest --test-dir $(BUILD) --output-on-failure -L 'bench-smoke|browser'
+	$(MAKE) asan
+	$(MAKE) fuzz
+
+bench-smoke: build
+	ctest --test-dir $(BUILD) --output-on-failure -L bench-smoke
+
+clean:
+	rm -rf $(BUILD) $(ASAN) $(FUZZ) public

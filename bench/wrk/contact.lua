@@ -1,0 +1,23 @@
+-- contact.lua: POST /api/contact, a distinct valid form on every request
+-- (a repeated identical form would be stored once, as a double click).
+-- wrk -s contact.lua; env BENCH_LANG (default nl) names the form's language.
+local n = 0
+-- `tid` is a global set per thread by setup()
+local threads = 0
+local lang = os.getenv("BENCH_LANG") or "nl"
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+
+request = function()
+  n = n + 1
+  local id = tid .. "-" .. n
+  local body = "lang=" .. lang .. "&incident=&node=&name=Bench+" .. id ..
+    "&company=Bench+BV&email=bench-" .. id .. "%40example.org&phone=" ..
+    "&message=Onze+bestanden+zijn+versleuteld.+Verzoek+" .. id ..
+    "&consent=yes&website="
+  return wrk.format("POST", "/api/contact",
+    { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
+end

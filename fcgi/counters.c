@@ -1,0 +1,168 @@
+/* counters.c: the anonymous counters (see counters.h). */
+#include "counters.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "db.h"
+#include "form.h"
+#include "log.h"
+#include "manifest.h"
+
+static const char *const event_names[EV__MAX] = {
+	[EV_VIEW] = "view",
+	[EV_HELP] = "help",
+	[EV_OUTCOME] = "outcome",
+	[EV_YES] = "yes",
+	[EV_NO] = "no",
+};
+
+int hit_event_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < EV__MAX; i++)
+		if (strcmp(s, event_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *hit_event_name(enum hit_event e)
+{
+	return (unsigned)e < EV__MAX ? event_names[e] : "?";
+}
+
+/* Substrings (compared case-insensitively) that mark a user agent as not a
+ * person's browser: the self-declared crawlers ("bot", "crawl", "spider",
+ * "slurp" cover Googlebot, bingbot, Baiduspider, Yahoo! Slurp and most
+ * others), link-preview fetchers, and HTTP libraries and command-line
+ * tools (curl, wget, ...). Deliberately absent: "headless", because
+ * HeadlessChrome is what our own browser tests (and some real assistive
+ * set-ups) run, and it executes the page like a person's browser would.
+ * The list errs towards counting: a missed bot inflates a count a little, a
+ * refused person makes the "did this help" numbers lie. */
+static const char *const bot_marks[] = {
+	"bot", "crawl", "spider", "slurp",
+	"curl/", "wget/", "libwww", "python-", "go-http-client", "java/", "okhttp",
+	"httpclient", "axios/", "node-fetch", "scrapy", "facebookexternalhit",
+	"feedfetcher", "mediapartners", "ia_archiver", "phantomjs",
+};
+
+int hit_is_bot(const char *ua)
+{
+	size_t i, n;
+
+	if (!ua || !*ua)
+		return 1;
+	n = strlen(ua);
+	for (i = 0; i < sizeof bot_marks / sizeof *bot_marks; i++) {
+		size_t k = strlen(bot_marks[i]), j;
+		for (j = 0; j + k <= n; j++)
+			if (strncasecmp(ua + j, bot_marks[i], k) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+enum { HF_P, HF_E, HF_VIA, HF_BACK, HF__MAX };
+
+static const struct form_field hit_fields[HF__MAX] = {
+	[HF_P] = { "p", HIT_MAX_PATH, 0 },
+	[HF_E] = { "e", 16, 0 },
+	[HF_VIA] = { "via", 64, 0 },
+	[HF_BACK] = { "back", 1, 0 },
+};
+
+/* A transparent 1x1 GIF89a. */
+static const unsigned char gif1x1[] = {
+	0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+};
+
+/* Read the hit's parameters into text/len: the query string for the GIF,
+ * the body for the POST. Returns 0, or an HTTP status to answer with. */
+static int S_input(struct app *app, struct req *rq, int gif, const char **text, size_t *len)
+{
+	size_t n = 0;
+	char *body;
+
+	if (gif) {
+		*text = rq->query ? rq->query : "";
+		*len = strlen(*text);
+		return *len > HIT_MAX_BODY ? 204 : 0;
+	}
+	/* navigator.sendBeacon sends URLSearchParams as urlencoded and a string
+	 * as text/plain; the HTML feedback form sends urlencoded */
+	if (!http_type_is(rq->content_type, "application/x-www-form-urlencoded")
+	    && !http_type_is(rq->content_type, "text/plain"))
+		return 204;
+	switch (http_content_length(rq->content_length, HIT_MAX_BODY, &n)) {
+	case CL_OK: break;
+	case CL_MISSING: return 411;
+	case CL_INVALID: return 400;
+	case CL_TOO_BIG: return 413;
+	}
+	body = arena_alloc(&app->arena, n + 1);
+	if (req_read_body(rq, body, n) < 0)
+		return 400;
+	*text = body;
+	*len = n;
+	return 0;
+}
+
+void hit_handle(struct app *app, struct req *rq, struct reply *rp)
+{
+	int gif = strcmp(rq->path, "/api/hit.gif") == 0;
+	const char *method = rq->method ? rq->method : "";
+	struct form_value v[HF__MAX];
+	const struct man_page *page = NULL;
+	const char *text = "";
+	size_t len = 0;
+	int st, ev = -1, counted = 0, back = 0;
+	char day[11];
+
+	if (gif ? strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 : strcmp(method, "POST") != 0) {
+		app_error(rq, rp, 405);
+		rp->allow = gif ? "GET, HEAD" : "POST";
+		return;
+	}
+	st = S_input(app, rq, gif, &text, &len);
+	if (st >= 400) {
+		log_line(rq->id, "hit: %d", st);
+		app_error(rq, rp, st);
+		return;
+	}
+	if (st == 0 && form_parse(text, len, hit_fields, HF__MAX, v, &app->arena, NULL) == FORM_OK
+	    && !v[HF_P].err && !v[HF_E].err && !v[HF_VIA].err && !v[HF_BACK].err) {
+		page = manifest_page(app->man, v[HF_P].s);
+		ev = hit_event_parse(v[HF_E].s);
+		back = !gif && strcmp(v[HF_BACK].s, "1") == 0;
+		counted = page && ev >= 0 && (!v[HF_VIA].len || manifest_has_partner(app->man, v[HF_VIA].s))
+			&& !hit_is_bot(rq->user_agent);
+	}
+	if (counted) {
+		db_day(rq->now, day);
+		if (db_hit_add(app->db, day, page->path, event_names[ev], v[HF_VIA].s) < 0) {
+			log_line(rq->id, "hit: 503 not counted: %s", db_errmsg(app->db));
+			app_error(rq, rp, 503);
+			return;
+		}
+	}
+	if (back && page) {
+		const struct man_page *fb = manifest_find_kind(app->man, page->lang, "feedback");
+		if (fb) {
+			reply_set(rp, 303, "text/plain; charset=utf-8");
+			rp->location = fb->path;
+			buf_adds(&rp->body, "See Other\n");
+			return;
+		}
+	}
+	if (gif && counted) {
+		reply_set(rp, 200, "image/gif");
+		buf_add(&rp->body, gif1x1, sizeof gif1x1);
+		return;
+	}
+	reply_set(rp, 204, NULL);
+}

@@ -1,0 +1,65 @@
+/* db.h: hhd-fcgi's SQLite database: contact submissions and counters.
+ *
+ * One connection, opened at start-up in WAL mode, with every statement the
+ * request loop needs prepared once in db_open() (nothing is prepared, and
+ * no SQL text is built, while requests are served). The schema is created
+ * and migrated through PRAGMA user_version; see the migrations in db.c.
+ *
+ * Durability: a contact submission is committed with synchronous=FULL (the
+ * WAL is fsynced before the commit returns), so once db_contact_add()
+ * returns DB_STORED it survives kill -9 and power loss. A counter is
+ * committed with synchronous=NORMAL, which in WAL mode survives a crash of
+ * the process (not necessarily of the machine). */
+#ifndef HHD_DB_H
+#define HHD_DB_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#define DB_SCHEMA_VERSION 1
+#define DB_BUSY_MS 5000        /* wait this long for a lock held by hhd-admin */
+#define DB_DIGEST_BYTES 16
+
+struct db;
+
+enum db_open_flags {
+	DB_CREATE = 1 << 0,    /* create the file if missing (hhd-fcgi); hhd-admin does not */
+	DB_READONLY = 1 << 1,  /* no writes, no migration (stats, inbox, export) */
+	/* keep the -wal and -shm files when closing (hhd-fcgi: its system-call
+	 * filter has no unlink, and the next start needs them anyway) */
+	DB_KEEP_WAL = 1 << 2,
+};
+
+/* A submission, as validated by contact.c. All strings are UTF-8 and never NULL. */
+struct contact {
+	const char *lang, *incident, *node, *name, *company, *email, *phone, *message;
+};
+
+enum db_add {
+	DB_STORED = 0,
+	DB_DUPLICATE = 1,   /* identical to one stored within POLICY_DEDUP_SECONDS */
+	DB_FAILED = -1,
+};
+
+/* Open (and create/migrate) the database. NULL on failure, with a message in err. */
+struct db *db_open(const char *path, unsigned flags, char *err, size_t errsz);
+void db_close(struct db *db);
+sqlite3 *db_sqlite(struct db *db);      /* for hhd-admin's one-off queries */
+const char *db_errmsg(struct db *db);   /* the last SQLite error, for logs */
+
+/* Store a submission in its own transaction under synchronous=FULL, unless
+ * an identical one was stored since now - POLICY_DEDUP_SECONDS. */
+enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, long long *id);
+/* Add one to the (day, path, event, via) counter; via "" when none. 0 or -1. */
+int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via);
+
+/* The digest that identifies duplicates: BLAKE2b over every field, each
+ * length-prefixed so field boundaries cannot shift. */
+void db_contact_digest(const struct contact *c, unsigned char out[DB_DIGEST_BYTES]);
+
+/* "YYYY-MM-DD" of `now` in local time (set TZ for the service). */
+void db_day(time_t now, char out[11]);
+
+#endif
