@@ -130,6 +130,11 @@ def stop_pidfile(path, sig=signal.SIGTERM, grace=5.0):
             pid = int(f.read().strip())
     except (OSError, ValueError):
         return
+    stop_pid(pid, sig, grace)
+
+
+def stop_pid(pid, sig=signal.SIGTERM, grace=5.0):
+    """Stop one process by PID: `sig`, then SIGKILL after `grace` seconds."""
     try:
         os.kill(pid, sig)
     except ProcessLookupError:

@@ -1,6 +1,8 @@
 #include "load.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,25 +92,92 @@ static int is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static void add_page(struct model *m, struct page *p)
-{
-	if (!p || (p->draft && !m->drafts))
-		return;
-	m->pages = xgrow(m->pages, &m->cappages, m->npages + 1, sizeof *m->pages);
-	m->pages[m->npages++] = p;
-}
+/* One Markdown file to parse. */
+struct md_job {
+	const char *path, *id;
+	int lang;
+	enum page_kind kind;
+	struct page *page;    /* result */
+};
 
-static void load_md(struct model *m, const char *path, const char *id, int lang, enum page_kind kind,
-		    struct diags *d)
+struct md_jobs {
+	struct md_job *items;
+	size_t n, cap;
+};
+
+struct md_worker {
+	struct model m;       /* a copy whose arena is the worker's own */
+	struct md_jobs *js;
+	atomic_size_t *next;
+	struct diags d;
+};
+
+/* Parse Markdown files until none are left. Each worker reads, checks and
+ * renders its files into its own arena; results go back by job index, so
+ * the model's page order does not depend on the threads. */
+static void *md_work(void *arg)
 {
+	struct md_worker *w = arg;
 	struct buf src = BUF_INIT;
-	if (load_file(path, &src, d) == 0)
-		add_page(m, page_parse(m, path, id, lang, kind, src.ptr, src.len, d));
+	for (;;) {
+		size_t i = atomic_fetch_add(w->next, 1);
+		if (i >= w->js->n)
+			break;
+		struct md_job *j = &w->js->items[i];
+		buf_reset(&src);
+		if (load_file(j->path, &src, &w->d) == 0)
+			j->page = page_parse(&w->m, j->path, j->id, j->lang, j->kind, src.ptr, src.len, &w->d);
+	}
 	buf_free(&src);
+	return NULL;
 }
 
-static void load_section(struct model *m, const char *langdir, const char *sub, int lang,
-			 enum page_kind kind, struct diags *d)
+static void parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
+{
+	int n = m->jobs > 1 ? m->jobs : 1;
+	if ((size_t)n > js->n / 8 + 1)
+		n = (int)(js->n / 8 + 1);
+	atomic_size_t next = 0;
+	struct md_worker *w = xcalloc((size_t)n, sizeof *w);
+	pthread_t *th = xcalloc((size_t)n, sizeof *th);
+	m->arenas = xrealloc(m->arenas, (m->narenas + (size_t)n) * sizeof *m->arenas);
+	for (int i = 0; i < n; i++) {
+		struct arena *a = xmalloc(sizeof *a);
+		arena_init(a);
+		m->arenas[m->narenas++] = a;
+		w[i].m = *m;
+		w[i].m.arena = a;
+		w[i].js = js;
+		w[i].next = &next;
+		diags_init(&w[i].d);
+		if (i > 0 && pthread_create(&th[i], NULL, md_work, &w[i]) != 0)
+			abort();
+	}
+	md_work(&w[0]);
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			pthread_join(th[i], NULL);
+		diags_merge(d, &w[i].d);
+	}
+	free(w);
+	free(th);
+	for (size_t i = 0; i < js->n; i++) {
+		struct page *p = js->items[i].page;
+		if (!p || (p->draft && !m->drafts))
+			continue;
+		m->pages = xgrow(m->pages, &m->cappages, m->npages + 1, sizeof *m->pages);
+		m->pages[m->npages++] = p;
+	}
+}
+
+static void add_job(struct md_jobs *js, const char *path, const char *id, int lang, enum page_kind kind)
+{
+	js->items = xgrow(js->items, &js->cap, js->n + 1, sizeof *js->items);
+	js->items[js->n++] = (struct md_job){ path, id, lang, kind, NULL };
+}
+
+static void list_section(struct model *m, struct md_jobs *js, const char *langdir, const char *sub,
+			 int lang, enum page_kind kind, struct diags *d)
 {
 	char *dir = arena_printf(m->arena, "%s/%s", langdir, sub);
 	char **names = load_names(dir, ".md");
@@ -119,7 +188,7 @@ static void load_section(struct model *m, const char *langdir, const char *sub, 
 			diag_at(d, D_BAD_SLUG, path, 0, 0, id);
 			continue;
 		}
-		load_md(m, path, id, lang, kind, d);
+		add_job(js, path, id, lang, kind);
 	}
 	load_names_free(names);
 }
@@ -141,15 +210,16 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 	const char *orgs_path = arena_printf(m->arena, "%s/orgs.yaml", dir);
 	orgs_load(m, orgs_path, d);
 
+	struct md_jobs js = { 0 };
 	for (int li = 0; li < m->site.nlangs; li++) {
 		const char *code = m->site.langs[li].code;
 		char *langdir = arena_printf(m->arena, "%s/%s", dir, code);
 		char *home = arena_printf(m->arena, "%s/index.md", langdir);
 		struct stat st;
 		if (stat(home, &st) == 0)
-			load_md(m, home, "index", li, PAGE_HOME, d);
-		load_section(m, langdir, "tips", li, PAGE_TIP, d);
-		load_section(m, langdir, "pages", li, PAGE_PAGE, d);
+			add_job(&js, home, "index", li, PAGE_HOME);
+		list_section(m, &js, langdir, "tips", li, PAGE_TIP, d);
+		list_section(m, &js, langdir, "pages", li, PAGE_PAGE, d);
 		trees_load_dir(m, arena_printf(m->arena, "%s/trees", langdir), li, d);
 		/* anything else in the language folder is probably a mistake */
 		char **names = load_names(langdir, NULL);
@@ -161,6 +231,8 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		}
 		load_names_free(names);
 	}
+	parse_pages(m, &js, d);
+	free(js.items);
 	/* language folders that site.yaml does not list */
 	char **names = load_names(dir, NULL);
 	for (char **n = names; *n; n++) {

@@ -1,6 +1,6 @@
 /* hhd: the Hackhelpdesk site generator.
  *
- *   hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [-j N] [-q]
+ *   hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [--force] [-j N] [-q]
  *   hhd check [--content DIR] [--theme DIR] [--strict] [--report]
  *   hhd graph TREE [--lang L] [--svg] [--content DIR]
  *
@@ -21,6 +21,7 @@
 #include "render.h"
 #include "report.h"
 #include "site.h"
+#include "stamp.h"
 #include "strmap.h"
 #include "theme.h"
 #include "validate.h"
@@ -28,7 +29,7 @@
 #include "xalloc.h"
 
 static const char usage[] =
-	"usage: hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [-j N] [-q]\n"
+	"usage: hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [--force] [-j N] [-q]\n"
 	"       hhd check [--content DIR] [--theme DIR] [--drafts] [--strict] [--report]\n"
 	"       hhd graph TREE [--lang L] [--svg] [--content DIR]\n"
 	"       hhd --help | --version\n"
@@ -42,6 +43,7 @@ static const char usage[] =
 	"  --out DIR      output folder (default public)\n"
 	"  --drafts       include pages marked draft: true\n"
 	"  --strict       warnings fail the build\n"
+	"  --force        build even when nothing changed since the last build\n"
 	"  -j N           render on N threads (default: the number of cores)\n"
 	"  -q             no summary line\n"
 	"\n"
@@ -49,7 +51,7 @@ static const char usage[] =
 
 struct opts {
 	const char *cmd, *content, *theme, *out, *lang, *tree;
-	int drafts, strict, quiet, report, svg, jobs;
+	int drafts, strict, quiet, report, svg, jobs, force;
 };
 
 static double now(void)
@@ -67,7 +69,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "strict", no_argument, 0, 'S' },        { "report", no_argument, 0, 'R' },
 		{ "lang", required_argument, 0, 'l' },    { "svg", no_argument, 0, 'V' },
 		{ "help", no_argument, 0, 'h' },          { "version", no_argument, 0, 'v' },
-		{ "quiet", no_argument, 0, 'q' },         { 0, 0, 0, 0 },
+		{ "quiet", no_argument, 0, 'q' },         { "force", no_argument, 0, 'F' },
+		{ 0, 0, 0, 0 },
 	};
 	o->content = "content";
 	o->theme = "themes/default";
@@ -86,6 +89,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'l': o->lang = optarg; break;
 		case 'V': o->svg = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'F': o->force = 1; break;
 		case 'j': {
 			char *end;
 			long j = strtol(optarg, &end, 10);
@@ -134,7 +138,7 @@ int main(int argc, char **argv)
 	md_init();
 	struct arena arena;
 	arena_init(&arena);
-	struct model m = { .arena = &arena, .drafts = o.drafts };
+	struct model m = { .arena = &arena, .drafts = o.drafts, .jobs = o.jobs };
 	struct diags d;
 	diags_init(&d);
 	d.strict = o.strict;
@@ -142,8 +146,30 @@ int main(int argc, char **argv)
 	struct theme theme = { 0 };
 	int have_theme = 0;
 
+	int timing = getenv("HHD_TIMING") != NULL;
+	uint64_t stamp = 0;
+	if (!strcmp(o.cmd, "build")) {
+		char desc[4096];
+		snprintf(desc, sizeof desc, "drafts=%d strict=%d out=%s", o.drafts, o.strict, o.out);
+		stamp = stamp_compute(o.content, o.theme, desc);
+		struct buf old = BUF_INIT;
+		if (!o.force && stamp_matches(o.out, stamp, &old)) {
+			fputs(old.ptr, stderr);
+			if (!o.quiet)
+				fprintf(stderr, "hhd: nothing changed since the last build of %s (%.0f ms)\n", o.out,
+					(now() - t0) * 1000);
+			buf_free(&old);
+			arena_free(&arena);
+			return 0;
+		}
+		buf_free(&old);
+	}
 	if (load_content(&m, o.content, &d) == 0) {
+		if (timing)
+			fprintf(stderr, "hhd: timing: load %.0f ms\n", (now() - t0) * 1000);
 		validate_site(&m, &d);
+		if (timing)
+			fprintf(stderr, "hhd: timing: validate %.0f ms\n", (now() - t0) * 1000);
 		if (!strcmp(o.cmd, "graph")) {
 			status = graph_print(&m, o.tree, o.lang, o.svg, &d);
 			goto out;
@@ -161,8 +187,30 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		long files = render_site(&m, &theme, w, o.jobs, &d);
+		if (timing)
+			fprintf(stderr, "hhd: timing: render+write %.0f ms\n", (now() - t0) * 1000);
 		if (files < 0 || diags_failed(&d)) {
 			writer_abort(w);
+			goto out;
+		}
+		/* the diagnostics of this build go into the stamp, to be shown again */
+		struct buf text = BUF_INIT, file = BUF_INIT;
+		char *mem = NULL;
+		size_t memlen = 0;
+		FILE *f = open_memstream(&mem, &memlen);
+		if (f) {
+			diags_print(&d, f);
+			fclose(f);
+			buf_add(&text, mem, memlen);
+			free(mem);
+		}
+		stamp_format(stamp, text.ptr, text.len, &file);
+		int rc = writer_put(w, STAMP_FILE, file.ptr, file.len, &d);
+		buf_free(&text);
+		buf_free(&file);
+		if (rc < 0) {
+			writer_abort(w);
+			status = 2;
 			goto out;
 		}
 		size_t unchanged;
@@ -192,6 +240,11 @@ out:
 	for (size_t i = 0; i < m.ntrees; i++)
 		free(m.trees[i]->links.items);
 	free(m.pages);
+	for (size_t i = 0; i < m.narenas; i++) {
+		arena_free(m.arenas[i]);
+		free(m.arenas[i]);
+	}
+	free(m.arenas);
 	free(m.trees);
 	if (m.urls)
 		strmap_free(m.urls);

@@ -141,6 +141,9 @@ struct model {
 	struct org *orgs;
 	size_t norgs;
 	int drafts;                   /* build drafts too */
+	int jobs;                     /* threads for loading and rendering */
+	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
+	size_t narenas;
 	struct strmap *urls;          /* derived: every output URL -> what owns it */
 };
 

@@ -5,10 +5,11 @@
  * body's `nbody` nodes, so a node's next sibling is always node + 1 + nbody.
  *
  * The whitespace rules are settled at compile time: standalone lines are cut
- * out of the text, and every line that is left starts with an N_INDENT node.
- * At render time N_INDENT emits the indentation of the standalone partials,
- * parents and blocks being expanded (usually none), which is how "each line
- * of the partial is indented" works without re-parsing anything.
+ * out of the text, and the node that starts each remaining line is marked
+ * (`bol`; a line that starts inside a text node is found by its newline).
+ * At render time a line start emits the indentation of the standalone
+ * partials, parents and blocks being expanded (usually none), which is how
+ * "each line of the partial is indented" works without re-parsing anything.
  *
  * Rendering keeps its whole state (context stack, indentation, overriding
  * parents) in fixed arrays on the C stack, bounded by MUSTACHE_MAX_DEPTH, so
@@ -25,7 +26,7 @@
 
 enum node_type {
 	N_TEXT,     /* literal bytes */
-	N_INDENT,   /* a line starts here */
+	N_INDENT,   /* nothing but a line start: a closing tag began the line */
 	N_VAR,      /* {{name}}: escaped */
 	N_RAW,      /* {{{name}}} or {{&name}}: not escaped */
 	N_SECTION,  /* {{#name}}body{{/name}} */
@@ -36,15 +37,17 @@ enum node_type {
 };
 
 struct node {
-	enum node_type type;
-	int standalone;     /* partial, parent, block: the tag stood on its own line */
-	int bol;            /* block: its body starts at the start of a line */
-	unsigned line, col; /* of the tag (0 for text), 1-based */
-	const char *s;      /* N_TEXT: the bytes; tags: the name, NUL-terminated */
+	unsigned char type;       /* enum node_type */
+	unsigned char bol;        /* a line starts with this node: indent first */
+	unsigned char standalone; /* partial, parent, block: the tag stood on its own line */
+	unsigned char body_bol;   /* block: its body starts a line */
+	unsigned line, col;       /* of the tag (0 for text), 1-based */
+	const char *s;            /* N_TEXT: the bytes; tags: the name, NUL-terminated */
 	size_t len;
-	const char *ind;    /* standalone partial, parent, block: indentation added */
+	const char *ind;          /* standalone partial, parent, block: indentation added */
 	size_t ind_len;
-	size_t nbody;       /* nodes in the body, which follow this one */
+	size_t dedent;            /* N_TEXT: blanks dropped after each inner newline */
+	size_t nbody;             /* nodes in the body, which follow this one */
 };
 
 struct mustache {
@@ -206,21 +209,25 @@ static struct node *S_push(struct cstate *cs, enum node_type type)
 	return n;
 }
 
-/* Literal text [a, b), one node per line so that each line can be
- * preceded by an N_INDENT and dedented on its own. */
+/* Push a node that is output where it stands, so it takes a pending line
+ * start. */
+static struct node *S_push_inline(struct cstate *cs, enum node_type type)
+{
+	struct node *n = S_push(cs, type);
+	n->bol = (unsigned char)cs->at_bol;
+	cs->at_bol = 0;
+	return n;
+}
+
+/* Literal text [a, b). */
 static void S_text(struct cstate *cs, size_t a, size_t b)
 {
-	while (a < b) {
-		const char *nl = memchr(cs->src + a, '\n', b - a);
-		size_t e = nl ? (size_t)(nl - cs->src) + 1 : b;
-		if (cs->at_bol)
-			S_push(cs, N_INDENT);
-		struct node *n = S_push(cs, N_TEXT);
-		n->s = cs->src + a;
-		n->len = e - a;
-		cs->at_bol = cs->src[e - 1] == '\n';
-		a = e;
-	}
+	if (a >= b)
+		return;
+	struct node *n = S_push_inline(cs, N_TEXT);
+	n->s = cs->src + a;
+	n->len = b - a;
+	cs->at_bol = cs->src[b - 1] == '\n';
 }
 
 /* Offset of the closing delimiter at or after `from`; with `lead` set, the
@@ -422,19 +429,24 @@ static size_t S_common_indent(const struct cstate *cs, size_t a, size_t b, size_
 	return k;
 }
 
-/* Take `k` bytes of indentation away from the nodes [from, to): the text
- * at each line start, and the indentation that standalone partials, parents
- * and blocks add. The bodies of standalone blocks were dedented already. */
+/* Take `k` bytes of indentation away from the nodes [from, to): from text
+ * at each line start (now for a node that starts a source line, at render
+ * time for lines inside a node), and from the indentation that standalone
+ * partials, parents and blocks add. Standalone blocks inside were dedented
+ * on their own already. */
 static void S_dedent(struct cstate *cs, size_t from, size_t to, size_t k)
 {
 	for (size_t i = from; i < to; i++) {
 		struct node *x = &cs->nodes[i];
-		if (x->type == N_TEXT && x->s > cs->src && x->s[-1] == '\n') {
-			size_t m = 0;
-			while (m < k && m < x->len && S_blank(x->s[m]))
-				m++;
-			x->s += m;
-			x->len -= m;
+		if (x->type == N_TEXT) {
+			if (x->s > cs->src && x->s[-1] == '\n') {
+				size_t m = 0;
+				while (m < k && m < x->len && S_blank(x->s[m]))
+					m++;
+				x->s += m;
+				x->len -= m;
+			}
+			x->dedent = k;
 		} else if (x->type == N_PARTIAL || x->type == N_PARENT || x->type == N_BLOCK) {
 			if (x->standalone) {
 				size_t m = k < x->ind_len ? k : x->ind_len;
@@ -471,11 +483,16 @@ static const char *S_opener(struct cstate *cs, const struct node *n)
 	return arena_printf(cs->a, "%c%s", c, n->s);
 }
 
+/* A closing tag as written, for messages: "/name". */
+static const char *S_closer(struct cstate *cs, const struct tag *t)
+{
+	return arena_printf(cs->a, "/%s", S_str(cs, t->name, t->name_len));
+}
+
 static void S_close(struct cstate *cs, const struct tag *t, size_t body_end)
 {
-	const char *closer = arena_printf(cs->a, "/%s", S_str(cs, t->name, t->name_len));
 	if (!cs->nopen) {
-		S_error(cs, t->start, D_TPL_CLOSE_UNOPENED, closer);
+		S_error(cs, t->start, D_TPL_CLOSE_UNOPENED, S_closer(cs, t));
 		return;
 	}
 	const struct open *o = &cs->open[cs->nopen - 1];
@@ -483,7 +500,7 @@ static void S_close(struct cstate *cs, const struct tag *t, size_t body_end)
 	if (n->len != t->name_len || memcmp(n->s, cs->src + t->name, n->len) != 0) {
 		unsigned line, col;
 		S_where(cs, t->start, &line, &col);
-		diag_at(cs->d, D_TPL_CLOSE_MISMATCH, cs->path, line, col, closer, S_opener(cs, n), n->line);
+		diag_at(cs->d, D_TPL_CLOSE_MISMATCH, cs->path, line, col, S_closer(cs, t), S_opener(cs, n), n->line);
 		cs->failed = 1;
 		return;
 	}
@@ -508,17 +525,21 @@ static void S_tag(struct cstate *cs, const struct tag *t, int standalone, size_t
 		S_set_delims(cs, t);
 		return;
 	case '/':
+		/* a closing tag that begins a line: the line starts in the body */
+		if (!standalone && cs->at_bol)
+			S_push_inline(cs, N_INDENT);
 		S_close(cs, t, standalone ? lead : t->start);
 		return;
 	default:
 		break;
 	}
-	struct node *n = S_push(cs, types[(unsigned char)t->kind]);
+	enum node_type type = types[(unsigned char)t->kind];
+	struct node *n = standalone ? S_push(cs, type) : S_push_inline(cs, type);
 	S_where(cs, t->start, &n->line, &n->col);
 	n->s = S_str(cs, t->name, t->name_len);
 	n->len = t->name_len;
-	n->standalone = standalone;
-	n->bol = cs->at_bol;
+	n->standalone = (unsigned char)standalone;
+	n->body_bol = (unsigned char)cs->at_bol;
 	n->ind = cs->src + lead;
 	n->ind_len = standalone ? t->start - lead : 0;
 	if (n->type == N_SECTION || n->type == N_INVERTED || n->type == N_PARENT || n->type == N_BLOCK) {
@@ -580,10 +601,6 @@ static void S_compile(struct cstate *cs)
 			lead = start;
 
 		S_text(cs, pos, lead);
-		if (!standalone && cs->at_bol) {
-			S_push(cs, N_INDENT);
-			cs->at_bol = 0;
-		}
 		S_tag(cs, &t, standalone, lead, skip ? line_end : t.end);
 		pos = skip ? line_end : t.end;
 		if (second && !skip)
@@ -746,6 +763,28 @@ static void S_indent(struct rstate *r)
 		buf_add(r->out, r->ind[i].s, r->ind[i].len);
 }
 
+/* Text whose inner lines need indenting or dedenting (the slow path): after
+ * each newline that is not the node's last byte, emit the indentation and
+ * drop up to n->dedent blanks. */
+static void S_text_lines(struct rstate *r, const struct node *n)
+{
+	const char *p = n->s, *e = n->s + n->len;
+	for (;;) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl) {
+			buf_add(r->out, p, (size_t)(e - p));
+			return;
+		}
+		buf_add(r->out, p, (size_t)(nl + 1 - p));
+		p = nl + 1;
+		if (p == e)
+			return;
+		S_indent(r);
+		for (size_t m = 0; m < n->dedent && p < e && S_blank(*p); m++)
+			p++;
+	}
+}
+
 /* The block that overrides `site`: the outermost parent being expanded
  * with a direct block of that name wins. NULL if none does. */
 static const struct node *S_override(struct rstate *r, const struct node *site)
@@ -837,7 +876,7 @@ static int S_block(struct rstate *r, const struct node *n)
 	if (n->standalone && n->ind_len)
 		r->ind[r->nind++] = (struct seg){ n->ind, n->ind_len };
 	/* A standalone site starts a line even if the content did not. */
-	if (n->standalone && b->nbody && !b->bol)
+	if (n->standalone && b->nbody && !b->body_bol)
 		S_indent(r);
 	int rc = S_body(r, b);
 	r->nind = nind;
@@ -851,12 +890,16 @@ static int S_render(struct rstate *r, const struct node *n, const struct node *e
 		int rc = 0;
 		if (++r->steps > MUSTACHE_MAX_STEPS)
 			return S_fail(r, MUSTACHE_TOO_LONG);
+		if (n->bol)
+			S_indent(r);
 		switch (n->type) {
 		case N_TEXT:
-			buf_add(r->out, n->s, n->len);
+			if (n->dedent || r->nind > r->ind_base)
+				S_text_lines(r, n);
+			else
+				buf_add(r->out, n->s, n->len);
 			break;
 		case N_INDENT:
-			S_indent(r);
 			break;
 		case N_VAR:
 		case N_RAW:

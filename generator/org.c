@@ -140,7 +140,7 @@ void orgs_load(struct model *m, const char *path, struct diags *d)
 					p = t->pos;
 			}
 			o->about_html[li] = md_render(m->arena, about[li], strlen(about[li]), p,
-						      MD_CHECK_SENTENCES | MD_INLINE, NULL, NULL, d);
+						      MD_CHECK_SENTENCES, NULL, NULL, d);
 		}
 		o->handles = schema_strlist(m->arena, n, "handles", d);
 		o->sources = schema_strlist(m->arena, n, "sources", d);

@@ -54,21 +54,37 @@ static int same_as_old(const struct writer *w, const char *old, const void *data
 	return same;
 }
 
+/* Create the folder holding `path` (which ends in a file name). Most
+ * folders exist or need one mkdir; only a missing parent costs more. */
+static int make_parent(char *path)
+{
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	int rc = mkdir(path, 0755);
+	if (rc < 0 && errno == EEXIST)
+		rc = 0;
+	else if (rc < 0 && errno == ENOENT)
+		rc = dir_make(path);
+	*slash = '/';
+	return rc;
+}
+
 int writer_put(struct writer *w, const char *rel, const void *data, size_t len, struct diags *d)
 {
 	struct buf path = BUF_INIT, old = BUF_INIT;
 	buf_addf(&path, "%s/%s", w->stage, rel);
 	buf_addf(&old, "%s/%s", w->out, rel);
-	char *slash = strrchr(path.ptr, '/');
-	*slash = '\0';
-	int rc = dir_make(path.ptr);
-	*slash = '/';
-	int linked = 0;
-	if (rc == 0 && same_as_old(w, old.ptr, data, len)) {
+	int linked = 0, rc = 0;
+	if (same_as_old(w, old.ptr, data, len)) {
 		linked = link(old.ptr, path.ptr) == 0;
+		if (!linked && errno == ENOENT && make_parent(path.ptr) == 0)
+			linked = link(old.ptr, path.ptr) == 0;
 	}
-	if (rc == 0 && !linked)
+	if (!linked) {
 		rc = file_write(path.ptr, data, len);
+		if (rc < 0 && errno == ENOENT && make_parent(path.ptr) == 0)
+			rc = file_write(path.ptr, data, len);
+	}
 	if (rc < 0)
 		diag_at(d, D_WRITE, NULL, 0, 0, path.ptr, strerror(errno));
 	pthread_mutex_lock(&w->lock);

@@ -11,6 +11,15 @@ function setup(thread)
   thread:set("tid", threads)
 end
 
+-- wrk.format() ignores wrk.headers (the -H options: User-Agent) when it is
+-- given a table: start from a copy of them.
+local function headers(extra)
+  local h = {}
+  for k, v in pairs(wrk.headers) do h[k] = v end
+  for k, v in pairs(extra) do h[k] = v end
+  return h
+end
+
 request = function()
   n = n + 1
   local id = tid .. "-" .. n
@@ -19,5 +28,5 @@ request = function()
     "&message=Onze+bestanden+zijn+versleuteld.+Verzoek+" .. id ..
     "&consent=yes&website="
   return wrk.format("POST", "/api/contact",
-    { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
+    headers({ ["Content-Type"] = "application/x-www-form-urlencoded" }), body)
 end

@@ -371,6 +371,16 @@ static void test_indentation(void)
 	};
 	T_STREQ(S_render("{{<layout}}{{$main}}\nx\ny{{/main}}{{/layout}}", m, layout1), "<main>\n  x\n  y\n</main>\n");
 	T_STREQ(S_render(page, m, layout1), "<main>\n  <h1>T</h1>\n  <p>a</p>\n  <p>b</p>\n\n</main>\n");
+	/* a closing tag that starts a line: its indentation belongs to each pass */
+	static const char *const parts4[] = { "p", "{{#items}}\n-{{.}}\n{{/items}}!\n", NULL };
+	T_STREQ(S_render("  {{>p}}\n", m, parts4), "  -a\n    -b\n  !\n");
+	/* every line is indented, blank ones too, as the spec's "each line" says */
+	static const char *const parts5[] = { "p", "a\n\n\tb\n", NULL };
+	T_STREQ(S_render("  {{>p}}\n", m, parts5), "  a\n  \n  \tb\n");
+	/* a block's content loses its common indentation and takes the site's */
+	static const char *const layout2[] = { "l", "<div>\n\t{{$c}}\n\t{{/c}}\n</div>\n", NULL };
+	T_STREQ(S_render("{{<l}}\n{{$c}}\n    <p>\n\n      {{#items}}{{.}}{{/items}}\n    </p>\n{{/c}}\n{{/l}}\n", m, layout2),
+		"<div>\n\t<p>\n\t\n\t  ab\n\t</p>\n</div>\n");
 	/* CRLF line ends stay as they are */
 	T_STREQ(S_render("a\r\n  {{#items}}\r\n{{.}}\r\n  {{/items}}\r\nz", m, NULL), "a\r\na\r\nb\r\nz");
 }

@@ -1,7 +1,7 @@
 /* Progressive enhancement only: every page works without this file.
  * - counts the page view (and help-button presses) with navigator.sendBeacon;
  *   no cookies, no storage, nothing leaves the site's own origin
- * - shows the print button on step plans
+ * - shows the print button on step plans (and opens closed <details> to print)
  * - fills the contact form's incident/node from ?incident=&node= */
 (function () {
   'use strict';
@@ -27,6 +27,19 @@
     if (hint) hint.hidden = true;
     print.addEventListener('click', function () { window.print(); });
   }
+  // print.css shows closed <details> through ::details-content; browsers
+  // without it get them opened for the print and closed again afterwards
+  var opened = [];
+  window.addEventListener('beforeprint', function () {
+    document.querySelectorAll('details:not([open])').forEach(function (d) {
+      d.open = true;
+      opened.push(d);
+    });
+  });
+  window.addEventListener('afterprint', function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
   var form = document.querySelector('form.contact');
   if (form) {
     var q = new URLSearchParams(location.search);

@@ -1,0 +1,79 @@
+#include "stamp.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fileio.h"
+#include "load.h"
+
+static uint64_t mix(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* Hash every entry below `dir` in sorted order (symbolic links followed by stat). */
+static uint64_t walk(uint64_t h, const char *dir, int depth)
+{
+	if (depth > 16)
+		return h;
+	char **names = load_names(dir, NULL);
+	for (char **n = names; *n; n++) {
+		struct buf path = BUF_INIT;
+		buf_addf(&path, "%s/%s", dir, *n);
+		struct stat st;
+		if (stat(path.ptr, &st) == 0) {
+			h = mix(h, path.ptr, path.len + 1);
+			int64_t f[4] = { (int64_t)st.st_size, (int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec,
+					 (int64_t)st.st_ino };
+			h = mix(h, f, sizeof f);
+			if (S_ISDIR(st.st_mode))
+				h = walk(h, path.ptr, depth + 1);
+		}
+		buf_free(&path);
+	}
+	load_names_free(names);
+	return h;
+}
+
+uint64_t stamp_compute(const char *content, const char *theme, const char *options)
+{
+	uint64_t h = 14695981039346656037ull;
+	h = mix(h, HHD_VERSION, sizeof HHD_VERSION);
+	h = mix(h, __DATE__ __TIME__, sizeof(__DATE__ __TIME__)); /* a rebuilt hhd renders anew */
+	h = mix(h, options, strlen(options) + 1);
+	h = walk(h, content, 0);
+	h = mix(h, "\0theme", 6);
+	return walk(h, theme, 0);
+}
+
+int stamp_matches(const char *out, uint64_t stamp, struct buf *diags)
+{
+	struct buf path = BUF_INIT, file = BUF_INIT;
+	buf_addf(&path, "%s/%s", out, STAMP_FILE);
+	int ok = 0;
+	if (file_read(path.ptr, 1u << 20, &file) == FILE_OK) {
+		char head[64];
+		snprintf(head, sizeof head, "hhd-stamp 1 %016" PRIx64 "\n", stamp);
+		size_t hl = strlen(head);
+		if (file.len >= hl && memcmp(file.ptr, head, hl) == 0) {
+			buf_add(diags, file.ptr + hl, file.len - hl);
+			ok = 1;
+		}
+	}
+	buf_free(&path);
+	buf_free(&file);
+	return ok;
+}
+
+void stamp_format(uint64_t stamp, const char *diags, size_t len, struct buf *file)
+{
+	buf_addf(file, "hhd-stamp 1 %016" PRIx64 "\n", stamp);
+	buf_add(file, diags, len);
+}

@@ -1,0 +1,24 @@
+/* stamp.h: skip a build when nothing it reads has changed.
+ *
+ * The stamp is a hash over the generator's version, its options, and the
+ * path, size, modification time and inode of every file under the content
+ * and theme folders. A successful build writes it, with the diagnostics it
+ * printed, to <out>/.hhd-stamp; the next build with the same stamp prints
+ * those diagnostics again and stops. Any change means a full build (whose
+ * writer still keeps unchanged files as they were). */
+#ifndef HHD_STAMP_H
+#define HHD_STAMP_H
+
+#include <stdint.h>
+#include "buf.h"
+
+#define STAMP_FILE ".hhd-stamp"
+
+uint64_t stamp_compute(const char *content, const char *theme, const char *options);
+/* When <out>/.hhd-stamp holds `stamp`, append its stored diagnostics to
+ * `diags` and return 1; otherwise 0. */
+int stamp_matches(const char *out, uint64_t stamp, struct buf *diags);
+/* The stamp file's bytes: a header line, then the diagnostics as printed. */
+void stamp_format(uint64_t stamp, const char *diags, size_t len, struct buf *file);
+
+#endif

@@ -1,0 +1,387 @@
+#!/usr/bin/env node
+// run.mjs: the browser suite. Builds the site into a temporary folder,
+// serves it with nginx + hhd-fcgi (scripts/serve) on a free 127.0.0.1 port,
+// drives Debian's Chromium through playwright-core, and checks valid HTML
+// (vnu), accessibility (axe-core, WCAG 2.1 A + AA), the no-JavaScript and
+// JavaScript walks with the stored submission and exact counter deltas,
+// privacy, the 375px layout, print, and links. The negative tests run the
+// same checks over deliberately broken fixture pages and must see them fail.
+//
+//   node run.mjs [--build DIR] [--src DIR] [--only REGEX] [--keep]
+//
+//   --build DIR   where hhd and hhd-fcgi were built (default: SRC/build);
+//                 screenshots go to DIR/screenshots/
+//   --src DIR     the source tree (default: three folders up from here)
+//   --only REGEX  run only the tests whose name matches
+//   --keep        leave the temporary folder (site, state, logs) in place
+//
+// Ends with the line "N passed, N failed"; exit status 0 when none failed.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { Harness, CheckError, expectNone, assert } from './lib/harness.mjs';
+import { startStack, startStatic, killByPids } from './lib/servers.mjs';
+import { readManifest, htmlFiles, urlPathOf, readWords, samplePages } from './lib/site.mjs';
+import {
+  vnuCheck, axeCheck, horizontalOverflow, smallTargets, printCheck, crawl, guardContext, storageProblems, ensureDir,
+} from './lib/checks.mjs';
+import { sql, readCounters, waitForCounts, walk } from './lib/flows.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function parseArgs(argv) {
+  const o = { src: path.resolve(here, '..', '..', '..'), build: null, only: null, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) usage(`${a} wants a value`);
+      return argv[++i];
+    };
+    if (a === '--build') o.build = path.resolve(val());
+    else if (a === '--src') o.src = path.resolve(val());
+    else if (a === '--only') o.only = new RegExp(val());
+    else if (a === '--keep') o.keep = true;
+    else if (a === '--help' || a === '-h') usage();
+    else usage(`unknown argument '${a}'`);
+  }
+  o.build = o.build || path.join(o.src, 'build');
+  return o;
+}
+
+function usage(msg) {
+  if (msg) console.error(`run.mjs: ${msg}`);
+  console.error('usage: node run.mjs [--build DIR] [--src DIR] [--only REGEX] [--keep]');
+  process.exit(2);
+}
+
+const CHROMIUM = process.env.HHD_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic',
+];
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 375, height: 740 };
+const LANGS = ['nl', 'en'];
+
+const opts = parseArgs(process.argv.slice(2));
+const t = new Harness({ filter: opts.only });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hhd-browser-'));
+const publicDir = path.join(tmp, 'site');
+const state = path.join(tmp, 'state');
+const shots = ensureDir(path.join(opts.build, 'screenshots'));
+let stack = null;
+let fixtures = null;
+let browser = null;
+
+// Stop what we started, whatever happens: normal end, exception, signal.
+function cleanupSync() {
+  if (stack) stack.stop();
+  else killByPids(state);
+  if (!opts.keep) fs.rmSync(tmp, { recursive: true, force: true });
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    console.log(`\nrun.mjs: ${sig}: stopping the servers`);
+    try { cleanupSync(); } finally { process.exit(130); }
+  });
+}
+process.on('exit', () => { if (stack && !stack.stopped) stack.stop(); });
+
+async function main() {
+  console.log(`browser suite: source ${opts.src}, build ${opts.build}, temp ${tmp}`);
+
+  // ------------------------------------------------------------ set-up
+  const built = await t.test('setup: hhd builds the site into a temporary folder', () => {
+    const hhd = path.join(opts.build, 'hhd');
+    assert(fs.existsSync(hhd), `no ${hhd}: build first`);
+    const r = spawnSync(hhd, ['build', '--out', publicDir, '-q'], { cwd: opts.src, encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) throw new CheckError(`hhd build exited ${r.status}`, (r.stderr || '').trim().split('\n'));
+    assert(fs.existsSync(path.join(publicDir, 'hhd-manifest.tsv')), 'the site has no hhd-manifest.tsv');
+    return true;
+  });
+  if (!built) return;
+
+  const manifest = readManifest(publicDir);
+  const words = Object.fromEntries(LANGS.map((l) => [l, readWords(opts.src, l)]));
+  const files = htmlFiles(publicDir);
+  const fixtureDir = path.join(here, 'fixtures');
+  const fixtureFiles = htmlFiles(fixtureDir);
+  const siteTitle = (f) => `/${path.relative(publicDir, f)}`;
+
+  // ------------------------------------------------------------ vnu (no browser needed)
+  let vnu = null;
+  await t.test(`html: the Nu HTML Checker finds zero errors on all ${files.length} generated pages`, () => {
+    vnu = vnuCheck([...files, ...fixtureFiles]);
+    const problems = [];
+    for (const f of files) for (const e of vnu.get(f) || []) problems.push(`${siteTitle(f)}:${e}`);
+    for (const [f, errs] of vnu) {
+      if (!f.startsWith(publicDir) && !f.startsWith(fixtureDir)) problems.push(`${f}: ${errs.join('; ')}`);
+    }
+    expectNone(problems, 'HTML error(s)');
+  });
+  await t.test('negative: the Nu HTML Checker catches the fixture page with a missing alt', () => {
+    assert(vnu, 'vnu did not run');
+    const errs = vnu.get(path.join(fixtureDir, 'missing-alt.html')) || [];
+    assert(errs.some((e) => /alt/.test(e)), `no alt error reported for fixtures/missing-alt.html (got: ${errs.join('; ') || 'nothing'})`);
+    const ok = vnu.get(path.join(fixtureDir, 'control.html')) || [];
+    expectNone(ok, 'error(s) on the control fixture, which must be valid');
+  });
+
+  // ------------------------------------------------------------ servers and browser
+  const started = await t.test('setup: nginx and hhd-fcgi start on a free 127.0.0.1 port', async () => {
+    stack = await startStack({ src: opts.src, build: opts.build, publicDir, state, log: (m) => console.log(`        ${m}`) });
+    fixtures = await startStatic(fixtureDir);
+    const res = await fetch(`${stack.base}/nl/`);
+    assert(res.status === 200, `GET /nl/ answered ${res.status}`);
+    const csp = res.headers.get('content-security-policy') || '';
+    assert(csp && !csp.includes('unsafe-inline'), `Content-Security-Policy is "${csp}"`);
+    console.log(`        site at ${stack.base}, fixtures at ${fixtures.base}`);
+    return true;
+  });
+  if (!started) return;
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  const origin = stack.base;
+  const newContext = async (o = {}) => {
+    const ctx = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce', ...o });
+    ctx.setDefaultTimeout(15_000);
+    return ctx;
+  };
+
+  const samples = samplePages(publicDir, manifest, LANGS);
+  const byType = (type, lang = 'nl') => samples.find((s) => s.type === type && s.lang === lang);
+
+  // ------------------------------------------------------------ accessibility, console, CSP
+  {
+    const ctx = await newContext();
+    const guard = await guardContext(ctx, origin);
+    const page = await ctx.newPage();
+    for (const s of samples) {
+      await t.test(`a11y: axe finds no WCAG 2.1 A/AA violation on ${s.type} (${s.lang}) ${s.path}`, async () => {
+        const res = await page.goto(origin + s.path, { waitUntil: 'load' });
+        assert(res && res.status() === (s.status || 200), `${s.path} answered ${res && res.status()}`);
+        expectNone(await axeCheck(page), 'axe violation(s)');
+      });
+    }
+    await t.test('console: no script error or CSP violation on any page type (JavaScript on)', () => {
+      // the 404 page's own status is logged as an error by Chromium: expected
+      const notFound = samples.filter((s) => s.status === 404).map((s) => origin + s.path);
+      const errs = guard.consoleErrors.filter((e) => !(notFound.includes(e.source) && /status of 404/.test(e.text)))
+        .map((e) => `${e.page}: ${e.text}${e.source ? ` (${e.source})` : ''}`);
+      expectNone(errs, 'console error(s)');
+      expectNone(guard.offsite, 'request(s) off the site');
+    });
+    await ctx.close();
+  }
+
+  // ------------------------------------------------------------ phone layout and screenshots
+  {
+    const ctx = await newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+    const page = await ctx.newPage();
+    await t.test('phone: at 375px no page type scrolls sideways', async () => {
+      const problems = [];
+      for (const s of samples) {
+        await page.goto(origin + s.path, { waitUntil: 'load' });
+        for (const p of await horizontalOverflow(page)) problems.push(`${s.type} (${s.lang}) ${s.path}: ${p}`);
+      }
+      expectNone(problems, 'overflow problem(s)');
+    });
+    await t.test('phone: at 375px every answer link on every question page is at least 44px tall', async () => {
+      const problems = [];
+      const questions = manifest.pages.filter((p) => p.kind === 'question');
+      for (const q of questions) {
+        await page.goto(origin + q.path, { waitUntil: 'load' });
+        const n = await page.locator('ul.answers a').count();
+        if (n < 2) problems.push(`${q.path}: ${n} answer link(s)`);
+        for (const p of await smallTargets(page, 'ul.answers a')) problems.push(`${q.path}: ${p}`);
+      }
+      expectNone(problems, 'problem(s)');
+    });
+    await t.test('screenshots: home, question, step plan (screen and print), contact form saved', async () => {
+      const wanted = [
+        ['home', byType('home')],
+        ['question', byType('question (triage start)')],
+        ['outcome', byType('outcome')],
+        ['contact', byType('ask the helpdesk')],
+      ];
+      const made = [];
+      for (const [name, s] of wanted) {
+        assert(s, `no sample page for ${name}`);
+        await page.goto(origin + s.path, { waitUntil: 'load' });
+        await page.screenshot({ path: path.join(shots, `${name}-375.png`), fullPage: true });
+        made.push(`${name}-375.png`);
+      }
+      const desk = await newContext();
+      const dp = await desk.newPage();
+      for (const [name, s] of wanted) {
+        await dp.goto(origin + s.path, { waitUntil: 'load' });
+        await dp.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+        made.push(`${name}.png`);
+      }
+      await dp.goto(origin + byType('outcome').path, { waitUntil: 'load' });
+      await dp.emulateMedia({ media: 'print' });
+      await dp.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
+      await dp.screenshot({ path: path.join(shots, 'outcome-print.png'), fullPage: true });
+      made.push('outcome-print.png');
+      await desk.close();
+      for (const f of made) assert(fs.statSync(path.join(shots, f)).size > 1000, `${f} is empty`);
+      console.log(`        ${made.length} screenshots in ${shots}`);
+    });
+    await ctx.close();
+  }
+
+  // ------------------------------------------------------------ print
+  await t.test('print: a step plan in print emulation shows its phone numbers and link targets', async () => {
+    const ctx = await newContext({ viewport: { width: 794, height: 1123 } });
+    const page = await ctx.newPage();
+    const problems = [];
+    for (const lang of LANGS) {
+      const s = byType('outcome', lang);
+      await page.goto(origin + s.path, { waitUntil: 'load' });
+      await page.emulateMedia({ media: 'print' });
+      const r = await printCheck(page);
+      problems.push(...r.problems.map((p) => `${s.path}: ${p}`));
+      if (r.phones < 1) problems.push(`${s.path}: no phone number printed`);
+      if (r.links < 1) problems.push(`${s.path}: no link target printed`);
+      await page.emulateMedia({ media: 'screen' });
+    }
+    await ctx.close();
+    expectNone(problems, 'print problem(s)');
+  });
+
+  // ------------------------------------------------------------ links
+  let crawled = null;
+  await t.test('links: a crawl from / finds no broken internal link', async () => {
+    crawled = await crawl(origin, { start: '/', alias: 'https://www.hackhelpdesk.nl' });
+    expectNone(crawled.broken, 'broken link(s)');
+  });
+  await t.test('links: every generated page is reachable from /', () => {
+    assert(crawled, 'the crawl did not run');
+    // Reached only by a form's answer (303), or not meant to be linked.
+    const formResults = new Set(['thanks', 'feedback']);
+    const problems = [];
+    for (const f of files) {
+      const p = urlPathOf(publicDir, f);
+      if (p === '/404.html') continue; // nginx's answer to a missing page
+      const m = manifest.byPath.get(p);
+      if (m && (m.kind === 'redirect' || formResults.has(m.kind))) continue;
+      if (!crawled.reached.has(p)) problems.push(`${p}${m ? ` (${m.kind})` : ' (not in the manifest)'}`);
+    }
+    expectNone(problems, 'unreachable page(s)');
+  });
+
+  // ------------------------------------------------------------ the walks
+  const walks = [
+    { name: 'no-JavaScript', js: false },
+    { name: 'JavaScript', js: true },
+  ];
+  for (const w of walks) {
+    const token = `${w.js ? 'js' : 'nojs'}-${process.pid}-${Date.now()}`;
+    const ctx = await newContext({ javaScriptEnabled: w.js });
+    const guard = await guardContext(ctx, origin);
+    const page = await ctx.newPage();
+    await new Promise((r) => setTimeout(r, 800)); // let earlier pages' beacons land
+    const before = readCounters(stack.db);
+    const result = await t.test(`walk (${w.name}): home -> "Help, ik ben gehackt!" -> questions -> step plan -> ask the helpdesk -> thank-you`, async () => {
+      const r = await walk(page, { base: origin, manifest, words: words.nl, js: w.js, token });
+      console.log(`        ${r.steps.join('\n        ')}`);
+      return r;
+    });
+    await t.test(`walk (${w.name}): the submission is stored with its incident and node`, () => {
+      assert(result, 'the walk did not finish');
+      const rows = sql(stack.db, `SELECT lang, incident, node, name, company, email, consent FROM contact WHERE message = '${result.message.replace(/'/g, "''")}'`);
+      assert(rows.length === 1, `${rows.length} stored submissions with this walk's message (expected 1)`);
+      const [row] = rows;
+      const want = { lang: 'nl', incident: result.outcome.tree, node: result.outcome.node, name: 'Test Ondernemer', company: 'Bakkerij Test', email: 'test@example.invalid', consent: 1 };
+      const diffs = Object.entries(want).filter(([k, v]) => row[k] !== v).map(([k, v]) => `${k}: stored ${JSON.stringify(row[k])}, expected ${JSON.stringify(v)}`);
+      expectNone(diffs, 'field(s) stored wrong');
+    });
+    await t.test(`walk (${w.name}): the counters rose by exactly the walk's page views, ${w.js ? 'help press, ' : ''}step plan and "did this help"`, async () => {
+      assert(result, 'the walk did not finish');
+      expectNone(await waitForCounts(stack.db, before, result.expect), 'counter difference(s)');
+    });
+    await t.test(`walk (${w.name}): privacy: no request left the origin, no cookie, nothing stored`, async () => {
+      const problems = [...guard.offsite.map((u) => `request off the site: ${u}`), ...guard.cookies];
+      const cookies = await ctx.cookies();
+      problems.push(...cookies.map((c) => `cookie ${c.name} for ${c.domain}`));
+      if (result) problems.push(...result.storage);
+      // and nothing persisted for the origin afterwards, seen from a new tab
+      const pp = await ctx.newPage();
+      await pp.goto(`${origin}/robots.txt`);
+      problems.push(...(await storageProblems(pp)).map((s) => `after the walk: ${s}`));
+      problems.push(...guard.consoleErrors.map((e) => `console: ${e.page}: ${e.text}`));
+      expectNone(problems, 'privacy problem(s)');
+    });
+    await ctx.close();
+  }
+
+  // ------------------------------------------------------------ negative tests
+  {
+    const fx = fixtures.base;
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    await t.test('negative: axe catches the fixture page with a missing alt', async () => {
+      await page.goto(`${fx}/missing-alt.html`);
+      const v = await axeCheck(page);
+      assert(v.some((x) => x.startsWith('image-alt')), `axe did not report image-alt (got: ${v.join('; ') || 'nothing'})`);
+    });
+    await t.test('negative: axe catches the fixture page with an unlabelled form field', async () => {
+      await page.goto(`${fx}/unlabelled-field.html`);
+      const v = await axeCheck(page);
+      assert(v.some((x) => x.startsWith('label')), `axe did not report label (got: ${v.join('; ') || 'nothing'})`);
+    });
+    await t.test('negative: the control fixture passes axe, the phone check and the crawl', async () => {
+      await page.goto(`${fx}/control.html`);
+      expectNone(await axeCheck(page), 'axe violation(s) on the control fixture');
+      await page.setViewportSize(PHONE);
+      expectNone(await horizontalOverflow(page), 'overflow problem(s) on the control fixture');
+      await page.setViewportSize(DESKTOP);
+      const c = await crawl(fx, { start: '/control.html' });
+      expectNone(c.broken, 'broken link(s) on the control fixture');
+    });
+    await t.test('negative: the crawl catches the fixture site with a broken link', async () => {
+      const c = await crawl(fx, { start: '/broken-link/' });
+      assert(c.broken.some((b) => b.includes('/broken-link/missing/')), `no broken link reported (got: ${c.broken.join('; ') || 'nothing'})`);
+      assert(!c.broken.some((b) => b.includes('/broken-link/ok.html')), 'the good link was reported as broken');
+      assert(!c.reached.has('/broken-link/orphan.html'), 'the orphan page was reached, so reachability cannot fail');
+    });
+    await t.test('negative: the phone check catches the fixture page wider than 375px', async () => {
+      await page.setViewportSize(PHONE);
+      await page.goto(`${fx}/wide.html`);
+      const o = await horizontalOverflow(page);
+      await page.setViewportSize(DESKTOP);
+      assert(o.length > 0, 'no overflow reported');
+    });
+    await t.test('negative: the privacy guard catches the fixture page that loads a third-party image', async () => {
+      const c2 = await newContext();
+      const g = await guardContext(c2, fx);
+      const p2 = await c2.newPage();
+      await p2.goto(`${fx}/third-party.html`, { waitUntil: 'load' });
+      await c2.close();
+      assert(g.offsite.some((u) => u.startsWith('https://tracker.invalid/')), `no off-site request recorded (got: ${g.offsite.join('; ') || 'nothing'})`);
+    });
+    await ctx.close();
+  }
+}
+
+let crashed = null;
+try {
+  await main();
+} catch (err) {
+  crashed = err;
+  console.log(`run.mjs: aborted: ${err.stack || err}`);
+  t.failed++;
+  t.failures.push(`(suite aborted: ${err.message})`);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  if (fixtures) await fixtures.close().catch(() => {});
+  if (opts.keep) console.log(`kept ${tmp}`);
+  cleanupSync();
+}
+t.summary();
+process.exit(t.failed || crashed ? 1 : 0);

@@ -1,0 +1,460 @@
+#!/bin/sh
+# tests/golden/run.sh: build the fixture site and check what hhd writes.
+#
+#   sh tests/golden/run.sh [--hhd PATH] [--update] TEST...
+#
+# The fixture is tests/fixtures/site/content, built with themes/default into
+# a temporary folder. TEST is one of (or "all"):
+#   pages     chosen output files equal tests/golden/expected/... byte for byte
+#             (--update rewrites them from the build; review the diff)
+#   links     every internal href/src (starting with '/', or with the site's
+#             base URL) and every sitemap URL leads to a generated file;
+#             /api/ is hhd-fcgi's and is left out
+#   hreflang  hreflang alternates pair up: if page A (language a) lists B
+#             (language b), then B is in language b, lists A as a, and both
+#             list the same set; the same for the sitemap's alternates
+#   jobs      builds with -j1 and -j4 are byte-identical
+#   mtime     a second build with nothing changed keeps every file's mtime;
+#             after a content change, every file whose bytes did not change
+#             keeps its mtime
+#   failed    a build that fails (a content error; a template that fails while
+#             pages are written) leaves the previous output exactly as it was
+#             (bytes, mtimes, no file added or removed) and no staging folder
+#   graph     hhd graph prints DOT with every node and answer label; --svg
+#             gives <svg> when Graphviz's dot is on PATH, and without it
+#             exits 2 with a message that names dot
+# Ends with "N passed, N failed". KEEP=1 keeps the temporary folder.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+fixture=$root/tests/fixtures/site/content
+theme=$root/themes/default
+expected_dir=$here/expected
+hhd=${HHD:-$root/build/hhd}
+base_url=https://fixture.example
+update=0
+
+# The files compared byte for byte (paths under the output folder).
+golden_files='
+index.html
+404.html
+robots.txt
+sitemap.xml
+hhd-manifest.tsv
+nl/index.html
+en/index.html
+nl/tips/index.html
+nl/tips/back-ups/index.html
+nl/tips/oud-wachtwoord/index.html
+nl/hulp/index.html
+nl/hulp/triage/index.html
+nl/hulp/triage/more/index.html
+nl/hulp/ransomware/index.html
+nl/hulp/ransomware/encrypted/index.html
+nl/hulp/ransomware/encrypted/vraag-de-helpdesk/index.html
+en/help/ransomware/encrypted/index.html
+nl/stappenplannen/index.html
+nl/organisaties/index.html
+nl/contact/index.html
+'
+
+tests=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--update) update=1 ;;
+	--hhd) shift; hhd=${1:?--hhd needs a path} ;;
+	--hhd=*) hhd=${1#--hhd=} ;;
+	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
+	all) tests="pages links hreflang jobs mtime failed graph" ;;
+	*) tests="$tests $1" ;;
+	esac
+	shift
+done
+[ -n "$tests" ] || tests="pages links hreflang jobs mtime failed graph"
+case $hhd in
+/*) ;;
+*) hhd=$(pwd)/$hhd ;;
+esac
+if [ ! -x "$hhd" ]; then
+	echo "run.sh: no hhd at '$hhd' (build first, or pass --hhd PATH)" >&2
+	exit 2
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hhd-golden.XXXXXX")
+cleanup() {
+	if [ "${KEEP:-0}" = 1 ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# build OUT CONTENT [hhd options...]: build quietly; the status is returned.
+build() {
+	out=$1
+	content=$2
+	shift 2
+	"$hhd" build -q --content "$content" --theme "$theme" --out "$out" "$@" 2> "$tmp/build.err"
+}
+
+# A listing of every file under $1: path, checksum, size and mtime (ns).
+listing() {
+	(cd "$1" && find . -type f | LC_ALL=C sort | while IFS= read -r f; do
+		sum=$(cksum < "$f")
+		printf '%s %s %s\n' "$f" "$sum" "$(stat -c '%y' "$f" | tr ' ' '_')"
+	done)
+}
+
+# Every file's path and checksum under $1.
+sums() {
+	(cd "$1" && find . -type f | LC_ALL=C sort | while IFS= read -r f; do
+		printf '%s %s\n' "$f" "$(cksum < "$f")"
+	done)
+}
+
+site=$tmp/site
+site_built=0
+need_site() {
+	[ $site_built = 1 ] && return 0
+	if ! build "$site/public" "$fixture"; then
+		echo "FAIL the fixture site does not build:"
+		cat "$tmp/build.err"
+		exit 1
+	fi
+	if [ -s "$tmp/build.err" ]; then
+		echo "FAIL the fixture site builds with messages:"
+		cat "$tmp/build.err"
+		failed=$((failed + 1))
+	fi
+	site_built=1
+}
+
+test_pages() {
+	need_site
+	for f in $golden_files; do
+		got=$site/public/$f
+		want=$expected_dir/$f
+		if [ ! -f "$got" ]; then
+			fail "pages: $f was not generated"
+		elif [ $update = 1 ]; then
+			if ! cmp -s "$got" "$want"; then
+				mkdir -p "$(dirname "$want")"
+				cp "$got" "$want"
+				echo "UPDATED $f"
+			fi
+			pass
+		elif [ ! -f "$want" ]; then
+			fail "pages: no expected file $want (run with --update)"
+		elif cmp -s "$want" "$got"; then
+			pass
+		else
+			fail "pages: $f differs from tests/golden/expected/$f"
+			diff -u "$want" "$got" | sed -e '1s|.*|--- expected|' -e '2s|.*|+++ actual|' | head -60
+		fi
+	done
+}
+
+# Print "FILE<TAB>URL" for every href/src value in the HTML files and every
+# <loc>/href in the sitemap, with &amp; decoded.
+all_urls() { # dir
+	(cd "$1" && find . -type f \( -name '*.html' -o -name '*.xml' \) | LC_ALL=C sort | while IFS= read -r f; do
+		awk -v file="${f#./}" '{
+			s = $0
+			while (match(s, /(href|src)="[^"]*"|<loc>[^<]*<\/loc>/)) {
+				v = substr(s, RSTART, RLENGTH)
+				s = substr(s, RSTART + RLENGTH)
+				if (v ~ /^<loc>/) { sub(/^<loc>/, "", v); sub(/<\/loc>$/, "", v) }
+				else { sub(/^[a-z]*="/, "", v); sub(/"$/, "", v) }
+				gsub(/&amp;/, "\\&", v)
+				print file "\t" v
+			}
+		}' "$f"
+	done)
+}
+
+test_links() {
+	need_site
+	all_urls "$site/public" > "$tmp/urls"
+	n=$(wc -l < "$tmp/urls")
+	bad=$(awk -F '\t' -v base="$base_url" '
+		{
+			u = $2
+			if (index(u, base "/") == 1) u = substr(u, length(base) + 1)
+			if (u !~ /^\// || u ~ /^\/\//) next
+			sub(/[?#].*/, "", u)
+			if (u ~ /^\/api\//) next
+			print $1 "\t" $2 "\t" u
+		}' "$tmp/urls" | while IFS='	' read -r file url path; do
+			target=$site/public$path
+			case $path in
+			*/) target=${target}index.html ;;
+			esac
+			if [ ! -f "$target" ] && [ ! -f "$target/index.html" ]; then
+				echo "$file: '$url' leads to no generated file"
+			fi
+		done)
+	if [ "$n" -lt 100 ]; then
+		fail "links: only $n links found; the extraction is broken"
+	elif [ -n "$bad" ]; then
+		fail "links:"
+		printf '%s\n' "$bad"
+	else
+		pass
+	fi
+}
+
+test_hreflang() {
+	need_site
+	# One line per HTML page: URL LANG then "lang=url" for each alternate.
+	(cd "$site/public" && find . -name '*.html' | LC_ALL=C sort | while IFS= read -r f; do
+		awk -v file="${f#./}" -v base="$base_url" '
+			/<html lang="/ { l = $0; sub(/.*<html lang="/, "", l); sub(/".*/, "", l); lang = l }
+			/<link rel="alternate" hreflang="/ {
+				h = $0; sub(/.*hreflang="/, "", h); sub(/".*/, "", h)
+				u = $0; sub(/.*href="/, "", u); sub(/".*/, "", u)
+				if (index(u, base) == 1) u = substr(u, length(base) + 1)
+				alts = alts " " h "=" u
+			}
+			END {
+				url = "/" file; sub(/index\.html$/, "", url)
+				print url " " lang alts
+			}' "$f"
+	done) > "$tmp/hreflang"
+	# Sitemap: LOC then "lang=url" for each alternate (LANG "-").
+	awk -v base="$base_url" '
+		/<url>/ {
+			s = $0
+			loc = s; sub(/.*<loc>/, "", loc); sub(/<\/loc>.*/, "", loc); sub(base, "", loc)
+			alts = ""
+			while (match(s, /hreflang="[^"]*" href="[^"]*"/)) {
+				v = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH)
+				h = v; sub(/^hreflang="/, "", h); sub(/".*/, "", h)
+				u = v; sub(/.*href="/, "", u); sub(/"$/, "", u); sub(base, "", u)
+				alts = alts " " h "=" u
+			}
+			print loc " -" alts
+		}' "$site/public/sitemap.xml" > "$tmp/sitemap-alts"
+	bad=$(awk '
+		FNR == 1 { src = FILENAME ~ /sitemap/ ? "sitemap.xml" : "page" }
+		{
+			key = src SUBSEP $1
+			lang[key] = $2
+			set = ""
+			for (i = 3; i <= NF; i++) set = set " " $i
+			alts[key] = set
+			urls[++n] = key
+		}
+		END {
+			pairs = 0
+			for (k = 1; k <= n; k++) {
+				key = urls[k]; split(key, kp, SUBSEP)
+				if (alts[key] == "") continue
+				m = split(substr(alts[key], 2), a, " ")
+				self = 0
+				for (i = 1; i <= m; i++) {
+					eq = index(a[i], "="); l = substr(a[i], 1, eq - 1); u = substr(a[i], eq + 1)
+					if (u == kp[2]) { self = 1; if (kp[1] == "page" && l != lang[key]) print kp[1] " " kp[2] ": lists itself as " l " but is " lang[key]; continue }
+					other = kp[1] SUBSEP u
+					if (!(other in lang)) { print kp[1] " " kp[2] ": alternate " u " (" l ") does not exist"; continue }
+					if (kp[1] == "page" && lang[other] != l) print kp[1] " " kp[2] ": alternate " u " is " lang[other] ", not " l
+					if (alts[other] != alts[key]) print kp[1] " " kp[2] ": alternate " u " lists" alts[other] " instead of" alts[key]
+					else pairs++
+				}
+				if (!self) print kp[1] " " kp[2] ": does not list itself among its alternates"
+			}
+			if (pairs < 20) print "only " pairs " hreflang pairs found; the extraction is broken"
+		}' "$tmp/hreflang" "$tmp/sitemap-alts")
+	if [ -n "$bad" ]; then
+		fail "hreflang:"
+		printf '%s\n' "$bad"
+	else
+		pass
+	fi
+}
+
+test_jobs() {
+	if ! build "$tmp/j1/public" "$fixture" -j1; then fail "jobs: -j1 build failed"; cat "$tmp/build.err"; return; fi
+	if ! build "$tmp/j4/public" "$fixture" -j4; then fail "jobs: -j4 build failed"; cat "$tmp/build.err"; return; fi
+	if diff -r "$tmp/j1/public" "$tmp/j4/public" > "$tmp/jobs.diff"; then
+		pass
+	else
+		fail "jobs: -j1 and -j4 builds differ:"
+		head -40 "$tmp/jobs.diff"
+	fi
+}
+
+test_mtime() {
+	out=$tmp/mtime/public
+	if ! build "$out" "$fixture"; then fail "mtime: first build failed"; cat "$tmp/build.err"; return; fi
+	listing "$out" > "$tmp/mtime.1"
+	sleep 1 # a rewritten file would get a visibly newer mtime
+	if ! build "$out" "$fixture"; then fail "mtime: second build failed"; cat "$tmp/build.err"; return; fi
+	listing "$out" > "$tmp/mtime.2"
+	if cmp -s "$tmp/mtime.1" "$tmp/mtime.2"; then
+		pass
+	else
+		fail "mtime: a build with nothing changed changed these files (path, checksum, size, mtime):"
+		diff "$tmp/mtime.1" "$tmp/mtime.2" | head -40
+	fi
+	# Change one tip: its page and the pages listing it change, nothing else.
+	cp -R "$fixture" "$tmp/mtime/content"
+	sed 's/^summary: .*/summary: Een nieuwe samenvatting./' "$fixture/nl/tips/back-ups.md" \
+		> "$tmp/mtime/content/nl/tips/back-ups.md"
+	sleep 1
+	if ! build "$out" "$tmp/mtime/content"; then fail "mtime: third build failed"; cat "$tmp/build.err"; return; fi
+	listing "$out" > "$tmp/mtime.3"
+	bad=$(awk '
+		FNR == NR { before[$1] = $2 " " $3 " " $4; next }
+		{
+			now = $2 " " $3 " " $4
+			if (!($1 in before)) next
+			split(before[$1], b, " ")
+			if (b[1] == $2 && b[2] == $3 && b[3] != $4) print $1 ": same bytes, new mtime"
+			if (b[1] != $2) changed++
+		}
+		END { if (changed < 2) print "only " changed + 0 " files changed after a content change" }
+	' "$tmp/mtime.2" "$tmp/mtime.3")
+	if [ -n "$bad" ]; then
+		fail "mtime after a change:"
+		printf '%s\n' "$bad" | head -40
+	else
+		pass
+	fi
+}
+
+# failed_build NAME CONTENT THEME: a build that must fail leaves $out as it was.
+failed_build() {
+	name=$1
+	sleep 1 # anything rewritten would get a visibly newer mtime
+	"$hhd" build -q --content "$2" --theme "$3" --out "$out" 2> "$tmp/build.err"
+	status=$?
+	if [ $status = 1 ] && [ -s "$tmp/build.err" ]; then
+		pass
+	else
+		fail "failed ($name): the build exited $status, not 1 with a message"
+		cat "$tmp/build.err"
+	fi
+	listing "$out" > "$tmp/failed.2"
+	if cmp -s "$tmp/failed.1" "$tmp/failed.2"; then
+		pass
+	else
+		fail "failed ($name): the previous output changed (path, checksum, size, mtime):"
+		diff "$tmp/failed.1" "$tmp/failed.2" | head -40
+	fi
+	ls -a "$tmp/failed" > "$tmp/failed.dir2"
+	if cmp -s "$tmp/failed.dir1" "$tmp/failed.dir2"; then
+		pass
+	else
+		fail "failed ($name): the output's folder holds something new (a staging folder?):"
+		diff "$tmp/failed.dir1" "$tmp/failed.dir2"
+	fi
+}
+
+test_failed() {
+	mkdir -p "$tmp/failed" "$tmp/failed-input"
+	out=$tmp/failed/public
+	if ! build "$out" "$fixture"; then fail "failed: first build failed"; cat "$tmp/build.err"; return; fi
+	listing "$out" > "$tmp/failed.1"
+	ls -a "$tmp/failed" > "$tmp/failed.dir1"
+	# 1. A content error (found before anything is written), beside a change
+	# that would alter pages if it were written.
+	content=$tmp/failed-input/content
+	cp -R "$fixture" "$content"
+	printf -- '---\ntitle: Kapot\nweight: tien\n---\nTekst.\n' > "$content/nl/tips/broken.md"
+	sed 's/^summary: .*/summary: Anders./' "$fixture/nl/tips/passwords.md" > "$content/nl/tips/passwords.md"
+	failed_build "content error" "$content" "$theme"
+	# 2. A template that fails while the pages are being written (a partial
+	# that includes itself), with changed content: the staging folder holds
+	# half a site when the build gives up.
+	cp -R "$theme" "$tmp/failed-input/theme"
+	echo '{{>contact}}' > "$tmp/failed-input/theme/templates/contact.mustache"
+	rm "$content/nl/tips/broken.md"
+	failed_build "render error" "$content" "$tmp/failed-input/theme"
+	# 3. A good build over the same output after the failures changes nothing.
+	if build "$out" "$fixture" && listing "$out" > "$tmp/failed.3" && cmp -s "$tmp/failed.1" "$tmp/failed.3"; then
+		pass
+	else
+		fail "failed: a good build after the failed ones changed the output"
+		diff "$tmp/failed.1" "$tmp/failed.3" | head -20
+	fi
+}
+
+test_graph() {
+	"$hhd" graph triage --content "$fixture" > "$tmp/graph.dot" 2> "$tmp/graph.err"
+	status=$?
+	if [ $status != 0 ]; then
+		fail "graph: exit $status"
+		cat "$tmp/graph.err"
+		return
+	fi
+	missing=
+	for want in 'digraph "triage"' \
+		'"start" [shape=ellipse, label="Wat is er gebeurd?", penwidth=2];' \
+		'"more" [shape=ellipse, label="Ziet u een losgeldbericht?"];' \
+		'"start" -> "ransomware" [label="Mijn bestanden zijn versleuteld"];' \
+		'"start" -> "more" [label="Iets anders"];' \
+		'"more" -> "ransomware#encrypted" [label="Ja, en alles is versleuteld"];' \
+		'"more" -> "ransomware#restored" [label="Nee, maar ik heb mijn back-up teruggezet"];' \
+		'"ransomware#encrypted" [shape=note, label="→ Ransomware"];'; do
+		grep -qF -- "$want" "$tmp/graph.dot" || missing="$missing
+  $want"
+	done
+	if [ -n "$missing" ]; then
+		fail "graph: the DOT lacks:$missing"
+		cat "$tmp/graph.dot"
+	else
+		pass
+	fi
+	# English, and outcomes styled by urgency
+	"$hhd" graph ransomware --lang en --content "$fixture" > "$tmp/graph-en.dot" 2>&1
+	if grep -qF '"encrypted" [shape=box, style="filled,rounded", fillcolor="#f8d0d0", label="Your files are encrypted\n(acute)"];' "$tmp/graph-en.dot" &&
+		grep -qF '"start" -> "restored" [label="Yes, I restored a back-up"];' "$tmp/graph-en.dot"; then
+		pass
+	else
+		fail "graph: the English ransomware DOT lacks its outcome or edge:"
+		cat "$tmp/graph-en.dot"
+	fi
+	# An unknown tree is a usage error.
+	"$hhd" graph nope --content "$fixture" > /dev/null 2> "$tmp/graph.err"
+	status=$?
+	if [ $status = 2 ] && grep -q "no tree 'nope'" "$tmp/graph.err"; then
+		pass
+	else
+		fail "graph: an unknown tree gave exit $status: $(cat "$tmp/graph.err")"
+	fi
+	# --svg without dot on PATH: exit 2 and a message naming dot.
+	mkdir -p "$tmp/empty-path"
+	PATH=$tmp/empty-path "$hhd" graph triage --svg --content "$fixture" > "$tmp/graph.svg" 2> "$tmp/graph.err"
+	status=$?
+	if [ $status = 2 ] && grep -q "dot" "$tmp/graph.err" && [ ! -s "$tmp/graph.svg" ]; then
+		pass
+	else
+		fail "graph --svg without dot: exit $status, stderr: $(cat "$tmp/graph.err")"
+	fi
+	# --svg with dot: an SVG (only where Graphviz is installed).
+	if command -v dot > /dev/null 2>&1; then
+		"$hhd" graph triage --svg --content "$fixture" > "$tmp/graph.svg" 2> "$tmp/graph.err"
+		status=$?
+		if [ $status = 0 ] && grep -q '<svg' "$tmp/graph.svg"; then
+			pass
+		else
+			fail "graph --svg: exit $status, no <svg>: $(cat "$tmp/graph.err")"
+		fi
+	else
+		echo "SKIP graph --svg with dot: Graphviz is not installed"
+	fi
+}
+
+for t in $tests; do
+	case $t in
+	pages|links|hreflang|jobs|mtime|failed|graph) "test_$t" ;;
+	*) echo "run.sh: unknown test '$t'" >&2; exit 2 ;;
+	esac
+done
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
