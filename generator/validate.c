@@ -457,6 +457,38 @@ static void check_links(struct model *m, struct diags *d)
 	}
 }
 
+/* Every tree should be reachable from the triage tree behind the help
+ * button, or visitors in a panic never find it. */
+static void check_triage_reach(struct model *m, struct diags *d)
+{
+	for (int li = 0; li < m->site.nlangs; li++) {
+		struct tree *triage = tree_find(m, m->site.triage.s, li);
+		if (!triage)
+			continue;
+		struct strmap *seen = strmap_new();
+		struct tree **queue = xcalloc(m->ntrees + 1, sizeof *queue);
+		size_t head = 0, tail = 0;
+		queue[tail++] = triage;
+		strmap_put(seen, triage->id, triage);
+		while (head < tail) {
+			struct tree *t = queue[head++];
+			for (size_t k = 0; k < t->nnodes; k++)
+				for (size_t a = 0; a < t->nodes[k].nanswers; a++) {
+					struct tree *o = t->nodes[k].answers[a].target_tree;
+					if (o && !strmap_get(seen, o->id)) {
+						strmap_put(seen, o->id, o);
+						queue[tail++] = o;
+					}
+				}
+		}
+		for (size_t i = 0; i < m->ntrees; i++)
+			if (m->trees[i]->lang == li && !strmap_get(seen, m->trees[i]->id))
+				diag_report(d, D_TREE_NOT_IN_TRIAGE, m->trees[i]->pos, m->trees[i]->id, triage->id);
+		free(queue);
+		strmap_free(seen);
+	}
+}
+
 void validate_site(struct model *m, struct diags *d)
 {
 	if (!m->urls)
@@ -478,4 +510,6 @@ void validate_site(struct model *m, struct diags *d)
 	check_links(m, d);
 	if (m->site.triage.s && !tree_find(m, m->site.triage.s, m->site.deflang))
 		diag_report(d, D_TRIAGE_MISSING, m->site.triage.pos, m->site.triage.s);
+	else if (m->site.triage.s)
+		check_triage_reach(m, d);
 }

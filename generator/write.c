@@ -75,6 +75,10 @@ int writer_put(struct writer *w, const char *rel, const void *data, size_t len, 
 	buf_addf(&path, "%s/%s", w->stage, rel);
 	buf_addf(&old, "%s/%s", w->out, rel);
 	int linked = 0, rc = 0;
+	/* pretty URLs put nearly every page in a folder of its own: make it first */
+	size_t rl = strlen(rel);
+	if (rl > 11 && !strcmp(rel + rl - 11, "/index.html"))
+		make_parent(path.ptr);
 	if (same_as_old(w, old.ptr, data, len)) {
 		linked = link(old.ptr, path.ptr) == 0;
 		if (!linked && errno == ENOENT && make_parent(path.ptr) == 0)

@@ -28,7 +28,9 @@
 #   === expected                 the exact expected stderr, last in the file
 #
 # hhd's staging folder name holds its pid: ".new-1234" is compared as ".new-PID".
-# --update rewrites the status and expected sections from what hhd printed.
+# --update rewrites the status and expected sections from what hhd printed,
+# except in cases whose comment has a line starting "KNOWN BUG": those expect
+# what hhd should print and are edited by hand.
 # Set KEEP=1 to keep the temporary folders. Ends with "N passed, N failed".
 set -u
 
@@ -179,7 +181,9 @@ for case_file in $cases; do
 	if [ -z "$want_status" ]; then
 		if grep -q ': error: ' "$expected"; then want_status=1; else want_status=0; fi
 	fi
-	if [ $update = 1 ]; then
+	if [ $update = 1 ] && grep -q '^KNOWN BUG' "$case_file"; then
+		echo "KEPT $name: it expects what hhd should print (KNOWN BUG); edit it by hand"
+	elif [ $update = 1 ]; then
 		had=0
 		grep -q '^=== status [0-9]*$' "$case_file" && had=1
 		update_case "$case_file" $had $status "$tmp/.case/stderr"
@@ -190,7 +194,7 @@ for case_file in $cases; do
 	if [ $ok = 1 ] && cmp -s "$expected" "$tmp/.case/stderr" && [ "$status" = "$want_status" ]; then
 		passed=$((passed + 1))
 		echo "PASS $name"
-	elif [ $update = 1 ] && [ $ok = 1 ]; then
+	elif [ $update = 1 ] && [ $ok = 1 ] && ! grep -q '^KNOWN BUG' "$case_file"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))

@@ -26,9 +26,10 @@ import { chromium } from 'playwright-core';
 
 import { Harness, CheckError, expectNone, assert } from './lib/harness.mjs';
 import { startStack, startStatic, killByPids } from './lib/servers.mjs';
-import { readManifest, htmlFiles, urlPathOf, readWords, samplePages } from './lib/site.mjs';
+import { readManifest, htmlFiles, urlPathOf, readWords, samplePages, readBaseUrl } from './lib/site.mjs';
 import {
-  vnuCheck, axeCheck, horizontalOverflow, smallTargets, printCheck, crawl, guardContext, storageProblems, ensureDir,
+  vnuCheck, axeCheck, horizontalOverflow, smallTargets, printCheck, crawl, unreachablePages, guardContext, storageProblems,
+  ensureDir,
 } from './lib/checks.mjs';
 import { sql, readCounters, waitForCounts, walk } from './lib/flows.mjs';
 
@@ -112,6 +113,7 @@ async function main() {
   const fixtureDir = path.join(here, 'fixtures');
   const fixtureFiles = htmlFiles(fixtureDir);
   const siteTitle = (f) => `/${path.relative(publicDir, f)}`;
+  const alias = readBaseUrl(opts.src); // the production address: links to it are internal
 
   // ------------------------------------------------------------ vnu (no browser needed)
   let vnu = null;
@@ -125,7 +127,7 @@ async function main() {
     expectNone(problems, 'HTML error(s)');
   });
   await t.test('negative: the Nu HTML Checker catches the fixture page with a missing alt', () => {
-    assert(vnu, 'vnu did not run');
+    if (!vnu) vnu = vnuCheck(fixtureFiles); // the site's run was filtered out
     const errs = vnu.get(path.join(fixtureDir, 'missing-alt.html')) || [];
     assert(errs.some((e) => /alt/.test(e)), `no alt error reported for fixtures/missing-alt.html (got: ${errs.join('; ') || 'nothing'})`);
     const ok = vnu.get(path.join(fixtureDir, 'control.html')) || [];
@@ -257,22 +259,40 @@ async function main() {
   // ------------------------------------------------------------ links
   let crawled = null;
   await t.test('links: a crawl from / finds no broken internal link', async () => {
-    crawled = await crawl(origin, { start: '/', alias: 'https://www.hackhelpdesk.nl' });
+    crawled = await crawl(origin, { start: '/', alias });
     expectNone(crawled.broken, 'broken link(s)');
+  });
+  await t.test('links: every sitemap.xml entry is a page that answers 200', async () => {
+    assert(alias, 'content/site.yaml has no base_url');
+    const res = await fetch(`${origin}/sitemap.xml`);
+    assert(res.status === 200, `sitemap.xml answered ${res.status}`);
+    const locs = [...(await res.text()).matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1]);
+    assert(locs.length > 0, 'sitemap.xml lists no page');
+    const problems = [];
+    for (const loc of locs) {
+      if (!loc.startsWith(`${alias}/`)) {
+        problems.push(`${loc}: not on ${alias}`);
+        continue;
+      }
+      const p = loc.slice(alias.length);
+      if (crawled && crawled.pages.has(p)) continue;
+      const r = await fetch(origin + p);
+      if (r.status !== 200) problems.push(`${loc}: HTTP ${r.status}`);
+    }
+    expectNone(problems, 'bad sitemap entr(y/ies)');
   });
   await t.test('links: every generated page is reachable from /', () => {
     assert(crawled, 'the crawl did not run');
-    // Reached only by a form's answer (303), or not meant to be linked.
-    const formResults = new Set(['thanks', 'feedback']);
-    const problems = [];
-    for (const f of files) {
-      const p = urlPathOf(publicDir, f);
-      if (p === '/404.html') continue; // nginx's answer to a missing page
+    // Pages that need no link: nginx's answer to a missing page, the old
+    // addresses kept as redirects, and the pages a form's 303 leads to
+    // (the walks reach those).
+    const skip = (p) => {
+      if (p === '/404.html') return 'not found page';
       const m = manifest.byPath.get(p);
-      if (m && (m.kind === 'redirect' || formResults.has(m.kind))) continue;
-      if (!crawled.reached.has(p)) problems.push(`${p}${m ? ` (${m.kind})` : ' (not in the manifest)'}`);
-    }
-    expectNone(problems, 'unreachable page(s)');
+      return m && ['redirect', 'thanks', 'feedback'].includes(m.kind) ? m.kind : null;
+    };
+    const missing = unreachablePages(files.map((f) => urlPathOf(publicDir, f)), crawled.reached, skip);
+    expectNone(missing.map((p) => `${p} (${(manifest.byPath.get(p) || {}).kind || 'not in the manifest'})`), 'unreachable page(s)');
   });
 
   // ------------------------------------------------------------ the walks
@@ -288,8 +308,17 @@ async function main() {
     await new Promise((r) => setTimeout(r, 800)); // let earlier pages' beacons land
     const before = readCounters(stack.db);
     const result = await t.test(`walk (${w.name}): home -> "Help, ik ben gehackt!" -> questions -> step plan -> ask the helpdesk -> thank-you`, async () => {
-      const r = await walk(page, { base: origin, manifest, words: words.nl, js: w.js, token });
+      let r;
+      try {
+        r = await walk(page, { base: origin, manifest, words: words.nl, js: w.js, token });
+      } catch (err) {
+        // what the servers said about it
+        const log = path.join(state, 'hhd-fcgi.log');
+        const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').slice(-6) : [];
+        throw new CheckError(err.message, [...(err.details || []), ...tail.map((l) => `hhd-fcgi.log: ${l}`)]);
+      }
       console.log(`        ${r.steps.join('\n        ')}`);
+      expectNone(guard.consoleErrors.map((e) => `${e.page}: ${e.text}`), 'console error(s) during the walk');
       return r;
     });
     await t.test(`walk (${w.name}): the submission is stored with its incident and node`, () => {
@@ -314,7 +343,6 @@ async function main() {
       const pp = await ctx.newPage();
       await pp.goto(`${origin}/robots.txt`);
       problems.push(...(await storageProblems(pp)).map((s) => `after the walk: ${s}`));
-      problems.push(...guard.consoleErrors.map((e) => `console: ${e.page}: ${e.text}`));
       expectNone(problems, 'privacy problem(s)');
     });
     await ctx.close();
@@ -348,7 +376,12 @@ async function main() {
       const c = await crawl(fx, { start: '/broken-link/' });
       assert(c.broken.some((b) => b.includes('/broken-link/missing/')), `no broken link reported (got: ${c.broken.join('; ') || 'nothing'})`);
       assert(!c.broken.some((b) => b.includes('/broken-link/ok.html')), 'the good link was reported as broken');
-      assert(!c.reached.has('/broken-link/orphan.html'), 'the orphan page was reached, so reachability cannot fail');
+    });
+    await t.test('negative: the reachability check catches the fixture page that nothing links to', async () => {
+      const c = await crawl(fx, { start: '/broken-link/' });
+      const all = htmlFiles(path.join(fixtureDir, 'broken-link')).map((f) => urlPathOf(fixtureDir, f));
+      const missing = unreachablePages(all, c.reached);
+      assert(missing.length === 1 && missing[0] === '/broken-link/orphan.html', `expected only /broken-link/orphan.html unreachable, got: ${missing.join(', ') || 'nothing'}`);
     });
     await t.test('negative: the phone check catches the fixture page wider than 375px', async () => {
       await page.setViewportSize(PHONE);

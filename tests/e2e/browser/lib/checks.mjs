@@ -338,3 +338,9 @@ export function ensureDir(d) {
 export function rel(base, p) {
   return path.relative(base, p) || '.';
 }
+
+// The pages in `paths` that a crawl did not reach (`reached` from crawl()),
+// except those for which skip(path) gives a reason not to need a link.
+export function unreachablePages(paths, reached, skip = () => null) {
+  return paths.filter((p) => !skip(p) && !reached.has(p));
+}

@@ -81,7 +81,10 @@ export async function walk(page, { base, manifest, words, js, token, maxQuestion
   async function arrived(response, wantKind) {
     const p = pathOf();
     if (!response) throw new CheckError(`no response for ${p}`);
-    if (response.status() !== 200) throw new CheckError(`${p} answered HTTP ${response.status()}`);
+    if (response.status() !== 200) {
+      const text = (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+      throw new CheckError(`${p} answered HTTP ${response.status()}`, text ? [`the page says: ${text.slice(0, 300)}`] : []);
+    }
     const kind = kindOf(p);
     if (wantKind && kind !== wantKind) throw new CheckError(`expected a ${wantKind} page, reached ${p} (${kind || 'not in the manifest'})`);
     add(p, kind === 'outcome' ? 'outcome' : 'view');

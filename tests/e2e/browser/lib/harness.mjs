@@ -15,10 +15,11 @@ export class Harness {
     this.failures = [];
   }
 
-  // Run fn as the test `name`. A thrown error fails it; the error's message
+  // Run fn as the test `name` (unless a filter leaves it out; "setup:" tests
+  // always run, the others need them). A thrown error fails it; the error's message
   // (and its `details`, a list of lines, when present) is printed.
   async test(name, fn) {
-    if (this.filter && !this.filter.test(name)) {
+    if (this.filter && !this.filter.test(name) && !name.startsWith('setup:')) {
       this.skipped++;
       return undefined;
     }

@@ -110,3 +110,11 @@ export function samplePages(publicDir, manifest, langs) {
   }
   return out;
 }
+
+// The site's production address (base_url in content/site.yaml): links to
+// it are internal links.
+export function readBaseUrl(src) {
+  const text = fs.readFileSync(path.join(src, 'content', 'site.yaml'), 'utf8');
+  const m = /^base_url:\s*["']?([^"'\s#]+)/m.exec(text);
+  return m ? m[1].replace(/\/$/, '') : null;
+}

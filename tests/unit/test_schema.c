@@ -1,0 +1,300 @@
+/* Unit tests for generator/schema.c: the typed readers (string, whole number,
+ * true/false, date, list of strings, mapping, list), unknown keys with their
+ * "did you mean" hint, and the slug and URL checks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "schema.h"
+#include "t.h"
+#include "ydoc.h"
+
+static struct arena A;
+static struct diags D;
+
+/* Every diagnostic as printed (sorted), one per line; "" when none. */
+static const char *printed(void)
+{
+	static char out[8192];
+	char *ptr = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&ptr, &len);
+	diags_print(&D, f);
+	fclose(f);
+	snprintf(out, sizeof out, "%s", ptr ? ptr : "");
+	free(ptr);
+	size_t n = strlen(out);
+	if (n && out[n - 1] == '\n')
+		out[n - 1] = '\0';
+	return out;
+}
+
+/* Load a YAML mapping; drops earlier diagnostics. */
+static const struct ynode *map(const char *src)
+{
+	diags_free(&D);
+	struct ynode *r = yaml_load(&A, "m.yaml", src, strlen(src), 0, &D);
+	T_CHECK(r && r->type == Y_MAP && D.n == 0);
+	return r;
+}
+
+static void test_keys(void)
+{
+	static const char *const allowed[] = { "title", "summary", "weight", "tags", "reviewed", "slug", NULL };
+	const struct ynode *m = map("title: a\nslug: b\n");
+	T_CHECK(schema_keys(m, allowed, &D) == 0);
+	T_STREQ(printed(), "");
+
+	m = map("titel: a\nsummmary: b\ncolour: c\nTitle: d\ntgs: []\nslugs: x\nwieght: 1\n");
+	T_CHECK(schema_keys(m, allowed, &D) == 7);
+	T_STREQ(printed(), "m.yaml:1:1: error: unknown key 'titel' (did you mean 'title'?)\n"
+			   "m.yaml:2:1: error: unknown key 'summmary' (did you mean 'summary'?)\n"
+			   "m.yaml:3:1: error: unknown key 'colour'\n"
+			   "m.yaml:4:1: error: unknown key 'Title' (did you mean 'title'?)\n"
+			   "m.yaml:5:1: error: unknown key 'tgs' (did you mean 'tags'?)\n"
+			   "m.yaml:6:1: error: unknown key 'slugs' (did you mean 'slug'?)\n"
+			   "m.yaml:7:1: error: unknown key 'wieght' (did you mean 'weight'?)");
+
+	/* the hint needs an edit distance of at most 2 */
+	m = map("reviewd: 1\nrevd: 2\nxyzzy: 3\n");
+	T_CHECK(schema_keys(m, allowed, &D) == 3);
+	T_STREQ(printed(), "m.yaml:1:1: error: unknown key 'reviewd' (did you mean 'reviewed'?)\n"
+			   "m.yaml:2:1: error: unknown key 'revd'\n"
+			   "m.yaml:3:1: error: unknown key 'xyzzy'");
+
+	/* a very long key gets no hint (and no trouble) */
+	char big[200];
+	memset(big, 't', sizeof big - 20);
+	snprintf(big + sizeof big - 20, 20, ": 1\n");
+	m = map(big);
+	T_CHECK(schema_keys(m, allowed, &D) == 1);
+	T_CHECK(strstr(printed(), "did you mean") == NULL);
+
+	/* an empty mapping has no unknown keys */
+	m = map("{}");
+	T_CHECK(schema_keys(m, allowed, &D) == 0);
+}
+
+static void test_str(void)
+{
+	const struct ynode *m = map("title: Hallo\nempty: \"\"\nlist: [a]\nnothing: ~\nquoted: \"~\"\n");
+	struct sstr s = schema_str(m, "title", 1, &D);
+	T_STREQ(s.s, "Hallo");
+	T_CHECK(s.pos.line == 1 && s.pos.col == 8);
+	/* absent: NULL, at the mapping; an error only when required */
+	s = schema_str(m, "summary", 0, &D);
+	T_CHECK(s.s == NULL && s.pos.line == 1 && s.pos.col == 1);
+	T_STREQ(printed(), "");
+	s = schema_str(m, "summary", 1, &D);
+	T_CHECK(s.s == NULL);
+	T_STREQ(printed(), "m.yaml:1:1: error: missing required key 'summary'");
+	/* null counts as absent; a quoted "~" is text */
+	diags_free(&D);
+	s = schema_str(m, "nothing", 1, &D);
+	T_CHECK(s.s == NULL);
+	T_STREQ(printed(), "m.yaml:1:1: error: missing required key 'nothing'");
+	diags_free(&D);
+	T_STREQ(schema_str(m, "quoted", 1, &D).s, "~");
+	/* empty: fine when optional, an error when required */
+	T_STREQ(schema_str(m, "empty", 0, &D).s, "");
+	T_STREQ(printed(), "");
+	T_CHECK(schema_str(m, "empty", 1, &D).s == NULL);
+	T_STREQ(printed(), "m.yaml:2:8: error: 'empty' must not be empty");
+	/* not a scalar */
+	diags_free(&D);
+	s = schema_str(m, "list", 0, &D);
+	T_CHECK(s.s == NULL && s.pos.line == 3 && s.pos.col == 7);
+	T_STREQ(printed(), "m.yaml:3:7: error: 'list' must be a string");
+	/* numbers and dates are text too */
+	m = map("n: 10\nd: 2026-01-15\n");
+	T_STREQ(schema_str(m, "n", 1, &D).s, "10");
+	T_STREQ(schema_str(m, "d", 1, &D).s, "2026-01-15");
+	T_STREQ(printed(), "");
+}
+
+static void test_int(void)
+{
+	const struct ynode *m = map("a: 10\nb: -5\nc: +7\nd: 1000000\ne: -1000000\nf: 010\nn:\n");
+	T_CHECK(schema_int(m, "a", 0, &D) == 10);
+	T_CHECK(schema_int(m, "b", 0, &D) == -5);
+	T_CHECK(schema_int(m, "c", 0, &D) == 7);
+	T_CHECK(schema_int(m, "d", 0, &D) == 1000000);
+	T_CHECK(schema_int(m, "e", 0, &D) == -1000000);
+	T_CHECK(schema_int(m, "f", 0, &D) == 10); /* decimal, not octal */
+	T_CHECK(schema_int(m, "n", 42, &D) == 42); /* null: the default */
+	T_CHECK(schema_int(m, "absent", 42, &D) == 42);
+	T_STREQ(printed(), "");
+
+	m = map("a: ten\nb: \"10\"\nc: 1.5\nd: 1000001\ne: 0x10\nf: [1]\ng: 99999999999999999999\nh: 1e3\n");
+	const char *keys[] = { "a", "b", "c", "d", "e", "f", "g", "h" };
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		T_CHECK(schema_int(m, keys[i], -3, &D) == -3);
+	T_STREQ(printed(), "m.yaml:1:4: error: 'a' must be a whole number\n"
+			   "m.yaml:2:4: error: 'b' must be a whole number\n"
+			   "m.yaml:3:4: error: 'c' must be a whole number\n"
+			   "m.yaml:4:4: error: 'd' must be a whole number\n"
+			   "m.yaml:5:4: error: 'e' must be a whole number\n"
+			   "m.yaml:6:4: error: 'f' must be a whole number\n"
+			   "m.yaml:7:4: error: 'g' must be a whole number\n"
+			   "m.yaml:8:4: error: 'h' must be a whole number");
+}
+
+static void test_bool(void)
+{
+	const struct ynode *m = map("a: true\nb: True\nc: TRUE\nd: false\ne: False\nf: FALSE\n");
+	T_CHECK(schema_bool(m, "a", 0, &D) == 1);
+	T_CHECK(schema_bool(m, "b", 0, &D) == 1);
+	T_CHECK(schema_bool(m, "c", 0, &D) == 1);
+	T_CHECK(schema_bool(m, "d", 1, &D) == 0);
+	T_CHECK(schema_bool(m, "e", 1, &D) == 0);
+	T_CHECK(schema_bool(m, "f", 1, &D) == 0);
+	T_CHECK(schema_bool(m, "absent", 1, &D) == 1);
+	T_STREQ(printed(), "");
+	m = map("a: yes\nb: \"true\"\nc: 1\nd: [true]\ne: tRUE\n");
+	T_CHECK(schema_bool(m, "a", 0, &D) == 0);
+	T_CHECK(schema_bool(m, "b", 1, &D) == 1);
+	T_CHECK(schema_bool(m, "c", 0, &D) == 0);
+	T_CHECK(schema_bool(m, "d", 0, &D) == 0);
+	T_CHECK(schema_bool(m, "e", 0, &D) == 0);
+	T_STREQ(printed(), "m.yaml:1:4: error: 'a' must be true or false\n"
+			   "m.yaml:2:4: error: 'b' must be true or false\n"
+			   "m.yaml:3:4: error: 'c' must be true or false\n"
+			   "m.yaml:4:4: error: 'd' must be true or false\n"
+			   "m.yaml:5:4: error: 'e' must be true or false");
+}
+
+static void test_date(void)
+{
+	const char *good[] = { "2026-01-15", "2024-02-29", "2000-02-29", "1900-01-01", "2026-12-31",
+			       "2026-04-30", "\"2026-01-15\"" };
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		char src[64];
+		snprintf(src, sizeof src, "d: %s\n", good[i]);
+		const struct ynode *m = map(src);
+		struct sstr s = schema_date(m, "d", 1, &D);
+		T_CHECK(s.s != NULL && s.pos.col == 4);
+		if (D.n)
+			fprintf(stderr, "  date %s refused\n", good[i]);
+		T_STREQ(printed(), "");
+	}
+	const char *bad[] = { "2026-02-30", "2025-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10",
+			      "2026-01-00", "2026-01-32", "1899-12-31", "2026-1-15", "2026/01/15", "2026-01-15x",
+			      "26-01-15", "2026-01-1a", "\"\"", "[2026-01-15]", "20260115" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char src[64];
+		snprintf(src, sizeof src, "d: %s\n", bad[i]);
+		const struct ynode *m = map(src);
+		T_CHECK(schema_date(m, "d", 0, &D).s == NULL);
+		if (strcmp(printed(), "m.yaml:1:4: error: 'd' must be a date as YYYY-MM-DD") != 0)
+			fprintf(stderr, "  date %s: [%s]\n", bad[i], printed());
+		T_STREQ(printed(), "m.yaml:1:4: error: 'd' must be a date as YYYY-MM-DD");
+	}
+	const struct ynode *m = map("x: 1\n");
+	T_CHECK(schema_date(m, "reviewed", 0, &D).s == NULL);
+	T_STREQ(printed(), "");
+	T_CHECK(schema_date(m, "reviewed", 1, &D).s == NULL);
+	T_STREQ(printed(), "m.yaml:1:1: error: missing required key 'reviewed'");
+}
+
+static void test_lists(void)
+{
+	const struct ynode *m = map("tags: [a, b]\nempty: []\nnone:\none: a\nmixed:\n  - a\n  - [b]\n  - \"\"\n  - {c: d}\n  - e\n");
+	struct slist l = schema_strlist(&A, m, "tags", &D);
+	T_CHECK(l.n == 2 && !strcmp(l.items[0].s, "a") && !strcmp(l.items[1].s, "b"));
+	T_CHECK(l.items[1].pos.line == 1 && l.items[1].pos.col == 11);
+	l = schema_strlist(&A, m, "empty", &D);
+	T_CHECK(l.n == 0);
+	l = schema_strlist(&A, m, "none", &D);
+	T_CHECK(l.n == 0 && l.items == NULL);
+	l = schema_strlist(&A, m, "absent", &D);
+	T_CHECK(l.n == 0);
+	T_STREQ(printed(), "");
+	/* a single string is not a list */
+	l = schema_strlist(&A, m, "one", &D);
+	T_CHECK(l.n == 0);
+	T_STREQ(printed(), "m.yaml:4:6: error: 'one' must be a list");
+	/* bad items are reported one by one; the good ones are kept */
+	diags_free(&D);
+	l = schema_strlist(&A, m, "mixed", &D);
+	T_CHECK(l.n == 2 && !strcmp(l.items[0].s, "a") && !strcmp(l.items[1].s, "e"));
+	T_STREQ(printed(), "m.yaml:7:5: error: 'mixed' must be a string\n"
+			   "m.yaml:8:5: error: 'mixed' must be a string\n"
+			   "m.yaml:9:5: error: 'mixed' must be a string");
+
+	/* schema_map / schema_seq */
+	m = map("m: {a: 1}\ns: [1]\nx: text\n");
+	T_CHECK(schema_map(m, "m", 1, &D) != NULL);
+	T_CHECK(schema_seq(m, "s", 1, &D) != NULL);
+	T_CHECK(schema_map(m, "absent", 0, &D) == NULL);
+	T_STREQ(printed(), "");
+	T_CHECK(schema_map(m, "s", 1, &D) == NULL);
+	T_CHECK(schema_map(m, "x", 0, &D) == NULL);
+	T_CHECK(schema_seq(m, "m", 0, &D) == NULL);
+	T_CHECK(schema_seq(m, "absent", 1, &D) == NULL);
+	T_STREQ(printed(), "m.yaml:1:1: error: missing required key 'absent'\n"
+			   "m.yaml:1:4: error: 'm' must be a list\n"
+			   "m.yaml:2:4: error: 's' must be a mapping\n"
+			   "m.yaml:3:4: error: 'x' must be a mapping");
+}
+
+static void test_slug(void)
+{
+	const char *good[] = { "a", "back-ups", "a1", "2fa", "a--b", "x-1-y" };
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+		T_CHECK(schema_is_slug(good[i]));
+	const char *bad[] = { "", "-a", "a-", "-", "A", "Back-ups", "a_b", "a b", "a.b", "a/b", "é", "caf\xc3\xa9",
+			      "a\n" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		if (schema_is_slug(bad[i]))
+			fprintf(stderr, "  slug [%s] accepted\n", bad[i]);
+		T_CHECK(!schema_is_slug(bad[i]));
+	}
+	/* at most 100 characters */
+	char s[102];
+	memset(s, 'a', 100);
+	s[100] = '\0';
+	T_CHECK(schema_is_slug(s));
+	s[100] = 'a';
+	s[101] = '\0';
+	T_CHECK(!schema_is_slug(s));
+}
+
+static void test_url(void)
+{
+	const char *good[] = { "https://www.example.nl/", "http://example.nl", "https://x", "https://www.example.nl/a?b=c#d",
+			       "https://example.nl:8443/pad", "https://[::1]/" };
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		if (!schema_is_http_url(good[i]))
+			fprintf(stderr, "  url [%s] refused\n", good[i]);
+		T_CHECK(schema_is_http_url(good[i]));
+	}
+	const char *bad[] = { "", "https://", "http://", "https:///pad", "https://.example.nl", "ftp://example.nl",
+			      "mailto:a@example.nl", "//example.nl", "/nl/tips/", "www.example.nl", "https:/example.nl",
+			      "https://example.nl/met spatie", "https://example.nl/\"q\"", "https://example.nl/<a>",
+			      "https://example.nl\\pad", "https://example.nl/\ttab", "javascript:alert(1)",
+			      " https://example.nl/" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		if (schema_is_http_url(bad[i]))
+			fprintf(stderr, "  url [%s] accepted\n", bad[i]);
+		T_CHECK(!schema_is_http_url(bad[i]));
+	}
+}
+
+int main(void)
+{
+	arena_init(&A);
+	diags_init(&D);
+	test_keys();
+	test_str();
+	test_int();
+	test_bool();
+	test_date();
+	test_lists();
+	test_slug();
+	test_url();
+	diags_free(&D);
+	arena_free(&A);
+	return t_done();
+}
