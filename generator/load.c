@@ -29,7 +29,13 @@ int load_file(const char *path, struct buf *out, struct diags *d)
 		return -1;
 	}
 	size_t bad;
-	if (!utf8_valid(out->ptr, out->len, &bad)) {
+	int valid = utf8_valid(out->ptr, out->len, &bad);
+	const char *nul = memchr(out->ptr, '\0', out->len);
+	if (nul && (valid || (size_t)(nul - out->ptr) < bad)) {
+		bad = (size_t)(nul - out->ptr);
+		valid = 0;
+	}
+	if (!valid) {
 		unsigned line = 1, col = 1;
 		for (size_t i = 0; i < bad; i++) {
 			if (out->ptr[i] == '\n') {
@@ -40,10 +46,6 @@ int load_file(const char *path, struct buf *out, struct diags *d)
 			}
 		}
 		diag_at(d, D_BAD_UTF8, path, line, col, (unsigned char)out->ptr[bad]);
-		return -1;
-	}
-	if (memchr(out->ptr, '\0', out->len)) {
-		diag_at(d, D_BAD_UTF8, path, 0, 0, 0u);
 		return -1;
 	}
 	return 0;
@@ -200,7 +202,7 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 	const char *site_path = arena_printf(m->arena, "%s/site.yaml", dir);
 	if (load_file(site_path, &src, d) < 0) {
 		buf_free(&src);
-		return -1;
+		return errno == ENOENT || errno == EACCES || errno == ENOTDIR ? -2 : -1;
 	}
 	struct ynode *root = yaml_load(m->arena, site_path, src.ptr, src.len, 0, d);
 	buf_free(&src);

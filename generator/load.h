@@ -6,8 +6,9 @@
 #include "model.h"
 
 /* Load site.yaml, orgs.yaml and every language folder under `dir`.
- * Reports every problem; returns 0, or -1 when site.yaml itself is unusable
- * (nothing else can be checked without it). */
+ * Reports every problem; returns 0, -1 when site.yaml itself is unusable
+ * (nothing else can be checked without it), or -2 when it cannot be read at
+ * all (a system error: no such folder, no permission). */
 int load_content(struct model *m, const char *dir, struct diags *d);
 /* Read a content file whole, checking the size limit and UTF-8; reports
  * problems against `path`. Returns 0 or -1. */

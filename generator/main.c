@@ -18,6 +18,7 @@
 #include "load.h"
 #include "markdown.h"
 #include "model.h"
+#include "fileio.h"
 #include "render.h"
 #include "report.h"
 #include "site.h"
@@ -164,7 +165,10 @@ int main(int argc, char **argv)
 		}
 		buf_free(&old);
 	}
-	if (load_content(&m, o.content, &d) == 0) {
+	int loaded = load_content(&m, o.content, &d);
+	if (loaded == -2)
+		status = 2;
+	if (loaded == 0) {
 		if (timing)
 			fprintf(stderr, "hhd: timing: load %.0f ms\n", (now() - t0) * 1000);
 		validate_site(&m, &d);
@@ -191,34 +195,34 @@ int main(int argc, char **argv)
 			fprintf(stderr, "hhd: timing: render+write %.0f ms\n", (now() - t0) * 1000);
 		if (files < 0 || diags_failed(&d)) {
 			writer_abort(w);
+			if (!diags_failed(&d))
+				status = 2; /* a failure that reported nothing must still fail */
+			goto out;
+		}
+		size_t unchanged;
+		writer_count(w, &unchanged);
+		struct buf spath = BUF_INIT;
+		stamp_path(o.out, &spath);
+		unlink(spath.ptr);
+		if (writer_commit(w, &d) < 0) {
+			buf_free(&spath);
+			status = 2;
 			goto out;
 		}
 		/* the diagnostics of this build go into the stamp, to be shown again */
-		struct buf text = BUF_INIT, file = BUF_INIT;
+		struct buf file = BUF_INIT;
 		char *mem = NULL;
 		size_t memlen = 0;
 		FILE *f = open_memstream(&mem, &memlen);
 		if (f) {
 			diags_print(&d, f);
 			fclose(f);
-			buf_add(&text, mem, memlen);
-			free(mem);
 		}
-		stamp_format(stamp, text.ptr, text.len, &file);
-		int rc = writer_put(w, STAMP_FILE, file.ptr, file.len, &d);
-		buf_free(&text);
+		stamp_format(stamp, mem ? mem : "", mem ? memlen : 0, &file);
+		free(mem);
+		file_write_atomic(spath.ptr, file.ptr, file.len); /* no stamp only means a full build next time */
 		buf_free(&file);
-		if (rc < 0) {
-			writer_abort(w);
-			status = 2;
-			goto out;
-		}
-		size_t unchanged;
-		writer_count(w, &unchanged);
-		if (writer_commit(w, &d) < 0) {
-			status = 2;
-			goto out;
-		}
+		buf_free(&spath);
 		if (!o.quiet)
 			fprintf(stderr, "hhd: wrote %ld files (%zu unchanged) to %s in %.0f ms\n", files, unchanged,
 				o.out, (now() - t0) * 1000);
@@ -238,7 +242,8 @@ out:
 	for (size_t i = 0; i < m.npages; i++)
 		free(m.pages[i]->links.items);
 	for (size_t i = 0; i < m.ntrees; i++)
-		free(m.trees[i]->links.items);
+		for (size_t k = 0; k < m.trees[i]->nnodes; k++)
+			free(m.trees[i]->nodes[k].links.items);
 	free(m.pages);
 	for (size_t i = 0; i < m.narenas; i++) {
 		arena_free(m.arenas[i]);

@@ -18,7 +18,7 @@ void md_init(void)
 
 /* Position of a node in the file: cmark counts lines from the start of the
  * text; the text starts at `at`. */
-static struct pos node_pos(cmark_node *n, struct pos at)
+static struct pos node_pos(cmark_node *n, struct pos at, int flags)
 {
 	int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
 	for (cmark_node *p = n; line <= 0 && p; p = cmark_node_parent(p)) {
@@ -29,7 +29,8 @@ static struct pos node_pos(cmark_node *n, struct pos at)
 		return at;
 	struct pos r = at;
 	r.line = at.line + (unsigned)line - 1;
-	r.col = line == 1 ? at.col + (unsigned)(col > 0 ? col : 1) - 1 : (unsigned)(col > 0 ? col : 1);
+	unsigned c = (unsigned)(col > 0 ? col : 1);
+	r.col = line == 1 || (flags & MD_BLOCK) ? at.col + c - 1 : c;
 	return r;
 }
 
@@ -156,14 +157,14 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 		case CMARK_NODE_HTML_BLOCK:
 		case CMARK_NODE_HTML_INLINE:
 			if (!(flags & MD_ALLOW_RAW_HTML))
-				diag_report(d, D_RAW_HTML, node_pos(n, at));
+				diag_report(d, D_RAW_HTML, node_pos(n, at, flags));
 			break;
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
 			if (links) {
 				links->items = xgrow(links->items, &links->cap, links->n + 1, sizeof *links->items);
 				links->items[links->n++] = (struct link){ arena_strdup(a, cmark_node_get_url(n)),
-									  node_pos(n, at) };
+									  node_pos(n, at, flags) };
 			}
 			break;
 		case CMARK_NODE_HEADING:
@@ -174,7 +175,7 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 		case CMARK_NODE_PARAGRAPH:
 			buf_reset(&tmp);
 			text_of(n, &tmp);
-			total_words += check_sentences(tmp.ptr, node_pos(n, at),
+			total_words += check_sentences(tmp.ptr, node_pos(n, at, flags),
 						       (flags & MD_CHECK_SENTENCES) ? d : NULL);
 			break;
 		default:

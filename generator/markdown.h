@@ -19,6 +19,7 @@ enum md_flags {
 	MD_ALLOW_RAW_HTML = 1 << 0,
 	MD_CHECK_SENTENCES = 1 << 1,  /* warn about sentences over MD_MAX_SENTENCE_WORDS */
 	MD_INLINE = 1 << 2,           /* a one-paragraph text: drop the <p> wrapper */
+	MD_BLOCK = 1 << 3,            /* a YAML block scalar: every line is indented like the first */
 };
 
 /* Call once before any thread renders Markdown. */

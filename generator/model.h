@@ -93,6 +93,7 @@ struct node {
 	struct step *steps;
 	size_t nsteps;
 	struct slist contacts, tips, sources;
+	struct links links;           /* links in the node's Markdown texts */
 	/* derived */
 	const char *url;
 	struct node *parent;          /* on the shortest path from start */
@@ -109,7 +110,6 @@ struct tree {
 	struct slist sources;
 	struct node *nodes;
 	size_t nnodes;
-	struct links links;           /* links in the tree's Markdown texts */
 	struct pos pos;
 	/* derived */
 	struct node *start_node;

@@ -124,7 +124,7 @@ void orgs_load(struct model *m, const char *path, struct diags *d)
 			diag_report(d, D_ORG_PHONE, o->phone.pos, o->phone.s);
 		o->url = schema_str(n, "url", 0, d);
 		if (o->url.s && !schema_is_http_url(o->url.s))
-			diag_report(d, D_BAD_URL, o->url.pos, o->url.s);
+			diag_report(d, D_URL_FIELD, o->url.pos, "url", o->url.s);
 		localized(m, n, "name", 1, o->name, d);
 		localized(m, n, "hours", 0, o->hours, d);
 		const char *about[HHD_MAX_LANGS] = { 0 };

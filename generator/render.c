@@ -533,6 +533,35 @@ static void collect_jobs(struct model *m, struct jobs *js)
 	}
 }
 
+/* Report a failed render of `url` with the limit it hit. */
+static void report_render(struct diags *d, const char *url, int status)
+{
+	switch (status) {
+	case MUSTACHE_TOO_LONG:
+		diag_at(d, D_TPL_STEPS, url, 0, 0, (unsigned)MUSTACHE_MAX_STEPS);
+		break;
+	case MUSTACHE_TOO_BIG:
+		diag_at(d, D_TPL_OUTPUT, url, 0, 0, (unsigned)MUSTACHE_MAX_OUTPUT);
+		break;
+	default:
+		diag_at(d, D_TPL_DEPTH, url, 0, 0, MUSTACHE_MAX_DEPTH);
+		break;
+	}
+}
+
+/* Render one job and hand it to the writer; reports and returns -1 on failure. */
+static int render_write(const struct ctx *c, const struct job *j, struct writer *w, struct buf *out,
+			struct diags *d)
+{
+	buf_reset(out);
+	int rc = render_job(c, j, out);
+	if (rc < 0) {
+		report_render(d, j->url, rc);
+		return -1;
+	}
+	return writer_put(w, out_path(c->a, j->url), out->ptr, out->len, d);
+}
+
 struct worker {
 	const struct ctx *base;
 	const struct jobs *js;
@@ -555,20 +584,13 @@ static void *work(void *arg)
 		if (i >= wk->js->n)
 			break;
 		const struct job *j = &wk->js->items[i];
-		buf_reset(&out);
-		if (render_job(&c, j, &out) < 0) {
-			diag_at(&wk->d, D_TPL_DEPTH, j->url, 0, 0, MUSTACHE_MAX_DEPTH);
+		if (render_write(&c, j, wk->w, &out, &wk->d) < 0)
 			wk->failed = 1;
-		} else if (writer_put(wk->w, out_path(&a, j->url), out.ptr, out.len, &wk->d) < 0) {
-			wk->failed = 1;
-		}
 		if (j->kind == J_NODE && j->node->is_outcome) {
 			/* the outcome's own "ask the helpdesk" page */
 			struct job ask = { .kind = J_ASK, .lang = j->lang, .node = j->node,
 					   .url = arena_printf(&a, "%s%s/", j->url, str(&c, j->lang, "ask_slug")) };
-			buf_reset(&out);
-			if (render_job(&c, &ask, &out) < 0 ||
-			    writer_put(wk->w, out_path(&a, ask.url), out.ptr, out.len, &wk->d) < 0)
+			if (render_write(&c, &ask, wk->w, &out, &wk->d) < 0)
 				wk->failed = 1;
 		}
 		arena_reset(&a);
@@ -599,15 +621,19 @@ static int write_site_files(struct ctx *c, struct writer *w, const struct jobs *
 		val_list_push(c->a, all, x);
 	}
 	val_map_set(c->a, v, "all_languages", all);
-	rc |= mustache_render(c->t->tpl, mustache_get(c->t->tpl, "root"), v, &out);
-	rc |= writer_put(w, "index.html", out.ptr, out.len, d);
+	int st = mustache_render(c->t->tpl, mustache_get(c->t->tpl, "root"), v, &out);
+	if (st < 0)
+		report_render(d, "/", st);
+	rc |= st < 0 ? -1 : writer_put(w, "index.html", out.ptr, out.len, d);
 
 	buf_reset(&out);
 	v = page_ctx(c, def, "/404.html", str(c, def, "notfound_title"), "view");
 	alternates(c, v, def, none);
 	val_map_set(c->a, v, "all_languages", all);
-	rc |= mustache_render(c->t->tpl, mustache_get(c->t->tpl, "notfound"), v, &out);
-	rc |= writer_put(w, "404.html", out.ptr, out.len, d);
+	st = mustache_render(c->t->tpl, mustache_get(c->t->tpl, "notfound"), v, &out);
+	if (st < 0)
+		report_render(d, "/404.html", st);
+	rc |= st < 0 ? -1 : writer_put(w, "404.html", out.ptr, out.len, d);
 
 	buf_reset(&out);
 	buf_addf(&out, "User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: %s/sitemap.xml\n", m->site.base_url);

@@ -28,15 +28,19 @@ static const char *section(const struct ynode *secs, const char *key, struct dia
 	return v.s ? v.s : key;
 }
 
-static void load_lang(struct model *m, struct lang *l, const struct ynode *n, struct diags *d)
+static int load_lang(struct model *m, struct lang *l, const struct ynode *n, struct diags *d)
 {
 	memset(l, 0, sizeof *l);
 	l->pos = n->pos;
 	schema_keys(n, lang_keys, d);
 	struct sstr code = schema_str(n, "code", 1, d);
-	l->code = code.s ? code.s : "?";
-	if (code.s && (strlen(code.s) < 2 || strlen(code.s) > 8 || !schema_is_slug(code.s)))
+	if (!code.s)
+		return -1;
+	if (strlen(code.s) < 2 || strlen(code.s) > 8 || !schema_is_slug(code.s)) {
 		diag_report(d, D_BAD_SLUG, code.pos, code.s);
+		return -1; /* checking pages against a language that cannot exist only adds noise */
+	}
+	l->code = code.s;
 	l->name = schema_str(n, "name", 1, d).s;
 	l->title = schema_str(n, "title", 1, d).s;
 	l->tagline = schema_str(n, "tagline", 0, d).s;
@@ -66,12 +70,12 @@ static void load_lang(struct model *m, struct lang *l, const struct ynode *n, st
 		l->sec_plans = "plans";
 		l->sec_orgs = "orgs";
 	}
+	return 0;
 }
 
 int site_load(struct model *m, const char *path, const struct ynode *root, struct diags *d)
 {
 	struct site *s = &m->site;
-	size_t before = d->errors;
 	s->path = path;
 	if (root->type != Y_MAP) {
 		diag_report(d, D_TYPE_MAP, root->pos, "site.yaml");
@@ -86,7 +90,7 @@ int site_load(struct model *m, const char *path, const struct ynode *root, struc
 	}
 	struct sstr base = schema_str(root, "base_url", 1, d);
 	if (base.s && !schema_is_http_url(base.s))
-		diag_report(d, D_BAD_URL, base.pos, base.s);
+		diag_report(d, D_URL_FIELD, base.pos, "base_url", base.s);
 	if (base.s) {
 		size_t n = strlen(base.s);
 		while (n && base.s[n - 1] == '/')
@@ -106,7 +110,8 @@ int site_load(struct model *m, const char *path, const struct ynode *root, struc
 			if (s->nlangs == HHD_MAX_LANGS)
 				break;
 			struct lang *l = &s->langs[s->nlangs];
-			load_lang(m, l, ln, d);
+			if (load_lang(m, l, ln, d) < 0)
+				continue;
 			if (site_lang(s, l->code) >= 0) {
 				diag_report(d, D_SITE_DUP_LANG, ln->pos, l->code);
 				continue;
@@ -128,7 +133,7 @@ int site_load(struct model *m, const char *path, const struct ynode *root, struc
 	for (size_t i = 0; i < s->partners.n; i++)
 		if (!schema_is_slug(s->partners.items[i].s))
 			diag_report(d, D_BAD_SLUG, s->partners.items[i].pos, s->partners.items[i].s);
-	if (!s->nlangs)
-		return -1;
-	return d->errors > before ? -1 : 0;
+	/* Other problems are reported and checking goes on; without a language
+	 * there is nothing to check. */
+	return s->nlangs ? 0 : -1;
 }

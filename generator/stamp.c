@@ -46,17 +46,32 @@ uint64_t stamp_compute(const char *content, const char *theme, const char *optio
 {
 	uint64_t h = 14695981039346656037ull;
 	h = mix(h, HHD_VERSION, sizeof HHD_VERSION);
-	h = mix(h, __DATE__ __TIME__, sizeof(__DATE__ __TIME__)); /* a rebuilt hhd renders anew */
+	/* a rebuilt hhd may render differently: its own file is an input too */
+	struct stat self;
+	if (stat("/proc/self/exe", &self) == 0) {
+		int64_t f[4] = { (int64_t)self.st_size, (int64_t)self.st_mtim.tv_sec, (int64_t)self.st_mtim.tv_nsec,
+				 (int64_t)self.st_ino };
+		h = mix(h, f, sizeof f);
+	}
 	h = mix(h, options, strlen(options) + 1);
 	h = walk(h, content, 0);
 	h = mix(h, "\0theme", 6);
 	return walk(h, theme, 0);
 }
 
+void stamp_path(const char *out, struct buf *path)
+{
+	size_t n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	buf_add(path, out, n);
+	buf_adds(path, STAMP_SUFFIX);
+}
+
 int stamp_matches(const char *out, uint64_t stamp, struct buf *diags)
 {
 	struct buf path = BUF_INIT, file = BUF_INIT;
-	buf_addf(&path, "%s/%s", out, STAMP_FILE);
+	stamp_path(out, &path);
 	int ok = 0;
 	if (file_read(path.ptr, 1u << 20, &file) == FILE_OK) {
 		char head[64];

@@ -37,9 +37,13 @@ static void load_templates(struct theme *t, struct model *m, struct diags *d)
 		buf_free(&src);
 	}
 	load_names_free(names);
-	for (const char *const *r = required_templates; *r; r++)
-		if (!mustache_get(t->tpl, *r))
+	/* a required template that failed to compile was reported already */
+	for (const char *const *r = required_templates; *r; r++) {
+		struct stat st;
+		char *path = arena_printf(m->arena, "%s/%s.mustache", dir, *r);
+		if (!mustache_get(t->tpl, *r) && stat(path, &st) < 0)
 			diag_at(d, D_TPL_PARTIAL_MISSING, dir, 0, 0, *r);
+	}
 	mustache_check(t->tpl, d);
 }
 
@@ -76,13 +80,13 @@ static void load_strings(struct theme *t, struct model *m, struct diags *d)
 		buf_free(&src);
 		if (root && root->type != Y_MAP)
 			diag_report(d, D_TYPE_MAP, root->pos, "i18n");
-		t->strings[li] = root && root->type == Y_MAP ? yaml_to_val(m->arena, root) : val_map(m->arena);
+		t->strings[li] = root && root->type == Y_MAP ? yaml_to_val(m->arena, root) : NULL;
 	}
 	/* every language must have the default language's keys */
 	const struct val *base = t->strings[m->site.deflang];
 	for (int li = 0; li < m->site.nlangs; li++) {
-		if (li == m->site.deflang)
-			continue;
+		if (li == m->site.deflang || !base || !t->strings[li])
+			continue; /* a file that could not be read was reported once */
 		for (size_t k = 0; k < base->n; k++)
 			if (!val_map_get(t->strings[li], base->pairs[k].key))
 				diag_at(d, D_I18N_MISSING,
@@ -141,6 +145,9 @@ int theme_load(struct theme *t, const char *dir, struct model *m, struct diags *
 	}
 	load_templates(t, m, d);
 	load_strings(t, m, d);
+	for (int li = 0; li < m->site.nlangs; li++)
+		if (!t->strings[li])
+			t->strings[li] = val_map(m->arena);
 	load_assets(t, m, d);
 	return d->errors > before ? -1 : 0;
 }

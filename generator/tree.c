@@ -22,15 +22,17 @@ const char *urgency_name(enum urgency u)
 }
 
 /* Markdown field of a node; NULL when absent. */
-static const char *md_field(struct model *m, struct tree *t, const struct ynode *map, const char *key,
+static const char *md_field(struct model *m, struct node *nd, const struct ynode *map, const char *key,
 			    int required, int flags, int *words, struct diags *d)
 {
 	struct sstr s = schema_str(map, key, required, d);
 	if (!s.s)
 		return NULL;
-	struct pos at = s.pos;
+	const struct ynode *v = ymap_get(map, key);
+	if (v->block)
+		flags |= MD_BLOCK;
 	flags |= MD_CHECK_SENTENCES | (m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0);
-	return md_render(m->arena, s.s, strlen(s.s), at, flags, &t->links, words, d);
+	return md_render(m->arena, s.s, strlen(s.s), v->text, flags, &nd->links, words, d);
 }
 
 static void load_answers(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
@@ -65,7 +67,7 @@ static void load_steps(struct model *m, struct node *nd, const struct ynode *seq
 		st->pos = s->pos;
 		st->title = schema_str(s, "title", 1, d);
 		int words = 0;
-		st->body_html = md_field(m, nd->tree, s, "body", 0, 0, &words, d);
+		st->body_html = md_field(m, nd, s, "body", 0, 0, &words, d);
 		if (words > MD_MAX_STEP_WORDS)
 			diag_report(d, D_BODY_LONG, ymap_get(s, "body")->pos, words, MD_MAX_STEP_WORDS);
 	}
@@ -102,7 +104,7 @@ static void load_node(struct model *m, struct tree *t, struct node *nd, const st
 	if (has_q) {
 		schema_keys(v, question_keys, d);
 		nd->question = schema_str(v, "question", 1, d);
-		nd->help_html = md_field(m, t, v, "help", 0, 0, NULL, d);
+		nd->help_html = md_field(m, nd, v, "help", 0, 0, NULL, d);
 		const struct ynode *ans = schema_seq(v, "answers", 1, d);
 		if (ans)
 			load_answers(m, nd, ans, d);
@@ -122,9 +124,9 @@ static void load_node(struct model *m, struct tree *t, struct node *nd, const st
 		else
 			nd->urgency = (enum urgency)k;
 	}
-	nd->intro_html = md_field(m, t, v, "intro", 0, 0, NULL, d);
-	nd->report_html = md_field(m, t, v, "report", 0, 0, NULL, d);
-	nd->deadline_html = md_field(m, t, v, "deadline", 0, 0, NULL, d);
+	nd->intro_html = md_field(m, nd, v, "intro", 0, 0, NULL, d);
+	nd->report_html = md_field(m, nd, v, "report", 0, 0, NULL, d);
+	nd->deadline_html = md_field(m, nd, v, "deadline", 0, 0, NULL, d);
 	const struct ynode *steps = schema_seq(v, "steps", 0, d);
 	if (steps)
 		load_steps(m, nd, steps, d);

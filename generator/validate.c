@@ -78,6 +78,19 @@ static void claim(struct model *m, const char *url, const char *owner, struct po
 
 static void derive_page_urls(struct model *m, struct diags *d)
 {
+	for (int li = 0; li < m->site.nlangs; li++) {
+		struct pos at = m->site.langs[li].pos;
+		int has_home = 0;
+		for (size_t i = 0; i < m->npages; i++)
+			has_home |= m->pages[i]->kind == PAGE_HOME && m->pages[i]->lang == li;
+		if (!has_home)
+			claim(m, url_home(m, li), "the home page", at, d);
+		claim(m, url_tips(m, li), "the tips overview", at, d);
+		claim(m, url_plans(m, li), "the step-plan overview", at, d);
+		claim(m, url_orgs(m, li), "the organisations page", at, d);
+		claim(m, arena_printf(m->arena, "/%s/%s/", m->site.langs[li].code, m->site.langs[li].sec_help),
+		      "the help section", at, d);
+	}
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
 		const struct lang *l = &m->site.langs[p->lang];
@@ -94,19 +107,6 @@ static void derive_page_urls(struct model *m, struct diags *d)
 			break;
 		}
 		claim(m, p->url, p->path, p->slug.s ? p->slug.pos : p->pos, d);
-	}
-	for (int li = 0; li < m->site.nlangs; li++) {
-		struct pos at = m->site.langs[li].pos;
-		int has_home = 0;
-		for (size_t i = 0; i < m->npages; i++)
-			has_home |= m->pages[i]->kind == PAGE_HOME && m->pages[i]->lang == li;
-		if (!has_home)
-			claim(m, url_home(m, li), "the home page", at, d);
-		claim(m, url_tips(m, li), "the tips overview", at, d);
-		claim(m, url_plans(m, li), "the step-plan overview", at, d);
-		claim(m, url_orgs(m, li), "the organisations page", at, d);
-		claim(m, arena_printf(m->arena, "/%s/%s/", m->site.langs[li].code, m->site.langs[li].sec_help),
-		      "the help section", at, d);
 	}
 }
 
@@ -238,6 +238,7 @@ static void walk_tree(struct tree *t, struct diags *d)
 struct dfs {
 	struct strmap *colour; /* node url -> (void *)colour */
 	struct diags *d;
+	struct arena *a;
 };
 
 static int dfs_visit(struct dfs *s, struct node *n)
@@ -250,7 +251,8 @@ static int dfs_visit(struct dfs *s, struct node *n)
 			continue;
 		intptr_t col = (intptr_t)strmap_get(s->colour, c->url);
 		if (col == 1) {
-			diag_report(s->d, D_TREE_CYCLE, n->answers[a].next.pos, c->id.s);
+			diag_report(s->d, D_TREE_CYCLE, n->answers[a].next.pos,
+				    c->tree == n->tree ? c->id.s : arena_printf(s->a, "%s#%s", c->tree->id, c->id.s));
 			continue;
 		}
 		int sub = col == 0 ? dfs_visit(s, c) : (int)(col >> 2);
@@ -263,7 +265,7 @@ static int dfs_visit(struct dfs *s, struct node *n)
 
 static void check_cycles(struct model *m, struct diags *d)
 {
-	struct dfs s = { strmap_new(), d };
+	struct dfs s = { strmap_new(), d, m->arena };
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
 		for (size_t k = 0; k < t->nnodes; k++) {
@@ -361,10 +363,13 @@ static void check_aliases(struct model *m, struct diags *d)
 				diag_report(d, D_ALIAS_BAD, al->pos, s);
 				continue;
 			}
-			size_t n = strlen(s);
-			if (s[n - 1] != '/' && !(n > 5 && !strcmp(s + n - 5, ".html")))
-				al->s = s = arena_printf(m->arena, "%s/", s);
+			/* '/sitemap.xml' must collide with the file, '/old' with '/old/' */
 			const char *prev = strmap_get(m->urls, s);
+			size_t n = strlen(s);
+			if (!prev && s[n - 1] != '/' && !(n > 5 && !strcmp(s + n - 5, ".html"))) {
+				al->s = s = arena_printf(m->arena, "%s/", s);
+				prev = strmap_get(m->urls, s);
+			}
 			if (prev) {
 				diag_report(d, D_ALIAS_COLLIDES, al->pos, s, prev);
 				continue;
@@ -449,10 +454,13 @@ static void check_links(struct model *m, struct diags *d)
 	}
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
-		for (size_t k = 0; k < t->links.n; k++) {
-			const char *u = resolve(m->arena, t->url, t->links.items[k].url);
-			if (u && !url_exists(m, m->arena, u))
-				diag_report(d, D_LINK_BROKEN, t->links.items[k].pos, t->links.items[k].url);
+		for (size_t k = 0; k < t->nnodes; k++) {
+			struct node *n = &t->nodes[k];
+			for (size_t l = 0; n->url && l < n->links.n; l++) {
+				const char *u = resolve(m->arena, n->url, n->links.items[l].url);
+				if (u && !url_exists(m, m->arena, u))
+					diag_report(d, D_LINK_BROKEN, n->links.items[l].pos, n->links.items[l].url);
+			}
 		}
 	}
 }

@@ -13,6 +13,8 @@ struct anchor {
 };
 
 struct loader {
+	const char *src;
+	size_t len;
 	struct arena *a;
 	struct diags *d;
 	const char *path;
@@ -55,6 +57,32 @@ static void remember_anchor(struct loader *l, const unsigned char *name, struct 
 		return;
 	l->anchors = xgrow(l->anchors, &l->capanchors, l->nanchors + 1, sizeof *l->anchors);
 	l->anchors[l->nanchors++] = (struct anchor){ arena_strdup(l->a, (const char *)name), n, size };
+}
+
+/* A block scalar's text starts on the first non-blank line after its
+ * indicator, at that line's indentation. */
+static void block_text_pos(const struct loader *l, yaml_mark_t m, struct pos *text)
+{
+	size_t i = m.index;
+	unsigned line = (unsigned)m.line + 1 + l->line_offset;
+	while (i < l->len && l->src[i] != '\n')
+		i++;
+	while (i < l->len) {
+		i++; /* past '\n' */
+		line++;
+		unsigned indent = 0;
+		while (i < l->len && l->src[i] == ' ') {
+			i++;
+			indent++;
+		}
+		if (i < l->len && l->src[i] != '\n' && l->src[i] != '\r') {
+			text->line = line;
+			text->col = indent + 1;
+			return;
+		}
+		while (i < l->len && l->src[i] != '\n')
+			i++;
+	}
 }
 
 static int count_node(struct loader *l, size_t k, yaml_mark_t m)
@@ -123,6 +151,15 @@ static struct ynode *parse_node(struct loader *l, yaml_parser_t *p, yaml_event_t
 		n->str = arena_strndup(l->a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
 		n->len = ev->data.scalar.length;
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		n->text = n->pos;
+		if (ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+		    ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
+			n->text.col++;
+		} else if (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+			   ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE) {
+			n->block = 1;
+			block_text_pos(l, ev->start_mark, &n->text);
+		}
 		remember_anchor(l, ev->data.scalar.anchor, n, 1);
 		return n;
 	}
@@ -188,7 +225,7 @@ static void report_parser_error(struct loader *l, yaml_parser_t *p)
 struct ynode *yaml_load(struct arena *a, const char *path, const char *src, size_t len,
 			unsigned line_offset, struct diags *d)
 {
-	struct loader l = { .a = a, .d = d, .path = path, .line_offset = line_offset };
+	struct loader l = { .src = src, .len = len, .a = a, .d = d, .path = path, .line_offset = line_offset };
 	yaml_parser_t p;
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_string(&p, (const unsigned char *)src, len);

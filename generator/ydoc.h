@@ -21,6 +21,9 @@ struct ynode {
 	enum ynode_type type;
 	struct pos pos;       /* where the node starts */
 	int plain;            /* scalar written without quotes (so `true`, `~` have meaning) */
+	int block;            /* scalar written as a block (| or >): its lines keep their indentation */
+	struct pos text;      /* where the scalar's text itself starts (after a quote, or on the
+	                       * line below a block indicator, past the indentation) */
 	const char *str;      /* scalar text, NUL-terminated */
 	size_t len;
 	struct ynode **items; /* sequence items; for a mapping: key, value, key, value, ... */

@@ -25,7 +25,8 @@ void buf_free(struct buf *b)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
-	b->ptr[0] = '\0'; /* buf_empty stays "" */
+	if (b->cap)
+		b->ptr[0] = '\0'; /* never write to the shared buf_empty: threads share it */
 }
 
 void buf_grow(struct buf *b, size_t extra)

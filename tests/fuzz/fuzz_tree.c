@@ -46,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	trees_load_dir(&m, dir, 0, &d);
 	validate_site(&m, &d);
 	for (size_t i = 0; i < m.ntrees; i++)
-		free(m.trees[i]->links.items);
+		for (size_t k = 0; k < m.trees[i]->nnodes; k++)
+			free(m.trees[i]->nodes[k].links.items);
 	free(m.trees);
 	if (m.urls)
 		strmap_free(m.urls);

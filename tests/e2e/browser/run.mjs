@@ -29,7 +29,7 @@ import { startStack, startStatic, killByPids } from './lib/servers.mjs';
 import { readManifest, htmlFiles, urlPathOf, readWords, samplePages, readBaseUrl } from './lib/site.mjs';
 import {
   vnuCheck, axeCheck, horizontalOverflow, smallTargets, printCheck, crawl, unreachablePages, guardContext, storageProblems,
-  ensureDir,
+  inlineCode, ensureDir,
 } from './lib/checks.mjs';
 import { sql, readCounters, waitForCounts, walk } from './lib/flows.mjs';
 
@@ -134,6 +134,38 @@ async function main() {
     expectNone(ok, 'error(s) on the control fixture, which must be valid');
   });
 
+  await t.test('theme: no inline script, style or event handler on any page (the CSP has no unsafe-inline)', () => {
+    const problems = [];
+    for (const f of files) for (const p of inlineCode(fs.readFileSync(f, 'utf8'))) problems.push(`${siteTitle(f)}:${p}`);
+    expectNone(problems, 'inline code problem(s)');
+  });
+  await t.test('theme: CSS under 20 KB, no web fonts, no third-party URL in the assets', () => {
+    const dir = path.join(publicDir, 'assets');
+    const assets = fs.readdirSync(dir).map((n) => path.join(dir, n));
+    const problems = [];
+    const css = assets.filter((a) => a.endsWith('.css'));
+    const size = css.reduce((n, a) => n + fs.statSync(a).size, 0);
+    if (size >= 20 * 1024) problems.push(`CSS is ${size} bytes in all (${css.map((a) => path.basename(a)).join(', ')})`);
+    for (const a of assets) {
+      const name = path.basename(a);
+      if (/\.(woff2?|ttf|otf|eot)$/i.test(name)) problems.push(`${name}: a font file`);
+      if (!/\.(css|js|svg)$/i.test(name)) continue;
+      const text = fs.readFileSync(a, 'utf8');
+      if (/@font-face|@import/i.test(text)) problems.push(`${name}: @font-face or @import`);
+      // an http(s) URL in CSS url(), in JS code that could fetch, or an SVG href
+      const urls = text.match(/url\(\s*["']?(?:https?:)?\/\/[^)]*\)|(?:fetch|sendBeacon|open)\(\s*["'](?:https?:)?\/\/[^"']*["']|href\s*=\s*["']https?:\/\/[^"']*["']/gi) || [];
+      for (const u of urls) problems.push(`${name}: ${u}`);
+    }
+    expectNone(problems, 'asset problem(s)');
+    console.log(`        CSS ${size} bytes`);
+  });
+
+  await t.test('negative: the inline-code check catches the fixture page with an inline script and style', () => {
+    const found = inlineCode(fs.readFileSync(path.join(fixtureDir, 'inline-code.html'), 'utf8'));
+    assert(found.some((p) => /inline <script>/.test(p)) && found.some((p) => /style attribute/.test(p)), `got: ${found.join('; ') || 'nothing'}`);
+    expectNone(inlineCode(fs.readFileSync(path.join(fixtureDir, 'control.html'), 'utf8')), 'problem(s) on the control fixture');
+  });
+
   // ------------------------------------------------------------ servers and browser
   const started = await t.test('setup: nginx and hhd-fcgi start on a free 127.0.0.1 port', async () => {
     stack = await startStack({ src: opts.src, build: opts.build, publicDir, state, log: (m) => console.log(`        ${m}`) });
@@ -149,9 +181,14 @@ async function main() {
 
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
   const origin = stack.base;
-  const newContext = async (o = {}) => {
+  // Contexts other than the walks' answer the counters themselves (204), so
+  // the sweeps over many pages leave the database to the walks.
+  const newContext = async ({ counters = false, ...o } = {}) => {
     const ctx = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce', ...o });
     ctx.setDefaultTimeout(15_000);
+    if (!counters) {
+      await ctx.route((url) => url.origin === origin && url.pathname.startsWith('/api/hit'), (route) => route.fulfill({ status: 204 }));
+    }
     return ctx;
   };
 
@@ -185,24 +222,30 @@ async function main() {
   {
     const ctx = await newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
     const page = await ctx.newPage();
-    await t.test('phone: at 375px no page type scrolls sideways', async () => {
-      const problems = [];
-      for (const s of samples) {
+    // every page (but the instant redirects), and the 404 page
+    const everyPage = [
+      ...manifest.pages.filter((p) => !['redirect', 'root'].includes(p.kind)),
+      ...samples.filter((s) => s.status === 404),
+    ];
+    const overflow = [];
+    const small = [];
+    let questions = 0;
+    await t.test(`phone: at 375px none of the ${everyPage.length} pages scrolls sideways`, async () => {
+      for (const s of everyPage) {
         await page.goto(origin + s.path, { waitUntil: 'load' });
-        for (const p of await horizontalOverflow(page)) problems.push(`${s.type} (${s.lang}) ${s.path}: ${p}`);
+        for (const p of await horizontalOverflow(page)) overflow.push(`${s.path}: ${p}`);
+        if (s.kind === 'question') {
+          questions++;
+          const n = await page.locator('ul.answers a').count();
+          if (n < 2) small.push(`${s.path}: ${n} answer link(s)`);
+          for (const p of await smallTargets(page, 'ul.answers a')) small.push(`${s.path}: ${p}`);
+        }
       }
-      expectNone(problems, 'overflow problem(s)');
+      expectNone(overflow, 'overflow problem(s)');
     });
-    await t.test('phone: at 375px every answer link on every question page is at least 44px tall', async () => {
-      const problems = [];
-      const questions = manifest.pages.filter((p) => p.kind === 'question');
-      for (const q of questions) {
-        await page.goto(origin + q.path, { waitUntil: 'load' });
-        const n = await page.locator('ul.answers a').count();
-        if (n < 2) problems.push(`${q.path}: ${n} answer link(s)`);
-        for (const p of await smallTargets(page, 'ul.answers a')) problems.push(`${q.path}: ${p}`);
-      }
-      expectNone(problems, 'problem(s)');
+    await t.test('phone: at 375px every answer link on every question page is at least 44px tall', () => {
+      assert(questions > 0, 'no question page was measured');
+      expectNone(small, 'problem(s)');
     });
     await t.test('screenshots: home, question, step plan (screen and print), contact form saved', async () => {
       const wanted = [
@@ -296,13 +339,15 @@ async function main() {
   });
 
   // ------------------------------------------------------------ the walks
+  // The JavaScript walk arrives from a partner's link (?via=CODE): only
+  // the script can pass the code on, so only that walk counts it.
   const walks = [
-    { name: 'no-JavaScript', js: false },
-    { name: 'JavaScript', js: true },
+    { name: 'no-JavaScript', js: false, via: '' },
+    { name: 'JavaScript', js: true, via: manifest.partners[0] || '' },
   ];
   for (const w of walks) {
     const token = `${w.js ? 'js' : 'nojs'}-${process.pid}-${Date.now()}`;
-    const ctx = await newContext({ javaScriptEnabled: w.js });
+    const ctx = await newContext({ javaScriptEnabled: w.js, counters: true });
     const guard = await guardContext(ctx, origin);
     const page = await ctx.newPage();
     await new Promise((r) => setTimeout(r, 800)); // let earlier pages' beacons land
@@ -310,7 +355,7 @@ async function main() {
     const result = await t.test(`walk (${w.name}): home -> "Help, ik ben gehackt!" -> questions -> step plan -> ask the helpdesk -> thank-you`, async () => {
       let r;
       try {
-        r = await walk(page, { base: origin, manifest, words: words.nl, js: w.js, token });
+        r = await walk(page, { base: origin, manifest, words: words.nl, js: w.js, token, via: w.via });
       } catch (err) {
         // what the servers said about it
         const log = path.join(state, 'hhd-fcgi.log');
@@ -330,9 +375,14 @@ async function main() {
       const diffs = Object.entries(want).filter(([k, v]) => row[k] !== v).map(([k, v]) => `${k}: stored ${JSON.stringify(row[k])}, expected ${JSON.stringify(v)}`);
       expectNone(diffs, 'field(s) stored wrong');
     });
-    await t.test(`walk (${w.name}): the counters rose by exactly the walk's page views, ${w.js ? 'help press, ' : ''}step plan and "did this help"`, async () => {
+    await t.test(`walk (${w.name}): the counters rose by exactly the walk's page views, ${w.js ? `help press, partner code "${w.via}", ` : ''}step plan and "did this help"`, async () => {
       assert(result, 'the walk did not finish');
+      const events = [...result.expect.keys()].map((k) => k.split(' ')[1]);
+      for (const ev of ['view', 'outcome', 'yes', ...(w.js ? ['help'] : [])]) {
+        assert(events.includes(ev), `the walk expects no "${ev}" event: it cannot test that count`);
+      }
       expectNone(await waitForCounts(stack.db, before, result.expect), 'counter difference(s)');
+      console.log(`        ${[...result.expect].map(([k, n]) => `${k} +${n}`).join('\n        ')}`);
     });
     await t.test(`walk (${w.name}): privacy: no request left the origin, no cookie, nothing stored`, async () => {
       const problems = [...guard.offsite.map((u) => `request off the site: ${u}`), ...guard.cookies];

@@ -344,3 +344,22 @@ export function rel(base, p) {
 export function unreachablePages(paths, reached, skip = () => null) {
   return paths.filter((p) => !skip(p) && !reached.has(p));
 }
+
+// What a Content-Security-Policy without 'unsafe-inline' would block: inline
+// <script> and <style>, style="" attributes, on...="" handlers and
+// javascript: URLs. Returns "line: what" strings.
+export function inlineCode(htmlText) {
+  const problems = [];
+  const lineOf = (i) => htmlText.slice(0, i).split('\n').length;
+  const text = htmlText.replace(/<!--[\s\S]*?-->/g, (m) => m.replace(/[^\n]/g, ' '));
+  for (const m of text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+    const type = /\stype\s*=\s*["']?([^"'\s>]+)/i.exec(m[1]);
+    const isData = type && !/javascript|module/i.test(type[1]);
+    if (!/\ssrc\s*=/i.test(m[1]) && !isData && m[2].trim()) problems.push(`${lineOf(m.index)}: inline <script>`);
+  }
+  for (const m of text.matchAll(/<style\b/gi)) problems.push(`${lineOf(m.index)}: <style> element`);
+  for (const m of text.matchAll(/<[a-z][^>]*\sstyle\s*=/gi)) problems.push(`${lineOf(m.index)}: style attribute`);
+  for (const m of text.matchAll(/<[a-z][^>]*\son[a-z]+\s*=/gi)) problems.push(`${lineOf(m.index)}: event handler attribute`);
+  for (const m of text.matchAll(/(?:href|src|action)\s*=\s*["']?\s*javascript:/gi)) problems.push(`${lineOf(m.index)}: javascript: URL`);
+  return problems;
+}

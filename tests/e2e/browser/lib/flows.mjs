@@ -70,9 +70,16 @@ export async function waitForCounts(db, before, expected, { timeout = 8000, sett
 // this walk must raise: one per page load (`outcome` on a step plan, `view`
 // elsewhere), `help` for the button press where JavaScript can report it,
 // and `yes` for the answer.
-export async function walk(page, { base, manifest, words, js, token, maxQuestions = 12 }) {
+//
+// With `via` (a partner code) the walk starts at /nl/?via=CODE, as from a
+// partner's link: the home page's events then count for that partner.
+export async function walk(page, { base, manifest, words, js, token, via = '', maxQuestions = 12 }) {
   const expect = new Map();
-  const add = (p, ev) => expect.set(`${p} ${ev}`, (expect.get(`${p} ${ev}`) || 0) + 1);
+  let partner = via;
+  const add = (p, ev) => {
+    const k = `${p} ${ev}${partner ? ` via=${partner}` : ''}`;
+    expect.set(k, (expect.get(k) || 0) + 1);
+  };
   const steps = [];
   const storage = [];
   const pathOf = () => new URL(page.url()).pathname;
@@ -108,12 +115,13 @@ export async function walk(page, { base, manifest, words, js, token, maxQuestion
   }
 
   const lang = 'nl';
-  const home = await arrived(await page.goto(`${base}/${lang}/`), 'home');
+  const home = await arrived(await page.goto(`${base}/${lang}/${via ? `?via=${encodeURIComponent(via)}` : ''}`), 'home');
 
   // the big button in the page body (the header has the same one)
   const help = page.getByRole('main').getByRole('link', { name: words.help_button, exact: true });
   const helpResponse = await follow(help, `"${words.help_button}" link`);
   if (js) add(home, 'help');
+  partner = ''; // the partner's code stays on the page it linked to
   let p = await arrived(helpResponse, 'question');
 
   let questions = 1;

@@ -10,14 +10,16 @@ import path from 'node:path';
 export function readManifest(publicDir) {
   const text = fs.readFileSync(path.join(publicDir, 'hhd-manifest.tsv'), 'utf8');
   const pages = [];
+  const partners = [];
   for (const line of text.split('\n')) {
     const f = line.split('\t');
+    if (f[0] === 'R' && f[1]) partners.push(f[1]);
     if (f[0] !== 'P' || f.length < 6) continue;
     const [, p, lang, kind, tree, node] = f;
     pages.push({ path: p, lang, kind, tree: tree === '-' ? '' : tree, node: node === '-' ? '' : node });
   }
   const byPath = new Map(pages.map((p) => [p.path, p]));
-  return { pages, byPath };
+  return { pages, byPath, partners };
 }
 
 // Every .html file under dir, as absolute paths, sorted.
