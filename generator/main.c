@@ -253,6 +253,8 @@ out:
 	free(m.trees);
 	if (m.urls)
 		strmap_free(m.urls);
+	if (m.index)
+		strmap_free(m.index);
 	if (have_theme || theme.tpl)
 		theme_free(&theme);
 	diags_free(&d);

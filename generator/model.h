@@ -145,6 +145,7 @@ struct model {
 	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
 	size_t narenas;
 	struct strmap *urls;          /* derived: every output URL -> what owns it */
+	struct strmap *index;         /* derived: lookups by id (index.h) */
 };
 
 const char *urgency_name(enum urgency u);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "index.h"
 #include "load.h"
 #include "markdown.h"
 #include "site.h"
@@ -153,6 +154,8 @@ void orgs_load(struct model *m, const char *path, struct diags *d)
 
 const struct org *org_find(const struct model *m, const char *id)
 {
+	if (m->index)
+		return index_get(m, IX_ORG, 0, id);
 	for (size_t i = 0; i < m->norgs; i++)
 		if (!strcmp(m->orgs[i].id.s, id))
 			return &m->orgs[i];

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "index.h"
 #include "load.h"
 #include "markdown.h"
 #include "xalloc.h"
@@ -200,6 +201,8 @@ void trees_load_dir(struct model *m, const char *dir, int lang, struct diags *d)
 
 struct tree *tree_find(const struct model *m, const char *id, int lang)
 {
+	if (m->index)
+		return index_get(m, IX_TREE, lang, id);
 	for (size_t i = 0; i < m->ntrees; i++)
 		if (m->trees[i]->lang == lang && !strcmp(m->trees[i]->id, id))
 			return m->trees[i];

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "index.h"
 #include "org.h"
 #include "strmap.h"
 #include "tree.h"
@@ -44,6 +45,8 @@ const char *url_help(const struct model *m, int lang)
 
 const struct page *page_with_layout(const struct model *m, int lang, const char *layout)
 {
+	if (m->index)
+		return index_get(m, IX_LAYOUT, lang, layout);
 	for (size_t i = 0; i < m->npages; i++)
 		if (m->pages[i]->lang == lang && m->pages[i]->kind == PAGE_PAGE &&
 		    !strcmp(m->pages[i]->layout.s, layout))
@@ -53,6 +56,10 @@ const struct page *page_with_layout(const struct model *m, int lang, const char 
 
 const struct page *tip_find(const struct model *m, const char *id, int lang)
 {
+	if (m->index) {
+		const struct page *p = index_get(m, IX_TIP, lang, id);
+		return p ? p : index_get(m, IX_TIP, m->site.deflang, id);
+	}
 	const struct page *fallback = NULL;
 	for (size_t i = 0; i < m->npages; i++) {
 		const struct page *p = m->pages[i];
@@ -501,6 +508,7 @@ void validate_site(struct model *m, struct diags *d)
 {
 	if (!m->urls)
 		m->urls = strmap_new();
+	index_build(m);
 	derive_page_urls(m, d);
 	derive_tree_urls(m, d);
 	/* the site's own fixed files */

@@ -51,6 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(m.trees);
 	if (m.urls)
 		strmap_free(m.urls);
+	if (m.index)
+		strmap_free(m.index);
 	diags_free(&d);
 	arena_free(&a);
 	unlink(path);

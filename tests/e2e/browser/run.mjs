@@ -178,6 +178,11 @@ async function main() {
     return true;
   });
   if (!started) return;
+  await t.test('stack: hhd-fcgi reads the site manifest that hhd wrote without complaint', () => {
+    const log = fs.readFileSync(path.join(state, 'hhd-fcgi.log'), 'utf8');
+    const complaints = log.split('\n').filter((l) => /manifest/i.test(l) && /line \d+:|cannot|error|invalid|refus|keeping 0/i.test(l));
+    expectNone(complaints, 'complaint(s) in hhd-fcgi.log');
+  });
 
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
   const origin = stack.base;
