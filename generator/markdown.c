@@ -56,30 +56,6 @@ static void slugify(struct buf *out, const char *s)
 		buf_adds(out, "section");
 }
 
-static void text_of(cmark_node *n, struct buf *out)
-{
-	cmark_iter *it = cmark_iter_new(n);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		switch (cmark_node_get_type(c)) {
-		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-			buf_adds(out, cmark_node_get_literal(c));
-			break;
-		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_addch(out, ' ');
-			break;
-		default:
-			break;
-		}
-	}
-	cmark_iter_free(it);
-}
-
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n';
@@ -142,18 +118,34 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 	cmark_parser_feed(p, text, len);
 	cmark_node *doc = cmark_parser_finish(p);
 
-	/* First pass: check and collect; remember headings to rewrite. */
+	/* One pass: check and collect; gather each paragraph's and heading's
+	 * text as the walk goes (sentence check at its exit); remember headings
+	 * and their text for the ids. */
 	cmark_node **heads = NULL;
-	size_t nheads = 0, capheads = 0;
-	int total_words = 0;
+	const char **head_text = NULL;
+	size_t nheads = 0, capheads = 0, captext = 0;
+	int total_words = 0, collecting = 0;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	struct buf tmp = BUF_INIT;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER)
+		cmark_node_type type = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_EXIT) {
+			if (type != CMARK_NODE_PARAGRAPH && type != CMARK_NODE_HEADING)
+				continue;
+			collecting = 0;
+			total_words += check_sentences(tmp.ptr, node_pos(n, at, flags),
+						       (flags & MD_CHECK_SENTENCES) ? d : NULL);
+			if (type == CMARK_NODE_HEADING) {
+				heads = xgrow(heads, &capheads, nheads + 1, sizeof *heads);
+				head_text = xgrow(head_text, &captext, nheads + 1, sizeof *head_text);
+				head_text[nheads] = arena_strndup(a, tmp.ptr, tmp.len);
+				heads[nheads++] = n;
+			}
 			continue;
-		switch (cmark_node_get_type(n)) {
+		}
+		switch (type) {
 		case CMARK_NODE_HTML_BLOCK:
 		case CMARK_NODE_HTML_INLINE:
 			if (!(flags & MD_ALLOW_RAW_HTML))
@@ -168,15 +160,19 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 			}
 			break;
 		case CMARK_NODE_HEADING:
-			heads = xgrow(heads, &capheads, nheads + 1, sizeof *heads);
-			heads[nheads++] = n;
-			/* headings are sentences too */
-			__attribute__((fallthrough));
 		case CMARK_NODE_PARAGRAPH:
 			buf_reset(&tmp);
-			text_of(n, &tmp);
-			total_words += check_sentences(tmp.ptr, node_pos(n, at, flags),
-						       (flags & MD_CHECK_SENTENCES) ? d : NULL);
+			collecting = 1;
+			break;
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if (collecting)
+				buf_adds(&tmp, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			if (collecting)
+				buf_addch(&tmp, ' ');
 			break;
 		default:
 			break;
@@ -188,10 +184,8 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 	struct buf ids = BUF_INIT; /* "\n"-separated ids seen so far */
 	for (size_t i = 0; i < nheads; i++) {
 		cmark_node *h = heads[i];
-		buf_reset(&tmp);
-		text_of(h, &tmp);
 		struct buf id = BUF_INIT;
-		slugify(&id, tmp.ptr);
+		slugify(&id, head_text[i]);
 		size_t base = id.len;
 		for (int k = 2;; k++) {
 			struct buf probe = BUF_INIT;
@@ -240,6 +234,7 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 	for (size_t i = 0; i < nheads; i++)
 		cmark_node_free(heads[i]);
 	free(heads);
+	free(head_text);
 	size_t n = strlen(html);
 	if (flags & MD_INLINE) {
 		/* one paragraph: strip the wrapper so the text can sit in a heading or list item */
