@@ -39,44 +39,6 @@ static void S_usage(FILE *f)
 		POLICY_RETENTION_DAYS);
 }
 
-void admin_safe(struct buf *out, const char *s, int multiline)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i;
-
-	for (i = 0; u[i]; i++) {
-		unsigned char c = u[i];
-		int bad = (c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f
-			|| (c == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f)
-			|| (c == 0xe2 && u[i + 1] == 0x80 && u[i + 2] >= 0xa8 && u[i + 2] <= 0xae)
-			|| (c == 0xe2 && u[i + 1] == 0x81 && u[i + 2] >= 0xa6 && u[i + 2] <= 0xa9);
-		if (!bad) {
-			buf_addch(out, c);
-		} else if (c == 0xc2) {
-			buf_addf(out, "\\x%02x\\x%02x", c, u[i + 1]);
-			i += 1;
-		} else if (c == 0xe2) {
-			buf_addf(out, "\\x%02x\\x%02x\\x%02x", c, u[i + 1], u[i + 2]);
-			i += 2;
-		} else {
-			buf_addf(out, "\\x%02x", c);
-		}
-	}
-}
-
-void admin_csv_cell(struct buf *out, const char *s)
-{
-	buf_addch(out, '"');
-	if (*s && strchr("=+-@\t\r", *s))
-		buf_addch(out, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_addch(out, '"');
-		buf_addch(out, *s);
-	}
-	buf_addch(out, '"');
-}
-
 /* Print a buf to stdout; 0 or -1. */
 static int S_flush(struct buf *b)
 {

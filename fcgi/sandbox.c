@@ -43,7 +43,7 @@ static const char *const allowed[] = {
 #ifdef HHD_SANITIZED
 	/* ASan and LSan (sanitizer builds only): reports and the leak check at exit */
 	"clone", "clone3", "ptrace", "wait4", "waitpid", "prctl", "sigaltstack", "getppid", "readlink",
-	"readlinkat", "rt_sigaction", "kill", "tgkill", "getdents64", "mprotect", "sched_getaffinity",
+	"readlinkat", "rt_sigaction", "kill", "tgkill", "getdents", "getdents64", "mprotect", "sched_getaffinity",
 	"pipe", "pipe2", "dup", "dup2", "dup3", "execve", "set_robust_list", "rseq", "uname",
 	"mmap", "mmap2",
 #endif

@@ -51,7 +51,7 @@ static char *out_path(struct arena *a, const char *url)
 {
 	size_t n = strlen(url);
 	if (n && url[n - 1] == '/')
-		return arena_printf(a, "%sindex.html", url + 1);
+		return arena_cat(a, url + 1, "index.html", NULL);
 	return arena_strdup(a, url + 1);
 }
 
@@ -70,7 +70,7 @@ static void set(struct arena *a, struct val *map, const char *key, const char *s
 static void set_list(struct arena *a, struct val *map, const char *key, struct val *list)
 {
 	val_map_set(a, map, key, list);
-	val_map_bool(a, map, arena_printf(a, "has_%s", key), list->n > 0);
+	val_map_bool(a, map, arena_cat(a, "has_", key, NULL), list->n > 0);
 }
 
 static struct val *slist_val(struct arena *a, const struct slist *l)
@@ -167,11 +167,11 @@ static struct val *page_ctx(const struct ctx *c, int lang, const char *url, cons
 		val_map_set(c->a, v, common->pairs[i].key, common->pairs[i].val);
 	set(c->a, v, "url", url);
 	set(c->a, v, "title", title);
-	set(c->a, v, "canonical", arena_printf(c->a, "%s%s", c->m->site.base_url, url));
+	set(c->a, v, "canonical", arena_cat(c->a, c->m->site.base_url, url, NULL));
 	struct buf q = BUF_INIT;
 	url_encode(&q, url, strlen(url));
 	set(c->a, v, "hit_path", url);
-	set(c->a, v, "hit_query", arena_printf(c->a, "p=%s&e=%s", q.ptr, event));
+	set(c->a, v, "hit_query", arena_cat(c->a, "p=", q.ptr, "&e=", event, NULL));
 	set(c->a, v, "hit_event", event);
 	buf_free(&q);
 	return v;
@@ -188,7 +188,7 @@ static void alternates(const struct ctx *c, struct val *v, int lang, const char 
 		set(c->a, x, "code", m->site.langs[li].code);
 		set(c->a, x, "name", m->site.langs[li].name);
 		set(c->a, x, "url", urls[li] ? urls[li] : url_home(m, li));
-		set(c->a, x, "abs_url", arena_printf(c->a, "%s%s", m->site.base_url, urls[li] ? urls[li] : ""));
+		set(c->a, x, "abs_url", arena_cat(c->a, m->site.base_url, urls[li] ? urls[li] : "", NULL));
 		val_map_bool(c->a, x, "current", li == lang);
 		val_map_bool(c->a, x, "translated", urls[li] != NULL);
 		if (urls[li])
@@ -234,7 +234,7 @@ static struct val *org_val(const struct ctx *c, const struct org *o, int lang)
 	set(c->a, v, "id", o->id.s);
 	set(c->a, v, "name", o->name[lang]);
 	set(c->a, v, "kind", o->kind_s.s);
-	set(c->a, v, "kind_label", str(c, lang, arena_printf(c->a, "org_kind_%s", org_kind_name(o->kind))));
+	set(c->a, v, "kind_label", str(c, lang, arena_cat(c->a, "org_kind_", org_kind_name(o->kind), NULL)));
 	set(c->a, v, "phone", o->phone.s);
 	set(c->a, v, "tel", o->phone.s ? tel_href(c->a, o->phone.s) : NULL);
 	set(c->a, v, "url", o->url.s);
@@ -262,7 +262,7 @@ static void node_urls(const struct model *m, const struct node *n, const char *s
 	for (int li = 0; li < m->site.nlangs; li++) {
 		const struct tree *t = n->tree->trans[li];
 		const struct node *x = t ? tree_node(t, n->id.s) : NULL;
-		out[li] = x ? (suffix ? arena_printf(a, "%s%s", x->url, suffix) : x->url) : NULL;
+		out[li] = x ? (suffix ? arena_cat(a, x->url, suffix, NULL) : x->url) : NULL;
 	}
 }
 
@@ -309,7 +309,7 @@ static struct val *outcome_val(const struct ctx *c, const struct node *n)
 	set(c->a, o, "id", n->id.s);
 	set(c->a, o, "title", n->title.s);
 	set(c->a, o, "urgency", urgency_name(n->urgency));
-	set(c->a, o, "urgency_label", str(c, lang, arena_printf(c->a, "urgency_%s", urgency_name(n->urgency))));
+	set(c->a, o, "urgency_label", str(c, lang, arena_cat(c->a, "urgency_", urgency_name(n->urgency), NULL)));
 	val_map_bool(c->a, o, "acute", n->urgency == URG_ACUTE);
 	set(c->a, o, "intro", n->intro_html);
 	set(c->a, o, "deadline", n->deadline_html);
@@ -340,7 +340,7 @@ static struct val *outcome_val(const struct ctx *c, const struct node *n)
 	}
 	set_list(c->a, o, "tips", tips);
 	set_list(c->a, o, "sources", slist_val(c->a, &n->sources));
-	set(c->a, o, "ask_url", arena_printf(c->a, "%s%s/", n->url, str(c, lang, "ask_slug")));
+	set(c->a, o, "ask_url", arena_cat(c->a, n->url, str(c, lang, "ask_slug"), "/", NULL));
 	return o;
 }
 
@@ -589,7 +589,7 @@ static void *work(void *arg)
 		if (j->kind == J_NODE && j->node->is_outcome) {
 			/* the outcome's own "ask the helpdesk" page */
 			struct job ask = { .kind = J_ASK, .lang = j->lang, .node = j->node,
-					   .url = arena_printf(&a, "%s%s/", j->url, str(&c, j->lang, "ask_slug")) };
+					   .url = arena_cat(&a, j->url, str(&c, j->lang, "ask_slug"), "/", NULL) };
 			if (render_write(&c, &ask, wk->w, &out, &wk->d) < 0)
 				wk->failed = 1;
 		}

@@ -28,5 +28,7 @@ void *arena_zalloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Concatenate the NULL-terminated list of strings (cheaper than printf in hot paths). */
+char *arena_cat(struct arena *a, ...) __attribute__((sentinel));
 
 #endif

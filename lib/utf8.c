@@ -1,5 +1,8 @@
 #include "utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 /* Strict decoder after RFC 3629 table 3-7: each lead byte allows only the
  * continuation ranges that avoid overlongs, surrogates and > U+10FFFF. */
 int utf8_valid(const char *str, size_t len, size_t *bad)
@@ -7,6 +10,16 @@ int utf8_valid(const char *str, size_t len, size_t *bad)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < len) {
+		/* fast path: eight ASCII bytes at a time */
+		while (len - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
 		unsigned char c = s[i];
 		size_t n;
 		unsigned char lo = 0x80, hi = 0xBF;

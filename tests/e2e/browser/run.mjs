@@ -390,7 +390,11 @@ async function main() {
       console.log(`        ${[...result.expect].map(([k, n]) => `${k} +${n}`).join('\n        ')}`);
     });
     await t.test(`walk (${w.name}): privacy: no request left the origin, no cookie, nothing stored`, async () => {
-      const problems = [...guard.offsite.map((u) => `request off the site: ${u}`), ...guard.cookies];
+      const problems = [
+        ...guard.offsite.map((u) => `request off the site: ${u}`),
+        ...guard.cookies,
+        ...guard.storageWrites.map((x) => `storage write: ${x}`),
+      ];
       const cookies = await ctx.cookies();
       problems.push(...cookies.map((c) => `cookie ${c.name} for ${c.domain}`));
       if (result) problems.push(...result.storage);
@@ -399,6 +403,7 @@ async function main() {
       await pp.goto(`${origin}/robots.txt`);
       problems.push(...(await storageProblems(pp)).map((s) => `after the walk: ${s}`));
       expectNone(problems, 'privacy problem(s)');
+      assert(result, 'the walk did not finish: privacy held only as far as it went');
     });
     await ctx.close();
   }
@@ -452,6 +457,27 @@ async function main() {
       await p2.goto(`${fx}/third-party.html`, { waitUntil: 'load' });
       await c2.close();
       assert(g.offsite.some((u) => u.startsWith('https://tracker.invalid/')), `no off-site request recorded (got: ${g.offsite.join('; ') || 'nothing'})`);
+    });
+    await t.test('negative: the privacy guard catches the fixture page that writes to storage and cleans up', async () => {
+      const c2 = await newContext();
+      const g = await guardContext(c2, fx);
+      const p2 = await c2.newPage();
+      await p2.goto(`${fx}/storage.html`, { waitUntil: 'load' });
+      const left = await storageProblems(p2);
+      await c2.close();
+      const seen = (re) => g.storageWrites.some((w) => re.test(w));
+      const missed = [/localStorage\.setItem/, /sessionStorage\.setItem/, /document\.cookie/, /indexedDB\.open/].filter((re) => !seen(re));
+      assert(missed.length === 0, `writes not seen: ${missed.join(', ')} (seen: ${g.storageWrites.join('; ') || 'nothing'})`);
+      assert(left.length === 0 || left.every((l) => /IndexedDB/.test(l)), `the fixture should leave nothing behind, left: ${left.join('; ')}`);
+    });
+    await t.test('negative: the control fixture causes no privacy finding', async () => {
+      const c2 = await newContext();
+      const g = await guardContext(c2, fx);
+      const p2 = await c2.newPage();
+      await p2.goto(`${fx}/control.html`, { waitUntil: 'load' });
+      const left = await storageProblems(p2);
+      await c2.close();
+      expectNone([...g.offsite, ...g.cookies, ...g.storageWrites, ...left], 'privacy finding(s) on the control fixture');
     });
     await ctx.close();
   }

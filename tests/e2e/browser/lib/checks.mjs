@@ -302,6 +302,37 @@ export async function guardContext(context, origin) {
   };
   context.pages().forEach(watchPage);
   context.on('page', watchPage);
+  // Report every write to the browser's stores as it happens (a page could
+  // write and clean up before storageProblems() looks). Runs before the
+  // page's own scripts, through the DevTools protocol (CSP does not apply).
+  record.storageWrites = [];
+  await context.exposeBinding('__hhdStorageWrite', ({ page }, what) => {
+    record.storageWrites.push(`${page ? page.url() : '?'}: ${what}`);
+  });
+  await context.addInitScript(() => {
+    const report = (what) => { try { window.__hhdStorageWrite(what); } catch { /* binding gone */ } };
+    const wrap = (proto, name, label) => {
+      if (!proto || typeof proto[name] !== 'function') return;
+      const orig = proto[name];
+      proto[name] = function (...args) {
+        report(`${label(this)}.${name}(${String(args[0]).slice(0, 60)})`);
+        return orig.apply(this, args);
+      };
+    };
+    const storeName = (s) => (s === window.sessionStorage ? 'sessionStorage' : 'localStorage');
+    wrap(window.Storage && Storage.prototype, 'setItem', storeName);
+    wrap(window.IDBFactory && IDBFactory.prototype, 'open', () => 'indexedDB');
+    wrap(window.CacheStorage && CacheStorage.prototype, 'open', () => 'caches');
+    wrap(window.ServiceWorkerContainer && ServiceWorkerContainer.prototype, 'register', () => 'serviceWorker');
+    const cookie = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
+    if (cookie && cookie.set) {
+      Object.defineProperty(Document.prototype, 'cookie', {
+        configurable: true,
+        get() { return cookie.get.call(this); },
+        set(v) { report(`document.cookie = ${String(v).slice(0, 60)}`); cookie.set.call(this, v); },
+      });
+    }
+  });
   return record;
 }
 
