@@ -80,8 +80,8 @@ int stats_date_ok(const char *s)
 			return 0;
 	if (S_parse_date(s, &tm) < 0)
 		return 0;
-	t = timegm(&tm);
-	/* 2025-02-30 normalises to March: not a real date */
+	back = tm;
+	t = timegm(&back);  /* normalises: 2025-02-30 becomes March 2 */
 	return gmtime_r(&t, &back) && back.tm_year == tm.tm_year && back.tm_mon == tm.tm_mon
 		&& back.tm_mday == tm.tm_mday;
 }

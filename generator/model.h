@@ -97,6 +97,7 @@ struct node {
 	/* derived */
 	const char *url;
 	struct node *parent;          /* on the shortest path from start */
+	struct node *entry;           /* a tree's start: the triage question that leads here */
 	int depth;                    /* 1 for the start node */
 	int reachable;
 };

@@ -292,8 +292,11 @@ static struct val *question_ctx(const struct ctx *c, const struct node *n, struc
 		val_list_push(c->a, answers, x);
 	}
 	val_map_set(c->a, q, "answers", answers);
-	set(c->a, q, "back_url", n->parent ? n->parent->url : NULL);
+	const struct node *back = n->parent ? n->parent : n->entry;
+	set(c->a, q, "back_url", back ? back->url : NULL);
+	const char *triage = c->m->site.triage.s;
 	val_map_bool(c->a, q, "is_start", n == t->start_node);
+	val_map_bool(c->a, q, "is_triage_start", n == t->start_node && triage && !strcmp(t->id, triage));
 	set(c->a, q, "step", arena_printf(c->a, "%d", n->depth));
 	set(c->a, q, "steps", arena_printf(c->a, "%d", t->longest));
 	val_map_set(c->a, v, "question", q);
@@ -626,14 +629,20 @@ static int write_site_files(struct ctx *c, struct writer *w, const struct jobs *
 		report_render(d, "/", st);
 	rc |= st < 0 ? -1 : writer_put(w, "index.html", out.ptr, out.len, d);
 
-	buf_reset(&out);
-	v = page_ctx(c, def, "/404.html", str(c, def, "notfound_title"), "view");
-	alternates(c, v, def, none);
-	val_map_set(c->a, v, "all_languages", all);
-	st = mustache_render(c->t->tpl, mustache_get(c->t->tpl, "notfound"), v, &out);
-	if (st < 0)
-		report_render(d, "/404.html", st);
-	rc |= st < 0 ? -1 : writer_put(w, "404.html", out.ptr, out.len, d);
+	/* 404 pages: one per language (the web server picks it by path), and
+	 * the default language's at the root */
+	for (int li = -1; li < m->site.nlangs; li++) {
+		int lang = li < 0 ? def : li;
+		const char *url = li < 0 ? "/404.html" : arena_cat(c->a, "/", m->site.langs[li].code, "/404.html", NULL);
+		buf_reset(&out);
+		v = page_ctx(c, lang, url, str(c, lang, "notfound_title"), "view");
+		alternates(c, v, lang, none);
+		val_map_set(c->a, v, "all_languages", all);
+		st = mustache_render(c->t->tpl, mustache_get(c->t->tpl, "notfound"), v, &out);
+		if (st < 0)
+			report_render(d, url, st);
+		rc |= st < 0 ? -1 : writer_put(w, url + 1, out.ptr, out.len, d);
+	}
 
 	buf_reset(&out);
 	buf_addf(&out, "User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: %s/sitemap.xml\n", m->site.base_url);
@@ -702,8 +711,8 @@ static int write_site_files(struct ctx *c, struct writer *w, const struct jobs *
 		}
 		buf_addf(&out, "P\t%s\t%s\t%s\t%s\t%s\n", j->url, m->site.langs[j->lang].code, kind, tree, node);
 		if (j->kind == J_NODE && j->node->is_outcome)
-			buf_addf(&out, "P\t%s%s/\t%s\tcontact\t%s\t%s\n", j->url, str(c, j->lang, "ask_slug"),
-				 m->site.langs[j->lang].code, tree, node);
+			buf_addf(&out, "P\t%s%s/\t%s\tcontact\t-\t-\n", j->url, str(c, j->lang, "ask_slug"),
+				 m->site.langs[j->lang].code);
 	}
 	buf_addf(&out, "P\t/\t%s\troot\t-\t-\n", m->site.langs[def].code);
 	for (size_t i = 0; i < m->site.partners.n; i++)

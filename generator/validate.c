@@ -496,6 +496,18 @@ static void check_triage_reach(struct model *m, struct diags *d)
 					}
 				}
 		}
+		/* "one step back" from a tree's start leads to the question that
+		 * handed over to it: the first one met walking from the triage */
+		for (size_t q = 0; q < tail; q++) {
+			struct tree *t = queue[q];
+			for (size_t k = 0; k < t->nnodes; k++)
+				for (size_t a = 0; a < t->nodes[k].nanswers; a++) {
+					struct node *target = t->nodes[k].answers[a].target;
+					struct tree *o = t->nodes[k].answers[a].target_tree;
+					if (target && o && o != t && target == o->start_node && !target->entry)
+						target->entry = &t->nodes[k];
+				}
+		}
 		for (size_t i = 0; i < m->ntrees; i++)
 			if (m->trees[i]->lang == li && !strmap_get(seen, m->trees[i]->id))
 				diag_report(d, D_TREE_NOT_IN_TRIAGE, m->trees[i]->pos, m->trees[i]->id, triage->id);
@@ -515,6 +527,9 @@ void validate_site(struct model *m, struct diags *d)
 	static const char *const fixed[] = { "/", "/404.html", "/sitemap.xml", "/robots.txt", NULL };
 	for (const char *const *f = fixed; *f; f++)
 		strmap_put(m->urls, *f, "a file the generator writes");
+	for (int li = 0; li < m->site.nlangs; li++)
+		strmap_put(m->urls, arena_printf(m->arena, "/%s/404.html", m->site.langs[li].code),
+			   "a file the generator writes");
 	link_translations(m, d);
 	resolve_answers(m, d);
 	for (size_t i = 0; i < m->ntrees; i++)

@@ -1,0 +1,196 @@
+/* Unit tests for fcgi/db.c: schema and migration, durable contact inserts
+ * with duplicate suppression, counters. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "db.h"
+#include "fileio.h"
+#include "policy.h"
+#include "t.h"
+
+static char dir[64], path[128];
+
+static long long S_int(sqlite3 *h, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+static const struct contact C1 = {
+	.lang = "nl", .incident = "ransomware", .node = "start", .name = "Jan \"de Vries\"",
+	.company = "Bakkerij 't Hoekje", .email = "jan@example.nl", .phone = "+31 6 1234 5678",
+	.message = "Alles is versleuteld.\nWat nu?\t\xf0\x9f\x98\xa8 ; DROP TABLE contact; --",
+};
+
+static void test_open(void)
+{
+	char err[256] = "";
+	struct db *db;
+
+	T_CHECK(db_open(path, 0, err, sizeof err) == NULL);  /* no DB_CREATE: must exist */
+	T_CHECK(strstr(err, "cannot open database") != NULL);
+	db = db_open(path, DB_CREATE | DB_KEEP_WAL, err, sizeof err);
+	T_CHECK(db != NULL);
+	if (!db)
+		return;
+	T_CHECK(S_int(db_sqlite(db), "PRAGMA user_version") == DB_SCHEMA_VERSION);
+	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM contact") == 0);
+	T_CHECK(S_int(db_sqlite(db), "PRAGMA secure_delete") == 1);
+	T_CHECK(S_int(db_sqlite(db), "PRAGMA synchronous") == 1);  /* NORMAL between contact commits */
+	{
+		sqlite3_stmt *st;
+		sqlite3_prepare_v2(db_sqlite(db), "PRAGMA journal_mode", -1, &st, NULL);
+		T_CHECK(sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0);
+		sqlite3_finalize(st);
+	}
+	db_close(db);
+}
+
+static void test_contact(void)
+{
+	char err[256];
+	struct db *db = db_open(path, DB_CREATE, err, sizeof err);
+	struct contact c2 = C1, a = C1, b = C1;
+	unsigned char da[DB_DIGEST_BYTES], dbb[DB_DIGEST_BYTES];
+	long long id = 0;
+	time_t now = 1700000000;
+	sqlite3_stmt *st;
+
+	T_CHECK(db != NULL);
+	if (!db)
+		return;
+	T_CHECK(db_contact_add(db, &C1, now, &id) == DB_STORED && id == 1);
+	T_CHECK(S_int(db_sqlite(db), "PRAGMA synchronous") == 1);  /* set back after the commit */
+	T_CHECK(sqlite3_get_autocommit(db_sqlite(db)));
+	/* a double click: acknowledged, not stored again */
+	id = 0;
+	T_CHECK(db_contact_add(db, &C1, now + 5, &id) == DB_DUPLICATE && id == 1);
+	T_CHECK(db_contact_add(db, &C1, now + POLICY_DEDUP_SECONDS, &id) == DB_DUPLICATE);
+	/* one character different: a new submission */
+	c2.message = "Alles is versleuteld.\nWat nu?";
+	T_CHECK(db_contact_add(db, &c2, now + 6, &id) == DB_STORED && id == 2);
+	/* the same text after the window: stored again */
+	T_CHECK(db_contact_add(db, &C1, now + POLICY_DEDUP_SECONDS + 6, &id) == DB_STORED && id == 3);
+	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM contact") == 3);
+
+	/* every field intact, byte for byte */
+	sqlite3_prepare_v2(db_sqlite(db), "SELECT created, lang, incident, node, name, company, email, phone,"
+		" message, consent, done FROM contact WHERE id = 1", -1, &st, NULL);
+	T_CHECK(sqlite3_step(st) == SQLITE_ROW);
+	T_CHECK(sqlite3_column_int64(st, 0) == now);
+	T_STREQ((const char *)sqlite3_column_text(st, 1), C1.lang);
+	T_STREQ((const char *)sqlite3_column_text(st, 2), C1.incident);
+	T_STREQ((const char *)sqlite3_column_text(st, 3), C1.node);
+	T_STREQ((const char *)sqlite3_column_text(st, 4), C1.name);
+	T_STREQ((const char *)sqlite3_column_text(st, 5), C1.company);
+	T_STREQ((const char *)sqlite3_column_text(st, 6), C1.email);
+	T_STREQ((const char *)sqlite3_column_text(st, 7), C1.phone);
+	T_STREQ((const char *)sqlite3_column_text(st, 8), C1.message);
+	T_CHECK(sqlite3_column_int(st, 9) == 1);
+	T_CHECK(sqlite3_column_type(st, 10) == SQLITE_NULL);
+	sqlite3_finalize(st);
+
+	/* field boundaries are part of the digest */
+	a.name = "ab", a.company = "c";
+	b.name = "a", b.company = "bc";
+	db_contact_digest(&a, da);
+	db_contact_digest(&b, dbb);
+	T_CHECK(memcmp(da, dbb, sizeof da) != 0);
+
+	/* a failing insert acknowledges nothing and leaves no transaction open */
+	sqlite3_exec(db_sqlite(db), "ALTER TABLE contact RENAME TO gone", NULL, NULL, NULL);
+	c2.message = "another";
+	T_CHECK(db_contact_add(db, &c2, now + 7, &id) == DB_FAILED);
+	T_CHECK(sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(S_int(db_sqlite(db), "PRAGMA synchronous") == 1);
+	sqlite3_exec(db_sqlite(db), "ALTER TABLE gone RENAME TO contact", NULL, NULL, NULL);
+	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM contact") == 3);
+	db_close(db);
+}
+
+static void test_hits(void)
+{
+	char err[256], day[11];
+	struct db *db = db_open(path, DB_CREATE, err, sizeof err);
+	int i;
+
+	T_CHECK(db != NULL);
+	if (!db)
+		return;
+	for (i = 0; i < 5; i++)
+		T_CHECK(db_hit_add(db, "2025-11-28", "/nl/", "view", "") == 0);
+	T_CHECK(db_hit_add(db, "2025-11-28", "/nl/", "view", "partner-a") == 0);
+	T_CHECK(db_hit_add(db, "2025-11-28", "/nl/", "help", NULL) == 0);
+	T_CHECK(db_hit_add(db, "2025-11-29", "/nl/", "view", "") == 0);
+	T_CHECK(S_int(db_sqlite(db), "SELECT n FROM hit WHERE day = '2025-11-28' AND path = '/nl/'"
+		" AND event = 'view' AND via = ''") == 5);
+	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM hit") == 4);
+	T_CHECK(S_int(db_sqlite(db), "SELECT sum(n) FROM hit") == 8);
+	db_close(db);
+
+	db_day(0, day);
+	T_CHECK(strlen(day) == 10 && day[4] == '-' && day[7] == '-');
+	setenv("TZ", "UTC", 1);
+	tzset();
+	db_day(1700000000, day);
+	T_STREQ(day, "2023-11-14");
+}
+
+static void test_versions(void)
+{
+	char err[256] = "", p2[160];
+	struct db *db;
+	sqlite3 *h;
+
+	/* read-only opens see the data but never migrate */
+	db = db_open(path, DB_READONLY, err, sizeof err);
+	T_CHECK(db != NULL);
+	if (db) {
+		T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM contact") == 3);
+		T_CHECK(sqlite3_exec(db_sqlite(db), "DELETE FROM contact", NULL, NULL, NULL) != SQLITE_OK);
+		db_close(db);
+	}
+	snprintf(p2, sizeof p2, "%s/old.db", dir);
+	sqlite3_open(p2, &h);
+	sqlite3_exec(h, "CREATE TABLE unrelated(x)", NULL, NULL, NULL);
+	sqlite3_close(h);
+	T_CHECK(db_open(p2, DB_READONLY, err, sizeof err) == NULL);
+	T_CHECK(strstr(err, "schema version 0") != NULL);
+	db = db_open(p2, 0, err, sizeof err);  /* read-write: migrated */
+	T_CHECK(db && S_int(db_sqlite(db), "PRAGMA user_version") == DB_SCHEMA_VERSION);
+	db_close(db);
+
+	/* a database from a newer program is refused, not damaged */
+	sqlite3_open(p2, &h);
+	sqlite3_exec(h, "PRAGMA user_version=99", NULL, NULL, NULL);
+	sqlite3_close(h);
+	T_CHECK(db_open(p2, DB_CREATE, err, sizeof err) == NULL);
+	T_STREQ(err, "the database has schema version 99, newer than this program's 1");
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	snprintf(dir, sizeof dir, "/tmp/hhd-test-db-XXXXXX");
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(path, sizeof path, "%s/hhd.db", dir);
+	test_open();
+	test_contact();
+	test_hits();
+	test_versions();
+	dir_remove(dir);
+	return t_done();
+}
