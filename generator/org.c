@@ -144,10 +144,7 @@ void orgs_load(struct model *m, const char *path, struct diags *d)
 						      MD_CHECK_SENTENCES, NULL, NULL, d);
 		}
 		o->handles = schema_strlist(m->arena, n, "handles", d);
-		o->sources = schema_strlist(m->arena, n, "sources", d);
-		for (size_t j = 0; j < o->sources.n; j++)
-			if (!schema_is_http_url(o->sources.items[j].s))
-				diag_report(d, D_BAD_URL, o->sources.items[j].pos, o->sources.items[j].s);
+		o->sources = schema_sources(m->arena, n, d);
 		m->norgs++;
 	}
 }

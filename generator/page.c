@@ -72,10 +72,7 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	pg->weight = schema_int(root, "weight", 0, d);
 	pg->tags = schema_strlist(a, root, "tags", d);
 	pg->reviewed = schema_date(root, "reviewed", 0, d);
-	pg->sources = schema_strlist(a, root, "sources", d);
-	for (size_t i = 0; i < pg->sources.n; i++)
-		if (!schema_is_http_url(pg->sources.items[i].s))
-			diag_report(d, D_BAD_URL, pg->sources.items[i].pos, pg->sources.items[i].s);
+	pg->sources = schema_sources(a, root, d);
 	pg->draft = schema_bool(root, "draft", 0, d);
 	pg->slug = schema_str(root, "slug", 0, d);
 	if (pg->slug.s && !schema_is_slug(pg->slug.s)) {

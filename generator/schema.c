@@ -224,3 +224,12 @@ int schema_is_http_url(const char *s)
 			return 0;
 	return 1;
 }
+
+struct slist schema_sources(struct arena *a, const struct ynode *map, struct diags *d)
+{
+	struct slist l = schema_strlist(a, map, "sources", d);
+	for (size_t i = 0; i < l.n; i++)
+		if (!schema_is_http_url(l.items[i].s))
+			diag_report(d, D_BAD_URL, l.items[i].pos, l.items[i].s);
+	return l;
+}

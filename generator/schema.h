@@ -39,7 +39,9 @@ const struct ynode *schema_map(const struct ynode *map, const char *key, int req
 const struct ynode *schema_seq(const struct ynode *map, const char *key, int required, struct diags *d);
 /* Slugs and ids: a-z, 0-9 and '-', not starting or ending with '-'. */
 int schema_is_slug(const char *s);
-/* Report a URL that is not http(s)://host... */
+/* Is `s` an http(s)://host... URL without spaces or quotes? */
 int schema_is_http_url(const char *s);
+/* A `sources` list: a list of http(s) URLs, each checked. */
+struct slist schema_sources(struct arena *a, const struct ynode *map, struct diags *d);
 
 #endif

@@ -74,13 +74,6 @@ static void load_steps(struct model *m, struct node *nd, const struct ynode *seq
 	}
 }
 
-static void check_urls(const struct slist *l, struct diags *d)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (!schema_is_http_url(l->items[i].s))
-			diag_report(d, D_BAD_URL, l->items[i].pos, l->items[i].s);
-}
-
 static void load_node(struct model *m, struct tree *t, struct node *nd, const struct ynode *key,
 		      const struct ynode *v, struct diags *d)
 {
@@ -135,8 +128,7 @@ static void load_node(struct model *m, struct tree *t, struct node *nd, const st
 		diag_report(d, D_TREE_NO_STEPS, key->pos, key->str);
 	nd->contacts = schema_strlist(m->arena, v, "contacts", d);
 	nd->tips = schema_strlist(m->arena, v, "tips", d);
-	nd->sources = schema_strlist(m->arena, v, "sources", d);
-	check_urls(&nd->sources, d);
+	nd->sources = schema_sources(m->arena, v, d);
 }
 
 static struct tree *tree_parse(struct model *m, const char *path, const char *id, int lang,
@@ -160,8 +152,7 @@ static struct tree *tree_parse(struct model *m, const char *path, const char *id
 	t->reviewed = schema_date(root, "reviewed", 1, d);
 	t->start = schema_str(root, "start", 1, d);
 	t->weight = schema_int(root, "weight", 0, d);
-	t->sources = schema_strlist(m->arena, root, "sources", d);
-	check_urls(&t->sources, d);
+	t->sources = schema_sources(m->arena, root, d);
 	const struct ynode *nodes = schema_map(root, "nodes", 1, d);
 	if (nodes) {
 		t->nodes = arena_zalloc(m->arena, (nodes->n / 2 + 1) * sizeof *t->nodes);

@@ -1,0 +1,42 @@
+# test_ratelimit.sh: abuse limits. hhd-fcgi's own per-client limit on the
+# contact form answers 429 past its burst (nginx's limits raised out of
+# the way); then, with the shipped nginx limits, a burst of counter hits
+# from one address meets nginx's limit_req (429) and the logs stay free of
+# the client's address.
+. "$(dirname "$0")/lib.sh"
+FORM='Content-Type: application/x-www-form-urlencoded'
+
+# 1. in process: burst of 4 submissions, then 429 with Retry-After
+start --relaxed-limits -- --rate-limit 4
+for i in 1 2 3 4; do
+	eq "$(status POST /api/contact -H "$FORM" -d "lang=nl&email=a%40b.nl&message=bericht+$i&consent=yes")" 303 "submission $i"
+done
+eq "$(status POST /api/contact -H "$FORM" -H 'Accept: application/json' -d 'lang=nl&email=a%40b.nl&message=five&consent=yes')" 429 "past the burst"
+grep -q '"status":429' "$T/body" || fail "429 from hhd-fcgi itself (JSON body)"
+retry=$(header Retry-After)
+[ "$retry" -ge 1 ] && [ "$retry" -le 60 ] || fail "Retry-After '$retry'"
+eq "$(status POST /api/contact -H "$FORM" -d 'lang=nl&email=a%40b.nl&message=six&consent=yes')" 429 "still limited"
+grep -q 'Te veel pogingen' "$T/body" || fail "429 page in Dutch"
+eq "$(sql 'SELECT count(*) FROM contact')" 4 "only the allowed submissions stored"
+# the counters are not limited by it
+eq "$(status GET '/api/hit.gif?p=/nl/&e=view')" 200 "counter still counts"
+stop
+
+# 2. the shipped nginx limits: 200 quick hits from one address
+start
+before=$(sql "SELECT n FROM hit WHERE path = '/nl/' AND event = 'view'")
+# one curl, one connection, 200 requests as fast as they go
+codes=$(for i in $(seq 1 200); do printf -- '-o /dev/null %s\n' "$URL/api/hit.gif?p=/nl/&e=view"; done |
+	xargs curl -s -A "$UA" -w '%{http_code}\n' 2>/dev/null | sort | uniq -c)
+echo "$codes" | grep -q ' 429$' || fail "nginx limit_req never answered 429: $codes"
+CHECKS=$((CHECKS + 1))
+n200=$(echo "$codes" | awk '$2 == 200 { print $1 }')
+eq "$(sql "SELECT n FROM hit WHERE path = '/nl/' AND event = 'view'")" $((before + n200)) "counted = acknowledged"
+# nothing about the client in nginx's logs
+if grep -q '127\.0\.0\.1' "$STATE/access.log" "$STATE/error.log"; then
+	fail "client address in nginx's logs"
+fi
+grep -q '"/api/hit.gif" 429' "$STATE/access.log" || fail "429s in the anonymous access log"
+CHECKS=$((CHECKS + 2))
+echo "nginx limit: $(echo $codes)"
+done_ok
