@@ -183,13 +183,18 @@ _TIME_FIELDS = {
 }
 
 
-def timed(cmd, tmp, timeout=1800, cwd=None, env=None, check=True):
+def timed(cmd, tmp, timeout=1800, cwd=None, env=None, check=True, sync=True):
     """Run `cmd` under /usr/bin/time -v. Returns a dict: wall (s, monotonic
     clock here), user, sys, cpu (s, from wait4's rusage of the whole process
     tree: microseconds, where time -v prints hundredths), rss_kb (peak RSS of
-    the program, from time -v), status, stderr."""
+    the program, from time -v), status, stderr. With `sync`, os.sync() first
+    (not timed)."""
     tf = os.path.join(tmp, ".time-v")
     ef = os.path.join(tmp, ".stderr")
+    if sync:
+        # Start with nothing waiting to be written back, so a run does not pay
+        # for the one before it (hhd syncs its output; Hugo leaves it dirty).
+        os.sync()
     with open(ef, "wb") as err:
         t0 = time.perf_counter()
         p = start([TIME, "-v", "-o", tf] + list(cmd), cwd=cwd, env=env,

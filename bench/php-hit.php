@@ -6,6 +6,8 @@
 // bench/fcgi's nginx config). It checks the event against a list and the
 // path's shape, but not against the site's manifest (see bench/README.md).
 // bench/fcgi creates the table (the same as hhd-fcgi's) and sets WAL mode once.
+// With HHD_BENCH_SQLITE=defaults the file keeps SQLite's defaults (rollback
+// journal, synchronous=FULL): what a script written without tuning gets.
 $events = ['view' => 1, 'help' => 1, 'outcome' => 1, 'yes' => 1, 'no' => 1];
 $path = $_GET['p'] ?? '';
 $event = $_GET['e'] ?? 'view';
@@ -17,7 +19,9 @@ if (strlen($path) > 512 || !preg_match('#^/[a-z0-9/._-]*$#', $path) || !isset($e
 }
 $db = new SQLite3($_SERVER['HHD_BENCH_DB']);
 $db->busyTimeout(5000);
-$db->exec('PRAGMA synchronous=NORMAL');
+if (($_SERVER['HHD_BENCH_SQLITE'] ?? '') !== 'defaults') {
+    $db->exec('PRAGMA synchronous=NORMAL');   // as hhd-fcgi; the file is in WAL mode
+}
 $st = $db->prepare('INSERT INTO hit (day, path, event, via, n) VALUES (?1, ?2, ?3, ?4, 1)'
     . ' ON CONFLICT (day, path, event, via) DO UPDATE SET n = n + 1');
 $st->bindValue(1, date('Y-m-d'));

@@ -133,7 +133,7 @@ static int cmd_inbox(sqlite3 *h, int all)
 		buf_free(&b);
 		return S_sqlfail(h, "inbox");
 	}
-	buf_addf(&b, "%d %s submission%s\n", n, all ? "" : "open", n == 1 ? "" : "s");
+	buf_addf(&b, "%d %ssubmission%s\n", n, all ? "" : "open ", n == 1 ? "" : "s");
 	rc = S_flush(&b);
 	buf_free(&b);
 	return rc ? 1 : 0;
@@ -255,7 +255,7 @@ static int cmd_purge(sqlite3 *h, long days)
 	sqlite3_stmt *st;
 	int rc, n;
 
-	if (sqlite3_prepare_v2(h, "DELETE FROM contact WHERE created < ?1", -1, &st, NULL))
+	if (sqlite3_prepare_v2(h, "DELETE FROM contact WHERE created <= ?1", -1, &st, NULL))
 		return S_sqlfail(h, "purge");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL) - (sqlite3_int64)days * 86400);
 	rc = sqlite3_step(st);

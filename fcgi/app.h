@@ -29,6 +29,7 @@ struct app {
 		int seen;
 	} man_stat;
 	time_t man_checked;
+	int warned_no_addr;          /* logged once: nginx passed no REMOTE_ADDR */
 	struct ratelimit rl;
 	struct arena arena;
 };

@@ -337,6 +337,11 @@ void contact_handle(struct app *app, struct req *rq, struct reply *rp)
 		rp->allow = "POST";
 		return;
 	}
+	if (!rq->remote_addr && !app->warned_no_addr) {
+		/* without it every visitor shares one bucket: fix nginx's config */
+		log_line(rq->id, "contact: nginx passes no REMOTE_ADDR; all clients share one rate limit");
+		app->warned_no_addr = 1;
+	}
 	if (!ratelimit_take(&app->rl, rq->remote_addr, rq->now, &retry)) {
 		log_line(rq->id, "contact: 429 rate limited");
 		app_error(rq, rp, 429);

@@ -80,6 +80,14 @@ eq "$(status GET '/api/hit.gif?p=/nl/&e=view' -A '')" 204 "no user agent"
 eq "$(sql 'SELECT sum(n) FROM hit')" "$before" "nothing counted"
 eq "$(sql "SELECT count(*) FROM hit WHERE path NOT IN ('/nl/hulp/ransomware/', '/en/help/ransomware/done/', '/en/', '/nl/hulp/ransomware/klaar/')")" 0 "no invented paths"
 
+# a rebuilt site: the new manifest is picked up without a restart (and
+# read inside hhd-fcgi's system-call filter)
+eq "$(status GET '/api/hit.gif?p=/nl/nieuw/&e=view')" 204 "page not yet in the site"
+printf 'P\t/nl/nieuw/\tnl\tpage\t-\t-\n' >>"$SITE/hhd-manifest.tsv"
+sleep 2.2
+eq "$(status GET '/api/hit.gif?p=/nl/nieuw/&e=view')" 200 "page counted after the manifest changed"
+grep -q 'site manifest loaded: 15 pages' "$STATE/hhd-fcgi.log" || fail "manifest reload logged"
+
 # protocol errors
 eq "$(status POST /api/hit.gif -H "$FORM" --data 'p=/nl/&e=view')" 405 "POST to the GIF"
 eq "$(status GET '/api/hit?p=/nl/&e=view')" 405 "GET to the beacon"
