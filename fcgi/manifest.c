@@ -48,13 +48,16 @@ static int S_fail(char *err, size_t errsz, unsigned line, const char *fmt, ...)
 	return -1;
 }
 
-/* A path as the generator writes it: '/' or "/seg/.../seg/", segments of
+/* A path as the generator writes it: "/", "/seg/.../seg/" or "/seg/name.html", segments of
  * printable non-space characters, no "." or ".." segments, no '?' or '#'. */
 static int S_path_ok(const char *p)
 {
 	size_t i, n = strlen(p), seg = 0;
 
-	if (n == 0 || p[0] != '/' || p[n - 1] != '/' || !utf8_valid(p, n, NULL))
+	/* a folder ("/nl/tips/x/") or an HTML file ("/nl/404.html") */
+	int dir = n > 0 && p[n - 1] == '/';
+	int html = n > 6 && strcmp(p + n - 5, ".html") == 0;
+	if (n == 0 || p[0] != '/' || !(dir || html) || !utf8_valid(p, n, NULL))
 		return 0;
 	for (i = 1; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];

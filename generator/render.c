@@ -471,7 +471,12 @@ static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 			val_map_set(c->a, v, "tree", tree_val(c, n->tree));
 			tpl = "outcome";
 		} else {
-			v = page_ctx(c, lang, n->url, n->question.s, "view");
+			/* The help button leads to the triage's first question: a
+			 * visit there is a help press, counted with or without
+			 * JavaScript (the noscript image carries the event too). */
+			const char *tri = m->site.triage.s;
+			int help = tri && n == n->tree->start_node && !strcmp(n->tree->id, tri);
+			v = page_ctx(c, lang, n->url, n->question.s, help ? "help" : "view");
 			question_ctx(c, n, v);
 			tpl = "question";
 		}
@@ -715,6 +720,9 @@ static int write_site_files(struct ctx *c, struct writer *w, const struct jobs *
 				 m->site.langs[j->lang].code);
 	}
 	buf_addf(&out, "P\t/\t%s\troot\t-\t-\n", m->site.langs[def].code);
+	buf_addf(&out, "P\t/404.html\t%s\tnotfound\t-\t-\n", m->site.langs[def].code);
+	for (int li = 0; li < m->site.nlangs; li++)
+		buf_addf(&out, "P\t/%s/404.html\t%s\tnotfound\t-\t-\n", m->site.langs[li].code, m->site.langs[li].code);
 	for (size_t i = 0; i < m->site.partners.n; i++)
 		buf_addf(&out, "R\t%s\n", m->site.partners.items[i].s);
 	rc |= writer_put(w, "hhd-manifest.tsv", out.ptr, out.len, d);

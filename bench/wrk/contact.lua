@@ -1,10 +1,14 @@
 -- contact.lua: POST /api/contact, a distinct valid form on every request
 -- (a repeated identical form would be stored once, as a double click).
--- wrk -s contact.lua; env BENCH_LANG (default nl) names the form's language.
+-- wrk -s contact.lua; env BENCH_LANG (default nl) names the form's language,
+-- BENCH_RUN (any token) makes this run's forms differ from other runs'.
 local n = 0
 -- `tid` is a global set per thread by setup()
 local threads = 0
 local lang = os.getenv("BENCH_LANG") or "nl"
+-- BENCH_RUN tells runs apart: without it a second run would repeat the
+-- first one's forms, which hhd-fcgi rightly stores only once.
+local run = os.getenv("BENCH_RUN") or "0"
 
 function setup(thread)
   threads = threads + 1
@@ -22,7 +26,7 @@ end
 
 request = function()
   n = n + 1
-  local id = tid .. "-" .. n
+  local id = run .. "-" .. tid .. "-" .. n
   local body = "lang=" .. lang .. "&incident=&node=&name=Bench+" .. id ..
     "&company=Bench+BV&email=bench-" .. id .. "%40example.org&phone=" ..
     "&message=Onze+bestanden+zijn+versleuteld.+Verzoek+" .. id ..

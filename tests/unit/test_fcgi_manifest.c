@@ -63,6 +63,12 @@ static void test_good(void)
 	T_CHECK(!manifest_has_partner(&m, ""));
 	manifest_free(&m);
 
+	/* an HTML file, as the generator lists its "not found" pages */
+	T_CHECK(S_parse("# hhd-manifest 1\nP\t/nl/404.html\tnl\tnotfound\t-\t-\n", &m, err) == 0 && m.npages == 1);
+	p = manifest_page(&m, "/nl/404.html");
+	T_CHECK(p && strcmp(p->kind, "notfound") == 0);
+	manifest_free(&m);
+
 	/* without a final newline; and the empty manifest */
 	T_CHECK(S_parse("# hhd-manifest 1\nP\t/x/\ten\tpage\t-\t-", &m, err) == 0 && m.npages == 1);
 	manifest_free(&m);
@@ -84,6 +90,8 @@ static void test_bad(void)
 		{ "# hhd-manifest 1\nP\t/x/\tnl\tpage\t-\t-\t-\n", "line 2: a P record has 6 fields, not 7" },
 		{ "# hhd-manifest 1\nP\tx/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
 		{ "# hhd-manifest 1\nP\t/x\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 1\nP\t/x.htm\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 1\nP\t/.html\tnl\tpage\t-\t-\n", "line 2: malformed path" },
 		{ "# hhd-manifest 1\nP\t//\tnl\tpage\t-\t-\n", "line 2: malformed path" },
 		{ "# hhd-manifest 1\nP\t/a//b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
 		{ "# hhd-manifest 1\nP\t/a/../b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },

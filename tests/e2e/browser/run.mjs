@@ -337,7 +337,7 @@ async function main() {
     const skip = (p) => {
       if (p === '/404.html') return 'not found page';
       const m = manifest.byPath.get(p);
-      return m && ['redirect', 'thanks', 'feedback'].includes(m.kind) ? m.kind : null;
+      return m && ['redirect', 'thanks', 'feedback', 'notfound'].includes(m.kind) ? m.kind : null;
     };
     const missing = unreachablePages(files.map((f) => urlPathOf(publicDir, f)), crawled.reached, skip);
     expectNone(missing.map((p) => `${p} (${(manifest.byPath.get(p) || {}).kind || 'not in the manifest'})`), 'unreachable page(s)');
@@ -380,10 +380,10 @@ async function main() {
       const diffs = Object.entries(want).filter(([k, v]) => row[k] !== v).map(([k, v]) => `${k}: stored ${JSON.stringify(row[k])}, expected ${JSON.stringify(v)}`);
       expectNone(diffs, 'field(s) stored wrong');
     });
-    await t.test(`walk (${w.name}): the counters rose by exactly the walk's page views, ${w.js ? `help press, partner code "${w.via}", ` : ''}step plan and "did this help"`, async () => {
+    await t.test(`walk (${w.name}): the counters rose by exactly the walk's page views, help press, ${w.js ? `partner code "${w.via}", ` : ''}step plan and "did this help"`, async () => {
       assert(result, 'the walk did not finish');
       const events = [...result.expect.keys()].map((k) => k.split(' ')[1]);
-      for (const ev of ['view', 'outcome', 'yes', ...(w.js ? ['help'] : [])]) {
+      for (const ev of ['view', 'help', 'outcome', 'yes']) {
         assert(events.includes(ev), `the walk expects no "${ev}" event: it cannot test that count`);
       }
       expectNone(await waitForCounts(stack.db, before, result.expect), 'counter difference(s)');

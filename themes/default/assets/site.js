@@ -1,6 +1,7 @@
 /* Progressive enhancement only: every page works without this file.
- * - counts the page view (and help-button presses) with navigator.sendBeacon;
- *   no cookies, no storage, nothing leaves the site's own origin
+ * - counts the page view with navigator.sendBeacon (the event is in the
+ *   page: "help" on the page the help button leads to, "outcome" on a step
+ *   plan); no cookies, no storage, nothing leaves the site's own origin
  * - shows the print button on step plans (and opens closed <details> to print)
  * - fills the contact form's incident/node from ?incident=&node= */
 (function () {
@@ -16,10 +17,6 @@
     navigator.sendBeacon('/api/hit', data);
   }
   hit(body.getAttribute('data-hit-path'), body.getAttribute('data-hit-event') || 'view');
-  document.addEventListener('click', function (e) {
-    var a = e.target.closest ? e.target.closest('[data-hit-click]') : null;
-    if (a) hit(body.getAttribute('data-hit-path'), a.getAttribute('data-hit-click'));
-  });
   var print = document.querySelector('button.print');
   if (print) {
     print.hidden = false;

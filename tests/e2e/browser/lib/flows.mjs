@@ -68,8 +68,8 @@ export async function waitForCounts(db, before, expected, { timeout = 8000, sett
 // Every page is checked as it loads: HTTP 200, the page the manifest says,
 // and (JavaScript on) nothing stored. `expect` collects the counter events
 // this walk must raise: one per page load (`outcome` on a step plan, `view`
-// elsewhere), `help` for the button press where JavaScript can report it,
-// and `yes` for the answer.
+// elsewhere), `help` on the page the help button leads to (the triage's
+// first question), and `yes` for the answer.
 //
 // With `via` (a partner code) the walk starts at /nl/?via=CODE, as from a
 // partner's link: the home page's events then count for that partner.
@@ -85,7 +85,7 @@ export async function walk(page, { base, manifest, words, js, token, via = '', m
   const pathOf = () => new URL(page.url()).pathname;
   const kindOf = (p) => (manifest.byPath.get(p) || {}).kind;
 
-  async function arrived(response, wantKind) {
+  async function arrived(response, wantKind, event) {
     const p = pathOf();
     if (!response) throw new CheckError(`no response for ${p}`);
     if (response.status() !== 200) {
@@ -94,7 +94,7 @@ export async function walk(page, { base, manifest, words, js, token, via = '', m
     }
     const kind = kindOf(p);
     if (wantKind && kind !== wantKind) throw new CheckError(`expected a ${wantKind} page, reached ${p} (${kind || 'not in the manifest'})`);
-    add(p, kind === 'outcome' ? 'outcome' : 'view');
+    add(p, event || (kind === 'outcome' ? 'outcome' : 'view'));
     steps.push(`${p} (${kind})`);
     if (js) {
       await page.waitForLoadState('load');
@@ -120,9 +120,10 @@ export async function walk(page, { base, manifest, words, js, token, via = '', m
   // the big button in the page body (the header has the same one)
   const help = page.getByRole('main').getByRole('link', { name: words.help_button, exact: true });
   const helpResponse = await follow(help, `"${words.help_button}" link`);
-  if (js) add(home, 'help');
   partner = ''; // the partner's code stays on the page it linked to
-  let p = await arrived(helpResponse, 'question');
+  // the page the help button leads to counts as a help press, with or
+  // without JavaScript (its counter event is "help" instead of "view")
+  let p = await arrived(helpResponse, 'question', 'help');
 
   let questions = 1;
   while (kindOf(p) === 'question') {
