@@ -81,9 +81,19 @@ def need(*tools):
 
 
 def workdir(prefix, keep=None):
-    """A scratch folder under $TMPDIR (or `keep`, which is then not removed)."""
+    """A scratch folder under $TMPDIR (or `keep`, which is then not removed;
+    outputs a previous run left there are removed first, so every build
+    measured is a full one)."""
     if keep:
         os.makedirs(keep, exist_ok=True)
+        for name in os.listdir(keep):
+            path = os.path.join(keep, name)
+            if "public-" not in name:
+                continue
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.remove(path)
         return os.path.abspath(keep)
     d = tempfile.mkdtemp(prefix=prefix)
     at_exit(lambda: shutil.rmtree(d, ignore_errors=True))
@@ -253,6 +263,35 @@ def machine():
     except OSError:
         pass
     return "%s; nproc %d; %s" % (u, os.cpu_count() or 0, cpu)
+
+
+def filesystem(path):
+    """(type, device, note) of the file system holding `path`, from
+    /proc/self/mountinfo; the note warns about ext4 without a journal."""
+    path = os.path.realpath(path)
+    best = ("?", "?", 0)
+    try:
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                left, _, right = line.partition(" - ")
+                mnt = left.split()[4]
+                fstype, dev = right.split()[:2]
+                if (path == mnt or path.startswith(mnt.rstrip("/") + "/")) and len(mnt) >= best[2]:
+                    best = (fstype, dev, len(mnt))
+    except OSError:
+        pass
+    fstype, dev = best[0], best[1]
+    note = ""
+    if fstype == "ext4":
+        try:
+            with open("/sys/fs/ext4/%s/journal_task" % os.path.basename(dev)) as f:
+                if "none" in f.read():
+                    note = ("ext4 without a journal: creating files soon after deleting many is slow "
+                            "(minutes after a large rm -rf) and makes system time and wall time vary; "
+                            "TMPDIR=/dev/shm takes the disk out (see bench/README.md)")
+        except OSError:
+            pass
+    return fstype, dev, note
 
 
 def mark(ok):

@@ -166,7 +166,10 @@ static void S_serve(struct app *app, FCGX_Request *fr, struct reply *rp, struct 
 	app_handle(app, &rq, rp);
 	buf_reset(out);
 	reply_format(rp, out);
-	if (FCGX_PutStr(out->ptr, (int)out->len, fr->out) < 0 || FCGX_FFlush(fr->out) < 0)
+	/* No flush here: FCGX_Finish_r() sends what is left of the reply and the
+	 * end-of-request record together, one write instead of two (nginx is
+	 * woken once per request). */
+	if (FCGX_PutStr(out->ptr, (int)out->len, fr->out) < 0)
 		log_line(rq.id, "client went away before the reply was written");
 }
 

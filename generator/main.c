@@ -218,9 +218,10 @@ int main(int argc, char **argv)
 			diags_print(&d, f);
 			fclose(f);
 		}
-		stamp_format(stamp, mem ? mem : "", mem ? memlen : 0, &file);
+		/* no stamp only means a full build next time */
+		if (stamp_format(o.out, stamp, mem ? mem : "", mem ? memlen : 0, &file) == 0)
+			file_write_atomic(spath.ptr, file.ptr, file.len);
 		free(mem);
-		file_write_atomic(spath.ptr, file.ptr, file.len); /* no stamp only means a full build next time */
 		buf_free(&file);
 		buf_free(&spath);
 		if (!o.quiet)

@@ -68,14 +68,28 @@ void stamp_path(const char *out, struct buf *path)
 	buf_adds(path, STAMP_SUFFIX);
 }
 
+/* The output folder's inode: the stamp belongs to the tree that build
+ * swapped in, not to whatever is there now (or to nothing). */
+static int out_inode(const char *out, unsigned long long *ino)
+{
+	struct stat st;
+	if (stat(out, &st) < 0 || !S_ISDIR(st.st_mode))
+		return -1;
+	*ino = (unsigned long long)st.st_ino;
+	return 0;
+}
+
 int stamp_matches(const char *out, uint64_t stamp, struct buf *diags)
 {
 	struct buf path = BUF_INIT, file = BUF_INIT;
+	unsigned long long ino;
+	if (out_inode(out, &ino) < 0)
+		return 0;
 	stamp_path(out, &path);
 	int ok = 0;
 	if (file_read(path.ptr, 1u << 20, &file) == FILE_OK) {
-		char head[64];
-		snprintf(head, sizeof head, "hhd-stamp 1 %016" PRIx64 "\n", stamp);
+		char head[96];
+		snprintf(head, sizeof head, "hhd-stamp 2 %016" PRIx64 " %llu\n", stamp, ino);
 		size_t hl = strlen(head);
 		if (file.len >= hl && memcmp(file.ptr, head, hl) == 0) {
 			buf_add(diags, file.ptr + hl, file.len - hl);
@@ -87,8 +101,12 @@ int stamp_matches(const char *out, uint64_t stamp, struct buf *diags)
 	return ok;
 }
 
-void stamp_format(uint64_t stamp, const char *diags, size_t len, struct buf *file)
+int stamp_format(const char *out, uint64_t stamp, const char *diags, size_t len, struct buf *file)
 {
-	buf_addf(file, "hhd-stamp 1 %016" PRIx64 "\n", stamp);
+	unsigned long long ino;
+	if (out_inode(out, &ino) < 0)
+		return -1;
+	buf_addf(file, "hhd-stamp 2 %016" PRIx64 " %llu\n", stamp, ino);
 	buf_add(file, diags, len);
+	return 0;
 }

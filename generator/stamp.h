@@ -24,7 +24,10 @@ uint64_t stamp_compute(const char *content, const char *theme, const char *optio
 /* When <out>.hhd-stamp holds `stamp`, append its stored diagnostics to
  * `diags` and return 1; otherwise 0. */
 int stamp_matches(const char *out, uint64_t stamp, struct buf *diags);
-/* The stamp file's bytes: a header line, then the diagnostics as printed. */
-void stamp_format(uint64_t stamp, const char *diags, size_t len, struct buf *file);
+/* The stamp file's bytes: a header line (the stamp and the inode of the
+ * output folder just swapped in), then the diagnostics as printed. A stamp
+ * only matches while that same folder is there: after `rm -rf public` the
+ * next build is a full one. Returns -1 when `out` is not a folder. */
+int stamp_format(const char *out, uint64_t stamp, const char *diags, size_t len, struct buf *file);
 
 #endif

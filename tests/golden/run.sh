@@ -15,8 +15,9 @@
 #             (language b), then B is in language b, lists A as a, and both
 #             list the same set; the same for the sitemap's alternates
 #   jobs      builds with -j1 and -j4 are byte-identical
-#   mtime     a second build with nothing changed (skipped thanks to
-#             .hhd-stamp, and again with --force) keeps every file's mtime;
+#   mtime     a second build with nothing changed (skipped thanks to the
+#             stamp beside the output, and again with --force) keeps every
+#             file's mtime; a deleted output is built again;
 #             after a content change, every file whose bytes did not change
 #             keeps its mtime
 #   failed    a build that fails (a content error; a template that fails while
@@ -309,7 +310,7 @@ test_mtime() {
 	if ! build "$out" "$fixture"; then fail "mtime: first build failed"; cat "$tmp/build.err"; return; fi
 	listing "$out" > "$tmp/mtime.1"
 	sleep 1 # a rewritten file would get a visibly newer mtime
-	# nothing changed: hhd sees that from .hhd-stamp and writes nothing
+	# nothing changed: hhd sees that from its stamp and writes nothing
 	if ! build "$out" "$fixture"; then fail "mtime: second build failed"; cat "$tmp/build.err"; return; fi
 	listing "$out" > "$tmp/mtime.2"
 	if cmp -s "$tmp/mtime.1" "$tmp/mtime.2"; then
@@ -318,6 +319,17 @@ test_mtime() {
 		fail "mtime: a build with nothing changed changed these files (path, checksum, size, mtime):"
 		diff "$tmp/mtime.1" "$tmp/mtime.2" | head -40
 	fi
+	# the stamp belongs to the output it was written with: after the output
+	# is deleted (or replaced by a copy) the next build writes the site again
+	mv "$out" "$tmp/mtime/moved"
+	if ! build "$out" "$fixture"; then fail "mtime: build after deleting the output failed"; cat "$tmp/build.err"; return; fi
+	if [ -f "$out/index.html" ] && [ -f "$out/nl/index.html" ]; then
+		pass
+	else
+		fail "mtime: after the output was deleted, the next build wrote no site"
+	fi
+	rm -rf "$out"
+	mv "$tmp/mtime/moved" "$out"
 	# --force renders and writes everything again: same bytes, same mtimes
 	if ! build "$out" "$fixture" --force; then fail "mtime: forced build failed"; cat "$tmp/build.err"; return; fi
 	listing "$out" > "$tmp/mtime.2"
