@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
+#include "markdown.h"
 #include "org.h"
 #include "page.h"
 #include "site.h"
@@ -108,6 +109,7 @@ struct md_jobs {
 };
 
 struct md_worker {
+	struct md_worker *first; /* the worker run by the calling thread */
 	struct model m;       /* a copy whose arena is the worker's own */
 	struct md_jobs *js;
 	atomic_size_t *next;
@@ -131,6 +133,8 @@ static void *md_work(void *arg)
 			j->page = page_parse(&w->m, j->path, j->id, j->lang, j->kind, src.ptr, src.len, &w->d);
 	}
 	buf_free(&src);
+	if (w != w->first)
+		md_thread_done(); /* the main thread keeps its allocator for trees */
 	return NULL;
 }
 
@@ -147,6 +151,7 @@ static void parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
 		struct arena *a = xmalloc(sizeof *a);
 		arena_init(a);
 		m->arenas[m->narenas++] = a;
+		w[i].first = &w[0];
 		w[i].m = *m;
 		w[i].m.arena = a;
 		w[i].js = js;

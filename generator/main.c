@@ -260,5 +260,6 @@ out:
 		theme_free(&theme);
 	diags_free(&d);
 	arena_free(&arena);
+	md_thread_done();
 	return status;
 }

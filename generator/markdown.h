@@ -24,6 +24,9 @@ enum md_flags {
 
 /* Call once before any thread renders Markdown. */
 void md_init(void);
+/* Call in each thread that rendered Markdown before it ends (and once at
+ * the end of the program): frees the thread's allocator for cmark. */
+void md_thread_done(void);
 /* Render `text` (len bytes) found at `at` (line 1 of the text is at.line).
  * Links are appended to `links` (may be NULL). *words, when not NULL, gets
  * the number of words. Returns HTML in the arena. */
