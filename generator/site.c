@@ -107,8 +107,10 @@ int site_load(struct model *m, const char *path, const struct ynode *root, struc
 				diag_report(d, D_TYPE_MAP, ln->pos, "languages");
 				continue;
 			}
-			if (s->nlangs == HHD_MAX_LANGS)
+			if (s->nlangs == HHD_MAX_LANGS) {
+				diag_report(d, D_SITE_TOO_MANY_LANGS, ln->pos, HHD_MAX_LANGS);
 				break;
+			}
 			struct lang *l = &s->langs[s->nlangs];
 			if (load_lang(m, l, ln, d) < 0)
 				continue;
