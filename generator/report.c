@@ -2,65 +2,70 @@
 
 #include <string.h>
 
-/* For each language other than the default: which trees, tips and pages are
- * present, missing, or reviewed earlier than the default language's version. */
+#include "buf.h"
+
+struct tally {
+	size_t total, present, missing, older;
+	struct buf list; /* "    missing: id\n" lines */
+};
+
+/* Count one item of the default language against its translation. */
+static void tally_add(struct tally *t, const char *id, int present, const char *def_reviewed,
+		      const char *reviewed)
+{
+	t->total++;
+	if (!present) {
+		t->missing++;
+		buf_addf(&t->list, "    missing: %s\n", id);
+		return;
+	}
+	t->present++;
+	if (def_reviewed && (!reviewed || strcmp(reviewed, def_reviewed) < 0)) {
+		t->older++;
+		buf_addf(&t->list, "    older: %s\n", id);
+	}
+}
+
+static void tally_print(struct tally *t, const char *what, const char *def, int list, FILE *out)
+{
+	fprintf(out, "  %-6s %zu of %zu present, %zu missing, %zu reviewed earlier than %s\n", what, t->present,
+		t->total, t->missing, t->older, def);
+	if (list)
+		fputs(t->list.ptr, out);
+	buf_free(&t->list);
+}
+
+/* For each language: which trees, tips and pages the default language has
+ * that this one lacks, or has with an older `reviewed` date. */
 void report_translations(const struct model *m, FILE *out)
 {
 	int def = m->site.deflang;
+	const char *defcode = m->site.langs[def].code;
+	static const struct {
+		const char *name;
+		enum page_kind kind;
+	} kinds[] = { { "home", PAGE_HOME }, { "pages", PAGE_PAGE }, { "tips", PAGE_TIP } };
 	for (int li = 0; li < m->site.nlangs; li++) {
-		const char *code = m->site.langs[li].code;
-		fprintf(out, "language %s%s\n", code, li == def ? " (default)" : "");
-		static const char *const kinds[] = { "home", "pages", "tips" };
-		for (int k = 0; k <= 3; k++) {
-			size_t present = 0, missing = 0, older = 0, total = 0;
-			struct { const char *id; const char *what; } miss[512];
-			size_t nmiss = 0;
-			if (k < 3) {
-				enum page_kind pk = k == 0 ? PAGE_HOME : k == 1 ? PAGE_PAGE : PAGE_TIP;
-				for (size_t i = 0; i < m->npages; i++) {
-					const struct page *p = m->pages[i];
-					if (p->kind != pk || p->lang != def)
-						continue;
-					total++;
-					const struct page *t = p->trans[li];
-					if (!t) {
-						missing++;
-						if (nmiss < 512)
-							miss[nmiss++] = (typeof(miss[0])){ p->id, "missing" };
-					} else {
-						present++;
-						if (p->reviewed.s && (!t->reviewed.s || strcmp(t->reviewed.s, p->reviewed.s) < 0)) {
-							older++;
-							if (nmiss < 512)
-								miss[nmiss++] = (typeof(miss[0])){ p->id, "older" };
-						}
-					}
-				}
-			} else {
-				for (size_t i = 0; i < m->ntrees; i++) {
-					const struct tree *t = m->trees[i];
-					if (t->lang != def)
-						continue;
-					total++;
-					const struct tree *x = t->trans[li];
-					if (!x) {
-						missing++;
-						if (nmiss < 512)
-							miss[nmiss++] = (typeof(miss[0])){ t->id, "missing" };
-					} else {
-						present++;
-						if (t->reviewed.s && x->reviewed.s && strcmp(x->reviewed.s, t->reviewed.s) < 0) {
-							older++;
-							if (nmiss < 512)
-								miss[nmiss++] = (typeof(miss[0])){ t->id, "older" };
-						}
-					}
-				}
+		fprintf(out, "language %s%s\n", m->site.langs[li].code, li == def ? " (default)" : "");
+		for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+			struct tally t = { .list = BUF_INIT };
+			for (size_t i = 0; i < m->npages; i++) {
+				const struct page *p = m->pages[i];
+				if (p->kind != kinds[k].kind || p->lang != def)
+					continue;
+				const struct page *x = p->trans[li];
+				tally_add(&t, p->id, x != NULL, p->reviewed.s, x ? x->reviewed.s : NULL);
 			}
-			fprintf(out, "  %-6s %zu of %zu present, %zu missing, %zu reviewed earlier than %s\n",
-				k < 3 ? kinds[k] : "trees", present, total, missing, older, m->site.langs[def].code);
-			for (size_t i = 0; i < nmiss && li != def; i++)
-				fprintf(out, "    %s: %s\n", miss[i].what, miss[i].id);
+			tally_print(&t, kinds[k].name, defcode, li != def, out);
 		}
+		struct tally t = { .list = BUF_INIT };
+		for (size_t i = 0; i < m->ntrees; i++) {
+			const struct tree *tr = m->trees[i];
+			if (tr->lang != def)
+				continue;
+			const struct tree *x = tr->trans[li];
+			tally_add(&t, tr->id, x != NULL, tr->reviewed.s, x ? x->reviewed.s : NULL);
+		}
+		tally_print(&t, "trees", defcode, li != def, out);
 	}
 }

@@ -26,6 +26,8 @@
 #   graph     hhd graph prints DOT with every node and answer label; --svg
 #             gives <svg> when Graphviz's dot is on PATH, and without it
 #             exits 2 with a message that names dot
+#   report    hhd check --report lists a missing translation and one
+#             reviewed earlier than the default language's
 # Ends with "N passed, N failed". KEEP=1 keeps the temporary folder.
 set -u
 
@@ -70,12 +72,12 @@ while [ $# -gt 0 ]; do
 	--hhd=*) hhd=${1#--hhd=} ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
-	all) tests="pages links hreflang jobs mtime failed graph" ;;
+	all) tests="pages links hreflang jobs mtime failed graph report" ;;
 	*) tests="$tests $1" ;;
 	esac
 	shift
 done
-[ -n "$tests" ] || tests="pages links hreflang jobs mtime failed graph"
+[ -n "$tests" ] || tests="pages links hreflang jobs mtime failed graph report"
 case $hhd in
 /*) ;;
 *) hhd=$(pwd)/$hhd ;;
@@ -422,6 +424,36 @@ test_failed() {
 	fi
 }
 
+# hhd check --report: per language, what the default language has that this
+# one lacks or has with an older `reviewed` date.
+test_report() {
+	cp -R "$fixture" "$tmp/report"
+	rm "$tmp/report/en/tips/passwords.md"
+	sed 's/^reviewed: .*/reviewed: 2000-01-01/' "$fixture/en/trees/ransomware.yaml" > "$tmp/report/en/trees/ransomware.yaml"
+	"$hhd" check -q --report --content "$tmp/report" --theme "$theme" > "$tmp/report.out" 2> "$tmp/report.err"
+	cat > "$tmp/report.want" <<'WANT'
+language nl (default)
+  home   1 of 1 present, 0 missing, 0 reviewed earlier than nl
+  pages  4 of 4 present, 0 missing, 0 reviewed earlier than nl
+  tips   2 of 2 present, 0 missing, 0 reviewed earlier than nl
+  trees  2 of 2 present, 0 missing, 0 reviewed earlier than nl
+language en
+  home   1 of 1 present, 0 missing, 0 reviewed earlier than nl
+  pages  4 of 4 present, 0 missing, 0 reviewed earlier than nl
+  tips   1 of 2 present, 1 missing, 0 reviewed earlier than nl
+    missing: passwords
+  trees  2 of 2 present, 0 missing, 1 reviewed earlier than nl
+    older: ransomware
+WANT
+	if cmp -s "$tmp/report.want" "$tmp/report.out"; then
+		pass
+	else
+		fail "report: hhd check --report printed something else:"
+		diff "$tmp/report.want" "$tmp/report.out" | head -30
+		cat "$tmp/report.err"
+	fi
+}
+
 test_graph() {
 	"$hhd" graph triage --content "$fixture" > "$tmp/graph.dot" 2> "$tmp/graph.err"
 	status=$?
@@ -490,7 +522,7 @@ test_graph() {
 
 for t in $tests; do
 	case $t in
-	pages|links|hreflang|jobs|mtime|failed|graph) "test_$t" ;;
+	pages|links|hreflang|jobs|mtime|failed|graph|report) "test_$t" ;;
 	*) echo "run.sh: unknown test '$t'" >&2; exit 2 ;;
 	esac
 done
