@@ -210,18 +210,12 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		/* the diagnostics of this build go into the stamp, to be shown again */
-		struct buf file = BUF_INIT;
-		char *mem = NULL;
-		size_t memlen = 0;
-		FILE *f = open_memstream(&mem, &memlen);
-		if (f) {
-			diags_print(&d, f);
-			fclose(f);
-		}
+		struct buf text = BUF_INIT, file = BUF_INIT;
+		diags_text(&d, &text);
 		/* no stamp only means a full build next time */
-		if (stamp_format(o.out, stamp, mem ? mem : "", mem ? memlen : 0, &file) == 0)
+		if (stamp_format(o.out, stamp, text.ptr, text.len, &file) == 0)
 			file_write_atomic(spath.ptr, file.ptr, file.len);
-		free(mem);
+		buf_free(&text);
 		buf_free(&file);
 		buf_free(&spath);
 		if (!o.quiet)

@@ -122,15 +122,24 @@ void diag_format(const struct diag *g, char *out, size_t outsz)
 		snprintf(out, outsz, "hhd: %s: %s", level_name[g->level], g->msg);
 }
 
-void diags_print(struct diags *d, FILE *out)
+void diags_text(struct diags *d, struct buf *out)
 {
 	if (d->n)
 		qsort(d->list, d->n, sizeof *d->list, cmp);
 	for (size_t i = 0; i < d->n; i++) {
 		char line[4096];
 		diag_format(&d->list[i], line, sizeof line);
-		fprintf(out, "%s\n", line);
+		buf_adds(out, line);
+		buf_addch(out, '\n');
 	}
+}
+
+void diags_print(struct diags *d, FILE *out)
+{
+	struct buf text = BUF_INIT;
+	diags_text(d, &text);
+	fwrite(text.ptr, 1, text.len, out);
+	buf_free(&text);
 }
 
 int diags_failed(const struct diags *d)

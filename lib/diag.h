@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stddef.h>
 
+struct buf;
+
 enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
 
 enum diag_id {
@@ -52,6 +54,8 @@ void diag_at(struct diags *d, enum diag_id id, const char *path, unsigned line, 
 void diags_merge(struct diags *to, struct diags *from);
 /* Sort by path, line, column, then report order; print each as one line. */
 void diags_print(struct diags *d, FILE *out);
+/* Sort like diags_print and append the lines, as printed, to `out`. */
+void diags_text(struct diags *d, struct buf *out);
 /* Format one diagnostic as it is printed, without the newline (for tests). */
 void diag_format(const struct diag *g, char *out, size_t outsz);
 enum diag_level diag_level_of(enum diag_id id);

@@ -18,16 +18,12 @@ static struct diags D;
 static const char *printed(void)
 {
 	static char out[8192];
-	char *ptr = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&ptr, &len);
-	diags_print(&D, f);
-	fclose(f);
-	snprintf(out, sizeof out, "%s", ptr ? ptr : "");
-	free(ptr);
-	size_t n = strlen(out);
-	if (n && out[n - 1] == '\n')
-		out[n - 1] = '\0';
+	struct buf text = BUF_INIT;
+	diags_text(&D, &text);
+	if (text.len && text.ptr[text.len - 1] == '\n')
+		buf_setlen(&text, text.len - 1);
+	snprintf(out, sizeof out, "%s", text.ptr);
+	buf_free(&text);
 	return out;
 }
 
