@@ -254,18 +254,6 @@ static struct val *org_val(const struct ctx *c, const struct org *o, int lang)
 	return v;
 }
 
-/* URLs of the same node in every language (its translations), for the
- * language switcher; a missing translation falls back to the home page. */
-static void node_urls(const struct model *m, const struct node *n, const char *suffix,
-		      const char *out[HHD_MAX_LANGS], struct arena *a)
-{
-	for (int li = 0; li < m->site.nlangs; li++) {
-		const struct tree *t = n->tree->trans[li];
-		const struct node *x = t ? tree_node(t, n->id.s) : NULL;
-		out[li] = x ? (suffix ? arena_cat(a, x->url, suffix, NULL) : x->url) : NULL;
-	}
-}
-
 static struct val *tree_val(const struct ctx *c, const struct tree *t)
 {
 	struct val *v = val_map(c->a);
@@ -414,6 +402,43 @@ static const char *layout_template(const struct page *p)
 	return p->layout.s; /* page, contact, thanks, feedback */
 }
 
+/* The same page in every language, for the language switcher, hreflang and
+ * the sitemap; NULL where a language has none (the switcher then offers
+ * that language's home page instead). */
+static void job_urls(const struct ctx *c, const struct job *j, const char *urls[HHD_MAX_LANGS])
+{
+	const struct model *m = c->m;
+	for (int li = 0; li < m->site.nlangs; li++) {
+		const char *u = NULL;
+		switch (j->kind) {
+		case J_PAGE:
+			u = j->page->trans[li] ? j->page->trans[li]->url : NULL;
+			break;
+		case J_TIPS:
+			u = url_tips(m, li);
+			break;
+		case J_PLANS:
+			u = url_plans(m, li);
+			break;
+		case J_ORGS:
+			u = url_orgs(m, li);
+			break;
+		case J_NODE:
+		case J_ASK: {
+			const struct tree *t = j->node->tree->trans[li];
+			const struct node *x = t ? tree_node(t, j->node->id.s) : NULL;
+			if (x)
+				u = j->kind == J_NODE ? x->url : arena_cat(c->a, x->url, str(c, li, "ask_slug"), "/", NULL);
+			break;
+		}
+		case J_REDIRECT:
+		case J_HELP_INDEX:
+			break;
+		}
+		urls[li] = u;
+	}
+}
+
 /* Render one job into `out`. Pure: reads the model and templates only. */
 static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 {
@@ -427,8 +452,6 @@ static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 		const struct page *p = j->page;
 		v = page_ctx(c, lang, p->url, p->title.s, "view");
 		val_map_set(c->a, v, "page", page_val(c, p));
-		for (int li = 0; li < m->site.nlangs; li++)
-			urls[li] = p->trans[li] ? p->trans[li]->url : NULL;
 		if (p->kind == PAGE_HOME) {
 			val_map_set(c->a, v, "tips", tips_list(c, lang));
 		}
@@ -440,15 +463,11 @@ static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 	case J_TIPS:
 		v = page_ctx(c, lang, j->url, str(c, lang, "tips_title"), "view");
 		val_map_set(c->a, v, "tips", tips_list(c, lang));
-		for (int li = 0; li < m->site.nlangs; li++)
-			urls[li] = url_tips(m, li);
 		tpl = "tips";
 		break;
 	case J_PLANS:
 		v = page_ctx(c, lang, j->url, str(c, lang, "plans_title"), "view");
 		val_map_set(c->a, v, "groups", plans_val(c, lang));
-		for (int li = 0; li < m->site.nlangs; li++)
-			urls[li] = url_plans(m, li);
 		tpl = "plans";
 		break;
 	case J_ORGS: {
@@ -458,8 +477,6 @@ static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 			if (m->orgs[i].kind != ORG_COMMERCIAL || m->site.allow_commercial)
 				val_list_push(c->a, orgs, org_val(c, &m->orgs[i], lang));
 		val_map_set(c->a, v, "orgs", orgs);
-		for (int li = 0; li < m->site.nlangs; li++)
-			urls[li] = url_orgs(m, li);
 		tpl = "orgs";
 		break;
 	}
@@ -480,7 +497,6 @@ static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 			question_ctx(c, n, v);
 			tpl = "question";
 		}
-		node_urls(m, n, NULL, urls, c->a);
 		break;
 	}
 	case J_ASK: {
@@ -491,11 +507,6 @@ static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 			val_map_set(c->a, v, "page", page_val(c, contact));
 		val_map_set(c->a, v, "form", form_val(c, lang, n));
 		val_map_set(c->a, v, "outcome", outcome_val(c, n));
-		node_urls(m, n, arena_printf(c->a, "%s/", str(c, lang, "ask_slug")), urls, c->a);
-		for (int li = 0; li < m->site.nlangs; li++)
-			if (urls[li] && li != lang) /* another language's ask slug */
-				urls[li] = arena_printf(c->a, "%s%s/", tree_node(n->tree->trans[li], n->id.s)->url,
-							str(c, li, "ask_slug"));
 		tpl = "contact";
 		break;
 	}
@@ -507,8 +518,10 @@ static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 		tpl = "redirect";
 		break;
 	}
-	if (j->kind != J_REDIRECT && j->kind != J_HELP_INDEX)
+	if (j->kind != J_REDIRECT && j->kind != J_HELP_INDEX) {
+		job_urls(c, j, urls);
 		alternates(c, v, lang, urls);
+	}
 	return mustache_render(c->t->tpl, mustache_get(c->t->tpl, tpl), v, out);
 }
 
@@ -662,16 +675,8 @@ static int write_site_files(struct ctx *c, struct writer *w, const struct jobs *
 		const struct job *j = &js->items[i];
 		if (j->kind == J_REDIRECT || j->kind == J_HELP_INDEX)
 			continue;
-		const char *urls[HHD_MAX_LANGS] = { 0 };
-		if (j->kind == J_PAGE)
-			for (int li = 0; li < m->site.nlangs; li++)
-				urls[li] = j->page->trans[li] ? j->page->trans[li]->url : NULL;
-		else if (j->kind == J_NODE)
-			node_urls(m, j->node, NULL, urls, c->a);
-		else
-			for (int li = 0; li < m->site.nlangs; li++)
-				urls[li] = j->kind == J_TIPS ? url_tips(m, li) : j->kind == J_PLANS ? url_plans(m, li)
-											: url_orgs(m, li);
+		const char *urls[HHD_MAX_LANGS];
+		job_urls(c, j, urls);
 		buf_adds(&out, "<url><loc>");
 		html_escape(&out, m->site.base_url, strlen(m->site.base_url));
 		html_escape(&out, j->url, strlen(j->url));
