@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "t.h"
+#include "t_diag.h"
 #include "ydoc.h"
 
 static struct arena A;
@@ -17,14 +18,7 @@ static struct diags D;
 /* Every diagnostic as printed (sorted), one per line; "" when none. */
 static const char *printed(void)
 {
-	static char out[8192];
-	struct buf text = BUF_INIT;
-	diags_text(&D, &text);
-	if (text.len && text.ptr[text.len - 1] == '\n')
-		buf_setlen(&text, text.len - 1);
-	snprintf(out, sizeof out, "%s", text.ptr);
-	buf_free(&text);
-	return out;
+	return t_printed(&D);
 }
 
 /* Load `src`; diagnostics of earlier loads are dropped first. */
