@@ -164,57 +164,129 @@ static void slugify(struct buf *out, const char *s)
 		buf_adds(out, "section");
 }
 
-static int is_space(char c)
+/* Byte classes for the sentence counter. */
+enum { SC_SPACE = 1, SC_STOP = 2 };
+static const unsigned char sc_class[256] = {
+	[' '] = SC_SPACE, ['\t'] = SC_SPACE, ['\n'] = SC_SPACE,
+	['.'] = SC_STOP, ['!'] = SC_STOP, ['?'] = SC_STOP, [':'] = SC_STOP,
+};
+
+#define SC_QUOTE 40 /* bytes of a long sentence quoted in its warning */
+
+/* Warn about the sentence of `words` words starting at `s`, `n` bytes long
+ * without its final stop (`stop`: 1 when it has one): quote all of it, or
+ * its first SC_QUOTE bytes and "...". */
+static void sc_report(const char *s, size_t n, int stop, int words, struct pos at, struct diags *d)
 {
-	return c == ' ' || c == '\t' || c == '\n';
+	char quote[64];
+	if (n > SC_QUOTE) {
+		n = SC_QUOTE;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--; /* do not cut a UTF-8 sequence */
+		snprintf(quote, sizeof quote, "%.*s...", (int)n, s);
+	} else {
+		snprintf(quote, sizeof quote, "%.*s", (int)n + stop, s);
+	}
+	diag_report(d, D_SENTENCE_LONG, at, words, MD_MAX_SENTENCE_WORDS, quote);
 }
 
-/* Count words; with `at`, warn about each sentence over the limit. A
- * sentence ends at . ! ? or : followed by a space or the end. */
-static int check_sentences(const char *s, struct pos at, struct diags *d)
+/* Count the words of a paragraph's or heading's text; with `d`, warn about
+ * each sentence over the limit. A sentence ends at . ! ? or : followed by a
+ * space or the end, so only the last byte of a word can end one. */
+static int count_sentences(const char *text, size_t len, struct pos at, struct diags *d)
 {
-	int total = 0, words = 0, inword = 0;
-	const char *start = s;
-	for (const char *p = s;; p++) {
-		int end = !*p;
-		if (!end && !is_space(*p)) {
-			if (!inword) {
-				words++;
-				total++;
-				if (words == 1)
-					start = p;
-			}
-			inword = 1;
-		} else {
-			inword = 0;
-		}
-		int stop = end || ((*p == '.' || *p == '!' || *p == '?' || *p == ':') && (is_space(p[1]) || !p[1]));
-		if (stop) {
-			if (d && words > MD_MAX_SENTENCE_WORDS) {
-				char quote[64];
-				size_t n = (size_t)(p - start);
-				if (n > 40) {
-					n = 40;
-					while (n > 0 && ((unsigned char)start[n] & 0xC0) == 0x80)
-						n--; /* do not cut a UTF-8 sequence */
-					snprintf(quote, sizeof quote, "%.*s...", (int)n, start);
-				} else {
-					snprintf(quote, sizeof quote, "%.*s", (int)n + 1, start);
-				}
-				diag_report(d, D_SENTENCE_LONG, at, words, MD_MAX_SENTENCE_WORDS, quote);
-			}
+	const unsigned char *p = (const unsigned char *)text, *e = p + len, *start = p;
+	int total = 0, words = 0;
+	for (;;) {
+		while (p < e && (sc_class[*p] & SC_SPACE))
+			p++;
+		if (p == e)
+			break;
+		total++;
+		if (words++ == 0)
+			start = p;
+		while (p < e && !(sc_class[*p] & SC_SPACE))
+			p++;
+		if (sc_class[p[-1]] & SC_STOP) {
+			if (d && words > MD_MAX_SENTENCE_WORDS)
+				sc_report((const char *)start, (size_t)(p - 1 - start), 1, words, at, d);
 			words = 0;
 		}
-		if (end)
-			break;
 	}
+	if (d && words > MD_MAX_SENTENCE_WORDS)
+		sc_report((const char *)start, (size_t)(e - start), 0, words, at, d);
 	return total;
+}
+
+/* Whether the text holds "[^" (memchr is much faster than memmem here). */
+static int has_footnote(const char *s, size_t len)
+{
+	const char *e = s + len;
+	for (const char *p = s; (p = memchr(p, '[', (size_t)(e - p))); p++)
+		if (p + 1 < e && p[1] == '^')
+			return 1;
+	return 0;
+}
+
+struct heading {
+	cmark_node *node;
+	char *id; /* its slug, made unique by S_heading_id */
+};
+
+/* Give heading i an id unique among the ones before it (a "-2", "-3" ...
+ * suffix otherwise) and wrap its text in a custom block carrying that id. */
+static void S_heading_id(struct heading *heads, size_t i, cmark_mem *mem)
+{
+	struct heading *h = &heads[i];
+	struct buf id = BUF_INIT;
+	buf_adds(&id, h->id);
+	free(h->id);
+	size_t base = id.len;
+	for (int k = 2;; k++) {
+		size_t j = 0;
+		while (j < i && strcmp(heads[j].id, id.ptr) != 0)
+			j++;
+		if (j == i)
+			break;
+		char suffix[16];
+		int n = snprintf(suffix, sizeof suffix, "-%d", k);
+		buf_setlen(&id, base);
+		buf_add(&id, suffix, (size_t)n);
+	}
+	char level = (char)('0' + cmark_node_get_heading_level(h->node)); /* 1 to 6 */
+	struct buf open = BUF_INIT;
+	buf_grow(&open, id.len + 12);
+	buf_add(&open, "<h", 2);
+	buf_addch(&open, level);
+	buf_add(&open, " id=\"", 5);
+	for (const char *c = id.ptr; *c; c++)
+		if (*c != '"' && *c != '<' && *c != '&' && *c != '>')
+			buf_addch(&open, *c);
+	buf_add(&open, "\">", 2);
+	char close[] = { '<', '/', 'h', level, '>', '\n', '\0' };
+	cmark_node *cb = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, mem);
+	cmark_node_set_on_enter(cb, open.ptr);
+	cmark_node_set_on_exit(cb, close);
+	/* move the heading's inline children into the custom block */
+	cmark_node *c;
+	while ((c = cmark_node_first_child(h->node))) {
+		cmark_node_unlink(c);
+		if (!cmark_node_append_child(cb, c))
+			abort(); /* cmark lets a custom block hold inlines */
+	}
+	/* The moved text may point into the heading's own buffer: keep the
+	 * detached heading alive until the HTML is rendered. */
+	cmark_node_replace(h->node, cb);
+	buf_free(&open);
+	h->id = buf_detach(&id, NULL);
 }
 
 const char *md_render(struct arena *a, const char *text, size_t len, struct pos at, int flags,
 		      struct links *links, int *words, struct diags *d)
 {
-	int opts = CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES;
+	/* Footnotes cost cmark a walk over the whole document; a text without
+	 * "[^" cannot have one, so only texts with it pay. */
+	int opts = CMARK_OPT_SMART | (has_footnote(text, len) ? CMARK_OPT_FOOTNOTES : 0);
 	if (flags & MD_ALLOW_RAW_HTML)
 		opts |= CMARK_OPT_UNSAFE;
 	cmark_mem *mem = md_system_alloc ? cmark_get_default_mem_allocator() : &md_mem;
@@ -227,16 +299,15 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 	cmark_parser_feed(p, text, len);
 	cmark_node *doc = cmark_parser_finish(p);
 
-	/* One pass: check and collect; gather each paragraph's and heading's
-	 * text as the walk goes (sentence check at its exit); remember headings
-	 * and their text for the ids. */
-	cmark_node **heads = NULL;
-	const char **head_text = NULL;
-	size_t nheads = 0, capheads = 0, captext = 0;
+	/* One pass: check and collect; count words and sentences of each
+	 * paragraph and heading as its text goes by; remember headings and
+	 * their text for the ids. */
+	struct heading *heads = NULL;
+	size_t nheads = 0, capheads = 0;
 	int total_words = 0, collecting = 0;
+	struct buf para = BUF_INIT; /* the paragraph or heading being walked */
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	struct buf tmp = BUF_INIT;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type type = cmark_node_get_type(n);
@@ -244,13 +315,13 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 			if (type != CMARK_NODE_PARAGRAPH && type != CMARK_NODE_HEADING)
 				continue;
 			collecting = 0;
-			total_words += check_sentences(tmp.ptr, node_pos(n, at, flags),
+			total_words += count_sentences(para.ptr, para.len, node_pos(n, at, flags),
 						       (flags & MD_CHECK_SENTENCES) ? d : NULL);
 			if (type == CMARK_NODE_HEADING) {
 				heads = xgrow(heads, &capheads, nheads + 1, sizeof *heads);
-				head_text = xgrow(head_text, &captext, nheads + 1, sizeof *head_text);
-				head_text[nheads] = arena_strndup(a, tmp.ptr, tmp.len);
-				heads[nheads++] = n;
+				struct buf slug = BUF_INIT;
+				slugify(&slug, para.len ? para.ptr : "");
+				heads[nheads++] = (struct heading){ n, buf_detach(&slug, NULL) };
 			}
 			continue;
 		}
@@ -270,80 +341,36 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 			break;
 		case CMARK_NODE_HEADING:
 		case CMARK_NODE_PARAGRAPH:
-			buf_reset(&tmp);
+			buf_reset(&para);
 			collecting = 1;
 			break;
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
 			if (collecting)
-				buf_adds(&tmp, cmark_node_get_literal(n));
+				buf_adds(&para, cmark_node_get_literal(n));
 			break;
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
 			if (collecting)
-				buf_addch(&tmp, ' ');
+				buf_addch(&para, ' ');
 			break;
 		default:
 			break;
 		}
 	}
 	cmark_iter_free(it);
+	buf_free(&para);
 
 	/* Headings become custom blocks carrying an id, unique in the page. */
-	struct buf ids = BUF_INIT; /* "\n"-separated ids seen so far */
-	for (size_t i = 0; i < nheads; i++) {
-		cmark_node *h = heads[i];
-		struct buf id = BUF_INIT;
-		slugify(&id, head_text[i]);
-		size_t base = id.len;
-		for (int k = 2;; k++) {
-			struct buf probe = BUF_INIT;
-			buf_addf(&probe, "\n%s\n", id.ptr);
-			int seen = strstr(ids.len ? ids.ptr : "", probe.ptr) != NULL;
-			buf_free(&probe);
-			if (!seen)
-				break;
-			buf_setlen(&id, base);
-			buf_addf(&id, "-%d", k);
-		}
-		if (!ids.len)
-			buf_addch(&ids, '\n');
-		buf_addf(&ids, "%s\n", id.ptr);
-		int level = cmark_node_get_heading_level(h);
-		struct buf open = BUF_INIT, close = BUF_INIT;
-		buf_addf(&open, "<h%d id=\"", level);
-		for (const char *c = id.ptr; *c; c++) {
-			if (*c == '"' || *c == '<' || *c == '&' || *c == '>')
-				continue;
-			buf_addch(&open, *c);
-		}
-		buf_adds(&open, "\">");
-		buf_addf(&close, "</h%d>\n", level);
-		cmark_node *cb = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, mem);
-		cmark_node_set_on_enter(cb, open.ptr);
-		cmark_node_set_on_exit(cb, close.ptr);
-		/* move the heading's inline children into the custom block */
-		cmark_node *c;
-		while ((c = cmark_node_first_child(h))) {
-			cmark_node_unlink(c);
-			if (!cmark_node_append_child(cb, c))
-				abort(); /* cmark lets a custom block hold inlines */
-		}
-		/* The moved text may point into the heading's own buffer: keep
-		 * the detached heading alive until the HTML is rendered. */
-		cmark_node_replace(h, cb);
-		buf_free(&open);
-		buf_free(&close);
-		buf_free(&id);
-	}
-	buf_free(&ids);
-	buf_free(&tmp);
+	for (size_t i = 0; i < nheads; i++)
+		S_heading_id(heads, i, mem);
 
 	char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
-	for (size_t i = 0; i < nheads; i++)
-		cmark_node_free(heads[i]);
+	for (size_t i = 0; i < nheads; i++) {
+		cmark_node_free(heads[i].node);
+		free(heads[i].id);
+	}
 	free(heads);
-	free(head_text);
 	size_t n = strlen(html);
 	if (flags & MD_INLINE) {
 		/* one paragraph: strip the wrapper so the text can sit in a heading or list item */
