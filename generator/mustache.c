@@ -709,17 +709,8 @@ struct rstate {
  * never reading past the key's NUL, even if the name holds one). */
 static const struct val *S_get(const struct val *map, const char *k, size_t klen)
 {
-	if (!map || map->type != VAL_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->n; i++) {
-		const char *key = map->pairs[i].key;
-		size_t j = 0;
-		while (j < klen && key[j] && key[j] == k[j])
-			j++;
-		if (j == klen && key[j] == '\0')
-			return map->pairs[i].val;
-	}
-	return NULL;
+	const struct val_pair *p = val_map_find(map, k, klen);
+	return p ? p->val : NULL;
 }
 
 /* Resolve a name as the spec says: "." is the top of the context stack; the

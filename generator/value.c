@@ -73,16 +73,27 @@ void val_list_push(struct arena *a, struct val *list, struct val *item)
 
 void val_map_set(struct arena *a, struct val *map, const char *key, struct val *v)
 {
-	for (size_t i = 0; i < map->n; i++) {
-		if (strcmp(map->pairs[i].key, key) == 0) {
-			map->pairs[i].val = v;
-			return;
-		}
+	size_t klen = strlen(key);
+	struct val_pair *p = val_map_find(map, key, klen);
+	if (p) {
+		p->val = v;
+		return;
 	}
 	map->pairs = S_grow(a, map->pairs, map->n, &map->cap, sizeof *map->pairs);
-	map->pairs[map->n].key = key;
-	map->pairs[map->n].val = v;
+	map->pairs[map->n] = (struct val_pair){ key, klen, v };
 	map->n++;
+}
+
+struct val_pair *val_map_find(const struct val *map, const char *key, size_t klen)
+{
+	if (!map || map->type != VAL_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++) {
+		struct val_pair *p = &map->pairs[i];
+		if (p->klen == klen && memcmp(p->key, key, klen) == 0)
+			return p;
+	}
+	return NULL;
 }
 
 void val_map_str(struct arena *a, struct val *map, const char *key, const char *s)
@@ -97,12 +108,8 @@ void val_map_bool(struct arena *a, struct val *map, const char *key, int b)
 
 struct val *val_map_get(const struct val *map, const char *key)
 {
-	if (!map || map->type != VAL_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->pairs[i].key, key) == 0)
-			return map->pairs[i].val;
-	return NULL;
+	struct val_pair *p = val_map_find(map, key, strlen(key));
+	return p ? p->val : NULL;
 }
 
 /* Falsey: a missing value, null, false, the empty string and the empty

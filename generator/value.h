@@ -16,6 +16,7 @@ struct val;
 
 struct val_pair {
 	const char *key;
+	size_t klen;            /* strlen(key): lookups compare lengths first */
 	struct val *val;
 };
 
@@ -45,6 +46,9 @@ void val_map_set(struct arena *a, struct val *map, const char *key, struct val *
 void val_map_str(struct arena *a, struct val *map, const char *key, const char *s);
 void val_map_bool(struct arena *a, struct val *map, const char *key, int b);
 struct val *val_map_get(const struct val *map, const char *key);
+/* The entry of `key` (klen bytes, need not be NUL-terminated), or NULL;
+ * NULL too when `map` is not a map. */
+struct val_pair *val_map_find(const struct val *map, const char *key, size_t klen);
 /* Mustache truthiness: null, false, "" ... see mustache.h. */
 int val_truthy(const struct val *v);
 
