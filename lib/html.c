@@ -2,25 +2,24 @@
 
 #include <string.h>
 
+/* The replacement of each byte html_escape changes; NULL for the rest. */
+static const char *const html_rep[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
 void html_escape(struct buf *out, const char *s, size_t len)
 {
-	size_t start = 0;
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
 	buf_grow(out, len);
-	for (size_t i = 0; i < len; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		buf_add(out, s + start, i - start);
-		buf_adds(out, rep);
-		start = i + 1;
+	for (;;) {
+		const unsigned char *run = p;
+		while (p < e && !html_rep[*p])
+			p++;
+		buf_add(out, run, (size_t)(p - run));
+		if (p == e)
+			return;
+		buf_adds(out, html_rep[*p++]);
 	}
-	buf_add(out, s + start, len - start);
 }
 
 void url_encode(struct buf *out, const char *s, size_t len)
