@@ -8,6 +8,7 @@
 
 #include "contact.h"
 #include "counters.h"
+#include "db.h"
 #include "log.h"
 #include "policy.h"
 #include "xalloc.h"
@@ -118,6 +119,52 @@ void app_error(struct req *rq, struct reply *rp, int status)
 		status, http_reason(status), nl, en);
 }
 
+/* Whether the path is one of the counters'. */
+static int S_is_hit(const char *path)
+{
+	return path && (strcmp(path, "/api/hit") == 0 || strcmp(path, "/api/hit.gif") == 0);
+}
+
+int app_batchable(const struct req *rq)
+{
+	return S_is_hit(rq->path);
+}
+
+int app_batch_begin(struct app *app)
+{
+	if (db_batch_begin(app->db) < 0) {
+		log_line(NULL, "hits: cannot open a batch, committing one by one: %s", db_errmsg(app->db));
+		return -1;
+	}
+	return 0;
+}
+
+int app_batch_open(const struct app *app)
+{
+	return db_batch_open(app->db);
+}
+
+int app_batch_end(struct app *app, struct req *rq, struct reply *rp, size_t n)
+{
+	char err[256];
+	size_t i;
+	int rc = 0;
+
+	if (db_batch_open(app->db) && db_batch_commit(app->db, err, sizeof err) < 0) {
+		rc = -1;
+		log_line(NULL, "hits: batch of %zu not committed: %s", n, err);
+	}
+	for (i = 0; i < n; i++) {
+		if (rc < 0 && rp[i].uncommitted) {
+			log_line(rq[i].id, "hit: 503 not counted: its batch was not committed");
+			app_error(&rq[i], &rp[i], 503);
+			rp[i].location = NULL;
+		}
+		rp[i].uncommitted = 0;
+	}
+	return rc;
+}
+
 void app_handle(struct app *app, struct req *rq, struct reply *rp)
 {
 	const char *path = rq->path ? rq->path : "";
@@ -126,9 +173,10 @@ void app_handle(struct app *app, struct req *rq, struct reply *rp)
 	rp->allow = NULL;
 	rp->location = NULL;
 	rp->retry_after = 0;
+	rp->uncommitted = 0;
 	if (strcmp(path, "/api/contact") == 0)
 		contact_handle(app, rq, rp);
-	else if (strcmp(path, "/api/hit") == 0 || strcmp(path, "/api/hit.gif") == 0)
+	else if (S_is_hit(path))
 		hit_handle(app, rq, rp);
 	else
 		app_error(rq, rp, 404);

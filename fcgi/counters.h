@@ -30,6 +30,8 @@ const char *hit_event_name(enum hit_event e);
  * the list in counters.c). An absent or empty one counts as a bot. */
 int hit_is_bot(const char *ua);
 
+/* Answer one hit. A hit counted inside an open batch (db_batch_begin) marks
+ * its reply rp->uncommitted: it stands only if the batch is committed. */
 void hit_handle(struct app *app, struct req *rq, struct reply *rp);
 
 #endif

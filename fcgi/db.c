@@ -69,6 +69,8 @@ static const char *const stmt_sql[ST__MAX] = {
 struct db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST__MAX];
+	int batch;   /* db_batch_begin() opened a transaction not yet ended */
+	char err[200];  /* why the last write failed (cleanup after it may succeed) */
 };
 
 sqlite3 *db_sqlite(struct db *db)
@@ -78,7 +80,14 @@ sqlite3 *db_sqlite(struct db *db)
 
 const char *db_errmsg(struct db *db)
 {
-	return sqlite3_errmsg(db->h);
+	return db->err[0] ? db->err : sqlite3_errmsg(db->h);
+}
+
+/* Remember the error of the statement that just failed: a ROLLBACK or
+ * PRAGMA run after it would otherwise replace the message. */
+static void S_failed(struct db *db)
+{
+	snprintf(db->err, sizeof db->err, "%s", sqlite3_errmsg(db->h));
 }
 
 void db_close(struct db *db)
@@ -208,6 +217,8 @@ static int S_exec(struct db *db, enum stmt s)
 {
 	int rc = sqlite3_step(db->st[s]);
 
+	if (rc != SQLITE_DONE)
+		S_failed(db);
 	sqlite3_reset(db->st[s]);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -250,6 +261,10 @@ enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, l
 
 	db_contact_digest(c, dg);
 	/* synchronous can only change outside a transaction */
+	if (db->batch) {
+		snprintf(db->err, sizeof db->err, "a batch of hits is open");
+		return DB_FAILED;
+	}
 	if (S_exec(db, ST_SYNC_FULL) < 0)
 		return DB_FAILED;
 	if (S_exec(db, ST_BEGIN) < 0)
@@ -263,6 +278,8 @@ enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, l
 		if (id)
 			*id = sqlite3_column_int64(st, 0);
 		result = DB_DUPLICATE;
+	} else if (rc != SQLITE_DONE) {
+		S_failed(db);
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -281,6 +298,8 @@ enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, l
 		sqlite3_bind_text(st, i + 2, text[i], -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 10, dg, sizeof dg, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		S_failed(db);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
@@ -300,16 +319,65 @@ restore:
 	return result;
 }
 
+int db_batch_begin(struct db *db)
+{
+	if (db->batch)
+		return 0;
+	if (S_exec(db, ST_BEGIN) < 0)
+		return -1;
+	db->batch = 1;
+	return 0;
+}
+
+int db_batch_open(const struct db *db)
+{
+	return db->batch;
+}
+
+int db_batch_commit(struct db *db, char *err, size_t errsz)
+{
+	if (!db->batch)
+		return 0;
+	db->batch = 0;
+	/* SQLite rolls a transaction back by itself after some failures (a
+	 * full disk, an I/O error): then there is nothing left to commit */
+	if (sqlite3_get_autocommit(db->h)) {
+		snprintf(err, errsz, "the transaction was rolled back after an earlier error");
+		return -1;
+	}
+	if (S_exec(db, ST_COMMIT) == 0)
+		return 0;
+	snprintf(err, errsz, "%s", db->err);
+	/* a failed COMMIT may leave the transaction open: end it */
+	if (!sqlite3_get_autocommit(db->h))
+		S_exec(db, ST_ROLLBACK);
+	return -1;
+}
+
 int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via)
 {
 	sqlite3_stmt *st = db->st[ST_HIT];
 	int rc;
 
+	/* a hit is stored by its batch's COMMIT or, outside a batch, at once:
+	 * not as a single autocommit inside a batch SQLite rolled back by
+	 * itself (its reply waits for a COMMIT that will fail), nor inside a
+	 * transaction left open by a failed ROLLBACK (nobody would commit it) */
+	if (db->batch && sqlite3_get_autocommit(db->h)) {
+		snprintf(db->err, sizeof db->err, "the batch was rolled back after an earlier error");
+		return -1;
+	}
+	if (!db->batch && !sqlite3_get_autocommit(db->h)) {
+		snprintf(db->err, sizeof db->err, "a transaction is open outside any batch");
+		return -1;
+	}
 	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, event, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, via ? via : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		S_failed(db);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : -1;

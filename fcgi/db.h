@@ -7,9 +7,11 @@
  *
  * Durability: a contact submission is committed with synchronous=FULL (the
  * WAL is fsynced before the commit returns), so once db_contact_add()
- * returns DB_STORED it survives kill -9 and power loss. A counter is
+ * returns DB_STORED it survives kill -9 and power loss. Counters are
  * committed with synchronous=NORMAL, which in WAL mode survives a crash of
- * the process (not necessarily of the machine). */
+ * the process (not necessarily of the machine), usually several at once:
+ * db_batch_begin(), db_hit_add() for each hit, db_batch_commit(). A hit
+ * written in a batch is stored only if that commit succeeds. */
 #ifndef HHD_DB_H
 #define HHD_DB_H
 
@@ -47,13 +49,28 @@ enum db_add {
 struct db *db_open(const char *path, unsigned flags, char *err, size_t errsz);
 void db_close(struct db *db);
 sqlite3 *db_sqlite(struct db *db);      /* for hhd-admin's one-off queries */
-const char *db_errmsg(struct db *db);   /* the last SQLite error, for logs */
+const char *db_errmsg(struct db *db);   /* why the last write failed, for logs */
 
 /* Store a submission in its own transaction under synchronous=FULL, unless
  * an identical one was stored since now - POLICY_DEDUP_SECONDS. */
 enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, long long *id);
-/* Add one to the (day, path, event, via) counter; via "" when none. 0 or -1. */
+/* Add one to the (day, path, event, via) counter; via "" when none. 0 or -1.
+ * Inside a batch the row is written but not committed; outside one it is
+ * committed on its own. */
 int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via);
+
+/* Open a batch: one write transaction (BEGIN IMMEDIATE, synchronous=NORMAL)
+ * for the db_hit_add() calls until db_batch_commit(). 0 (also when one is
+ * already open), or -1 when it cannot be opened (db_errmsg() says why).
+ * No db_contact_add() while a batch is open: it fails (DB_FAILED), since
+ * it needs synchronous=FULL and a transaction of its own. */
+int db_batch_begin(struct db *db);
+/* Whether a batch is open. */
+int db_batch_open(const struct db *db);
+/* Commit the open batch; 0 when none is open. On failure (-1, the reason
+ * in err) nothing written in the batch is stored and no transaction is
+ * left open. */
+int db_batch_commit(struct db *db, char *err, size_t errsz);
 
 /* The digest that identifies duplicates: BLAKE2b over every field, each
  * length-prefixed so field boundaries cannot shift. */

@@ -31,12 +31,17 @@ struct req {
 	char id[24];                 /* request id for log lines */
 };
 
+/* A hit's reply may wait for its batch's commit (app_batch_end) while other
+ * hits are handled and the site manifest is reloaded: what it points to
+ * must be a string literal or in the request arena, not in the manifest. */
 struct reply {
 	int status;
 	const char *content_type;    /* NULL: no body */
 	const char *location;        /* Location header, or NULL */
 	const char *allow;           /* Allow header (405), or NULL */
 	unsigned retry_after;        /* Retry-After seconds (429), or 0 */
+	int uncommitted;             /* acknowledges a write in the open batch: only
+	                              * valid once that batch is committed */
 	struct buf body;
 };
 

@@ -7,13 +7,24 @@
  * 3), or fd 0 as spawn-fcgi passes it. Never TCP: a FastCGI responder has no
  * business on a network.
  *
- * The loop uses libfcgi's fcgiapp.h with one explicit FCGX_Request (not
- * fcgi_stdio.h's global stdin/stdout), accepts with FCGI_FAIL_ACCEPT_ON_INTR
- * so SIGTERM ends a blocked accept at once, and blocks SIGTERM/SIGINT while
- * a request is in hand so a clean stop always finishes that request. */
+ * The loop uses libfcgi's fcgiapp.h with explicit FCGX_Requests (not
+ * fcgi_stdio.h's global stdin/stdout), one per slot of a batch. Counter hits
+ * that are waiting on the socket together share one SQLite transaction:
+ * each is handled and its reply kept until no further connection is
+ * waiting or POLICY_HIT_BATCH_MAX are in hand; then the batch is committed
+ * and only then answered (a failed commit answers 503). Any other request
+ * first ends the batch in hand and is then handled on its own.
+ *
+ * The listening socket is non-blocking (accepted connections are not), so
+ * "nothing waiting" is an accept that fails with EAGAIN. SIGTERM and SIGINT
+ * stay blocked except inside ppoll(), where the loop sleeps when it has
+ * nothing in hand: a stop is noticed only there, so the batch in hand is
+ * always committed and answered first. */
 #include <errno.h>
 #include <getopt.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,18 +45,17 @@
 #include "policy.h"
 #include "sandbox.h"
 
-#define LISTEN_BACKLOG 64
+#define LISTEN_BACKLOG 4096       /* --socket: queued connections, as systemd's socket unit gets by default */
 #define ACCEPT_FAILURES_MAX 20   /* in a row: give up and let systemd restart us */
 
 static volatile sig_atomic_t stopping;
 
-/* SIGTERM/SIGINT: stop after the request in hand (or at once when waiting
- * in accept, which fails with EINTR). */
+/* SIGTERM/SIGINT: only ever delivered inside ppoll(), when nothing is in
+ * hand; the loop then ends. */
 static void S_on_stop(int sig)
 {
 	(void)sig;
 	stopping = 1;
-	FCGX_ShutdownPending();
 }
 
 static void S_usage(FILE *f)
@@ -142,35 +152,102 @@ static long S_read(void *ctx, char *dst, size_t n)
 	return FCGX_GetStr(dst, want, ctx);
 }
 
-/* Answer one accepted request. */
-static void S_serve(struct app *app, FCGX_Request *fr, struct reply *rp, struct buf *out,
-	unsigned prefix, unsigned long long seq)
+/* The request slots. Slots [0, n) hold requests that are handled but not
+ * yet answered: the hits of the open batch, whose parameters (in their
+ * FCGX_Request) and bodies (in app->arena) stay valid until answered. */
+struct loop {
+	struct app *app;
+	FCGX_Request fr[POLICY_HIT_BATCH_MAX];
+	struct req rq[POLICY_HIT_BATCH_MAX];
+	struct reply rp[POLICY_HIT_BATCH_MAX];
+	size_t n;
+	struct buf out;
+	unsigned prefix;
+	unsigned long long seq;
+};
+
+/* Fill slot i's request from its FastCGI parameters. */
+static void S_params(struct loop *l, size_t i)
 {
-	struct req rq;
+	FCGX_Request *fr = &l->fr[i];
+	struct req *rq = &l->rq[i];
 
-	memset(&rq, 0, sizeof rq);
-	rq.method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
-	rq.path = FCGX_GetParam("DOCUMENT_URI", fr->envp);
-	rq.query = FCGX_GetParam("QUERY_STRING", fr->envp);
-	rq.content_type = FCGX_GetParam("CONTENT_TYPE", fr->envp);
-	rq.content_length = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
-	rq.accept = FCGX_GetParam("HTTP_ACCEPT", fr->envp);
-	rq.user_agent = FCGX_GetParam("HTTP_USER_AGENT", fr->envp);
-	rq.remote_addr = FCGX_GetParam("REMOTE_ADDR", fr->envp);
-	rq.read = S_read;
-	rq.read_ctx = fr->in;
-	rq.now = time(NULL);
-	snprintf(rq.id, sizeof rq.id, "%08x-%llu", prefix, seq);
+	memset(rq, 0, sizeof *rq);
+	rq->method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
+	rq->path = FCGX_GetParam("DOCUMENT_URI", fr->envp);
+	rq->query = FCGX_GetParam("QUERY_STRING", fr->envp);
+	rq->content_type = FCGX_GetParam("CONTENT_TYPE", fr->envp);
+	rq->content_length = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	rq->accept = FCGX_GetParam("HTTP_ACCEPT", fr->envp);
+	rq->user_agent = FCGX_GetParam("HTTP_USER_AGENT", fr->envp);
+	rq->remote_addr = FCGX_GetParam("REMOTE_ADDR", fr->envp);
+	rq->read = S_read;
+	rq->read_ctx = fr->in;
+	rq->now = time(NULL);
+	snprintf(rq->id, sizeof rq->id, "%08x-%llu", l->prefix, ++l->seq);
+}
 
-	reply_set(rp, 500, NULL);
-	app_handle(app, &rq, rp);
-	buf_reset(out);
-	reply_format(rp, out);
-	/* No flush here: FCGX_Finish_r() sends what is left of the reply and the
-	 * end-of-request record together, one write instead of two (nginx is
-	 * woken once per request). */
-	if (FCGX_PutStr(out->ptr, (int)out->len, fr->out) < 0)
-		log_line(rq.id, "client went away before the reply was written");
+/* Handle slot i's request into its reply (not sent yet). */
+static void S_handle(struct loop *l, size_t i)
+{
+	reply_set(&l->rp[i], 500, NULL);
+	app_handle(l->app, &l->rq[i], &l->rp[i]);
+}
+
+/* Send the replies of slots [from, to), then close their connections. All
+ * replies go out before the first close (libfcgi's close waits until nginx
+ * has read its reply and hung up), so nginx can take them in together. */
+static void S_answer(struct loop *l, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		FCGX_Request *fr = &l->fr[i];
+
+		buf_reset(&l->out);
+		reply_format(&l->rp[i], &l->out);
+		/* closing stderr, then stdout, puts the reply and the
+		 * end-of-request record into one write (FCGX_Finish_r's order) */
+		if (FCGX_PutStr(l->out.ptr, (int)l->out.len, fr->out) < 0
+		    || FCGX_FClose(fr->err) < 0 || FCGX_FClose(fr->out) < 0)
+			log_line(l->rq[i].id, "client went away before the reply was written");
+	}
+	for (i = from; i < to; i++)
+		FCGX_Finish_r(&l->fr[i]);
+}
+
+/* End what is in hand: commit the open batch, answer every pending request
+ * and free what they used. */
+static void S_flush(struct loop *l)
+{
+	app_batch_end(l->app, l->rq, l->rp, l->n);
+	S_answer(l, 0, l->n);
+	l->n = 0;
+	arena_reset(&l->app->arena);
+}
+
+/* Handle the request just accepted into slot n. A hit joins the batch (one
+ * is opened if need be) and waits; anything else ends the batch first and
+ * is answered at once. */
+static void S_serve(struct loop *l)
+{
+	size_t i = l->n;
+
+	S_params(l, i);
+	if (app_batchable(&l->rq[i])) {
+		if (!app_batch_open(l->app))
+			app_batch_begin(l->app);
+		S_handle(l, i);
+		l->n++;
+		/* no batch (BEGIN failed): the hit committed on its own */
+		if (!app_batch_open(l->app) || l->n == POLICY_HIT_BATCH_MAX)
+			S_flush(l);
+		return;
+	}
+	S_flush(l);
+	S_handle(l, i);
+	S_answer(l, i, i + 1);
+	arena_reset(&l->app->arena);
 }
 
 int main(int argc, char **argv)
@@ -186,17 +263,16 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db_path = NULL, *site = NULL, *sock = NULL;
-	unsigned burst = POLICY_RATE_BURST, failures = 0, prefix;
-	unsigned long long seq = 0;
-	int c, fd, seccomp = 1;
+	unsigned burst = POLICY_RATE_BURST, failures = 0;
+	int c, fd, fl, seccomp = 1;
 	struct sigaction sa;
-	sigset_t stopset;
-	FCGX_Request fr;
-	struct reply rp;
-	struct buf out = BUF_INIT;
+	sigset_t stopset, waitmask;
+	struct pollfd pfd;
+	struct loop l;
 	struct app app;
 	struct db *db;
 	char err[512];
+	size_t i;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -225,15 +301,19 @@ int main(int argc, char **argv)
 	}
 
 	signal(SIGPIPE, SIG_IGN);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = S_on_stop;   /* no SA_RESTART: accept must fail with EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	/* blocked from here on (a stop at start-up waits for the loop); only
+	 * ppoll() lets them in */
 	sigemptyset(&stopset);
 	sigaddset(&stopset, SIGTERM);
 	sigaddset(&stopset, SIGINT);
-	sigprocmask(SIG_BLOCK, &stopset, NULL);
+	sigprocmask(SIG_BLOCK, &stopset, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = S_on_stop;   /* no SA_RESTART: ppoll must fail with EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 
 	if (sodium_init() < 0) {
 		log_line(NULL, "libsodium failed to initialise");
@@ -250,14 +330,30 @@ int main(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		log_line(NULL, "cannot make the listening socket non-blocking: %s", strerror(errno));
+		db_close(db);
+		return 1;
+	}
+	memset(&l, 0, sizeof l);
+	if (FCGX_Init() != 0) {
 		log_line(NULL, "libfcgi failed to initialise");
 		db_close(db);
 		return 1;
 	}
+	for (i = 0; i < POLICY_HIT_BATCH_MAX; i++) {
+		if (FCGX_InitRequest(&l.fr[i], fd, 0) != 0) {
+			log_line(NULL, "libfcgi failed to initialise");
+			db_close(db);
+			return 1;
+		}
+		reply_init(&l.rp[i]);
+	}
 	app_init(&app, db, site, burst, time(NULL));
-	reply_init(&rp);
-	prefix = randombytes_random();
+	l.app = &app;
+	buf_init(&l.out);
+	l.prefix = randombytes_random();
 	if (seccomp && sandbox_enter(err, sizeof err) < 0) {
 		log_line(NULL, "%s", err);
 		return 1;
@@ -265,30 +361,45 @@ int main(int argc, char **argv)
 	log_line(NULL, "ready (%s, rate limit %u%s)", sock ? sock : fd == 3 ? "systemd socket" : "fd 0",
 		burst, seccomp ? ", seccomp on" : ", seccomp OFF");
 
-	while (!stopping) {
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (failures < ACCEPT_FAILURES_MAX) {
 		int rc;
 
-		/* a stop signal that arrived while we were busy is delivered here */
-		sigprocmask(SIG_UNBLOCK, &stopset, NULL);
-		rc = stopping ? -1 : FCGX_Accept_r(&fr);
-		sigprocmask(SIG_BLOCK, &stopset, NULL);
-		if (rc < 0) {
+		/* nothing in hand: sleep until a connection or a stop signal */
+		if (!l.n) {
+			rc = ppoll(&pfd, 1, NULL, &waitmask);
 			if (stopping)
 				break;
-			log_line(NULL, "accept failed: %s", strerror(-rc > 0 ? -rc : EIO));
-			if (++failures >= ACCEPT_FAILURES_MAX)
-				break;
+			if (rc < 0) {
+				if (errno != EINTR) {
+					log_line(NULL, "poll failed: %s", strerror(errno));
+					failures++;
+				}
+				continue;
+			}
+		}
+		rc = FCGX_Accept_r(&l.fr[l.n]);
+		if (rc < 0) {
+			/* nothing (more) waiting, or another process on the
+			 * socket was faster: the batch in hand is complete */
+			S_flush(&l);
+			if (rc != -EAGAIN && rc != -EWOULDBLOCK) {
+				log_line(NULL, "accept failed: %s", strerror(-rc > 0 ? -rc : EIO));
+				failures++;
+			}
 			continue;
 		}
 		failures = 0;
-		S_serve(&app, &fr, &rp, &out, prefix, ++seq);
-		FCGX_Finish_r(&fr);
-		arena_reset(&app.arena);
+		S_serve(&l);
 	}
-	log_line(NULL, "stopping after %llu requests", seq);
-	FCGX_Free(&fr, 1);
-	reply_free(&rp);
-	buf_free(&out);
+	S_flush(&l);
+	log_line(NULL, "stopping after %llu requests", l.seq);
+	for (i = 0; i < POLICY_HIT_BATCH_MAX; i++) {
+		FCGX_Free(&l.fr[i], 1);
+		reply_free(&l.rp[i]);
+	}
+	buf_free(&l.out);
 	app_free(&app);
 	db_close(db);
 	return failures >= ACCEPT_FAILURES_MAX ? 1 : 0;

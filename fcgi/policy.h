@@ -33,4 +33,11 @@
  * (a rebuilt or redeployed site); a changed manifest is reloaded. */
 #define POLICY_MANIFEST_CHECK_SECONDS 2
 
+/* hhd-fcgi writes the counter hits that are waiting on its socket together
+ * in one transaction, and answers them only after that commit: at most this
+ * many hits per transaction (and connections held open until it is done).
+ * A batch also ends when no connection is waiting or a request other than
+ * a hit arrives. */
+#define POLICY_HIT_BATCH_MAX 32
+
 #endif

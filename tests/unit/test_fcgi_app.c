@@ -1,6 +1,6 @@
 /* Unit tests for the request handlers (fcgi/app.c, contact.c, counters.c)
  * driven without libfcgi: a struct req in memory, a real SQLite file, a
- * real manifest file. */
+ * real manifest file. Batches of hits are driven the way main.c does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,8 +76,9 @@ static int S_req(const char *method, const char *path, const char *query, const 
 	strcpy(rq.id, "test");
 	reply_set(&rp, 0, NULL);
 	rp.location = NULL;
-	app_handle(&app, &rq, &rp);
+	/* reset before, not after: the reply may point into the arena */
 	arena_reset(&app.arena);
+	app_handle(&app, &rq, &rp);
 	return rp.status;
 }
 
@@ -337,6 +338,27 @@ static void test_bots(void)
 		T_CHECK(hit_is_bot(bots[i]));
 	for (i = 0; i < sizeof people / sizeof *people; i++)
 		T_CHECK(!hit_is_bot(people[i]));
+	/* any case, anywhere, also past the fast path's buffer (512 bytes) */
+	T_CHECK(hit_is_bot("Mozilla/5.0 sOmEBoT") && hit_is_bot("CURL/8.0") && hit_is_bot("x FacebookExternalHit"));
+	T_CHECK(!hit_is_bot("Mozilla/5.0 (b-o-t; curl 8; wget)"));
+	{
+		char ua[1200];
+		size_t n;
+		for (n = 500; n <= 520; n += 10) {
+			memset(ua, 'x', sizeof ua);
+			memcpy(ua, "Mozilla/5.0 ", 12);
+			ua[n] = '\0';
+			T_CHECK(!hit_is_bot(ua));
+			memcpy(ua + n - 9, "Googlebot", 9);
+			T_CHECK(hit_is_bot(ua));
+		}
+		memset(ua, 'x', sizeof ua);
+		memcpy(ua + 1100, "SPIDER", 6);
+		ua[sizeof ua - 1] = '\0';
+		T_CHECK(hit_is_bot(ua));
+		ua[1100] = 'Z';
+		T_CHECK(!hit_is_bot(ua));
+	}
 	T_CHECK(hit_event_parse("view") == EV_VIEW && hit_event_parse("no") == EV_NO);
 	T_CHECK(hit_event_parse("View") == -1 && hit_event_parse("") == -1 && hit_event_parse("views") == -1);
 	T_STREQ(hit_event_name(EV_OUTCOME), "outcome");
@@ -448,6 +470,152 @@ static void test_reload(void)
 	T_CHECK(S_hits("/nl/nieuw/", "view", "") == 3);
 }
 
+/* A batch as main.c holds it: requests and replies side by side. */
+#define BATCH 8
+static struct req brq[BATCH];
+static struct reply brp[BATCH];
+static struct mem bmem[BATCH];
+static char blen[BATCH][24];
+
+/* Handle request i of a batch (joining it as main.c would), keeping its reply. */
+static int S_breq(size_t i, const char *method, const char *path, const char *query, const char *body,
+	const char *accept, const char *ua)
+{
+	struct req *rq = &brq[i];
+
+	memset(rq, 0, sizeof *rq);
+	bmem[i].p = body ? body : "";
+	bmem[i].left = body ? strlen(body) : 0;
+	snprintf(blen[i], sizeof blen[i], "%zu", bmem[i].left);
+	rq->method = method;
+	rq->path = path;
+	rq->query = query;
+	rq->content_type = body ? FORM : NULL;
+	rq->content_length = body ? blen[i] : NULL;
+	rq->accept = accept;
+	rq->user_agent = ua;
+	rq->read = S_read;
+	rq->read_ctx = &bmem[i];
+	rq->now = now;
+	snprintf(rq->id, sizeof rq->id, "batch-%zu", i);
+	T_CHECK(app_batchable(rq));
+	reply_set(&brp[i], 500, NULL);
+	app_handle(&app, rq, &brp[i]);
+	return brp[i].status;
+}
+
+static void test_batchable(void)
+{
+	static const struct { const char *path; int yes; } cases[] = {
+		{ "/api/hit", 1 }, { "/api/hit.gif", 1 }, { "/api/contact", 0 }, { "/api/hit/", 0 },
+		{ "/api/hit.gif/", 0 }, { "/api/hits", 0 }, { "/API/HIT", 0 }, { "", 0 }, { NULL, 0 },
+	};
+	struct req rq;
+	size_t i;
+
+	memset(&rq, 0, sizeof rq);
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		rq.path = cases[i].path;
+		T_CHECK(app_batchable(&rq) == cases[i].yes);
+	}
+}
+
+static void test_batch(void)
+{
+	long long total = S_int("SELECT sum(n) FROM hit"), feedback = S_hits("/nl/hulp/ransomware/klaar/", "yes", "");
+	char dbpath[128], extra[1024];
+	sqlite3 *other;
+	size_t i;
+
+	snprintf(dbpath, sizeof dbpath, "%s/hhd.db", dir);
+	T_CHECK(sqlite3_open_v2(dbpath, &other, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+
+	/* a batch: counted hits wait for the commit, the rest do not */
+	T_CHECK(!app_batch_open(&app));
+	T_CHECK(app_batch_begin(&app) == 0 && app_batch_open(&app));
+	T_CHECK(S_breq(0, "GET", "/api/hit.gif", "p=/nl/&e=view", NULL, NULL, UA) == 200);
+	T_CHECK(S_breq(1, "POST", "/api/hit", NULL, "p=/nl/&e=help", NULL, UA) == 204);
+	T_CHECK(S_breq(2, "POST", "/api/hit", NULL, "p=/nl/hulp/ransomware/klaar/&e=yes&back=1", NULL, UA) == 303);
+	T_CHECK(S_breq(3, "GET", "/api/hit.gif", "p=/nope/&e=view", NULL, NULL, UA) == 204);     /* ignored */
+	T_CHECK(S_breq(4, "GET", "/api/hit.gif", "p=/nl/&e=view", NULL, NULL, "curl/8.0") == 204);  /* a bot */
+	T_CHECK(S_breq(5, "GET", "/api/hit", "p=/nl/&e=view", NULL, NULL, UA) == 405);
+	T_CHECK(brp[0].uncommitted && brp[1].uncommitted && brp[2].uncommitted);
+	T_CHECK(!brp[3].uncommitted && !brp[4].uncommitted && !brp[5].uncommitted);
+	/* the site is rebuilt while the batch is open: the pending 303 keeps its Location */
+	snprintf(extra, sizeof extra, "%sP\t/nl/batch/\tnl\tpage\t-\t-\n", manifest_text);
+	T_CHECK(file_write_atomic(mpath, extra, strlen(extra)) == 0);
+	now += 10;
+	T_CHECK(S_breq(6, "GET", "/api/hit.gif", "p=/nl/batch/&e=view", NULL, NULL, UA) == 200);
+	T_CHECK(brp[6].uncommitted);
+	{
+		sqlite3_stmt *st;
+		long long seen = -1;
+		if (sqlite3_prepare_v2(other, "SELECT sum(n) FROM hit", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				seen = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+		}
+		T_CHECK(seen == total);  /* nothing visible before the commit */
+	}
+	T_CHECK(app_batch_end(&app, brq, brp, 7) == 0);
+	T_CHECK(!app_batch_open(&app));
+	T_CHECK(brp[0].status == 200 && brp[1].status == 204 && brp[2].status == 303 && brp[3].status == 204
+		&& brp[4].status == 204 && brp[5].status == 405 && brp[6].status == 200);
+	T_STREQ(brp[2].location, "/nl/bedankt-feedback/");
+	for (i = 0; i < 7; i++)
+		T_CHECK(!brp[i].uncommitted);
+	arena_reset(&app.arena);
+	T_CHECK(S_int("SELECT sum(n) FROM hit") == total + 4);
+	T_CHECK(S_hits("/nl/hulp/ransomware/klaar/", "yes", "") == feedback + 1);
+	T_CHECK(S_hits("/nl/batch/", "view", "") == 1);
+	total += 4;
+
+	/* the commit fails: every counted hit of the batch becomes a 503, the
+	 * others keep their answers, nothing is stored */
+	T_CHECK(sqlite3_exec(db_sqlite(db), "CREATE TABLE t_parent (id INTEGER PRIMARY KEY);"
+		" CREATE TABLE t_child (p INTEGER REFERENCES t_parent(id) DEFERRABLE INITIALLY DEFERRED)",
+		NULL, NULL, NULL) == SQLITE_OK);
+	T_CHECK(app_batch_begin(&app) == 0);
+	T_CHECK(S_breq(0, "GET", "/api/hit.gif", "p=/nl/&e=view", NULL, NULL, UA) == 200);
+	T_CHECK(S_breq(1, "POST", "/api/hit", NULL, "p=/nl/&e=help", "application/json", UA) == 204);
+	T_CHECK(S_breq(2, "POST", "/api/hit", NULL, "p=/en/&e=no&back=1", NULL, UA) == 303);
+	T_CHECK(S_breq(3, "GET", "/api/hit.gif", "p=/nope/&e=view", NULL, NULL, UA) == 204);
+	T_CHECK(sqlite3_exec(db_sqlite(db), "INSERT INTO t_child VALUES (7)", NULL, NULL, NULL) == SQLITE_OK);
+	T_CHECK(app_batch_end(&app, brq, brp, 4) == -1);
+	T_CHECK(!app_batch_open(&app) && sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(brp[0].status == 503 && brp[1].status == 503 && brp[2].status == 503 && brp[3].status == 204);
+	T_CHECK(strstr(brp[0].body.ptr, "Er ging iets mis") != NULL);
+	T_CHECK(brp[1].body.ptr[0] == '{' && strstr(brp[1].body.ptr, "\"status\":503") != NULL);
+	T_CHECK(brp[2].location == NULL);
+	for (i = 0; i < 4; i++)
+		T_CHECK(!brp[i].uncommitted);
+	arena_reset(&app.arena);
+	T_CHECK(S_int("SELECT sum(n) FROM hit") == total);
+	T_CHECK(S_int("SELECT count(*) FROM t_child") == 0);
+	sqlite3_exec(db_sqlite(db), "DROP TABLE t_child; DROP TABLE t_parent", NULL, NULL, NULL);
+
+	/* a contact form while a batch is open is refused (main.c ends the
+	 * batch first); after the batch it is stored as always */
+	{
+		long long forms = S_int("SELECT count(*) FROM contact");
+		T_CHECK(app_batch_begin(&app) == 0);
+		T_CHECK(S_breq(0, "GET", "/api/hit.gif", "p=/en/&e=view", NULL, NULL, UA) == 200);
+		T_CHECK(S_contact("lang=nl&email=batch%40example.nl&message=tijdens&consent=yes") == 503);
+		T_CHECK(app_batch_open(&app));
+		T_CHECK(app_batch_end(&app, brq, brp, 1) == 0 && brp[0].status == 200);
+		T_CHECK(S_contact("lang=nl&email=batch%40example.nl&message=erna&consent=yes") == 303);
+		T_CHECK(S_int("SELECT count(*) FROM contact") == forms + 1);
+		T_STREQ(S_text("SELECT message FROM contact ORDER BY id DESC LIMIT 1"), "erna");
+		T_CHECK(S_int("PRAGMA synchronous") == 1);
+		T_CHECK(S_hits("/en/", "view", "") == 1);
+	}
+	/* no batch open: a hit commits on its own and waits for nothing */
+	T_CHECK(S_req("GET", "/api/hit.gif", "p=/en/&e=view", NULL, NULL, NULL, NULL, UA, NULL) == 200);
+	T_CHECK(!rp.uncommitted && S_hits("/en/", "view", "") == 2);
+	T_CHECK(app_batch_end(&app, NULL, NULL, 0) == 0);
+	sqlite3_close(other);
+}
+
 int main(void)
 {
 	char dbpath[128], err[256];
@@ -480,6 +648,8 @@ int main(void)
 	test_hits();
 	test_routing();
 	test_reload();
+	test_batchable();
+	test_batch();
 
 	reply_free(&rp);
 	app_free(&app);

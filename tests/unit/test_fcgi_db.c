@@ -1,5 +1,6 @@
 /* Unit tests for fcgi/db.c: schema and migration, durable contact inserts
- * with duplicate suppression, counters. */
+ * with duplicate suppression, counters, and batches of counters that are
+ * committed together or not at all. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,7 @@ static void test_contact(void)
 	sqlite3_exec(db_sqlite(db), "ALTER TABLE contact RENAME TO gone", NULL, NULL, NULL);
 	c2.message = "another";
 	T_CHECK(db_contact_add(db, &c2, now + 7, &id) == DB_FAILED);
+	T_CHECK(strstr(db_errmsg(db), "no such table") != NULL);  /* the cause, not the cleanup's "not an error" */
 	T_CHECK(sqlite3_get_autocommit(db_sqlite(db)));
 	T_CHECK(S_int(db_sqlite(db), "PRAGMA synchronous") == 1);
 	sqlite3_exec(db_sqlite(db), "ALTER TABLE gone RENAME TO contact", NULL, NULL, NULL);
@@ -145,6 +147,114 @@ static void test_hits(void)
 	tzset();
 	db_day(1700000000, day);
 	T_STREQ(day, "2023-11-14");
+}
+
+static long long S_n(struct db *db, const char *hitpath)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db_sqlite(db), "SELECT coalesce(sum(n), 0) FROM hit WHERE path = ?1",
+			-1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, hitpath, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+static void test_batch(void)
+{
+	char err[256] = "";
+	struct db *db = db_open(path, DB_CREATE | DB_KEEP_WAL, err, sizeof err);
+	struct contact c = C1;
+	sqlite3 *other;
+	long long id = 0;
+	int i;
+
+	T_CHECK(db != NULL);
+	if (!db)
+		return;
+	T_CHECK(sqlite3_open_v2(path, &other, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+	T_CHECK(!db_batch_open(db));
+	T_CHECK(db_batch_commit(db, err, sizeof err) == 0);  /* none open: nothing to do */
+
+	/* several hits, one transaction: invisible to others until the commit */
+	T_CHECK(db_batch_begin(db) == 0 && db_batch_open(db));
+	T_CHECK(db_batch_begin(db) == 0);  /* already open: the same batch */
+	for (i = 0; i < 7; i++)
+		T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == 0);
+	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "help", "partner-a") == 0);
+	T_CHECK(!sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(S_int(other, "SELECT count(*) FROM hit WHERE path = '/b/'") == 0);
+	/* a contact cannot share the batch: refused, the batch untouched */
+	c.message = "during a batch";
+	T_CHECK(db_contact_add(db, &c, 1700001000, &id) == DB_FAILED);
+	T_CHECK(strstr(db_errmsg(db), "batch") != NULL);
+	T_CHECK(db_batch_open(db) && !sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(db_batch_commit(db, err, sizeof err) == 0);
+	T_CHECK(!db_batch_open(db) && sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(S_int(other, "SELECT sum(n) FROM hit WHERE path = '/b/'") == 8);
+	T_CHECK(S_int(other, "SELECT n FROM hit WHERE path = '/b/' AND event = 'view'") == 7);
+	T_CHECK(S_int(db_sqlite(db), "PRAGMA synchronous") == 1);
+	/* after the batch a contact is stored as always, durably */
+	T_CHECK(db_contact_add(db, &c, 1700001000, &id) == DB_STORED);
+	T_CHECK(S_int(other, "SELECT count(*) FROM contact WHERE message = 'during a batch'") == 1);
+
+	/* a COMMIT that fails (a deferred foreign key left violated): nothing
+	 * of the batch is stored and no transaction stays open */
+	T_CHECK(sqlite3_exec(db_sqlite(db), "CREATE TABLE t_parent (id INTEGER PRIMARY KEY);"
+		" CREATE TABLE t_child (p INTEGER REFERENCES t_parent(id) DEFERRABLE INITIALLY DEFERRED)",
+		NULL, NULL, NULL) == SQLITE_OK);
+	T_CHECK(db_batch_begin(db) == 0);
+	for (i = 0; i < 3; i++)
+		T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == 0);
+	T_CHECK(sqlite3_exec(db_sqlite(db), "INSERT INTO t_child VALUES (42)", NULL, NULL, NULL) == SQLITE_OK);
+	err[0] = '\0';
+	T_CHECK(db_batch_commit(db, err, sizeof err) == -1);
+	T_CHECK(strstr(err, "FOREIGN KEY") != NULL);
+	T_CHECK(!db_batch_open(db) && sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(S_n(db, "/b/") == 8);
+	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM t_child") == 0);
+
+	/* a batch SQLite rolls back by itself (the disk is full): the failing
+	 * hit and every later one fail instead of committing on their own, and
+	 * the commit reports that nothing was stored */
+	T_CHECK(db_batch_begin(db) == 0);
+	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == 0);
+	sqlite3_exec(db_sqlite(db), "PRAGMA max_page_count=1", NULL, NULL, NULL);
+	{
+		char p[64];
+		int failed = 0;
+		for (i = 0; i < 200 && !failed; i++) {
+			snprintf(p, sizeof p, "/full/%03d/%s", i, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+			failed = db_hit_add(db, "2025-12-01", p, "view", "") < 0;
+		}
+		T_CHECK(failed);
+	}
+	T_CHECK(sqlite3_get_autocommit(db_sqlite(db)));  /* rolled back by SQLite */
+	sqlite3_exec(db_sqlite(db), "PRAGMA max_page_count=1073741823", NULL, NULL, NULL);
+	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == -1);
+	T_CHECK(db_batch_commit(db, err, sizeof err) == -1);
+	T_CHECK(strstr(err, "rolled back") != NULL);
+	T_CHECK(S_n(db, "/b/") == 8);
+	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM hit WHERE path LIKE '/full/%'") == 0);
+
+	/* and the next batch works */
+	T_CHECK(db_batch_begin(db) == 0);
+	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == 0);
+	T_CHECK(db_batch_commit(db, err, sizeof err) == 0);
+	T_CHECK(S_n(db, "/b/") == 9);
+	/* outside a batch a hit is committed at once, or refused: never left
+	 * in a transaction nobody will commit */
+	T_CHECK(sqlite3_exec(db_sqlite(db), "BEGIN", NULL, NULL, NULL) == SQLITE_OK);
+	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == -1);
+	sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
+	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == 0);
+	T_CHECK(S_int(other, "SELECT sum(n) FROM hit WHERE path = '/b/'") == 10);
+	sqlite3_close(other);
+	db_close(db);
 }
 
 static void test_versions(void)
@@ -191,6 +301,7 @@ int main(void)
 	test_contact();
 	test_hits();
 	test_versions();
+	test_batch();
 	dir_remove(dir);
 	return t_done();
 }
