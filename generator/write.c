@@ -15,6 +15,7 @@
 
 struct writer {
 	char *out, *stage;
+	int stagefd; /* files are created relative to it: shorter path walks */
 	int have_old;
 	pthread_mutex_t lock; /* guards the counters */
 	size_t files, unchanged;
@@ -23,6 +24,7 @@ struct writer {
 struct writer *writer_open(const char *out, struct diags *d)
 {
 	struct writer *w = xcalloc(1, sizeof *w);
+	w->stagefd = -1;
 	size_t n = strlen(out);
 	while (n > 1 && out[n - 1] == '/')
 		n--;
@@ -34,7 +36,7 @@ struct writer *writer_open(const char *out, struct diags *d)
 	struct stat st;
 	w->have_old = stat(w->out, &st) == 0 && S_ISDIR(st.st_mode);
 	dir_remove(w->stage); /* left over from a killed build with our pid */
-	if (dir_make(w->stage) < 0) {
+	if (dir_make(w->stage) < 0 || (w->stagefd = open(w->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		diag_at(d, D_WRITE, NULL, 0, 0, w->stage, strerror(errno));
 		writer_abort(w);
 		return NULL;
@@ -54,54 +56,76 @@ static int same_as_old(const struct writer *w, const char *old, const void *data
 	return same;
 }
 
-/* Create the folder holding `path` (which ends in a file name). Most
- * folders exist or need one mkdir; only a missing parent costs more. */
-static int make_parent(char *path)
+/* Create the folder holding `rel` (a path under the staging folder that
+ * ends in a file name). Most folders exist or need one mkdir; only a
+ * missing parent costs more. */
+static int make_parent(const struct writer *w, char *rel)
 {
-	char *slash = strrchr(path, '/');
+	char *slash = strrchr(rel, '/');
+	if (!slash)
+		return 0;
 	*slash = '\0';
-	int rc = mkdir(path, 0755);
-	if (rc < 0 && errno == EEXIST)
+	int rc = mkdirat(w->stagefd, rel, 0755);
+	if (rc < 0 && errno == EEXIST) {
 		rc = 0;
-	else if (rc < 0 && errno == ENOENT)
-		rc = dir_make(path);
+	} else if (rc < 0 && errno == ENOENT) {
+		struct buf full = BUF_INIT;
+		buf_adds(&full, w->stage);
+		buf_addch(&full, '/');
+		buf_adds(&full, rel);
+		rc = dir_make(full.ptr);
+		buf_free(&full);
+	}
 	*slash = '/';
 	return rc;
 }
 
 int writer_put(struct writer *w, const char *rel, const void *data, size_t len, struct diags *d)
 {
-	struct buf path = BUF_INIT, old = BUF_INIT;
-	buf_addf(&path, "%s/%s", w->stage, rel);
-	buf_addf(&old, "%s/%s", w->out, rel);
+	struct buf path = BUF_INIT;
+	buf_adds(&path, rel);
 	int linked = 0, rc = 0;
 	/* pretty URLs put nearly every page in a folder of its own: make it first */
-	size_t rl = strlen(rel);
+	size_t rl = path.len;
 	if (rl > 11 && !strcmp(rel + rl - 11, "/index.html"))
-		make_parent(path.ptr);
-	if (same_as_old(w, old.ptr, data, len)) {
-		linked = link(old.ptr, path.ptr) == 0;
-		if (!linked && errno == ENOENT && make_parent(path.ptr) == 0)
-			linked = link(old.ptr, path.ptr) == 0;
+		make_parent(w, path.ptr);
+	if (w->have_old) {
+		struct buf old = BUF_INIT;
+		buf_adds(&old, w->out);
+		buf_addch(&old, '/');
+		buf_adds(&old, rel);
+		if (same_as_old(w, old.ptr, data, len)) {
+			linked = linkat(AT_FDCWD, old.ptr, w->stagefd, rel, 0) == 0;
+			if (!linked && errno == ENOENT && make_parent(w, path.ptr) == 0)
+				linked = linkat(AT_FDCWD, old.ptr, w->stagefd, rel, 0) == 0;
+		}
+		buf_free(&old);
 	}
 	if (!linked) {
-		rc = file_write(path.ptr, data, len);
-		if (rc < 0 && errno == ENOENT && make_parent(path.ptr) == 0)
-			rc = file_write(path.ptr, data, len);
+		rc = file_write_at(w->stagefd, rel, data, len);
+		if (rc < 0 && errno == ENOENT && make_parent(w, path.ptr) == 0)
+			rc = file_write_at(w->stagefd, rel, data, len);
 	}
-	if (rc < 0)
-		diag_at(d, D_WRITE, NULL, 0, 0, path.ptr, strerror(errno));
+	if (rc < 0) {
+		struct buf full = BUF_INIT;
+		buf_adds(&full, w->stage);
+		buf_addch(&full, '/');
+		buf_adds(&full, rel);
+		diag_at(d, D_WRITE, NULL, 0, 0, full.ptr, strerror(errno));
+		buf_free(&full);
+	}
 	pthread_mutex_lock(&w->lock);
 	w->files++;
 	w->unchanged += linked;
 	pthread_mutex_unlock(&w->lock);
 	buf_free(&path);
-	buf_free(&old);
 	return rc;
 }
 
 static void writer_free(struct writer *w)
 {
+	if (w->stagefd >= 0)
+		close(w->stagefd);
 	pthread_mutex_destroy(&w->lock);
 	free(w->out);
 	free(w->stage);
@@ -111,11 +135,7 @@ static void writer_free(struct writer *w)
 int writer_commit(struct writer *w, struct diags *d)
 {
 	/* The staging tree's data must be on disk before it becomes the site. */
-	int fd = open(w->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		syncfs(fd);
-		close(fd);
-	}
+	syncfs(w->stagefd);
 	if (w->have_old) {
 		if (renameat2(AT_FDCWD, w->stage, AT_FDCWD, w->out, RENAME_EXCHANGE) == 0) {
 			dir_remove(w->stage); /* now the old site */

@@ -51,8 +51,13 @@ enum file_status file_read(const char *path, size_t max, struct buf *out)
 		}
 		if (n == 0)
 			break;
+		size_t asked = out->cap - out->len - 1;
 		out->len += (size_t)n;
 		out->ptr[out->len] = '\0';
+		/* A regular file's read comes back short only at its end: no
+		 * second read to be told so. */
+		if (S_ISREG(st.st_mode) && (size_t)n < asked && out->len - start == (size_t)st.st_size)
+			break;
 	}
 	close(fd);
 	if (out->len - start > max) {
@@ -80,7 +85,12 @@ static int write_all(int fd, const void *data, size_t len)
 
 int file_write(const char *path, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	return file_write_at(AT_FDCWD, path, data, len);
+}
+
+int file_write_at(int dirfd, const char *path, const void *data, size_t len)
+{
+	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
 	if (write_all(fd, data, len) < 0) {

@@ -18,6 +18,8 @@ enum file_status file_read(const char *path, size_t max, struct buf *out);
 int file_write_atomic(const char *path, const void *data, size_t len);
 /* Write `len` bytes to a new file (O_EXCL is not used; it is truncated). 0 or -1. */
 int file_write(const char *path, const void *data, size_t len);
+/* The same, with `path` relative to the folder open as `dirfd` (openat). */
+int file_write_at(int dirfd, const char *path, const void *data, size_t len);
 /* mkdir -p with mode 0755. 0 or -1. */
 int dir_make(const char *path);
 /* rm -rf, not following symbolic links. 0 or -1. */
