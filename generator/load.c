@@ -149,7 +149,7 @@ static void parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
 	m->arenas = xrealloc(m->arenas, (m->narenas + (size_t)n) * sizeof *m->arenas);
 	for (int i = 0; i < n; i++) {
 		struct arena *a = xmalloc(sizeof *a);
-		arena_init(a);
+		arena_init_large(a);
 		m->arenas[m->narenas++] = a;
 		w[i].first = &w[0];
 		w[i].m = *m;

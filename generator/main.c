@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 	double t0 = now();
 	md_init();
 	struct arena arena;
-	arena_init(&arena);
+	arena_init_large(&arena);
 	struct model m = { .arena = &arena, .drafts = o.drafts, .jobs = o.jobs };
 	struct diags d;
 	diags_init(&d);

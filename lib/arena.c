@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "xalloc.h"
 
 struct arena_block {
 	struct arena_block *next;
 	size_t size, used;
+	size_t mapped; /* bytes mapped by S_map_block, 0 when malloc'd */
 	alignas(max_align_t) unsigned char data[];
 };
 
@@ -24,6 +26,62 @@ void arena_init(struct arena *a)
 	a->block_size = ARENA_BLOCK;
 	const char *e = getenv("HHD_ARENA_DEBUG");
 	a->debug = e && *e && strcmp(e, "0") != 0;
+}
+
+void arena_init_large(struct arena *a)
+{
+	arena_init(a);
+	a->large = 1;
+}
+
+/* A block of `total` bytes (a multiple of ARENA_LARGE_BLOCK) on huge-page
+ * boundaries: map one huge page more, then unmap the ends around the
+ * aligned part. NULL when the kernel says no (the caller uses malloc). */
+static struct arena_block *S_map_block(size_t total)
+{
+	size_t align = ARENA_LARGE_BLOCK;
+	char *p = mmap(NULL, total + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	char *start = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+	if (start > p)
+		munmap(p, (size_t)(start - p));
+	munmap(start + total, (size_t)(p + align - start));
+#ifdef MADV_HUGEPAGE
+	madvise(start, total, MADV_HUGEPAGE); /* a hint: without THP the pages are small */
+#endif
+	struct arena_block *b = (struct arena_block *)start;
+	b->mapped = total;
+	return b;
+}
+
+static struct arena_block *S_new_block(struct arena *a, size_t size)
+{
+	struct arena_block *b = NULL;
+	if (a->large && sizeof *b + size >= ARENA_LARGE_BLOCK) {
+		size_t total = (sizeof *b + size + ARENA_LARGE_BLOCK - 1) & ~(size_t)(ARENA_LARGE_BLOCK - 1);
+		b = S_map_block(total);
+		if (b)
+			size = total - sizeof *b;
+	}
+	if (!b) {
+		b = xmalloc(sizeof *b + size);
+		b->mapped = 0;
+	}
+	b->size = size;
+	b->used = 0;
+	if (a->large && a->block_size < ARENA_LARGE_BLOCK - sizeof *b)
+		a->block_size = a->block_size * 2 < ARENA_LARGE_BLOCK - sizeof *b ? a->block_size * 2
+										 : ARENA_LARGE_BLOCK - sizeof *b;
+	return b;
+}
+
+static void S_free_block(struct arena_block *b)
+{
+	if (b && b->mapped)
+		munmap(b, b->mapped);
+	else
+		free(b);
 }
 
 static void free_objs(struct arena *a)
@@ -42,7 +100,7 @@ void arena_reset(struct arena *a)
 	struct arena_block *keep = a->head, *b = keep->next;
 	while (b) {
 		struct arena_block *next = b->next;
-		free(b);
+		S_free_block(b);
 		b = next;
 	}
 	keep->next = NULL;
@@ -52,11 +110,12 @@ void arena_reset(struct arena *a)
 void arena_free(struct arena *a)
 {
 	arena_reset(a);
-	free(a->head);
+	S_free_block(a->head);
 	free(a->objs);
-	int debug = a->debug;
+	int debug = a->debug, large = a->large;
 	arena_init(a);
 	a->debug = debug;
+	a->large = large;
 }
 
 void *arena_alloc(struct arena *a, size_t n)
@@ -74,11 +133,9 @@ void *arena_alloc(struct arena *a, size_t n)
 	size_t need = (n + ALIGN - 1) & ~(ALIGN - 1);
 	struct arena_block *b = a->head;
 	if (!b || b->size - b->used < need) {
-		size_t size = need > a->block_size ? need : a->block_size;
-		struct arena_block *nb = xmalloc(sizeof *nb + size);
-		nb->size = size;
-		nb->used = 0;
-		if (b && need > a->block_size) {
+		int oversized = need > a->block_size;
+		struct arena_block *nb = S_new_block(a, oversized ? need : a->block_size);
+		if (b && oversized) {
 			/* An oversized object gets its own block behind the current one. */
 			nb->next = b->next;
 			b->next = nb;

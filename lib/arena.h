@@ -16,11 +16,18 @@ struct arena {
 	struct arena_block *head;
 	size_t block_size;
 	int debug;
+	int large;    /* arena_init_large: blocks double up to ARENA_LARGE_BLOCK */
 	void **objs;  /* debug mode: every object */
 	size_t nobjs, capobjs;
 };
 
 void arena_init(struct arena *a);
+/* For an arena that grows to many megabytes (hhd's model): each new block
+ * is twice the last, up to ARENA_LARGE_BLOCK, and blocks that size are
+ * mapped on their own and offered to the kernel as transparent huge pages,
+ * so filling them costs one page fault per 2 MiB instead of one per 4 KiB. */
+#define ARENA_LARGE_BLOCK (2u << 20)
+void arena_init_large(struct arena *a);
 void arena_reset(struct arena *a); /* frees all objects, keeps the first block */
 void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);  /* aligned for any type, never NULL */

@@ -67,6 +67,35 @@ static void test_arena(void)
 	arena_reset(&a);
 	T_STREQ(arena_strndup(&a, "xyz", 2), "xy");
 	arena_free(&a);
+
+	/* A large arena: blocks double up to ARENA_LARGE_BLOCK, which are
+	 * mapped on their own; every byte handed out stays usable and apart. */
+	arena_init_large(&a);
+	char *first = arena_strdup(&a, "first");
+	size_t total = 0;
+	unsigned char *prev = NULL;
+	int ok = 1;
+	for (int i = 0; total < 3 * ARENA_LARGE_BLOCK; i++) {
+		size_t n = 1000 + (size_t)(i % 7) * 4000;
+		unsigned char *q = arena_alloc(&a, n);
+		memset(q, i & 0xFF, n);
+		if (prev)
+			ok &= prev[0] == (unsigned char)((i - 1) & 0xFF);
+		prev = q;
+		total += n;
+	}
+	T_CHECK(ok);
+	T_STREQ(first, "first");
+	T_CHECK(a.debug || (a.block_size > 65536 && a.block_size <= ARENA_LARGE_BLOCK));
+	unsigned char *huge = arena_alloc(&a, 5u * ARENA_LARGE_BLOCK + 3); /* oversized: a block of its own */
+	huge[0] = 1;
+	huge[5u * ARENA_LARGE_BLOCK + 2] = 2;
+	T_CHECK(((uintptr_t)huge % _Alignof(max_align_t)) == 0);
+	T_STREQ(arena_strdup(&a, "after"), "after");
+	arena_reset(&a);
+	T_STREQ(arena_strdup(&a, "again"), "again");
+	arena_free(&a);
+	T_CHECK(a.large == 1 && a.head == NULL);
 }
 
 static void test_utf8(void)
