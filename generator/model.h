@@ -56,6 +56,7 @@ struct page {
 	int weight, draft;
 	struct slist tags, sources, aliases;
 	const char *body_html;
+	size_t body_len;        /* strlen(body_html): lists put every page's body in their context */
 	struct links links;
 	struct pos pos;               /* start of the file */
 	const char *url;              /* derived: /nl/tips/x/ */

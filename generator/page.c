@@ -96,5 +96,6 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	int flags = MD_CHECK_SENTENCES | (m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0);
 	pg->body_html = md_render(a, body, (size_t)(end - body), (struct pos){ path, body_line, 1 }, flags,
 				  &pg->links, NULL, d);
+	pg->body_len = strlen(pg->body_html);
 	return pg;
 }

@@ -31,6 +31,7 @@ struct jobs {
 /* What every page of one language shares; built once, read by all threads. */
 struct shared {
 	struct val *common[HHD_MAX_LANGS];
+	struct val *tips[HHD_MAX_LANGS]; /* every tip, sorted: built once, read by every list */
 };
 
 struct ctx {
@@ -205,7 +206,7 @@ static struct val *page_val(const struct ctx *c, const struct page *p)
 	struct val *v = val_map(c->a);
 	set(c->a, v, "title", p->title.s);
 	set(c->a, v, "summary", p->summary.s);
-	set(c->a, v, "body", p->body_html);
+	val_map_set(c->a, v, "body", val_str_borrow(c->a, p->body_html, p->body_len));
 	set(c->a, v, "url", p->url);
 	set(c->a, v, "reviewed", p->reviewed.s);
 	val_map_set(c->a, v, "tags", slist_val(c->a, &p->tags));
@@ -213,7 +214,7 @@ static struct val *page_val(const struct ctx *c, const struct page *p)
 	return v;
 }
 
-static struct val *tips_list(const struct ctx *c, int lang)
+static struct val *build_tips(const struct ctx *c, int lang)
 {
 	const struct model *m = c->m;
 	const struct page **tips = arena_alloc(c->a, (m->npages + 1) * sizeof *tips);
@@ -453,7 +454,7 @@ static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 		v = page_ctx(c, lang, p->url, p->title.s, "view");
 		val_map_set(c->a, v, "page", page_val(c, p));
 		if (p->kind == PAGE_HOME) {
-			val_map_set(c->a, v, "tips", tips_list(c, lang));
+			val_map_set(c->a, v, "tips", c->sh->tips[lang]);
 		}
 		if (!strcmp(p->layout.s, "contact"))
 			val_map_set(c->a, v, "form", form_val(c, lang, NULL));
@@ -462,7 +463,7 @@ static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 	}
 	case J_TIPS:
 		v = page_ctx(c, lang, j->url, str(c, lang, "tips_title"), "view");
-		val_map_set(c->a, v, "tips", tips_list(c, lang));
+		val_map_set(c->a, v, "tips", c->sh->tips[lang]);
 		tpl = "tips";
 		break;
 	case J_PLANS:
@@ -742,10 +743,12 @@ static int write_site_files(struct ctx *c, struct writer *w, const struct jobs *
 
 long render_site(struct model *m, struct theme *t, struct writer *w, int jobs, struct diags *d)
 {
-	struct shared sh;
-	for (int li = 0; li < m->site.nlangs; li++)
-		sh.common[li] = build_common(m, t, li);
+	struct shared sh = { 0 };
 	struct ctx base = { m, t, &sh, m->arena };
+	for (int li = 0; li < m->site.nlangs; li++) {
+		sh.common[li] = build_common(m, t, li);
+		sh.tips[li] = build_tips(&base, li);
+	}
 	struct jobs js = { 0 };
 	collect_jobs(m, &js);
 	if (jobs < 1)
