@@ -117,9 +117,14 @@ void md_thread_done(void)
 
 static cmark_mem md_mem = { md_calloc, md_realloc, md_free };
 
+/* The extensions, looked up once (md_init) rather than for every text. */
+static cmark_syntax_extension *md_exts[sizeof ext_names / sizeof *ext_names];
+
 void md_init(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
+	for (size_t i = 0; i < sizeof ext_names / sizeof *ext_names; i++)
+		md_exts[i] = cmark_find_syntax_extension(ext_names[i]);
 	const char *e = getenv("HHD_ARENA_DEBUG");
 	md_system_alloc = e && *e && strcmp(e, "0") != 0;
 }
@@ -291,11 +296,9 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 		opts |= CMARK_OPT_UNSAFE;
 	cmark_mem *mem = md_system_alloc ? cmark_get_default_mem_allocator() : &md_mem;
 	cmark_parser *p = cmark_parser_new_with_mem(opts, mem);
-	for (size_t i = 0; i < sizeof ext_names / sizeof *ext_names; i++) {
-		cmark_syntax_extension *e = cmark_find_syntax_extension(ext_names[i]);
-		if (e)
-			cmark_parser_attach_syntax_extension(p, e);
-	}
+	for (size_t i = 0; i < sizeof md_exts / sizeof *md_exts; i++)
+		if (md_exts[i])
+			cmark_parser_attach_syntax_extension(p, md_exts[i]);
 	cmark_parser_feed(p, text, len);
 	cmark_node *doc = cmark_parser_finish(p);
 
@@ -366,11 +369,8 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 		S_heading_id(heads, i, mem);
 
 	char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
-	for (size_t i = 0; i < nheads; i++) {
-		cmark_node_free(heads[i].node);
+	for (size_t i = 0; i < nheads; i++)
 		free(heads[i].id);
-	}
-	free(heads);
 	size_t n = strlen(html);
 	if (flags & MD_INLINE) {
 		/* one paragraph: strip the wrapper so the text can sit in a heading or list item */
@@ -382,11 +382,20 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 		}
 	}
 	const char *r = arena_strndup(a, html, n);
-	mem->free(html);
-	cmark_node_free(doc);
-	cmark_parser_free(p);
-	if (mem == &md_mem)
+	if (mem == &md_mem) {
+		/* All cmark allocated for this text is in this thread's bump
+		 * allocator: emptying it frees the document, the detached
+		 * headings and the parser at once, without cmark walking every
+		 * node to free it (3% of a build). */
 		md_reset();
+	} else {
+		for (size_t i = 0; i < nheads; i++)
+			cmark_node_free(heads[i].node);
+		mem->free(html);
+		cmark_node_free(doc);
+		cmark_parser_free(p);
+	}
+	free(heads);
 	if (words)
 		*words = total_words;
 	return r;

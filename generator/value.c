@@ -90,7 +90,7 @@ struct val_pair *val_map_find(const struct val *map, const char *key, size_t kle
 		return NULL;
 	for (size_t i = 0; i < map->n; i++) {
 		struct val_pair *p = &map->pairs[i];
-		if (p->klen == klen && memcmp(p->key, key, klen) == 0)
+		if (p->klen == klen && (!klen || p->key[0] == key[0]) && memcmp(p->key, key, klen) == 0)
 			return p;
 	}
 	return NULL;
