@@ -85,6 +85,18 @@ stop() {
 	"$SRC/scripts/serve" --stop --state "$STATE" >/dev/null
 }
 
+# submit_form ID ACKED CODES: post one valid contact form whose message is
+# ID; append ID to the file ACKED when it is acknowledged (303), and the
+# status to the file CODES.
+submit_form() {
+	local code
+	code=$(curl -s -o /dev/null -w '%{http_code}' -A "$UA" --max-time 10 \
+		-H 'Content-Type: application/x-www-form-urlencoded' \
+		--data "lang=nl&email=e2e%40example.nl&consent=yes&message=$1" "$URL/api/contact" || true)
+	[ "$code" = 303 ] && echo "$1" >>"$2"
+	echo "$code" >>"$3"
+}
+
 fcgi_pid() {
 	awk '$1 == "hhd-fcgi" { print $2 }' "$STATE/pids"
 }

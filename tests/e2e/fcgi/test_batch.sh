@@ -47,13 +47,9 @@ burst() {
 # contact CLIENT N: N unique submissions, one after another; acknowledged
 # ones (303) go to acked-CLIENT, one message a line
 contact() {
-	local c=$1 i code
+	local c=$1 i
 	for i in $(seq 1 "$2"); do
-		code=$(curl -s -o /dev/null -w '%{http_code}' -A "$UA" --max-time 10 -H "$FORM" \
-			--data "lang=nl&email=batch%40example.nl&consent=yes&message=mixed-$c-$i" \
-			"$URL/api/contact" || true)
-		[ "$code" = 303 ] && echo "mixed-$c-$i" >>"$T/acked-$c"
-		echo "$code" >>"$T/contact-codes"
+		submit_form "mixed-$c-$i" "$T/acked-$c" "$T/contact-codes"
 	done
 }
 

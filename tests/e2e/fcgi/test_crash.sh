@@ -11,14 +11,10 @@ FORM='Content-Type: application/x-www-form-urlencoded'
 # One client: unique messages until told to stop; acknowledged ones (303)
 # are written to acked-ROUND-N, one id a line.
 client() {
-	local round=$1 n=$2 i code
+	local round=$1 n=$2 i
 	for i in $(seq 1 "$MAX"); do
 		[ -e "$T/stop" ] && break
-		code=$(curl -s -o /dev/null -w '%{http_code}' -A "$UA" --max-time 10 -H "$FORM" \
-			--data "lang=nl&email=crash%40example.nl&consent=yes&message=crash-$round-$n-$i" \
-			"$URL/api/contact" || true)
-		[ "$code" = 303 ] && echo "crash-$round-$n-$i" >>"$T/acked-$round-$n"
-		echo "$code" >>"$T/codes-$round"
+		submit_form "crash-$round-$n-$i" "$T/acked-$round-$n" "$T/codes-$round"
 	done
 }
 
