@@ -1,6 +1,5 @@
 #include "load.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <errno.h>
@@ -50,43 +49,6 @@ int load_file(const char *path, struct buf *out, struct diags *d)
 		return -1;
 	}
 	return 0;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-char **load_names(const char *dir, const char *suffix)
-{
-	DIR *dp = opendir(dir);
-	size_t n = 0, cap = 0;
-	char **names = NULL;
-	names = xgrow(names, &cap, 1, sizeof *names);
-	if (dp) {
-		struct dirent *e;
-		size_t sl = suffix ? strlen(suffix) : 0;
-		while ((e = readdir(dp))) {
-			size_t l = strlen(e->d_name);
-			if (e->d_name[0] == '.')
-				continue;
-			if (suffix && (l <= sl || strcmp(e->d_name + l - sl, suffix) != 0))
-				continue;
-			names = xgrow(names, &cap, n + 2, sizeof *names);
-			names[n++] = xstrdup(e->d_name);
-		}
-		closedir(dp);
-	}
-	qsort(names, n, sizeof *names, cmp_names);
-	names[n] = NULL;
-	return names;
-}
-
-void load_names_free(char **names)
-{
-	for (char **p = names; p && *p; p++)
-		free(*p);
-	free(names);
 }
 
 static int is_dir(const char *path)
@@ -187,7 +149,7 @@ static void list_section(struct model *m, struct md_jobs *js, const char *langdi
 			 int lang, enum page_kind kind, struct diags *d)
 {
 	char *dir = arena_printf(m->arena, "%s/%s", langdir, sub);
-	char **names = load_names(dir, ".md");
+	char **names = dir_names(dir, ".md");
 	for (char **n = names; *n; n++) {
 		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
 		char *id = arena_strndup(m->arena, *n, strlen(*n) - 3);
@@ -197,7 +159,7 @@ static void list_section(struct model *m, struct md_jobs *js, const char *langdi
 		}
 		add_job(js, path, id, lang, kind);
 	}
-	load_names_free(names);
+	dir_names_free(names);
 }
 
 int load_content(struct model *m, const char *dir, struct diags *d)
@@ -229,24 +191,24 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		list_section(m, &js, langdir, "pages", li, PAGE_PAGE, d);
 		trees_load_dir(m, arena_printf(m->arena, "%s/trees", langdir), li, d);
 		/* anything else in the language folder is probably a mistake */
-		char **names = load_names(langdir, NULL);
+		char **names = dir_names(langdir, NULL);
 		for (char **n = names; *n; n++) {
 			if (!strcmp(*n, "tips") || !strcmp(*n, "pages") || !strcmp(*n, "trees") ||
 			    !strcmp(*n, "index.md"))
 				continue;
 			diag_at(d, D_PAGE_DIR_UNKNOWN, arena_printf(m->arena, "%s/%s", langdir, *n), 0, 0, *n);
 		}
-		load_names_free(names);
+		dir_names_free(names);
 	}
 	parse_pages(m, &js, d);
 	free(js.items);
 	/* language folders that site.yaml does not list */
-	char **names = load_names(dir, NULL);
+	char **names = dir_names(dir, NULL);
 	for (char **n = names; *n; n++) {
 		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
 		if (is_dir(path) && site_lang(&m->site, *n) < 0)
 			diag_at(d, D_PAGE_DIR_UNKNOWN, path, 0, 0, *n);
 	}
-	load_names_free(names);
+	dir_names_free(names);
 	return 0;
 }

@@ -13,8 +13,5 @@ int load_content(struct model *m, const char *dir, struct diags *d);
 /* Read a content file whole, checking the size limit and UTF-8; reports
  * problems against `path`. Returns 0 or -1. */
 int load_file(const char *path, struct buf *out, struct diags *d);
-/* Sorted names in `dir` ending in `suffix` (NULL-terminated, malloc'd; free with load_names_free). */
-char **load_names(const char *dir, const char *suffix);
-void load_names_free(char **names);
 
 #endif

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
-#include "load.h"
 
 static uint64_t mix(uint64_t h, const void *data, size_t n)
 {
@@ -23,7 +22,7 @@ static uint64_t walk(uint64_t h, const char *dir, int depth)
 {
 	if (depth > 16)
 		return h;
-	char **names = load_names(dir, NULL);
+	char **names = dir_names(dir, NULL);
 	for (char **n = names; *n; n++) {
 		struct buf path = BUF_INIT;
 		buf_addf(&path, "%s/%s", dir, *n);
@@ -38,7 +37,7 @@ static uint64_t walk(uint64_t h, const char *dir, int depth)
 		}
 		buf_free(&path);
 	}
-	load_names_free(names);
+	dir_names_free(names);
 	return h;
 }
 

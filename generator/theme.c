@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "load.h"
 #include "xalloc.h"
 #include "ydoc.h"
@@ -27,7 +28,7 @@ static uint64_t fnv(const char *s, size_t n)
 static void load_templates(struct theme *t, struct model *m, struct diags *d)
 {
 	char *dir = arena_printf(m->arena, "%s/templates", t->dir);
-	char **names = load_names(dir, ".mustache");
+	char **names = dir_names(dir, ".mustache");
 	for (char **n = names; *n; n++) {
 		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
 		char *name = arena_strndup(m->arena, *n, strlen(*n) - 9);
@@ -36,7 +37,7 @@ static void load_templates(struct theme *t, struct model *m, struct diags *d)
 			mustache_add(t->tpl, name, path, src.ptr, src.len, d);
 		buf_free(&src);
 	}
-	load_names_free(names);
+	dir_names_free(names);
 	/* a required template that failed to compile was reported already */
 	for (const char *const *r = required_templates; *r; r++) {
 		struct stat st;
@@ -98,7 +99,7 @@ static void load_strings(struct theme *t, struct model *m, struct diags *d)
 static void load_assets(struct theme *t, struct model *m, struct diags *d)
 {
 	char *dir = arena_printf(m->arena, "%s/assets", t->dir);
-	char **names = load_names(dir, NULL);
+	char **names = dir_names(dir, NULL);
 	size_t n = 0;
 	for (char **p = names; *p; p++)
 		n++;
@@ -129,7 +130,7 @@ static void load_assets(struct theme *t, struct model *m, struct diags *d)
 		val_map_str(m->arena, t->asset_urls, as->key, as->url);
 		t->nassets++;
 	}
-	load_names_free(names);
+	dir_names_free(names);
 }
 
 int theme_load(struct theme *t, const char *dir, struct model *m, struct diags *d)

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "fileio.h"
 #include "index.h"
 #include "load.h"
 #include "markdown.h"
@@ -169,7 +170,7 @@ static struct tree *tree_parse(struct model *m, const char *path, const char *id
 
 void trees_load_dir(struct model *m, const char *dir, int lang, struct diags *d)
 {
-	char **names = load_names(dir, ".yaml");
+	char **names = dir_names(dir, ".yaml");
 	for (char **n = names; *n; n++) {
 		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
 		char *id = arena_strndup(m->arena, *n, strlen(*n) - 5);
@@ -187,7 +188,7 @@ void trees_load_dir(struct model *m, const char *dir, int lang, struct diags *d)
 		}
 		buf_free(&src);
 	}
-	load_names_free(names);
+	dir_names_free(names);
 }
 
 struct tree *tree_find(const struct model *m, const char *id, int lang)

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "xalloc.h"
+
 enum file_status file_read(const char *path, size_t max, struct buf *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -191,4 +193,41 @@ static int remove_at(int dirfd, const char *name)
 int dir_remove(const char *path)
 {
 	return remove_at(AT_FDCWD, path);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **dir_names(const char *dir, const char *suffix)
+{
+	DIR *dp = opendir(dir);
+	size_t n = 0, cap = 0;
+	char **names = NULL;
+	names = xgrow(names, &cap, 1, sizeof *names);
+	if (dp) {
+		struct dirent *e;
+		size_t sl = suffix ? strlen(suffix) : 0;
+		while ((e = readdir(dp))) {
+			size_t l = strlen(e->d_name);
+			if (e->d_name[0] == '.')
+				continue;
+			if (suffix && (l <= sl || strcmp(e->d_name + l - sl, suffix) != 0))
+				continue;
+			names = xgrow(names, &cap, n + 2, sizeof *names);
+			names[n++] = xstrdup(e->d_name);
+		}
+		closedir(dp);
+	}
+	qsort(names, n, sizeof *names, cmp_names);
+	names[n] = NULL;
+	return names;
+}
+
+void dir_names_free(char **names)
+{
+	for (char **p = names; p && *p; p++)
+		free(*p);
+	free(names);
 }

@@ -24,5 +24,10 @@ int file_write_at(int dirfd, const char *path, const void *data, size_t len);
 int dir_make(const char *path);
 /* rm -rf, not following symbolic links. 0 or -1. */
 int dir_remove(const char *path);
+/* The names in folder `dir` that end in `suffix` (NULL: all), dot names
+ * left out, sorted with strcmp: a NULL-terminated, malloc'd list, empty
+ * when the folder cannot be read. Free it with dir_names_free. */
+char **dir_names(const char *dir, const char *suffix);
+void dir_names_free(char **names);
 
 #endif

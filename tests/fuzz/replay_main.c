@@ -8,13 +8,15 @@
  * passed to LLVMFuzzerTestOneInput in a buffer of exactly its size, as
  * libFuzzer does, so overreads are caught. Exits 0 when every input ran,
  * 2 when an argument cannot be read or no input was found. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -71,39 +73,19 @@ static int S_run_file(const char *path)
 	return 0;
 }
 
-static int S_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Run every regular file in `dir`; returns the number run, or -1. */
 static long S_run_dir(const char *dir)
 {
-	DIR *dp = opendir(dir);
-	if (!dp) {
+	if (access(dir, R_OK | X_OK) != 0) {
 		fprintf(stderr, "replay: cannot open '%s': %s\n", dir, strerror(errno));
 		return -1;
 	}
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *de;
-	while ((de = readdir(dp))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char **grown = realloc(names, (n + 1) * sizeof *names);
-		if (!grown)
-			abort();
-		names = grown;
-		names[n++] = strdup(de->d_name);
-	}
-	closedir(dp);
-	qsort(names, n, sizeof *names, S_cmp);
+	char **names = dir_names(dir, NULL);
 	long ran = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; names[i]; i++) {
 		char path[4096];
 		struct stat st;
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		free(names[i]);
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (S_run_file(path) != 0) {
@@ -113,7 +95,7 @@ static long S_run_dir(const char *dir)
 		if (ran >= 0)
 			ran++;
 	}
-	free(names);
+	dir_names_free(names);
 	return ran;
 }
 
