@@ -56,6 +56,14 @@ static int same_as_old(const struct writer *w, const char *old, const void *data
 	return same;
 }
 
+/* dir + "/" + rel into the empty buf `out`. */
+static void S_join(struct buf *out, const char *dir, const char *rel)
+{
+	buf_adds(out, dir);
+	buf_addch(out, '/');
+	buf_adds(out, rel);
+}
+
 /* Create the folder holding `rel` (a path under the staging folder that
  * ends in a file name). Most folders exist or need one mkdir; only a
  * missing parent costs more. */
@@ -70,9 +78,7 @@ static int make_parent(const struct writer *w, char *rel)
 		rc = 0;
 	} else if (rc < 0 && errno == ENOENT) {
 		struct buf full = BUF_INIT;
-		buf_adds(&full, w->stage);
-		buf_addch(&full, '/');
-		buf_adds(&full, rel);
+		S_join(&full, w->stage, rel);
 		rc = dir_make(full.ptr);
 		buf_free(&full);
 	}
@@ -91,9 +97,7 @@ int writer_put(struct writer *w, const char *rel, const void *data, size_t len, 
 		make_parent(w, path.ptr);
 	if (w->have_old) {
 		struct buf old = BUF_INIT;
-		buf_adds(&old, w->out);
-		buf_addch(&old, '/');
-		buf_adds(&old, rel);
+		S_join(&old, w->out, rel);
 		if (same_as_old(w, old.ptr, data, len)) {
 			linked = linkat(AT_FDCWD, old.ptr, w->stagefd, rel, 0) == 0;
 			if (!linked && errno == ENOENT && make_parent(w, path.ptr) == 0)
@@ -107,11 +111,10 @@ int writer_put(struct writer *w, const char *rel, const void *data, size_t len, 
 			rc = file_write_at(w->stagefd, rel, data, len);
 	}
 	if (rc < 0) {
+		const char *why = strerror(errno);
 		struct buf full = BUF_INIT;
-		buf_adds(&full, w->stage);
-		buf_addch(&full, '/');
-		buf_adds(&full, rel);
-		diag_at(d, D_WRITE, NULL, 0, 0, full.ptr, strerror(errno));
+		S_join(&full, w->stage, rel);
+		diag_at(d, D_WRITE, NULL, 0, 0, full.ptr, why);
 		buf_free(&full);
 	}
 	pthread_mutex_lock(&w->lock);

@@ -70,9 +70,10 @@ static struct arena_block *S_new_block(struct arena *a, size_t size)
 	}
 	b->size = size;
 	b->used = 0;
-	if (a->large && a->block_size < ARENA_LARGE_BLOCK - sizeof *b)
-		a->block_size = a->block_size * 2 < ARENA_LARGE_BLOCK - sizeof *b ? a->block_size * 2
-										 : ARENA_LARGE_BLOCK - sizeof *b;
+	/* the next block twice this one, until a block fills a huge page */
+	size_t most = ARENA_LARGE_BLOCK - sizeof *b;
+	if (a->large && a->block_size < most)
+		a->block_size = a->block_size * 2 < most ? a->block_size * 2 : most;
 	return b;
 }
 
