@@ -1,10 +1,8 @@
 #include "org.h"
 
 #include <string.h>
-#include <sys/stat.h>
 
 #include "index.h"
-#include "load.h"
 #include "markdown.h"
 #include "site.h"
 
@@ -67,18 +65,9 @@ static int valid_phone(const char *s)
 	return digits >= 3 && digits <= 15;
 }
 
-void orgs_load(struct model *m, const char *path, struct diags *d)
+void orgs_parse(struct model *m, const char *src, size_t len, const char *path, struct diags *d)
 {
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return;
-	struct buf src = BUF_INIT;
-	if (load_file(path, &src, d) < 0) {
-		buf_free(&src);
-		return;
-	}
-	struct ynode *root = yaml_load(m->arena, path, src.ptr, src.len, 0, d);
-	buf_free(&src);
+	struct ynode *root = yaml_load(m->arena, path, src, len, 0, d);
 	if (!root)
 		return;
 	static const char *const top_keys[] = { "orgs", NULL };

@@ -2,9 +2,7 @@
 
 #include <string.h>
 
-#include "fileio.h"
 #include "index.h"
-#include "load.h"
 #include "markdown.h"
 #include "xalloc.h"
 #include "ydoc.h"
@@ -132,8 +130,8 @@ static void load_node(struct model *m, struct tree *t, struct node *nd, const st
 	nd->sources = schema_sources(m->arena, v, d);
 }
 
-static struct tree *tree_parse(struct model *m, const char *path, const char *id, int lang,
-			       const char *src, size_t len, struct diags *d)
+struct tree *tree_parse(struct model *m, const char *src, size_t len, const char *path, const char *id,
+			int lang, struct diags *d)
 {
 	struct ynode *root = yaml_load(m->arena, path, src, len, 0, d);
 	if (!root)
@@ -166,29 +164,6 @@ static struct tree *tree_parse(struct model *m, const char *path, const char *id
 		}
 	}
 	return t;
-}
-
-void trees_load_dir(struct model *m, const char *dir, int lang, struct diags *d)
-{
-	char **names = dir_names(dir, ".yaml");
-	for (char **n = names; *n; n++) {
-		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
-		char *id = arena_strndup(m->arena, *n, strlen(*n) - 5);
-		if (!schema_is_slug(id)) {
-			diag_at(d, D_BAD_SLUG, path, 0, 0, id);
-			continue;
-		}
-		struct buf src = BUF_INIT;
-		if (load_file(path, &src, d) == 0) {
-			struct tree *t = tree_parse(m, path, id, lang, src.ptr, src.len, d);
-			if (t) {
-				m->trees = xgrow(m->trees, &m->captrees, m->ntrees + 1, sizeof *m->trees);
-				m->trees[m->ntrees++] = t;
-			}
-		}
-		buf_free(&src);
-	}
-	dir_names_free(names);
 }
 
 struct tree *tree_find(const struct model *m, const char *id, int lang)
