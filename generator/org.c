@@ -97,18 +97,9 @@ void orgs_parse(struct model *m, const char *src, size_t len, const char *path, 
 		for (size_t j = 0; j < m->norgs; j++)
 			if (!strcmp(m->orgs[j].id.s, o->id.s))
 				diag_report(d, D_ORG_DUP, o->id.pos, o->id.s);
-		o->kind_s = schema_str(n, "kind", 1, d);
-		o->kind = ORG_COMMERCIAL; /* unknown kinds are treated as the strictest */
-		if (o->kind_s.s) {
-			int k;
-			for (k = 0; k < ORG__MAX && strcmp(kind_names[k], o->kind_s.s); k++)
-				;
-			if (k == ORG__MAX)
-				diag_report(d, D_BAD_ENUM, o->kind_s.pos, "kind",
-					    "police, government, nonprofit, role, commercial");
-			else
-				o->kind = (enum org_kind)k;
-		}
+		int kind = schema_enum(n, "kind", kind_names, ORG__MAX, 1, &o->kind_s, d);
+		/* unknown kinds are treated as the strictest */
+		o->kind = kind < 0 ? ORG_COMMERCIAL : (enum org_kind)kind;
 		o->phone = schema_str(n, "phone", 0, d);
 		if (o->phone.s && !valid_phone(o->phone.s))
 			diag_report(d, D_ORG_PHONE, o->phone.pos, o->phone.s);

@@ -7,7 +7,9 @@
 
 static const char *const fm_keys[] = { "title", "summary", "weight", "tags", "reviewed", "sources",
 					 "draft", "slug", "aliases", "layout", NULL };
-static const char *const layouts[] = { "page", "contact", "thanks", "feedback", NULL };
+/* The layouts a page in pages/ may choose; tips and the home page have "page". */
+enum layout { LAYOUT_PAGE, LAYOUT_CONTACT, LAYOUT_THANKS, LAYOUT_FEEDBACK, LAYOUT__MAX };
+static const char *const layout_names[LAYOUT__MAX] = { "page", "contact", "thanks", "feedback" };
 
 /* Length of the line starting at p (without its newline). */
 static size_t line_len(const char *p, const char *end)
@@ -80,19 +82,15 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 		pg->slug.s = NULL;
 	}
 	pg->aliases = schema_strlist(a, root, "aliases", d);
-	pg->layout = schema_str(root, "layout", 0, d);
-	if (pg->layout.s) {
-		int ok = 0;
-		for (const char *const *l = layouts; *l; l++)
-			ok |= !strcmp(*l, pg->layout.s);
-		if (!ok || kind != PAGE_PAGE) {
-			diag_report(d, D_BAD_ENUM, pg->layout.pos, "layout",
-				    kind == PAGE_PAGE ? "page, contact, thanks, feedback" : "page (only pages/ may choose)");
-			pg->layout.s = NULL;
-		}
+	if (kind == PAGE_PAGE) {
+		int l = schema_enum(root, "layout", layout_names, LAYOUT__MAX, 0, &pg->layout, d);
+		pg->layout.s = layout_names[l < 0 ? LAYOUT_PAGE : l];
+	} else {
+		pg->layout = schema_str(root, "layout", 0, d);
+		if (pg->layout.s)
+			diag_report(d, D_LAYOUT_PAGES_ONLY, pg->layout.pos, "layout", layout_names[LAYOUT_PAGE]);
+		pg->layout.s = layout_names[LAYOUT_PAGE];
 	}
-	if (!pg->layout.s)
-		pg->layout.s = "page";
 	int flags = MD_CHECK_SENTENCES | (m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0);
 	pg->body_html = md_render(a, body, (size_t)(end - body), (struct pos){ path, body_line, 1 }, flags,
 				  &pg->links, NULL, d);

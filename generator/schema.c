@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 static size_t min3(size_t a, size_t b, size_t c)
 {
 	size_t m = a < b ? a : b;
@@ -91,6 +93,28 @@ struct sstr schema_str(const struct ynode *map, const char *key, int required, s
 	}
 	r.s = v->str;
 	return r;
+}
+
+int schema_enum(const struct ynode *map, const char *key, const char *const *names, int n, int required,
+		struct sstr *out, struct diags *d)
+{
+	struct sstr v = schema_str(map, key, required, d);
+	if (out)
+		*out = v;
+	if (!v.s)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], v.s))
+			return i;
+	struct buf list = BUF_INIT;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_adds(&list, ", ");
+		buf_adds(&list, names[i]);
+	}
+	diag_report(d, D_BAD_ENUM, v.pos, key, list.ptr ? list.ptr : "");
+	buf_free(&list);
+	return -1;
 }
 
 int schema_int(const struct ynode *map, const char *key, int dflt, struct diags *d)

@@ -27,6 +27,13 @@ struct slist {
 int schema_keys(const struct ynode *map, const char *const *allowed, struct diags *d);
 /* A required or optional string; `nonempty` refuses "". */
 struct sstr schema_str(const struct ynode *map, const char *key, int required, struct diags *d);
+/* A value from an enum's names table names[0..n) (indexed by the enum):
+ * its index, or -1 when it is absent (reported when required) or not in the
+ * table (reported as "'key' must be one of a, b, c", the names in table
+ * order). `out`, when not NULL, gets the string and its place as
+ * schema_str() gives them. */
+int schema_enum(const struct ynode *map, const char *key, const char *const *names, int n, int required,
+		struct sstr *out, struct diags *d);
 /* Whole number; returns `dflt` when absent or wrong. */
 int schema_int(const struct ynode *map, const char *key, int dflt, struct diags *d);
 int schema_bool(const struct ynode *map, const char *key, int dflt, struct diags *d);

@@ -106,17 +106,8 @@ static void load_node(struct model *m, struct tree *t, struct node *nd, const st
 	nd->is_outcome = 1;
 	schema_keys(v, outcome_keys, d);
 	nd->title = schema_str(v, "title", 1, d);
-	struct sstr urg = schema_str(v, "urgency", 1, d);
-	nd->urgency = URG_SOON;
-	if (urg.s) {
-		int k;
-		for (k = 0; k < URG__MAX && strcmp(urgency_names[k], urg.s); k++)
-			;
-		if (k == URG__MAX)
-			diag_report(d, D_BAD_ENUM, urg.pos, "urgency", "acute, today, soon");
-		else
-			nd->urgency = (enum urgency)k;
-	}
+	int urg = schema_enum(v, "urgency", urgency_names, URG__MAX, 1, NULL, d);
+	nd->urgency = urg < 0 ? URG_SOON : (enum urgency)urg;
 	nd->intro_html = md_field(m, nd, v, "intro", 0, 0, NULL, d);
 	nd->report_html = md_field(m, nd, v, "report", 0, 0, NULL, d);
 	nd->deadline_html = md_field(m, nd, v, "deadline", 0, 0, NULL, d);

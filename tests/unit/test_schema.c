@@ -1,5 +1,6 @@
 /* Unit tests for generator/schema.c: the typed readers (string, whole number,
- * true/false, date, list of strings, mapping, list), unknown keys with their
+ * true/false, date, list of strings, mapping, list, a value from an enum's
+ * names table), unknown keys with their
  * "did you mean" hint, and the slug and URL checks. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +274,42 @@ static void test_url(void)
 	}
 }
 
+static void test_enum(void)
+{
+	static const char *const names[] = { "acute", "today", "soon" };
+	struct sstr out;
+	const struct ynode *m = map("a: acute\nb: soon\nc: Soon\nd: [x]\ne: ''\n");
+	T_CHECK(schema_enum(m, "a", names, 3, 1, &out, &D) == 0);
+	T_STREQ(out.s, "acute");
+	T_CHECK(out.pos.line == 1 && out.pos.col == 4);
+	T_CHECK(schema_enum(m, "b", names, 3, 1, NULL, &D) == 2);
+	T_STREQ(printed(), "");
+
+	/* not in the table: the message lists the table in its order */
+	T_CHECK(schema_enum(m, "c", names, 3, 1, &out, &D) == -1);
+	T_STREQ(out.s, "Soon"); /* the string is still given, with its place */
+	T_CHECK(out.pos.line == 3);
+	T_STREQ(printed(), "m.yaml:3:4: error: 'c' must be one of acute, today, soon");
+	/* only the first n names count */
+	m = map("a: soon\n");
+	T_CHECK(schema_enum(m, "a", names, 2, 1, NULL, &D) == -1);
+	T_STREQ(printed(), "m.yaml:1:4: error: 'a' must be one of acute, today");
+	T_CHECK(schema_enum(m, "a", names, 1, 1, NULL, &D) == -1);
+	T_STREQ(printed(), "m.yaml:1:4: error: 'a' must be one of acute, today\n"
+			   "m.yaml:1:4: error: 'a' must be one of acute");
+
+	/* absent: reported only when required; wrong types as schema_str */
+	m = map("d: [x]\ne: ''\n");
+	T_CHECK(schema_enum(m, "x", names, 3, 0, &out, &D) == -1 && out.s == NULL);
+	T_STREQ(printed(), "");
+	T_CHECK(schema_enum(m, "x", names, 3, 1, NULL, &D) == -1);
+	T_CHECK(schema_enum(m, "d", names, 3, 1, NULL, &D) == -1);
+	T_CHECK(schema_enum(m, "e", names, 3, 1, NULL, &D) == -1);
+	T_STREQ(printed(), "m.yaml:1:1: error: missing required key 'x'\n"
+			   "m.yaml:1:4: error: 'd' must be a string\n"
+			   "m.yaml:2:4: error: 'e' must not be empty");
+}
+
 int main(void)
 {
 	arena_init(&A);
@@ -285,6 +322,7 @@ int main(void)
 	test_lists();
 	test_slug();
 	test_url();
+	test_enum();
 	diags_free(&D);
 	arena_free(&A);
 	return t_done();
