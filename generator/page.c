@@ -2,14 +2,12 @@
 
 #include <string.h>
 
+#include "manifest.h"
 #include "markdown.h"
 #include "ydoc.h"
 
 static const char *const fm_keys[] = { "title", "summary", "weight", "tags", "reviewed", "sources",
 					 "draft", "slug", "aliases", "layout", NULL };
-/* The layouts a page in pages/ may choose; tips and the home page have "page". */
-enum layout { LAYOUT_PAGE, LAYOUT_CONTACT, LAYOUT_THANKS, LAYOUT_FEEDBACK, LAYOUT__MAX };
-static const char *const layout_names[LAYOUT__MAX] = { "page", "contact", "thanks", "feedback" };
 
 /* Length of the line starting at p (without its newline). */
 static size_t line_len(const char *p, const char *end)
@@ -83,7 +81,8 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	}
 	pg->aliases = schema_strlist(a, root, "aliases", d);
 	if (kind == PAGE_PAGE) {
-		int l = schema_enum(root, "layout", layout_names, LAYOUT__MAX, 0, &pg->layout, d);
+		/* the layouts a page in pages/ may choose; tips and the home page have "page" */
+		int l = schema_enum(root, "layout", layout_names, LAYOUT__CHOOSABLE, 0, &pg->layout, d);
 		pg->layout.s = layout_names[l < 0 ? LAYOUT_PAGE : l];
 	} else {
 		pg->layout = schema_str(root, "layout", 0, d);
