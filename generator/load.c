@@ -1,3 +1,6 @@
+/* load.c: the load stage's file side. It alone lists content folders and
+ * reads files (size limit, UTF-8 check); site.c, org.c, tree.c and page.c
+ * parse the bytes it hands them into the model. */
 #include "load.h"
 
 #include <pthread.h>
@@ -55,7 +58,7 @@ int load_check_text(const char *path, const char *src, size_t len, struct diags 
 	return -1;
 }
 
-static int is_dir(const char *path)
+static int S_is_dir(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -143,7 +146,7 @@ static void parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
 	}
 }
 
-static void add_job(struct md_jobs *js, const char *path, const char *id, int lang, enum page_kind kind)
+static void S_add_job(struct md_jobs *js, const char *path, const char *id, int lang, enum page_kind kind)
 {
 	js->items = xgrow(js->items, &js->cap, js->n + 1, sizeof *js->items);
 	js->items[js->n++] = (struct md_job){ path, id, lang, kind, NULL };
@@ -178,13 +181,13 @@ static struct entry *S_list(struct model *m, const char *dir, const char *suffix
 	return e;
 }
 
-static void list_section(struct model *m, struct md_jobs *js, const char *langdir, const char *sub,
+static void S_list_section(struct model *m, struct md_jobs *js, const char *langdir, const char *sub,
 			 int lang, enum page_kind kind, struct diags *d)
 {
 	size_t n;
 	struct entry *e = S_list(m, arena_printf(m->arena, "%s/%s", langdir, sub), ".md", &n, d);
 	for (size_t i = 0; i < n; i++)
-		add_job(js, e[i].path, e[i].id, lang, kind);
+		S_add_job(js, e[i].path, e[i].id, lang, kind);
 	free(e);
 }
 
@@ -244,9 +247,9 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		char *home = arena_printf(m->arena, "%s/index.md", langdir);
 		struct stat st;
 		if (stat(home, &st) == 0)
-			add_job(&js, home, "index", li, PAGE_HOME);
-		list_section(m, &js, langdir, "tips", li, PAGE_TIP, d);
-		list_section(m, &js, langdir, "pages", li, PAGE_PAGE, d);
+			S_add_job(&js, home, "index", li, PAGE_HOME);
+		S_list_section(m, &js, langdir, "tips", li, PAGE_TIP, d);
+		S_list_section(m, &js, langdir, "pages", li, PAGE_PAGE, d);
 		S_load_trees(m, arena_printf(m->arena, "%s/trees", langdir), li, d);
 		/* anything else in the language folder is probably a mistake */
 		char **names = dir_names(langdir, NULL);
@@ -264,7 +267,7 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 	char **names = dir_names(dir, NULL);
 	for (char **n = names; *n; n++) {
 		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
-		if (is_dir(path) && site_lang(&m->site, *n) < 0)
+		if (S_is_dir(path) && site_lang(&m->site, *n) < 0)
 			diag_at(d, D_PAGE_DIR_UNKNOWN, path, 0, 0, *n);
 	}
 	dir_names_free(names);

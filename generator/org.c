@@ -1,3 +1,5 @@
+/* org.c: parse the organisations directory (content/orgs.yaml) from its
+ * bytes into the model, texts per language; and look organisations up. */
 #include "org.h"
 
 #include <string.h>
@@ -17,7 +19,7 @@ const char *org_kind_name(enum org_kind k)
 
 /* A text that is either one string for every language or a mapping per
  * language; fills out[lang]. Missing languages are reported when required. */
-static void localized(struct model *m, const struct ynode *map, const char *key, int required,
+static void S_localized(struct model *m, const struct ynode *map, const char *key, int required,
 		      const char *out[HHD_MAX_LANGS], struct diags *d)
 {
 	const struct ynode *v = ymap_get(map, key);
@@ -53,7 +55,7 @@ static void localized(struct model *m, const struct ynode *map, const char *key,
 			diag_report(d, D_LANG_MISSING, v->pos, m->site.langs[i].code);
 }
 
-static int valid_phone(const char *s)
+static int S_valid_phone(const char *s)
 {
 	int digits = 0;
 	for (const char *c = s; *c; c++) {
@@ -101,15 +103,15 @@ void orgs_parse(struct model *m, const char *src, size_t len, const char *path, 
 		/* unknown kinds are treated as the strictest */
 		o->kind = kind < 0 ? ORG_COMMERCIAL : (enum org_kind)kind;
 		o->phone = schema_str(n, "phone", 0, d);
-		if (o->phone.s && !valid_phone(o->phone.s))
+		if (o->phone.s && !S_valid_phone(o->phone.s))
 			diag_report(d, D_ORG_PHONE, o->phone.pos, o->phone.s);
 		o->url = schema_str(n, "url", 0, d);
 		if (o->url.s && !schema_is_http_url(o->url.s))
 			diag_report(d, D_URL_FIELD, o->url.pos, "url", o->url.s);
-		localized(m, n, "name", 1, o->name, d);
-		localized(m, n, "hours", 0, o->hours, d);
+		S_localized(m, n, "name", 1, o->name, d);
+		S_localized(m, n, "hours", 0, o->hours, d);
 		const char *about[HHD_MAX_LANGS] = { 0 };
-		localized(m, n, "about", 1, about, d);
+		S_localized(m, n, "about", 1, about, d);
 		const struct ynode *an = ymap_get(n, "about");
 		for (int li = 0; li < m->site.nlangs; li++) {
 			if (!about[li])

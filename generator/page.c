@@ -1,3 +1,5 @@
+/* page.c: parse one Markdown page (tip, page or home) from its bytes: the
+ * YAML front matter's fields, then the body through markdown.c. */
 #include "page.h"
 
 #include <string.h>
@@ -10,13 +12,13 @@ static const char *const fm_keys[] = { "title", "summary", "weight", "tags", "re
 					 "draft", "slug", "aliases", "layout", NULL };
 
 /* Length of the line starting at p (without its newline). */
-static size_t line_len(const char *p, const char *end)
+static size_t S_line_len(const char *p, const char *end)
 {
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	return (size_t)((nl ? nl : end) - p);
 }
 
-static int is_fence(const char *p, size_t n, int closing)
+static int S_is_fence(const char *p, size_t n, int closing)
 {
 	if (n && p[n - 1] == '\r')
 		n--;
@@ -30,8 +32,8 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 {
 	struct arena *a = m->arena;
 	const char *end = src + len;
-	size_t first = line_len(src, end);
-	if (!is_fence(src, first, 0)) {
+	size_t first = S_line_len(src, end);
+	if (!S_is_fence(src, first, 0)) {
 		diag_at(d, D_FM_MISSING, path, 1, 1);
 		return NULL;
 	}
@@ -40,8 +42,8 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	const char *p = fm, *body = NULL;
 	unsigned line = 2, body_line = 0;
 	while (p < end) {
-		size_t n = line_len(p, end);
-		if (is_fence(p, n, 1)) {
+		size_t n = S_line_len(p, end);
+		if (S_is_fence(p, n, 1)) {
 			body = p + n + (p + n < end);
 			body_line = line + 1;
 			break;

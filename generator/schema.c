@@ -1,3 +1,5 @@
+/* schema.c: typed fields read from YAML mappings (see schema.h), each
+ * reporting its own problems so one run reports every problem of a file. */
 #include "schema.h"
 
 #include <stdio.h>
@@ -6,14 +8,14 @@
 
 #include "buf.h"
 
-static size_t min3(size_t a, size_t b, size_t c)
+static size_t S_min3(size_t a, size_t b, size_t c)
 {
 	size_t m = a < b ? a : b;
 	return m < c ? m : c;
 }
 
 /* Levenshtein distance, for "did you mean" on short keys only. */
-static size_t edit_distance(const char *a, const char *b)
+static size_t S_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 32 || lb > 32)
@@ -26,7 +28,7 @@ static size_t edit_distance(const char *a, const char *b)
 		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
 			size_t cur = row[j];
-			row[j] = min3(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1]));
+			row[j] = S_min3(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1]));
 			prev = cur;
 		}
 	}
@@ -48,7 +50,7 @@ int schema_keys(const struct ynode *map, const char *const *allowed, struct diag
 				known = 1;
 				break;
 			}
-			size_t e = edit_distance(*a, k->str);
+			size_t e = S_edit_distance(*a, k->str);
 			if (e < best_d) {
 				best_d = e;
 				best = *a;
@@ -65,7 +67,7 @@ int schema_keys(const struct ynode *map, const char *const *allowed, struct diag
 	return bad;
 }
 
-static const struct ynode *get(const struct ynode *map, const char *key, int required, struct diags *d)
+static const struct ynode *S_get(const struct ynode *map, const char *key, int required, struct diags *d)
 {
 	const struct ynode *v = ymap_get(map, key);
 	if (!v || yscalar_is_null(v)) {
@@ -79,7 +81,7 @@ static const struct ynode *get(const struct ynode *map, const char *key, int req
 struct sstr schema_str(const struct ynode *map, const char *key, int required, struct diags *d)
 {
 	struct sstr r = { NULL, map->pos };
-	const struct ynode *v = get(map, key, required, d);
+	const struct ynode *v = S_get(map, key, required, d);
 	if (!v)
 		return r;
 	r.pos = v->pos;
@@ -119,7 +121,7 @@ int schema_enum(const struct ynode *map, const char *key, const char *const *nam
 
 int schema_int(const struct ynode *map, const char *key, int dflt, struct diags *d)
 {
-	const struct ynode *v = get(map, key, 0, d);
+	const struct ynode *v = S_get(map, key, 0, d);
 	if (!v)
 		return dflt;
 	char *end;
@@ -135,7 +137,7 @@ int schema_int(const struct ynode *map, const char *key, int dflt, struct diags 
 
 int schema_bool(const struct ynode *map, const char *key, int dflt, struct diags *d)
 {
-	const struct ynode *v = get(map, key, 0, d);
+	const struct ynode *v = S_get(map, key, 0, d);
 	if (!v)
 		return dflt;
 	if (v->type == Y_SCALAR && v->plain) {
@@ -148,7 +150,7 @@ int schema_bool(const struct ynode *map, const char *key, int dflt, struct diags
 	return dflt;
 }
 
-static int is_date(const char *s)
+static int S_is_date(const char *s)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
@@ -167,11 +169,11 @@ static int is_date(const char *s)
 struct sstr schema_date(const struct ynode *map, const char *key, int required, struct diags *d)
 {
 	struct sstr r = { NULL, map->pos };
-	const struct ynode *v = get(map, key, required, d);
+	const struct ynode *v = S_get(map, key, required, d);
 	if (!v)
 		return r;
 	r.pos = v->pos;
-	if (v->type != Y_SCALAR || !is_date(v->str)) {
+	if (v->type != Y_SCALAR || !S_is_date(v->str)) {
 		diag_report(d, D_TYPE_DATE, v->pos, key);
 		return r;
 	}
@@ -182,7 +184,7 @@ struct sstr schema_date(const struct ynode *map, const char *key, int required, 
 struct slist schema_strlist(struct arena *a, const struct ynode *map, const char *key, struct diags *d)
 {
 	struct slist r = { NULL, 0 };
-	const struct ynode *v = get(map, key, 0, d);
+	const struct ynode *v = S_get(map, key, 0, d);
 	if (!v)
 		return r;
 	if (v->type != Y_SEQ) {
@@ -203,7 +205,7 @@ struct slist schema_strlist(struct arena *a, const struct ynode *map, const char
 
 const struct ynode *schema_map(const struct ynode *map, const char *key, int required, struct diags *d)
 {
-	const struct ynode *v = get(map, key, required, d);
+	const struct ynode *v = S_get(map, key, required, d);
 	if (v && v->type != Y_MAP) {
 		diag_report(d, D_TYPE_MAP, v->pos, key);
 		return NULL;
@@ -213,7 +215,7 @@ const struct ynode *schema_map(const struct ynode *map, const char *key, int req
 
 const struct ynode *schema_seq(const struct ynode *map, const char *key, int required, struct diags *d)
 {
-	const struct ynode *v = get(map, key, required, d);
+	const struct ynode *v = S_get(map, key, required, d);
 	if (v && v->type != Y_SEQ) {
 		diag_report(d, D_TYPE_LIST, v->pos, key);
 		return NULL;

@@ -25,7 +25,8 @@ struct slist {
 /* Report each key of `map` not in the NULL-terminated `allowed`, with a
  * "did you mean" hint for near misses. Returns the number reported. */
 int schema_keys(const struct ynode *map, const char *const *allowed, struct diags *d);
-/* A required or optional string; `nonempty` refuses "". */
+/* A string; when `required`, a missing key and "" are refused (an optional
+ * "" is given as ""). */
 struct sstr schema_str(const struct ynode *map, const char *key, int required, struct diags *d);
 /* A value from an enum's names table names[0..n) (indexed by the enum):
  * its index, or -1 when it is absent (reported when required) or not in the

@@ -1,3 +1,7 @@
+/* tree.c: parse one decision tree (content/<lang>/trees/<id>.yaml) from its
+ * bytes into the model: question and outcome nodes, answers, steps and
+ * their Markdown fields; and look trees and nodes up. Cross-checks between
+ * trees (reachability, references, translations) are validate.c's. */
 #include "tree.h"
 
 #include <string.h>
@@ -22,7 +26,7 @@ const char *urgency_name(enum urgency u)
 }
 
 /* Markdown field of a node; NULL when absent. */
-static const char *md_field(struct model *m, struct node *nd, const struct ynode *map, const char *key,
+static const char *S_md_field(struct model *m, struct node *nd, const struct ynode *map, const char *key,
 			    int required, int flags, int *words, struct diags *d)
 {
 	struct sstr s = schema_str(map, key, required, d);
@@ -35,7 +39,7 @@ static const char *md_field(struct model *m, struct node *nd, const struct ynode
 	return md_render(m->arena, s.s, strlen(s.s), v->text, flags, &nd->links, words, d);
 }
 
-static void load_answers(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
+static void S_load_answers(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
 {
 	nd->answers = arena_zalloc(m->arena, (seq->n ? seq->n : 1) * sizeof *nd->answers);
 	for (size_t i = 0; i < seq->n; i++) {
@@ -53,7 +57,7 @@ static void load_answers(struct model *m, struct node *nd, const struct ynode *s
 		diag_report(d, D_TREE_FEW_ANSWERS, seq->pos, nd->id.s);
 }
 
-static void load_steps(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
+static void S_load_steps(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
 {
 	nd->steps = arena_zalloc(m->arena, (seq->n ? seq->n : 1) * sizeof *nd->steps);
 	for (size_t i = 0; i < seq->n; i++) {
@@ -67,13 +71,13 @@ static void load_steps(struct model *m, struct node *nd, const struct ynode *seq
 		st->pos = s->pos;
 		st->title = schema_str(s, "title", 1, d);
 		int words = 0;
-		st->body_html = md_field(m, nd, s, "body", 0, 0, &words, d);
+		st->body_html = S_md_field(m, nd, s, "body", 0, 0, &words, d);
 		if (words > MD_MAX_STEP_WORDS)
 			diag_report(d, D_BODY_LONG, ymap_get(s, "body")->pos, words, MD_MAX_STEP_WORDS);
 	}
 }
 
-static void load_node(struct model *m, struct tree *t, struct node *nd, const struct ynode *key,
+static void S_load_node(struct model *m, struct tree *t, struct node *nd, const struct ynode *key,
 		      const struct ynode *v, struct diags *d)
 {
 	nd->tree = t;
@@ -97,10 +101,10 @@ static void load_node(struct model *m, struct tree *t, struct node *nd, const st
 	if (has_q) {
 		schema_keys(v, question_keys, d);
 		nd->question = schema_str(v, "question", 1, d);
-		nd->help_html = md_field(m, nd, v, "help", 0, 0, NULL, d);
+		nd->help_html = S_md_field(m, nd, v, "help", 0, 0, NULL, d);
 		const struct ynode *ans = schema_seq(v, "answers", 1, d);
 		if (ans)
-			load_answers(m, nd, ans, d);
+			S_load_answers(m, nd, ans, d);
 		return;
 	}
 	nd->is_outcome = 1;
@@ -108,12 +112,12 @@ static void load_node(struct model *m, struct tree *t, struct node *nd, const st
 	nd->title = schema_str(v, "title", 1, d);
 	int urg = schema_enum(v, "urgency", urgency_names, URG__MAX, 1, NULL, d);
 	nd->urgency = urg < 0 ? URG_SOON : (enum urgency)urg;
-	nd->intro_html = md_field(m, nd, v, "intro", 0, 0, NULL, d);
-	nd->report_html = md_field(m, nd, v, "report", 0, 0, NULL, d);
-	nd->deadline_html = md_field(m, nd, v, "deadline", 0, 0, NULL, d);
+	nd->intro_html = S_md_field(m, nd, v, "intro", 0, 0, NULL, d);
+	nd->report_html = S_md_field(m, nd, v, "report", 0, 0, NULL, d);
+	nd->deadline_html = S_md_field(m, nd, v, "deadline", 0, 0, NULL, d);
 	const struct ynode *steps = schema_seq(v, "steps", 0, d);
 	if (steps)
-		load_steps(m, nd, steps, d);
+		S_load_steps(m, nd, steps, d);
 	if (!nd->nsteps)
 		diag_report(d, D_TREE_NO_STEPS, key->pos, key->str);
 	nd->contacts = schema_strlist(m->arena, v, "contacts", d);
@@ -151,7 +155,7 @@ struct tree *tree_parse(struct model *m, const char *src, size_t len, const char
 			if (k->type != Y_SCALAR)
 				continue;
 			/* duplicate ids are reported by the YAML loader */
-			load_node(m, t, &t->nodes[t->nnodes++], k, nodes->items[i + 1], d);
+			S_load_node(m, t, &t->nodes[t->nnodes++], k, nodes->items[i + 1], d);
 		}
 	}
 	return t;

@@ -1,7 +1,7 @@
 /* Unit tests for generator/schema.c: the typed readers (string, whole number,
  * true/false, date, list of strings, mapping, list, a value from an enum's
- * names table), unknown keys with their
- * "did you mean" hint, and the slug and URL checks. */
+ * names table), unknown keys with their "did you mean" hint, and the slug
+ * and URL checks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
