@@ -73,24 +73,18 @@ void orgs_parse(struct model *m, const char *src, size_t len, const char *path, 
 	if (!root)
 		return;
 	static const char *const top_keys[] = { "orgs", NULL };
-	if (root->type != Y_MAP) {
-		diag_report(d, D_TYPE_MAP, root->pos, "orgs.yaml");
+	if (schema_object(root, "orgs.yaml", top_keys, d) < 0)
 		return;
-	}
-	schema_keys(root, top_keys, d);
 	const struct ynode *list = schema_seq(root, "orgs", 1, d);
 	if (!list)
 		return;
 	m->orgs = arena_zalloc(m->arena, (list->n ? list->n : 1) * sizeof *m->orgs);
 	for (size_t i = 0; i < list->n; i++) {
 		const struct ynode *n = list->items[i];
-		if (n->type != Y_MAP) {
-			diag_report(d, D_TYPE_MAP, n->pos, "orgs");
+		if (schema_object(n, "orgs", org_keys, d) < 0)
 			continue;
-		}
 		struct org *o = &m->orgs[m->norgs];
 		o->pos = n->pos;
-		schema_keys(n, org_keys, d);
 		o->id = schema_str(n, "id", 1, d);
 		if (!o->id.s)
 			continue;

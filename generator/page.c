@@ -58,17 +58,14 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	struct ynode *root = yaml_load(a, path, fm, (size_t)(p - fm), 1, d);
 	if (!root)
 		return NULL;
-	if (root->type != Y_MAP) {
-		diag_report(d, D_TYPE_MAP, root->pos, "front matter");
+	if (schema_object(root, "front matter", fm_keys, d) < 0)
 		return NULL;
-	}
 	struct page *pg = arena_zalloc(a, sizeof *pg);
 	pg->path = path;
 	pg->id = id;
 	pg->lang = lang;
 	pg->kind = kind;
 	pg->pos = (struct pos){ path, 1, 1 };
-	schema_keys(root, fm_keys, d);
 	pg->title = schema_str(root, "title", 1, d);
 	pg->summary = schema_str(root, "summary", 0, d);
 	pg->weight = schema_int(root, "weight", 0, d);

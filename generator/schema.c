@@ -203,24 +203,36 @@ struct slist schema_strlist(struct arena *a, const struct ynode *map, const char
 	return r;
 }
 
-const struct ynode *schema_map(const struct ynode *map, const char *key, int required, struct diags *d)
+/* A value that must be of `type` (reported as `id` otherwise); NULL when absent. */
+static const struct ynode *S_typed(const struct ynode *map, const char *key, int required, enum ynode_type type,
+				   enum diag_id id, struct diags *d)
 {
 	const struct ynode *v = S_get(map, key, required, d);
-	if (v && v->type != Y_MAP) {
-		diag_report(d, D_TYPE_MAP, v->pos, key);
+	if (v && v->type != type) {
+		diag_report(d, id, v->pos, key);
 		return NULL;
 	}
 	return v;
 }
 
+const struct ynode *schema_map(const struct ynode *map, const char *key, int required, struct diags *d)
+{
+	return S_typed(map, key, required, Y_MAP, D_TYPE_MAP, d);
+}
+
 const struct ynode *schema_seq(const struct ynode *map, const char *key, int required, struct diags *d)
 {
-	const struct ynode *v = S_get(map, key, required, d);
-	if (v && v->type != Y_SEQ) {
-		diag_report(d, D_TYPE_LIST, v->pos, key);
-		return NULL;
+	return S_typed(map, key, required, Y_SEQ, D_TYPE_LIST, d);
+}
+
+int schema_object(const struct ynode *n, const char *what, const char *const *allowed, struct diags *d)
+{
+	if (n->type != Y_MAP) {
+		diag_report(d, D_TYPE_MAP, n->pos, what);
+		return -1;
 	}
-	return v;
+	schema_keys(n, allowed, d);
+	return 0;
 }
 
 int schema_is_slug(const char *s)

@@ -25,6 +25,9 @@ struct slist {
 /* Report each key of `map` not in the NULL-terminated `allowed`, with a
  * "did you mean" hint for near misses. Returns the number reported. */
 int schema_keys(const struct ynode *map, const char *const *allowed, struct diags *d);
+/* A node that must be a mapping with the keys `allowed`: 0 after checking
+ * its keys (schema_keys), or -1 after reporting "'what' must be a mapping". */
+int schema_object(const struct ynode *n, const char *what, const char *const *allowed, struct diags *d);
 /* A string; when `required`, a missing key and "" are refused (an optional
  * "" is given as ""). */
 struct sstr schema_str(const struct ynode *map, const char *key, int required, struct diags *d);

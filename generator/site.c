@@ -79,11 +79,8 @@ int site_load(struct model *m, const char *path, const struct ynode *root, struc
 {
 	struct site *s = &m->site;
 	s->path = path;
-	if (root->type != Y_MAP) {
-		diag_report(d, D_TYPE_MAP, root->pos, "site.yaml");
+	if (schema_object(root, "site.yaml", site_keys, d) < 0)
 		return -1;
-	}
-	schema_keys(root, site_keys, d);
 	const struct ynode *pol = schema_map(root, "policy", 0, d);
 	if (pol) {
 		schema_keys(pol, policy_keys, d);

@@ -44,11 +44,8 @@ static void S_load_answers(struct model *m, struct node *nd, const struct ynode 
 	nd->answers = arena_zalloc(m->arena, (seq->n ? seq->n : 1) * sizeof *nd->answers);
 	for (size_t i = 0; i < seq->n; i++) {
 		const struct ynode *a = seq->items[i];
-		if (a->type != Y_MAP) {
-			diag_report(d, D_TYPE_MAP, a->pos, "answers");
+		if (schema_object(a, "answers", answer_keys, d) < 0)
 			continue;
-		}
-		schema_keys(a, answer_keys, d);
 		struct answer *an = &nd->answers[nd->nanswers++];
 		an->label = schema_str(a, "label", 1, d);
 		an->next = schema_str(a, "next", 1, d);
@@ -62,11 +59,8 @@ static void S_load_steps(struct model *m, struct node *nd, const struct ynode *s
 	nd->steps = arena_zalloc(m->arena, (seq->n ? seq->n : 1) * sizeof *nd->steps);
 	for (size_t i = 0; i < seq->n; i++) {
 		const struct ynode *s = seq->items[i];
-		if (s->type != Y_MAP) {
-			diag_report(d, D_TYPE_MAP, s->pos, "steps");
+		if (schema_object(s, "steps", step_keys, d) < 0)
 			continue;
-		}
-		schema_keys(s, step_keys, d);
 		struct step *st = &nd->steps[nd->nsteps++];
 		st->pos = s->pos;
 		st->title = schema_str(s, "title", 1, d);
@@ -131,16 +125,13 @@ struct tree *tree_parse(struct model *m, const char *src, size_t len, const char
 	struct ynode *root = yaml_load(m->arena, path, src, len, 0, d);
 	if (!root)
 		return NULL;
-	if (root->type != Y_MAP) {
-		diag_report(d, D_TYPE_MAP, root->pos, "tree");
+	if (schema_object(root, "tree", tree_keys, d) < 0)
 		return NULL;
-	}
 	struct tree *t = arena_zalloc(m->arena, sizeof *t);
 	t->path = path;
 	t->id = id;
 	t->lang = lang;
 	t->pos = (struct pos){ path, 1, 1 };
-	schema_keys(root, tree_keys, d);
 	t->title = schema_str(root, "title", 1, d);
 	t->summary = schema_str(root, "summary", 0, d);
 	t->reviewed = schema_date(root, "reviewed", 1, d);

@@ -1,7 +1,7 @@
 /* Unit tests for generator/schema.c: the typed readers (string, whole number,
  * true/false, date, list of strings, mapping, list, a value from an enum's
- * names table), unknown keys with their "did you mean" hint, and the slug
- * and URL checks. */
+ * names table), unknown keys with their "did you mean" hint (alone and on a
+ * node that must be a mapping), and the slug and URL checks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,6 +310,19 @@ static void test_enum(void)
 			   "m.yaml:2:4: error: 'e' must not be empty");
 }
 
+static void test_object(void)
+{
+	static const char *const allowed[] = { "label", "next", NULL };
+	const struct ynode *m = map("a: {label: x, nxt: y}\nb: [x]\nc: x\n");
+	T_CHECK(schema_object(ymap_get(m, "a"), "answers", allowed, &D) == 0);
+	T_STREQ(printed(), "m.yaml:1:15: error: unknown key 'nxt' (did you mean 'next'?)");
+	m = map("a: {label: x, nxt: y}\nb: [x]\nc: x\n");
+	T_CHECK(schema_object(ymap_get(m, "b"), "answers", allowed, &D) == -1);
+	T_CHECK(schema_object(ymap_get(m, "c"), "steps", allowed, &D) == -1);
+	T_STREQ(printed(), "m.yaml:2:4: error: 'answers' must be a mapping\n"
+			   "m.yaml:3:4: error: 'steps' must be a mapping");
+}
+
 int main(void)
 {
 	arena_init(&A);
@@ -323,6 +336,7 @@ int main(void)
 	test_slug();
 	test_url();
 	test_enum();
+	test_object();
 	diags_free(&D);
 	arena_free(&A);
 	return t_done();
