@@ -182,7 +182,7 @@ static struct entry *S_list(struct model *m, const char *dir, const char *suffix
 }
 
 static void S_list_section(struct model *m, struct md_jobs *js, const char *langdir, const char *sub,
-			 int lang, enum page_kind kind, struct diags *d)
+			   int lang, enum page_kind kind, struct diags *d)
 {
 	size_t n;
 	struct entry *e = S_list(m, arena_printf(m->arena, "%s/%s", langdir, sub), ".md", &n, d);

@@ -20,7 +20,7 @@ const char *org_kind_name(enum org_kind k)
 /* A text that is either one string for every language or a mapping per
  * language; fills out[lang]. Missing languages are reported when required. */
 static void S_localized(struct model *m, const struct ynode *map, const char *key, int required,
-		      const char *out[HHD_MAX_LANGS], struct diags *d)
+			const char *out[HHD_MAX_LANGS], struct diags *d)
 {
 	const struct ynode *v = ymap_get(map, key);
 	if (!v || yscalar_is_null(v)) {

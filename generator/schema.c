@@ -204,8 +204,8 @@ struct slist schema_strlist(struct arena *a, const struct ynode *map, const char
 }
 
 /* A value that must be of `type` (reported as `id` otherwise); NULL when absent. */
-static const struct ynode *S_typed(const struct ynode *map, const char *key, int required, enum ynode_type type,
-				   enum diag_id id, struct diags *d)
+static const struct ynode *S_typed(const struct ynode *map, const char *key, int required,
+				   enum ynode_type type, enum diag_id id, struct diags *d)
 {
 	const struct ynode *v = S_get(map, key, required, d);
 	if (v && v->type != type) {

@@ -27,7 +27,7 @@ const char *urgency_name(enum urgency u)
 
 /* Markdown field of a node; NULL when absent. */
 static const char *S_md_field(struct model *m, struct node *nd, const struct ynode *map, const char *key,
-			    int required, int flags, int *words, struct diags *d)
+			      int required, int flags, int *words, struct diags *d)
 {
 	struct sstr s = schema_str(map, key, required, d);
 	if (!s.s)
@@ -72,7 +72,7 @@ static void S_load_steps(struct model *m, struct node *nd, const struct ynode *s
 }
 
 static void S_load_node(struct model *m, struct tree *t, struct node *nd, const struct ynode *key,
-		      const struct ynode *v, struct diags *d)
+			const struct ynode *v, struct diags *d)
 {
 	nd->tree = t;
 	nd->id = (struct sstr){ key->str, key->pos };
