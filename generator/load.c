@@ -1,3 +1,6 @@
+/* load.c: the load stage's file side. It alone lists content folders and
+ * reads files (size limit, UTF-8 check); site.c, org.c, tree.c and page.c
+ * parse the bytes it hands them into the model. */
 #include "load.h"
 
 #include <pthread.h>
@@ -28,30 +31,34 @@ int load_file(const char *path, struct buf *out, struct diags *d)
 		diag_at(d, D_IO, NULL, 0, 0, path, strerror(errno));
 		return -1;
 	}
-	size_t bad;
-	int valid = utf8_valid(out->ptr, out->len, &bad);
-	const char *nul = memchr(out->ptr, '\0', out->len);
-	if (nul && (valid || (size_t)(nul - out->ptr) < bad)) {
-		bad = (size_t)(nul - out->ptr);
-		valid = 0;
-	}
-	if (!valid) {
-		unsigned line = 1, col = 1;
-		for (size_t i = 0; i < bad; i++) {
-			if (out->ptr[i] == '\n') {
-				line++;
-				col = 1;
-			} else if (((unsigned char)out->ptr[i] & 0xC0) != 0x80) {
-				col++;
-			}
-		}
-		diag_at(d, D_BAD_UTF8, path, line, col, (unsigned char)out->ptr[bad]);
-		return -1;
-	}
-	return 0;
+	return load_check_text(path, out->ptr, out->len, d);
 }
 
-static int is_dir(const char *path)
+int load_check_text(const char *path, const char *src, size_t len, struct diags *d)
+{
+	size_t bad;
+	int valid = utf8_valid(src, len, &bad);
+	const char *nul = memchr(src, '\0', len);
+	if (nul && (valid || (size_t)(nul - src) < bad)) {
+		bad = (size_t)(nul - src);
+		valid = 0;
+	}
+	if (valid)
+		return 0;
+	unsigned line = 1, col = 1;
+	for (size_t i = 0; i < bad; i++) {
+		if (src[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)src[i] & 0xC0) != 0x80) {
+			col++;
+		}
+	}
+	diag_at(d, D_BAD_UTF8, path, line, col, (unsigned char)src[bad]);
+	return -1;
+}
+
+static int S_is_dir(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -139,27 +146,81 @@ static void parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
 	}
 }
 
-static void add_job(struct md_jobs *js, const char *path, const char *id, int lang, enum page_kind kind)
+static void S_add_job(struct md_jobs *js, const char *path, const char *id, int lang, enum page_kind kind)
 {
 	js->items = xgrow(js->items, &js->cap, js->n + 1, sizeof *js->items);
 	js->items[js->n++] = (struct md_job){ path, id, lang, kind, NULL };
 }
 
-static void list_section(struct model *m, struct md_jobs *js, const char *langdir, const char *sub,
-			 int lang, enum page_kind kind, struct diags *d)
+/* A content file found in a folder: its path and its id (the file name
+ * without its suffix). */
+struct entry {
+	const char *path, *id;
+};
+
+/* The files in `dir` (absent folder: none) ending in `suffix`, in name
+ * order, whose ids are slugs; the others are reported. Returns a malloc'd
+ * array of *n entries whose strings live in m's arena. */
+static struct entry *S_list(struct model *m, const char *dir, const char *suffix, size_t *n, struct diags *d)
 {
-	char *dir = arena_printf(m->arena, "%s/%s", langdir, sub);
-	char **names = dir_names(dir, ".md");
-	for (char **n = names; *n; n++) {
-		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
-		char *id = arena_strndup(m->arena, *n, strlen(*n) - 3);
+	char **names = dir_names(dir, suffix);
+	size_t count = 0, cap = 0;
+	struct entry *e = NULL;
+	for (char **nm = names; *nm; nm++) {
+		char *path = arena_printf(m->arena, "%s/%s", dir, *nm);
+		char *id = arena_strndup(m->arena, *nm, strlen(*nm) - strlen(suffix));
 		if (!schema_is_slug(id)) {
 			diag_at(d, D_BAD_SLUG, path, 0, 0, id);
 			continue;
 		}
-		add_job(js, path, id, lang, kind);
+		e = xgrow(e, &cap, count + 1, sizeof *e);
+		e[count++] = (struct entry){ path, id };
 	}
 	dir_names_free(names);
+	*n = count;
+	return e;
+}
+
+static void S_list_section(struct model *m, struct md_jobs *js, const char *langdir, const char *sub,
+			   int lang, enum page_kind kind, struct diags *d)
+{
+	size_t n;
+	struct entry *e = S_list(m, arena_printf(m->arena, "%s/%s", langdir, sub), ".md", &n, d);
+	for (size_t i = 0; i < n; i++)
+		S_add_job(js, e[i].path, e[i].id, lang, kind);
+	free(e);
+}
+
+/* Read and parse every tree in `dir` (absent folder: none) into m->trees. */
+static void S_load_trees(struct model *m, const char *dir, int lang, struct diags *d)
+{
+	size_t n;
+	struct entry *e = S_list(m, dir, ".yaml", &n, d);
+	struct buf src = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(&src);
+		if (load_file(e[i].path, &src, d) < 0)
+			continue;
+		struct tree *t = tree_parse(m, src.ptr, src.len, e[i].path, e[i].id, lang, d);
+		if (t) {
+			m->trees = xgrow(m->trees, &m->captrees, m->ntrees + 1, sizeof *m->trees);
+			m->trees[m->ntrees++] = t;
+		}
+	}
+	buf_free(&src);
+	free(e);
+}
+
+/* Read and parse orgs.yaml when present (an absent file means no organisations). */
+static void S_load_orgs(struct model *m, const char *path, struct diags *d)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return;
+	struct buf src = BUF_INIT;
+	if (load_file(path, &src, d) == 0)
+		orgs_parse(m, src.ptr, src.len, path, d);
+	buf_free(&src);
 }
 
 int load_content(struct model *m, const char *dir, struct diags *d)
@@ -177,7 +238,7 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		return -1;
 
 	const char *orgs_path = arena_printf(m->arena, "%s/orgs.yaml", dir);
-	orgs_load(m, orgs_path, d);
+	S_load_orgs(m, orgs_path, d);
 
 	struct md_jobs js = { 0 };
 	for (int li = 0; li < m->site.nlangs; li++) {
@@ -186,10 +247,10 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		char *home = arena_printf(m->arena, "%s/index.md", langdir);
 		struct stat st;
 		if (stat(home, &st) == 0)
-			add_job(&js, home, "index", li, PAGE_HOME);
-		list_section(m, &js, langdir, "tips", li, PAGE_TIP, d);
-		list_section(m, &js, langdir, "pages", li, PAGE_PAGE, d);
-		trees_load_dir(m, arena_printf(m->arena, "%s/trees", langdir), li, d);
+			S_add_job(&js, home, "index", li, PAGE_HOME);
+		S_list_section(m, &js, langdir, "tips", li, PAGE_TIP, d);
+		S_list_section(m, &js, langdir, "pages", li, PAGE_PAGE, d);
+		S_load_trees(m, arena_printf(m->arena, "%s/trees", langdir), li, d);
 		/* anything else in the language folder is probably a mistake */
 		char **names = dir_names(langdir, NULL);
 		for (char **n = names; *n; n++) {
@@ -206,7 +267,7 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 	char **names = dir_names(dir, NULL);
 	for (char **n = names; *n; n++) {
 		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
-		if (is_dir(path) && site_lang(&m->site, *n) < 0)
+		if (S_is_dir(path) && site_lang(&m->site, *n) < 0)
 			diag_at(d, D_PAGE_DIR_UNKNOWN, path, 0, 0, *n);
 	}
 	dir_names_free(names);

@@ -13,5 +13,8 @@ int load_content(struct model *m, const char *dir, struct diags *d);
 /* Read a content file whole, checking the size limit and UTF-8; reports
  * problems against `path`. Returns 0 or -1. */
 int load_file(const char *path, struct buf *out, struct diags *d);
+/* The text check of load_file on bytes already in memory: no NUL byte and
+ * valid UTF-8, reported at the first bad byte's line and column. 0 or -1. */
+int load_check_text(const char *path, const char *src, size_t len, struct diags *d);
 
 #endif

@@ -1,10 +1,10 @@
+/* org.c: parse the organisations directory (content/orgs.yaml) from its
+ * bytes into the model, texts per language; and look organisations up. */
 #include "org.h"
 
 #include <string.h>
-#include <sys/stat.h>
 
 #include "index.h"
-#include "load.h"
 #include "markdown.h"
 #include "site.h"
 
@@ -19,8 +19,8 @@ const char *org_kind_name(enum org_kind k)
 
 /* A text that is either one string for every language or a mapping per
  * language; fills out[lang]. Missing languages are reported when required. */
-static void localized(struct model *m, const struct ynode *map, const char *key, int required,
-		      const char *out[HHD_MAX_LANGS], struct diags *d)
+static void S_localized(struct model *m, const struct ynode *map, const char *key, int required,
+			const char *out[HHD_MAX_LANGS], struct diags *d)
 {
 	const struct ynode *v = ymap_get(map, key);
 	if (!v || yscalar_is_null(v)) {
@@ -55,7 +55,7 @@ static void localized(struct model *m, const struct ynode *map, const char *key,
 			diag_report(d, D_LANG_MISSING, v->pos, m->site.langs[i].code);
 }
 
-static int valid_phone(const char *s)
+static int S_valid_phone(const char *s)
 {
 	int digits = 0;
 	for (const char *c = s; *c; c++) {
@@ -67,39 +67,24 @@ static int valid_phone(const char *s)
 	return digits >= 3 && digits <= 15;
 }
 
-void orgs_load(struct model *m, const char *path, struct diags *d)
+void orgs_parse(struct model *m, const char *src, size_t len, const char *path, struct diags *d)
 {
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return;
-	struct buf src = BUF_INIT;
-	if (load_file(path, &src, d) < 0) {
-		buf_free(&src);
-		return;
-	}
-	struct ynode *root = yaml_load(m->arena, path, src.ptr, src.len, 0, d);
-	buf_free(&src);
+	struct ynode *root = yaml_load(m->arena, path, src, len, 0, d);
 	if (!root)
 		return;
 	static const char *const top_keys[] = { "orgs", NULL };
-	if (root->type != Y_MAP) {
-		diag_report(d, D_TYPE_MAP, root->pos, "orgs.yaml");
+	if (schema_object(root, "orgs.yaml", top_keys, d) < 0)
 		return;
-	}
-	schema_keys(root, top_keys, d);
 	const struct ynode *list = schema_seq(root, "orgs", 1, d);
 	if (!list)
 		return;
 	m->orgs = arena_zalloc(m->arena, (list->n ? list->n : 1) * sizeof *m->orgs);
 	for (size_t i = 0; i < list->n; i++) {
 		const struct ynode *n = list->items[i];
-		if (n->type != Y_MAP) {
-			diag_report(d, D_TYPE_MAP, n->pos, "orgs");
+		if (schema_object(n, "orgs", org_keys, d) < 0)
 			continue;
-		}
 		struct org *o = &m->orgs[m->norgs];
 		o->pos = n->pos;
-		schema_keys(n, org_keys, d);
 		o->id = schema_str(n, "id", 1, d);
 		if (!o->id.s)
 			continue;
@@ -108,28 +93,19 @@ void orgs_load(struct model *m, const char *path, struct diags *d)
 		for (size_t j = 0; j < m->norgs; j++)
 			if (!strcmp(m->orgs[j].id.s, o->id.s))
 				diag_report(d, D_ORG_DUP, o->id.pos, o->id.s);
-		o->kind_s = schema_str(n, "kind", 1, d);
-		o->kind = ORG_COMMERCIAL; /* unknown kinds are treated as the strictest */
-		if (o->kind_s.s) {
-			int k;
-			for (k = 0; k < ORG__MAX && strcmp(kind_names[k], o->kind_s.s); k++)
-				;
-			if (k == ORG__MAX)
-				diag_report(d, D_BAD_ENUM, o->kind_s.pos, "kind",
-					    "police, government, nonprofit, role, commercial");
-			else
-				o->kind = (enum org_kind)k;
-		}
+		int kind = schema_enum(n, "kind", kind_names, ORG__MAX, 1, &o->kind_s, d);
+		/* unknown kinds are treated as the strictest */
+		o->kind = kind < 0 ? ORG_COMMERCIAL : (enum org_kind)kind;
 		o->phone = schema_str(n, "phone", 0, d);
-		if (o->phone.s && !valid_phone(o->phone.s))
+		if (o->phone.s && !S_valid_phone(o->phone.s))
 			diag_report(d, D_ORG_PHONE, o->phone.pos, o->phone.s);
 		o->url = schema_str(n, "url", 0, d);
 		if (o->url.s && !schema_is_http_url(o->url.s))
 			diag_report(d, D_URL_FIELD, o->url.pos, "url", o->url.s);
-		localized(m, n, "name", 1, o->name, d);
-		localized(m, n, "hours", 0, o->hours, d);
+		S_localized(m, n, "name", 1, o->name, d);
+		S_localized(m, n, "hours", 0, o->hours, d);
 		const char *about[HHD_MAX_LANGS] = { 0 };
-		localized(m, n, "about", 1, about, d);
+		S_localized(m, n, "about", 1, about, d);
 		const struct ynode *an = ymap_get(n, "about");
 		for (int li = 0; li < m->site.nlangs; li++) {
 			if (!about[li])

@@ -1,22 +1,24 @@
+/* page.c: parse one Markdown page (tip, page or home) from its bytes: the
+ * YAML front matter's fields, then the body through markdown.c. */
 #include "page.h"
 
 #include <string.h>
 
+#include "manifest.h"
 #include "markdown.h"
 #include "ydoc.h"
 
 static const char *const fm_keys[] = { "title", "summary", "weight", "tags", "reviewed", "sources",
 					 "draft", "slug", "aliases", "layout", NULL };
-static const char *const layouts[] = { "page", "contact", "thanks", "feedback", NULL };
 
 /* Length of the line starting at p (without its newline). */
-static size_t line_len(const char *p, const char *end)
+static size_t S_line_len(const char *p, const char *end)
 {
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	return (size_t)((nl ? nl : end) - p);
 }
 
-static int is_fence(const char *p, size_t n, int closing)
+static int S_is_fence(const char *p, size_t n, int closing)
 {
 	if (n && p[n - 1] == '\r')
 		n--;
@@ -30,8 +32,8 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 {
 	struct arena *a = m->arena;
 	const char *end = src + len;
-	size_t first = line_len(src, end);
-	if (!is_fence(src, first, 0)) {
+	size_t first = S_line_len(src, end);
+	if (!S_is_fence(src, first, 0)) {
 		diag_at(d, D_FM_MISSING, path, 1, 1);
 		return NULL;
 	}
@@ -40,8 +42,8 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	const char *p = fm, *body = NULL;
 	unsigned line = 2, body_line = 0;
 	while (p < end) {
-		size_t n = line_len(p, end);
-		if (is_fence(p, n, 1)) {
+		size_t n = S_line_len(p, end);
+		if (S_is_fence(p, n, 1)) {
 			body = p + n + (p + n < end);
 			body_line = line + 1;
 			break;
@@ -56,17 +58,14 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	struct ynode *root = yaml_load(a, path, fm, (size_t)(p - fm), 1, d);
 	if (!root)
 		return NULL;
-	if (root->type != Y_MAP) {
-		diag_report(d, D_TYPE_MAP, root->pos, "front matter");
+	if (schema_object(root, "front matter", fm_keys, d) < 0)
 		return NULL;
-	}
 	struct page *pg = arena_zalloc(a, sizeof *pg);
 	pg->path = path;
 	pg->id = id;
 	pg->lang = lang;
 	pg->kind = kind;
 	pg->pos = (struct pos){ path, 1, 1 };
-	schema_keys(root, fm_keys, d);
 	pg->title = schema_str(root, "title", 1, d);
 	pg->summary = schema_str(root, "summary", 0, d);
 	pg->weight = schema_int(root, "weight", 0, d);
@@ -80,19 +79,16 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 		pg->slug.s = NULL;
 	}
 	pg->aliases = schema_strlist(a, root, "aliases", d);
-	pg->layout = schema_str(root, "layout", 0, d);
-	if (pg->layout.s) {
-		int ok = 0;
-		for (const char *const *l = layouts; *l; l++)
-			ok |= !strcmp(*l, pg->layout.s);
-		if (!ok || kind != PAGE_PAGE) {
-			diag_report(d, D_BAD_ENUM, pg->layout.pos, "layout",
-				    kind == PAGE_PAGE ? "page, contact, thanks, feedback" : "page (only pages/ may choose)");
-			pg->layout.s = NULL;
-		}
+	if (kind == PAGE_PAGE) {
+		/* the layouts a page in pages/ may choose; tips and the home page have "page" */
+		int l = schema_enum(root, "layout", layout_names, LAYOUT__CHOOSABLE, 0, &pg->layout, d);
+		pg->layout.s = layout_names[l < 0 ? LAYOUT_PAGE : l];
+	} else {
+		pg->layout = schema_str(root, "layout", 0, d);
+		if (pg->layout.s)
+			diag_report(d, D_LAYOUT_PAGES_ONLY, pg->layout.pos, "layout", layout_names[LAYOUT_PAGE]);
+		pg->layout.s = layout_names[LAYOUT_PAGE];
 	}
-	if (!pg->layout.s)
-		pg->layout.s = "page";
 	int flags = MD_CHECK_SENTENCES | (m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0);
 	pg->body_html = md_render(a, body, (size_t)(end - body), (struct pos){ path, body_line, 1 }, flags,
 				  &pg->links, NULL, d);

@@ -1,17 +1,21 @@
+/* schema.c: typed fields read from YAML mappings (see schema.h), each
+ * reporting its own problems so one run reports every problem of a file. */
 #include "schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static size_t min3(size_t a, size_t b, size_t c)
+#include "buf.h"
+
+static size_t S_min3(size_t a, size_t b, size_t c)
 {
 	size_t m = a < b ? a : b;
 	return m < c ? m : c;
 }
 
 /* Levenshtein distance, for "did you mean" on short keys only. */
-static size_t edit_distance(const char *a, const char *b)
+static size_t S_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 32 || lb > 32)
@@ -24,7 +28,7 @@ static size_t edit_distance(const char *a, const char *b)
 		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
 			size_t cur = row[j];
-			row[j] = min3(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1]));
+			row[j] = S_min3(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1]));
 			prev = cur;
 		}
 	}
@@ -46,7 +50,7 @@ int schema_keys(const struct ynode *map, const char *const *allowed, struct diag
 				known = 1;
 				break;
 			}
-			size_t e = edit_distance(*a, k->str);
+			size_t e = S_edit_distance(*a, k->str);
 			if (e < best_d) {
 				best_d = e;
 				best = *a;
@@ -63,7 +67,7 @@ int schema_keys(const struct ynode *map, const char *const *allowed, struct diag
 	return bad;
 }
 
-static const struct ynode *get(const struct ynode *map, const char *key, int required, struct diags *d)
+static const struct ynode *S_get(const struct ynode *map, const char *key, int required, struct diags *d)
 {
 	const struct ynode *v = ymap_get(map, key);
 	if (!v || yscalar_is_null(v)) {
@@ -77,7 +81,7 @@ static const struct ynode *get(const struct ynode *map, const char *key, int req
 struct sstr schema_str(const struct ynode *map, const char *key, int required, struct diags *d)
 {
 	struct sstr r = { NULL, map->pos };
-	const struct ynode *v = get(map, key, required, d);
+	const struct ynode *v = S_get(map, key, required, d);
 	if (!v)
 		return r;
 	r.pos = v->pos;
@@ -93,9 +97,31 @@ struct sstr schema_str(const struct ynode *map, const char *key, int required, s
 	return r;
 }
 
+int schema_enum(const struct ynode *map, const char *key, const char *const *names, int n, int required,
+		struct sstr *out, struct diags *d)
+{
+	struct sstr v = schema_str(map, key, required, d);
+	if (out)
+		*out = v;
+	if (!v.s)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], v.s))
+			return i;
+	struct buf list = BUF_INIT;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_adds(&list, ", ");
+		buf_adds(&list, names[i]);
+	}
+	diag_report(d, D_BAD_ENUM, v.pos, key, list.ptr ? list.ptr : "");
+	buf_free(&list);
+	return -1;
+}
+
 int schema_int(const struct ynode *map, const char *key, int dflt, struct diags *d)
 {
-	const struct ynode *v = get(map, key, 0, d);
+	const struct ynode *v = S_get(map, key, 0, d);
 	if (!v)
 		return dflt;
 	char *end;
@@ -111,7 +137,7 @@ int schema_int(const struct ynode *map, const char *key, int dflt, struct diags 
 
 int schema_bool(const struct ynode *map, const char *key, int dflt, struct diags *d)
 {
-	const struct ynode *v = get(map, key, 0, d);
+	const struct ynode *v = S_get(map, key, 0, d);
 	if (!v)
 		return dflt;
 	if (v->type == Y_SCALAR && v->plain) {
@@ -124,7 +150,7 @@ int schema_bool(const struct ynode *map, const char *key, int dflt, struct diags
 	return dflt;
 }
 
-static int is_date(const char *s)
+static int S_is_date(const char *s)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
@@ -143,11 +169,11 @@ static int is_date(const char *s)
 struct sstr schema_date(const struct ynode *map, const char *key, int required, struct diags *d)
 {
 	struct sstr r = { NULL, map->pos };
-	const struct ynode *v = get(map, key, required, d);
+	const struct ynode *v = S_get(map, key, required, d);
 	if (!v)
 		return r;
 	r.pos = v->pos;
-	if (v->type != Y_SCALAR || !is_date(v->str)) {
+	if (v->type != Y_SCALAR || !S_is_date(v->str)) {
 		diag_report(d, D_TYPE_DATE, v->pos, key);
 		return r;
 	}
@@ -158,7 +184,7 @@ struct sstr schema_date(const struct ynode *map, const char *key, int required, 
 struct slist schema_strlist(struct arena *a, const struct ynode *map, const char *key, struct diags *d)
 {
 	struct slist r = { NULL, 0 };
-	const struct ynode *v = get(map, key, 0, d);
+	const struct ynode *v = S_get(map, key, 0, d);
 	if (!v)
 		return r;
 	if (v->type != Y_SEQ) {
@@ -177,24 +203,36 @@ struct slist schema_strlist(struct arena *a, const struct ynode *map, const char
 	return r;
 }
 
-const struct ynode *schema_map(const struct ynode *map, const char *key, int required, struct diags *d)
+/* A value that must be of `type` (reported as `id` otherwise); NULL when absent. */
+static const struct ynode *S_typed(const struct ynode *map, const char *key, int required,
+				   enum ynode_type type, enum diag_id id, struct diags *d)
 {
-	const struct ynode *v = get(map, key, required, d);
-	if (v && v->type != Y_MAP) {
-		diag_report(d, D_TYPE_MAP, v->pos, key);
+	const struct ynode *v = S_get(map, key, required, d);
+	if (v && v->type != type) {
+		diag_report(d, id, v->pos, key);
 		return NULL;
 	}
 	return v;
 }
 
+const struct ynode *schema_map(const struct ynode *map, const char *key, int required, struct diags *d)
+{
+	return S_typed(map, key, required, Y_MAP, D_TYPE_MAP, d);
+}
+
 const struct ynode *schema_seq(const struct ynode *map, const char *key, int required, struct diags *d)
 {
-	const struct ynode *v = get(map, key, required, d);
-	if (v && v->type != Y_SEQ) {
-		diag_report(d, D_TYPE_LIST, v->pos, key);
-		return NULL;
+	return S_typed(map, key, required, Y_SEQ, D_TYPE_LIST, d);
+}
+
+int schema_object(const struct ynode *n, const char *what, const char *const *allowed, struct diags *d)
+{
+	if (n->type != Y_MAP) {
+		diag_report(d, D_TYPE_MAP, n->pos, what);
+		return -1;
 	}
-	return v;
+	schema_keys(n, allowed, d);
+	return 0;
 }
 
 int schema_is_slug(const char *s)

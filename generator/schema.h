@@ -25,8 +25,19 @@ struct slist {
 /* Report each key of `map` not in the NULL-terminated `allowed`, with a
  * "did you mean" hint for near misses. Returns the number reported. */
 int schema_keys(const struct ynode *map, const char *const *allowed, struct diags *d);
-/* A required or optional string; `nonempty` refuses "". */
+/* A node that must be a mapping with the keys `allowed`: 0 after checking
+ * its keys (schema_keys), or -1 after reporting "'what' must be a mapping". */
+int schema_object(const struct ynode *n, const char *what, const char *const *allowed, struct diags *d);
+/* A string; when `required`, a missing key and "" are refused (an optional
+ * "" is given as ""). */
 struct sstr schema_str(const struct ynode *map, const char *key, int required, struct diags *d);
+/* A value from an enum's names table names[0..n) (indexed by the enum):
+ * its index, or -1 when it is absent (reported when required) or not in the
+ * table (reported as "'key' must be one of a, b, c", the names in table
+ * order). `out`, when not NULL, gets the string and its place as
+ * schema_str() gives them. */
+int schema_enum(const struct ynode *map, const char *key, const char *const *names, int n, int required,
+		struct sstr *out, struct diags *d);
 /* Whole number; returns `dflt` when absent or wrong. */
 int schema_int(const struct ynode *map, const char *key, int dflt, struct diags *d);
 int schema_bool(const struct ynode *map, const char *key, int dflt, struct diags *d);

@@ -1,3 +1,5 @@
+/* site.c: fill the model's site settings from the parsed site.yaml: base
+ * URL, languages with their section names, triage tree, partners, policy. */
 #include "site.h"
 
 #include <string.h>
@@ -18,7 +20,7 @@ int site_lang(const struct site *s, const char *code)
 	return -1;
 }
 
-static const char *section(const struct ynode *secs, const char *key, struct diags *d)
+static const char *S_section(const struct ynode *secs, const char *key, struct diags *d)
 {
 	struct sstr v = schema_str(secs, key, 1, d);
 	if (v.s && !schema_is_slug(v.s)) {
@@ -28,7 +30,7 @@ static const char *section(const struct ynode *secs, const char *key, struct dia
 	return v.s ? v.s : key;
 }
 
-static int load_lang(struct model *m, struct lang *l, const struct ynode *n, struct diags *d)
+static int S_load_lang(struct model *m, struct lang *l, const struct ynode *n, struct diags *d)
 {
 	memset(l, 0, sizeof *l);
 	l->pos = n->pos;
@@ -55,10 +57,10 @@ static int load_lang(struct model *m, struct lang *l, const struct ynode *n, str
 	const struct ynode *secs = schema_map(n, "sections", 1, d);
 	if (secs) {
 		schema_keys(secs, section_keys, d);
-		l->sec_tips = section(secs, "tips", d);
-		l->sec_help = section(secs, "help", d);
-		l->sec_plans = section(secs, "plans", d);
-		l->sec_orgs = section(secs, "orgs", d);
+		l->sec_tips = S_section(secs, "tips", d);
+		l->sec_help = S_section(secs, "help", d);
+		l->sec_plans = S_section(secs, "plans", d);
+		l->sec_orgs = S_section(secs, "orgs", d);
 		const char *all[] = { l->sec_tips, l->sec_help, l->sec_plans, l->sec_orgs };
 		for (int i = 0; i < 4; i++)
 			for (int j = 0; j < i; j++)
@@ -77,11 +79,8 @@ int site_load(struct model *m, const char *path, const struct ynode *root, struc
 {
 	struct site *s = &m->site;
 	s->path = path;
-	if (root->type != Y_MAP) {
-		diag_report(d, D_TYPE_MAP, root->pos, "site.yaml");
+	if (schema_object(root, "site.yaml", site_keys, d) < 0)
 		return -1;
-	}
-	schema_keys(root, site_keys, d);
 	const struct ynode *pol = schema_map(root, "policy", 0, d);
 	if (pol) {
 		schema_keys(pol, policy_keys, d);
@@ -112,7 +111,7 @@ int site_load(struct model *m, const char *path, const struct ynode *root, struc
 				break;
 			}
 			struct lang *l = &s->langs[s->nlangs];
-			if (load_lang(m, l, ln, d) < 0)
+			if (S_load_lang(m, l, ln, d) < 0)
 				continue;
 			if (site_lang(s, l->code) >= 0) {
 				diag_report(d, D_SITE_DUP_LANG, ln->pos, l->code);

@@ -1,10 +1,12 @@
+/* tree.c: parse one decision tree (content/<lang>/trees/<id>.yaml) from its
+ * bytes into the model: question and outcome nodes, answers, steps and
+ * their Markdown fields; and look trees and nodes up. Cross-checks between
+ * trees (reachability, references, translations) are validate.c's. */
 #include "tree.h"
 
 #include <string.h>
 
-#include "fileio.h"
 #include "index.h"
-#include "load.h"
 #include "markdown.h"
 #include "xalloc.h"
 #include "ydoc.h"
@@ -24,8 +26,8 @@ const char *urgency_name(enum urgency u)
 }
 
 /* Markdown field of a node; NULL when absent. */
-static const char *md_field(struct model *m, struct node *nd, const struct ynode *map, const char *key,
-			    int required, int flags, int *words, struct diags *d)
+static const char *S_md_field(struct model *m, struct node *nd, const struct ynode *map, const char *key,
+			      int required, int flags, int *words, struct diags *d)
 {
 	struct sstr s = schema_str(map, key, required, d);
 	if (!s.s)
@@ -37,16 +39,13 @@ static const char *md_field(struct model *m, struct node *nd, const struct ynode
 	return md_render(m->arena, s.s, strlen(s.s), v->text, flags, &nd->links, words, d);
 }
 
-static void load_answers(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
+static void S_load_answers(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
 {
 	nd->answers = arena_zalloc(m->arena, (seq->n ? seq->n : 1) * sizeof *nd->answers);
 	for (size_t i = 0; i < seq->n; i++) {
 		const struct ynode *a = seq->items[i];
-		if (a->type != Y_MAP) {
-			diag_report(d, D_TYPE_MAP, a->pos, "answers");
+		if (schema_object(a, "answers", answer_keys, d) < 0)
 			continue;
-		}
-		schema_keys(a, answer_keys, d);
 		struct answer *an = &nd->answers[nd->nanswers++];
 		an->label = schema_str(a, "label", 1, d);
 		an->next = schema_str(a, "next", 1, d);
@@ -55,28 +54,25 @@ static void load_answers(struct model *m, struct node *nd, const struct ynode *s
 		diag_report(d, D_TREE_FEW_ANSWERS, seq->pos, nd->id.s);
 }
 
-static void load_steps(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
+static void S_load_steps(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)
 {
 	nd->steps = arena_zalloc(m->arena, (seq->n ? seq->n : 1) * sizeof *nd->steps);
 	for (size_t i = 0; i < seq->n; i++) {
 		const struct ynode *s = seq->items[i];
-		if (s->type != Y_MAP) {
-			diag_report(d, D_TYPE_MAP, s->pos, "steps");
+		if (schema_object(s, "steps", step_keys, d) < 0)
 			continue;
-		}
-		schema_keys(s, step_keys, d);
 		struct step *st = &nd->steps[nd->nsteps++];
 		st->pos = s->pos;
 		st->title = schema_str(s, "title", 1, d);
 		int words = 0;
-		st->body_html = md_field(m, nd, s, "body", 0, 0, &words, d);
+		st->body_html = S_md_field(m, nd, s, "body", 0, 0, &words, d);
 		if (words > MD_MAX_STEP_WORDS)
 			diag_report(d, D_BODY_LONG, ymap_get(s, "body")->pos, words, MD_MAX_STEP_WORDS);
 	}
 }
 
-static void load_node(struct model *m, struct tree *t, struct node *nd, const struct ynode *key,
-		      const struct ynode *v, struct diags *d)
+static void S_load_node(struct model *m, struct tree *t, struct node *nd, const struct ynode *key,
+			const struct ynode *v, struct diags *d)
 {
 	nd->tree = t;
 	nd->id = (struct sstr){ key->str, key->pos };
@@ -99,32 +95,23 @@ static void load_node(struct model *m, struct tree *t, struct node *nd, const st
 	if (has_q) {
 		schema_keys(v, question_keys, d);
 		nd->question = schema_str(v, "question", 1, d);
-		nd->help_html = md_field(m, nd, v, "help", 0, 0, NULL, d);
+		nd->help_html = S_md_field(m, nd, v, "help", 0, 0, NULL, d);
 		const struct ynode *ans = schema_seq(v, "answers", 1, d);
 		if (ans)
-			load_answers(m, nd, ans, d);
+			S_load_answers(m, nd, ans, d);
 		return;
 	}
 	nd->is_outcome = 1;
 	schema_keys(v, outcome_keys, d);
 	nd->title = schema_str(v, "title", 1, d);
-	struct sstr urg = schema_str(v, "urgency", 1, d);
-	nd->urgency = URG_SOON;
-	if (urg.s) {
-		int k;
-		for (k = 0; k < URG__MAX && strcmp(urgency_names[k], urg.s); k++)
-			;
-		if (k == URG__MAX)
-			diag_report(d, D_BAD_ENUM, urg.pos, "urgency", "acute, today, soon");
-		else
-			nd->urgency = (enum urgency)k;
-	}
-	nd->intro_html = md_field(m, nd, v, "intro", 0, 0, NULL, d);
-	nd->report_html = md_field(m, nd, v, "report", 0, 0, NULL, d);
-	nd->deadline_html = md_field(m, nd, v, "deadline", 0, 0, NULL, d);
+	int urg = schema_enum(v, "urgency", urgency_names, URG__MAX, 1, NULL, d);
+	nd->urgency = urg < 0 ? URG_SOON : (enum urgency)urg;
+	nd->intro_html = S_md_field(m, nd, v, "intro", 0, 0, NULL, d);
+	nd->report_html = S_md_field(m, nd, v, "report", 0, 0, NULL, d);
+	nd->deadline_html = S_md_field(m, nd, v, "deadline", 0, 0, NULL, d);
 	const struct ynode *steps = schema_seq(v, "steps", 0, d);
 	if (steps)
-		load_steps(m, nd, steps, d);
+		S_load_steps(m, nd, steps, d);
 	if (!nd->nsteps)
 		diag_report(d, D_TREE_NO_STEPS, key->pos, key->str);
 	nd->contacts = schema_strlist(m->arena, v, "contacts", d);
@@ -132,22 +119,19 @@ static void load_node(struct model *m, struct tree *t, struct node *nd, const st
 	nd->sources = schema_sources(m->arena, v, d);
 }
 
-static struct tree *tree_parse(struct model *m, const char *path, const char *id, int lang,
-			       const char *src, size_t len, struct diags *d)
+struct tree *tree_parse(struct model *m, const char *src, size_t len, const char *path, const char *id,
+			int lang, struct diags *d)
 {
 	struct ynode *root = yaml_load(m->arena, path, src, len, 0, d);
 	if (!root)
 		return NULL;
-	if (root->type != Y_MAP) {
-		diag_report(d, D_TYPE_MAP, root->pos, "tree");
+	if (schema_object(root, "tree", tree_keys, d) < 0)
 		return NULL;
-	}
 	struct tree *t = arena_zalloc(m->arena, sizeof *t);
 	t->path = path;
 	t->id = id;
 	t->lang = lang;
 	t->pos = (struct pos){ path, 1, 1 };
-	schema_keys(root, tree_keys, d);
 	t->title = schema_str(root, "title", 1, d);
 	t->summary = schema_str(root, "summary", 0, d);
 	t->reviewed = schema_date(root, "reviewed", 1, d);
@@ -162,33 +146,10 @@ static struct tree *tree_parse(struct model *m, const char *path, const char *id
 			if (k->type != Y_SCALAR)
 				continue;
 			/* duplicate ids are reported by the YAML loader */
-			load_node(m, t, &t->nodes[t->nnodes++], k, nodes->items[i + 1], d);
+			S_load_node(m, t, &t->nodes[t->nnodes++], k, nodes->items[i + 1], d);
 		}
 	}
 	return t;
-}
-
-void trees_load_dir(struct model *m, const char *dir, int lang, struct diags *d)
-{
-	char **names = dir_names(dir, ".yaml");
-	for (char **n = names; *n; n++) {
-		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
-		char *id = arena_strndup(m->arena, *n, strlen(*n) - 5);
-		if (!schema_is_slug(id)) {
-			diag_at(d, D_BAD_SLUG, path, 0, 0, id);
-			continue;
-		}
-		struct buf src = BUF_INIT;
-		if (load_file(path, &src, d) == 0) {
-			struct tree *t = tree_parse(m, path, id, lang, src.ptr, src.len, d);
-			if (t) {
-				m->trees = xgrow(m->trees, &m->captrees, m->ntrees + 1, sizeof *m->trees);
-				m->trees[m->ntrees++] = t;
-			}
-		}
-		buf_free(&src);
-	}
-	dir_names_free(names);
 }
 
 struct tree *tree_find(const struct model *m, const char *id, int lang)

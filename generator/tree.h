@@ -4,8 +4,12 @@
 
 #include "model.h"
 
-/* Load every tree in `dir` (absent folder: none). */
-void trees_load_dir(struct model *m, const char *dir, int lang, struct diags *d);
+/* Parse the tree `id` in language `lang` from src[0..len) (a whole file,
+ * already checked for size and UTF-8); `path` is borrowed for positions.
+ * Reports every problem; returns the tree (possibly incomplete, in m's
+ * arena) or NULL when nothing usable could be read. */
+struct tree *tree_parse(struct model *m, const char *src, size_t len, const char *path, const char *id,
+			int lang, struct diags *d);
 struct tree *tree_find(const struct model *m, const char *id, int lang);
 struct node *tree_node(const struct tree *t, const char *id);
 

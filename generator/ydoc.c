@@ -1,3 +1,5 @@
+/* ydoc.c: load a YAML document with libyaml's event parser into a tree of
+ * ynodes that remember their positions, enforcing the limits in ydoc.h. */
 #include "ydoc.h"
 
 #include <string.h>
@@ -25,20 +27,20 @@ struct loader {
 	int failed;
 };
 
-static struct pos mark_pos(const struct loader *l, yaml_mark_t m)
+static struct pos S_mark_pos(const struct loader *l, yaml_mark_t m)
 {
 	return (struct pos){ l->path, (unsigned)m.line + 1 + l->line_offset, (unsigned)m.column + 1 };
 }
 
-static struct ynode *new_node(struct loader *l, enum ynode_type t, yaml_mark_t m)
+static struct ynode *S_new_node(struct loader *l, enum ynode_type t, yaml_mark_t m)
 {
 	struct ynode *n = arena_zalloc(l->a, sizeof *n);
 	n->type = t;
-	n->pos = mark_pos(l, m);
+	n->pos = S_mark_pos(l, m);
 	return n;
 }
 
-static void add_item(struct loader *l, struct ynode *parent, struct ynode *item, size_t *cap)
+static void S_add_item(struct loader *l, struct ynode *parent, struct ynode *item, size_t *cap)
 {
 	if (parent->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 8;
@@ -51,7 +53,7 @@ static void add_item(struct loader *l, struct ynode *parent, struct ynode *item,
 	parent->items[parent->n++] = item;
 }
 
-static void remember_anchor(struct loader *l, const unsigned char *name, struct ynode *n, size_t size)
+static void S_remember_anchor(struct loader *l, const unsigned char *name, struct ynode *n, size_t size)
 {
 	if (!name)
 		return;
@@ -61,7 +63,7 @@ static void remember_anchor(struct loader *l, const unsigned char *name, struct 
 
 /* A block scalar's text starts on the first non-blank line after its
  * indicator, at that line's indentation. */
-static void block_text_pos(const struct loader *l, yaml_mark_t m, struct pos *text)
+static void S_block_text_pos(const struct loader *l, yaml_mark_t m, struct pos *text)
 {
 	size_t i = m.index;
 	unsigned line = (unsigned)m.line + 1 + l->line_offset;
@@ -85,11 +87,11 @@ static void block_text_pos(const struct loader *l, yaml_mark_t m, struct pos *te
 	}
 }
 
-static int count_node(struct loader *l, size_t k, yaml_mark_t m)
+static int S_count_node(struct loader *l, size_t k, yaml_mark_t m)
 {
 	l->nodes += k;
 	if (l->nodes > YAML_MAX_NODES) {
-		diag_report(l->d, D_YAML_NODES, mark_pos(l, m), YAML_MAX_NODES);
+		diag_report(l->d, D_YAML_NODES, S_mark_pos(l, m), YAML_MAX_NODES);
 		l->failed = 1;
 		return -1;
 	}
@@ -98,7 +100,7 @@ static int count_node(struct loader *l, size_t k, yaml_mark_t m)
 
 /* Report duplicate keys and non-scalar keys of a finished mapping. Small
  * maps are the rule in content; big ones (a tree's nodes) stay in the hundreds. */
-static void check_map(struct loader *l, const struct ynode *map)
+static void S_check_map(struct loader *l, const struct ynode *map)
 {
 	for (size_t i = 0; i < map->n; i += 2) {
 		const struct ynode *k = map->items[i];
@@ -121,33 +123,33 @@ static void check_map(struct loader *l, const struct ynode *map)
 /* Parse one node whose first event is `ev` (already taken); recursion depth
  * is bounded by YAML_MAX_DEPTH. Returns NULL on error; *size gets the number
  * of nodes in the subtree. */
-static struct ynode *parse_node(struct loader *l, yaml_parser_t *p, yaml_event_t *ev, int depth, size_t *size)
+static struct ynode *S_parse_node(struct loader *l, yaml_parser_t *p, yaml_event_t *ev, int depth, size_t *size)
 {
 	*size = 1;
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT: {
 		const char *name = (const char *)ev->data.alias.anchor;
 		if (++l->aliases > YAML_MAX_ALIASES) {
-			diag_report(l->d, D_YAML_ALIASES, mark_pos(l, ev->start_mark), YAML_MAX_ALIASES);
+			diag_report(l->d, D_YAML_ALIASES, S_mark_pos(l, ev->start_mark), YAML_MAX_ALIASES);
 			l->failed = 1;
 			return NULL;
 		}
 		for (size_t i = l->nanchors; i-- > 0;) {
 			if (strcmp(l->anchors[i].name, name) == 0) {
 				*size = l->anchors[i].size;
-				if (count_node(l, *size, ev->start_mark) < 0)
+				if (S_count_node(l, *size, ev->start_mark) < 0)
 					return NULL;
 				return l->anchors[i].node;
 			}
 		}
-		diag_report(l->d, D_YAML_UNKNOWN_ANCHOR, mark_pos(l, ev->start_mark), name);
+		diag_report(l->d, D_YAML_UNKNOWN_ANCHOR, S_mark_pos(l, ev->start_mark), name);
 		l->failed = 1;
 		return NULL;
 	}
 	case YAML_SCALAR_EVENT: {
-		if (count_node(l, 1, ev->start_mark) < 0)
+		if (S_count_node(l, 1, ev->start_mark) < 0)
 			return NULL;
-		struct ynode *n = new_node(l, Y_SCALAR, ev->start_mark);
+		struct ynode *n = S_new_node(l, Y_SCALAR, ev->start_mark);
 		n->str = arena_strndup(l->a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
 		n->len = ev->data.scalar.length;
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -158,22 +160,22 @@ static struct ynode *parse_node(struct loader *l, yaml_parser_t *p, yaml_event_t
 		} else if (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
 			   ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE) {
 			n->block = 1;
-			block_text_pos(l, ev->start_mark, &n->text);
+			S_block_text_pos(l, ev->start_mark, &n->text);
 		}
-		remember_anchor(l, ev->data.scalar.anchor, n, 1);
+		S_remember_anchor(l, ev->data.scalar.anchor, n, 1);
 		return n;
 	}
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT: {
 		int is_map = ev->type == YAML_MAPPING_START_EVENT;
 		if (depth >= YAML_MAX_DEPTH) {
-			diag_report(l->d, D_YAML_DEPTH, mark_pos(l, ev->start_mark), YAML_MAX_DEPTH);
+			diag_report(l->d, D_YAML_DEPTH, S_mark_pos(l, ev->start_mark), YAML_MAX_DEPTH);
 			l->failed = 1;
 			return NULL;
 		}
-		if (count_node(l, 1, ev->start_mark) < 0)
+		if (S_count_node(l, 1, ev->start_mark) < 0)
 			return NULL;
-		struct ynode *n = new_node(l, is_map ? Y_MAP : Y_SEQ, ev->start_mark);
+		struct ynode *n = S_new_node(l, is_map ? Y_MAP : Y_SEQ, ev->start_mark);
 		const unsigned char *anchor = is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
 		char *anchor_copy = anchor ? xstrdup((const char *)anchor) : NULL;
 		size_t cap = 0;
@@ -188,18 +190,18 @@ static struct ynode *parse_node(struct loader *l, yaml_parser_t *p, yaml_event_t
 				break;
 			}
 			size_t sub;
-			struct ynode *c = parse_node(l, p, &child, depth + 1, &sub);
+			struct ynode *c = S_parse_node(l, p, &child, depth + 1, &sub);
 			yaml_event_delete(&child);
 			if (!c) {
 				free(anchor_copy);
 				return NULL;
 			}
 			*size += sub;
-			add_item(l, n, c, &cap);
+			S_add_item(l, n, c, &cap);
 		}
 		if (is_map)
-			check_map(l, n);
-		remember_anchor(l, (const unsigned char *)anchor_copy, n, *size);
+			S_check_map(l, n);
+		S_remember_anchor(l, (const unsigned char *)anchor_copy, n, *size);
 		free(anchor_copy);
 		return n;
 	}
@@ -208,7 +210,7 @@ static struct ynode *parse_node(struct loader *l, yaml_parser_t *p, yaml_event_t
 	}
 }
 
-static void report_parser_error(struct loader *l, yaml_parser_t *p)
+static void S_report_parser_error(struct loader *l, yaml_parser_t *p)
 {
 	yaml_mark_t m = p->problem_mark;
 	struct buf msg = BUF_INIT;
@@ -217,7 +219,7 @@ static void report_parser_error(struct loader *l, yaml_parser_t *p)
 		buf_adds(&msg, " ");
 		buf_adds(&msg, p->context);
 	}
-	diag_report(l->d, D_YAML_SYNTAX, mark_pos(l, m), msg.ptr);
+	diag_report(l->d, D_YAML_SYNTAX, S_mark_pos(l, m), msg.ptr);
 	buf_free(&msg);
 	l->failed = 1;
 }
@@ -234,7 +236,7 @@ struct ynode *yaml_load(struct arena *a, const char *path, const char *src, size
 	while (!done && !l.failed) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&p, &ev)) {
-			report_parser_error(&l, &p);
+			S_report_parser_error(&l, &p);
 			break;
 		}
 		switch (ev.type) {
@@ -243,7 +245,7 @@ struct ynode *yaml_load(struct arena *a, const char *path, const char *src, size
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1) {
-				diag_report(d, D_YAML_MULTI_DOC, mark_pos(&l, ev.start_mark));
+				diag_report(d, D_YAML_MULTI_DOC, S_mark_pos(&l, ev.start_mark));
 				l.failed = 1;
 			}
 			break;
@@ -252,9 +254,9 @@ struct ynode *yaml_load(struct arena *a, const char *path, const char *src, size
 		case YAML_MAPPING_START_EVENT:
 		case YAML_ALIAS_EVENT: {
 			size_t size;
-			root = parse_node(&l, &p, &ev, 0, &size);
+			root = S_parse_node(&l, &p, &ev, 0, &size);
 			if (!root && !l.failed)
-				report_parser_error(&l, &p);
+				S_report_parser_error(&l, &p);
 			break;
 		}
 		default:

@@ -1,3 +1,5 @@
+/* fileio.c: whole-file reads with a size limit, atomic and plain writes,
+ * mkdir -p, rm -rf and sorted folder listings (see fileio.h). */
 #include "fileio.h"
 
 #include <dirent.h>
@@ -69,7 +71,7 @@ enum file_status file_read(const char *path, size_t max, struct buf *out)
 	return FILE_OK;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+static int S_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	while (len) {
@@ -95,7 +97,7 @@ int file_write_at(int dirfd, const char *path, const void *data, size_t len)
 	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data, len) < 0) {
+	if (S_write_all(fd, data, len) < 0) {
 		int e = errno;
 		close(fd);
 		errno = e;
@@ -116,7 +118,7 @@ int file_write_atomic(const char *path, const void *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+	if (S_write_all(fd, data, len) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);
@@ -162,7 +164,7 @@ int dir_make(const char *path)
 	return 0;
 }
 
-static int remove_at(int dirfd, const char *name)
+static int S_remove_at(int dirfd, const char *name)
 {
 	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
@@ -181,7 +183,7 @@ static int remove_at(int dirfd, const char *name)
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (remove_at(fd, e->d_name) < 0)
+		if (S_remove_at(fd, e->d_name) < 0)
 			rc = -1;
 	}
 	closedir(d);
@@ -192,10 +194,10 @@ static int remove_at(int dirfd, const char *name)
 
 int dir_remove(const char *path)
 {
-	return remove_at(AT_FDCWD, path);
+	return S_remove_at(AT_FDCWD, path);
 }
 
-static int cmp_names(const void *a, const void *b)
+static int S_cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -220,7 +222,7 @@ char **dir_names(const char *dir, const char *suffix)
 		}
 		closedir(dp);
 	}
-	qsort(names, n, sizeof *names, cmp_names);
+	qsort(names, n, sizeof *names, S_cmp_names);
 	names[n] = NULL;
 	return names;
 }

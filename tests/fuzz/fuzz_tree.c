@@ -1,40 +1,31 @@
-/* Fuzz target: a decision-tree YAML file through the tree loader (YAML with
- * depth, alias and node limits; nodes, answers, steps, Markdown fields). */
+/* Fuzz target: a decision-tree YAML file through the tree parser and the
+ * cross-checks (YAML with depth, alias and node limits; nodes, answers,
+ * steps, Markdown fields), in memory: the input gets load_file's text check,
+ * then tree_parse, as content/<lang>/trees/<id>.yaml would. */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
+#include "load.h"
 #include "markdown.h"
-#include "tree.h"
-#include "fileio.h"
 #include "strmap.h"
+#include "tree.h"
 #include "validate.h"
+#include "xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int init;
-	static char dir[64];
 	if (!init) {
 		md_init();
-		snprintf(dir, sizeof dir, "/tmp/hhd-fuzz-tree-%ld", (long)getpid());
 		init = 1;
 	}
 	if (size > 65536)
 		return 0;
-	/* the loader reads files: write the input as the one tree of a folder */
-	char path[128];
-	snprintf(path, sizeof path, "%s/t.yaml", dir);
-	dir_make(dir);
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return 0;
-	fwrite(data, 1, size, f);
-	fclose(f);
+	static const char path[] = "content/nl/trees/t.yaml";
+	const char *src = (const char *)data;
 	struct arena a;
 	arena_init(&a);
 	struct model m = { .arena = &a };
@@ -43,7 +34,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 .sec_plans = "plannen", .sec_orgs = "orgs" };
 	struct diags d;
 	diags_init(&d);
-	trees_load_dir(&m, dir, 0, &d);
+	struct tree *t = load_check_text(path, src, size, &d) == 0 ? tree_parse(&m, src, size, path, "t", 0, &d)
+								   : NULL;
+	if (t) {
+		m.trees = xgrow(m.trees, &m.captrees, 1, sizeof *m.trees);
+		m.trees[m.ntrees++] = t;
+	}
 	validate_site(&m, &d);
 	for (size_t i = 0; i < m.ntrees; i++)
 		for (size_t k = 0; k < m.trees[i]->nnodes; k++)
@@ -55,6 +51,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		strmap_free(m.index);
 	diags_free(&d);
 	arena_free(&a);
-	unlink(path);
 	return 0;
 }

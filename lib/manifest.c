@@ -1,0 +1,269 @@
+/* manifest.c: write and parse the site manifest (see manifest.h).
+ *
+ * The file comes from our own generator, but hhd-fcgi still treats it as
+ * input it must not trust blindly: each field is checked for shape, so a
+ * broken build cannot make the counters accept odd paths. The writer runs
+ * the same checks, so it never writes a row the parser would refuse. */
+#include "manifest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "xalloc.h"
+
+#define S_STR(x) #x
+#define S_XSTR(x) S_STR(x)
+#define HEADER "# hhd-manifest " S_XSTR(MANIFEST_VERSION)
+
+const char *const layout_names[LAYOUT__MAX] = {
+	[LAYOUT_PAGE] = "page",
+	[LAYOUT_CONTACT] = "contact",
+	[LAYOUT_THANKS] = "thanks",
+	[LAYOUT_FEEDBACK] = "feedback",
+	[LAYOUT_HOME] = "home",
+	[LAYOUT_TIP] = "tip",
+	[LAYOUT_TIPS] = "tips",
+	[LAYOUT_PLANS] = "plans",
+	[LAYOUT_ORGS] = "orgs",
+	[LAYOUT_REDIRECT] = "redirect",
+	[LAYOUT_QUESTION] = "question",
+	[LAYOUT_OUTCOME] = "outcome",
+	[LAYOUT_ROOT] = "root",
+	[LAYOUT_NOTFOUND] = "notfound",
+};
+
+int layout_find(const char *name)
+{
+	for (int i = 0; i < LAYOUT__MAX; i++)
+		if (strcmp(layout_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int layout_has_node(enum layout l)
+{
+	return l == LAYOUT_QUESTION || l == LAYOUT_OUTCOME;
+}
+
+static int S_fail(char *err, size_t errsz, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int S_fail(char *err, size_t errsz, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	int n = line ? snprintf(err, errsz, "line %u: ", line) : 0;
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < errsz)
+		vsnprintf(err + n, errsz - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A path as the generator writes it: "/", "/seg/.../seg/" or "/seg/name.html", segments of
+ * printable non-space characters, no "." or ".." segments, no '?' or '#'; at most
+ * MANIFEST_MAX_FIELD bytes. */
+static int S_path_ok(const char *p)
+{
+	size_t i, n = strlen(p), seg = 0;
+
+	/* a folder ("/nl/tips/x/") or an HTML file ("/nl/404.html") */
+	int dir = n > 0 && p[n - 1] == '/';
+	int html = n > 6 && strcmp(p + n - 5, ".html") == 0;
+	if (n == 0 || n > MANIFEST_MAX_FIELD || p[0] != '/' || !(dir || html) || !utf8_valid(p, n, NULL))
+		return 0;
+	for (i = 1; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c <= 0x20 || c == 0x7f || c == '?' || c == '#' || c == '\\')
+			return 0;
+		if (c == '/') {
+			if (seg == 0)
+				return 0;  /* "//" */
+			if ((seg == 1 && p[i - 1] == '.') || (seg == 2 && p[i - 1] == '.' && p[i - 2] == '.'))
+				return 0;
+			seg = 0;
+		} else {
+			seg++;
+		}
+	}
+	return 1;
+}
+
+/* [a-z0-9] first, then [a-z0-9_-]; max bytes. Used for languages, kinds,
+ * tree and node ids. */
+static int S_id_ok(const char *s, size_t max)
+{
+	size_t i;
+
+	if (!*s || strlen(s) > max)
+		return 0;
+	for (i = 0; s[i]; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '-' || c == '_'))))
+			return 0;
+	}
+	return 1;
+}
+
+/* Partner codes: letters, digits, '-' and '_', case kept, at most 64. */
+static int S_code_ok(const char *s)
+{
+	size_t i;
+
+	if (!*s || strlen(s) > 64)
+		return 0;
+	for (i = 0; s[i]; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+#define LANG_MAX 16
+#define KIND_MAX 32
+#define ID_MAX 64
+
+void manifest_put_header(struct buf *out)
+{
+	buf_adds(out, HEADER "\n");
+}
+
+/* the field limits keep every P record within the line limit */
+_Static_assert(2 + MANIFEST_MAX_FIELD + 1 + LANG_MAX + 1 + KIND_MAX + 2 * (1 + ID_MAX) <= MANIFEST_MAX_LINE,
+	       "a P record fits in MANIFEST_MAX_LINE");
+
+int manifest_put_page(struct buf *out, const struct manifest_row *r)
+{
+	int kind = (int)r->kind;
+	if (kind < 0 || kind >= LAYOUT__MAX || !r->path || !r->lang || !S_path_ok(r->path) ||
+	    !S_id_ok(r->lang, LANG_MAX))
+		return -1;
+	int node = layout_has_node(r->kind);
+	if (node ? !r->tree || !r->node || !S_id_ok(r->tree, ID_MAX) || !S_id_ok(r->node, ID_MAX)
+		 : r->tree || r->node)
+		return -1;
+	buf_addf(out, "P\t%s\t%s\t%s\t%s\t%s\n", r->path, r->lang, layout_names[kind], node ? r->tree : "-",
+		 node ? r->node : "-");
+	return 0;
+}
+
+int manifest_put_partner(struct buf *out, const char *code)
+{
+	if (!code || !S_code_ok(code))
+		return -1;
+	buf_addf(out, "R\t%s\n", code);
+	return 0;
+}
+
+/* Split line[0..n) at TABs into at most `max` fields copied into the arena.
+ * Returns the field count (max + 1 when there are more), or -1 when a field
+ * is too long. */
+static int S_split(struct arena *a, const char *line, size_t n, char **f, int max)
+{
+	int k = 0;
+	const char *p = line, *end = line + n;
+
+	while (k < max) {
+		const char *t = memchr(p, '\t', (size_t)(end - p));
+		const char *e = t ? t : end;
+		if ((size_t)(e - p) > MANIFEST_MAX_FIELD)
+			return -1;
+		f[k++] = arena_strndup(a, p, (size_t)(e - p));
+		if (!t)
+			return k;
+		p = t + 1;
+	}
+	return k + 1;  /* more fields than allowed */
+}
+
+/* Check one P record f[1..5] and append it. Returns 0, or -1 with err set. */
+static int S_add_page(struct manifest_rows *r, char **f, unsigned line, char *err, size_t errsz)
+{
+	struct manifest_row row = { f[1], f[2], LAYOUT_PAGE, f[4], f[5] };
+	int kind;
+
+	if (!S_path_ok(row.path))
+		return S_fail(err, errsz, line, "malformed path");
+	if (!S_id_ok(row.lang, LANG_MAX) || !S_id_ok(f[3], KIND_MAX))
+		return S_fail(err, errsz, line, "malformed language or kind");
+	if ((kind = layout_find(f[3])) < 0)
+		return S_fail(err, errsz, line, "unknown kind '%s'", f[3]);
+	row.kind = (enum layout)kind;
+	if (layout_has_node(row.kind) && (!S_id_ok(row.tree, ID_MAX) || !S_id_ok(row.node, ID_MAX)))
+		return S_fail(err, errsz, line, "malformed tree or node id");
+	if (!layout_has_node(row.kind)) {
+		if (strcmp(row.tree, "-") != 0 || strcmp(row.node, "-") != 0)
+			return S_fail(err, errsz, line, "tree and node must be '-' for this kind");
+		row.tree = row.node = NULL;
+	}
+	r->pages = xgrow(r->pages, &r->cappages, r->npages + 1, sizeof *r->pages);
+	r->pages[r->npages++] = row;
+	return 0;
+}
+
+/* One line after the header, p[0..n) without its LF. 0, or -1 with err set. */
+static int S_line(struct manifest_rows *r, struct arena *a, const char *p, size_t n, unsigned line, char *err,
+		  size_t errsz)
+{
+	char *f[7];
+	int k;
+
+	if (n > MANIFEST_MAX_LINE)
+		return S_fail(err, errsz, line, "line longer than %d bytes", MANIFEST_MAX_LINE);
+	if (n == 0 || p[0] == '#')
+		return 0;  /* blank or comment */
+	if (memchr(p, '\r', n))
+		return S_fail(err, errsz, line, "CR in line (LF line ends only)");
+	if ((k = S_split(a, p, n, f, 7)) < 0)
+		return S_fail(err, errsz, line, "field longer than %d bytes", MANIFEST_MAX_FIELD);
+	if (strcmp(f[0], "P") == 0)
+		return k == 6 ? S_add_page(r, f, line, err, errsz)
+			      : S_fail(err, errsz, line, "a P record has 6 fields, not %d", k);
+	if (strcmp(f[0], "R") == 0) {
+		if (k != 2 || !S_code_ok(f[1]))
+			return S_fail(err, errsz, line, "malformed R record");
+		r->partners = xgrow(r->partners, &r->cappartners, r->npartners + 1, sizeof *r->partners);
+		r->partners[r->npartners++] = f[1];
+	}
+	return 0;  /* other records come from a newer generator: skipped */
+}
+
+int manifest_rows_parse(struct manifest_rows *r, struct arena *a, const char *text, size_t len, char *err,
+			size_t errsz)
+{
+	const char *p = text, *end = text + len;
+	unsigned line = 0;
+	int rc = 0;
+
+	if (memchr(text, '\0', len) || !utf8_valid(text, len, NULL))
+		rc = S_fail(err, errsz, 0, "not valid UTF-8 text");
+	while (rc == 0 && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		line++;
+		if (line == 1) {
+			if (n != strlen(HEADER) || memcmp(p, HEADER, n) != 0)
+				rc = S_fail(err, errsz, 1, "first line must be '%s'", HEADER);
+		} else {
+			rc = S_line(r, a, p, n, line, err, errsz);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (rc == 0 && line == 0)
+		rc = S_fail(err, errsz, 1, "first line must be '%s'", HEADER);
+	if (rc)
+		manifest_rows_free(r);
+	return rc;
+}
+
+void manifest_rows_free(struct manifest_rows *r)
+{
+	free(r->pages);
+	free(r->partners);
+	memset(r, 0, sizeof *r);
+}

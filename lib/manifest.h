@@ -1,0 +1,116 @@
+/* manifest.h: the site manifest, one format shared by both programs.
+ *
+ * `hhd build` writes <site>/hhd-manifest.tsv: which pages exist, in which
+ * language and of which kind, and which partner codes may appear in `via=`.
+ * hhd-fcgi reads it, counts only hits on these paths and accepts only
+ * incident/node pairs found here. This module holds everything both sides
+ * must agree on: the file name, the format version, the page kinds (enum
+ * layout, with its one names table), a writer and a parser.
+ *
+ * Format (UTF-8, LF lines, TAB-separated):
+ *   # hhd-manifest 1                       the first line, with the version
+ *   P <path> <lang> <kind> <tree> <node>   one per page; tree/node are "-"
+ *                                          unless kind is question or outcome
+ *   R <code>                               an allowed partner code
+ * Lines starting with '#' after the first are comments and blank lines are
+ * skipped; unknown record letters are skipped so a newer generator can add
+ * records. A new kind is a new format version: a reader refuses kinds it
+ * does not know.
+ *
+ * How each program calls it:
+ * - generator/render.c: manifest_put_header(&out), then manifest_put_page()
+ *   for each page (kind from enum layout, e.g. a page's layout or
+ *   LAYOUT_OUTCOME with its tree and node) and manifest_put_partner() for
+ *   each partner, then writes `out` as MANIFEST_NAME. A -1 from a put means
+ *   the row would not parse back (a field too long or of the wrong shape);
+ *   nothing was appended, and the build should report it.
+ * - fcgi/manifest.c: reads the file (at most MANIFEST_MAX_BYTES), calls
+ *   manifest_rows_parse() into its own arena and builds its lookup index
+ *   (pages sorted by path, nodes by tree and node, duplicate paths refused)
+ *   from the rows; kinds are compared as enum layout, not as strings (for
+ *   example manifest_find_kind(m, lang, LAYOUT_THANKS)). Its own header is
+ *   also called manifest.h: when it includes this one, one of the two is
+ *   renamed, or its query part moves here.
+ * - generator/page.c: the layouts a page may choose in its front matter are
+ *   layout_names[0 .. LAYOUT__CHOOSABLE). */
+#ifndef HHD_LIB_MANIFEST_H
+#define HHD_LIB_MANIFEST_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+
+#define MANIFEST_NAME "hhd-manifest.tsv"
+#define MANIFEST_VERSION 1
+#define MANIFEST_MAX_BYTES (16u << 20)   /* a reader refuses larger files */
+#define MANIFEST_MAX_FIELD 1024          /* bytes of one field */
+#define MANIFEST_MAX_LINE 4096           /* bytes of one line, without its LF */
+
+/* The kind of a page: how it is laid out and what hhd-fcgi may do with it.
+ * The first LAYOUT__CHOOSABLE are the layouts a page in pages/ chooses in
+ * its front matter ('layout:'); the others follow from where a page comes
+ * from. Names in layout_names[], in this order. */
+enum layout {
+	LAYOUT_PAGE,      /* a plain page */
+	LAYOUT_CONTACT,   /* the contact form (and an outcome's "ask the helpdesk" page) */
+	LAYOUT_THANKS,    /* where the contact form goes after sending */
+	LAYOUT_FEEDBACK,  /* where the "did this help?" form goes */
+	LAYOUT_HOME,      /* a language's home page */
+	LAYOUT_TIP,
+	LAYOUT_TIPS,      /* the list of tips */
+	LAYOUT_PLANS,     /* the list of decision trees */
+	LAYOUT_ORGS,      /* the organisations directory */
+	LAYOUT_REDIRECT,  /* an alias or a folder that sends the reader on */
+	LAYOUT_QUESTION,  /* a decision-tree question (has a tree and a node) */
+	LAYOUT_OUTCOME,   /* a decision-tree outcome (has a tree and a node) */
+	LAYOUT_ROOT,      /* "/", the language choice */
+	LAYOUT_NOTFOUND,  /* a 404 page */
+	LAYOUT__MAX
+};
+#define LAYOUT__CHOOSABLE (LAYOUT_FEEDBACK + 1)
+
+extern const char *const layout_names[LAYOUT__MAX];
+
+/* The layout called `name`, or -1. */
+int layout_find(const char *name);
+/* Does a page of this kind belong to a tree node (question, outcome)? */
+int layout_has_node(enum layout l);
+
+/* One P record. Strings are borrowed (the writer) or live in the arena given
+ * to the parser. */
+struct manifest_row {
+	const char *path;   /* "/nl/hulp/x/", "/" or "/nl/404.html" */
+	const char *lang;   /* "nl" */
+	enum layout kind;
+	const char *tree;   /* NULL unless layout_has_node(kind) */
+	const char *node;
+};
+
+/* A parsed manifest, in file order. The arrays are malloc'd (free with
+ * manifest_rows_free); their strings live in the parser's arena. */
+struct manifest_rows {
+	struct manifest_row *pages;
+	size_t npages, cappages;
+	const char **partners;
+	size_t npartners, cappartners;
+};
+
+/* Append the first line, "# hhd-manifest 1\n". */
+void manifest_put_header(struct buf *out);
+/* Append one P record. 0, or -1 (nothing appended) when the row would not
+ * parse back: a malformed path, language, tree or node, a tree and node
+ * given or missing against the kind, or a line over the limits. */
+int manifest_put_page(struct buf *out, const struct manifest_row *r);
+/* Append one R record. 0, or -1 (nothing appended) for a malformed code. */
+int manifest_put_partner(struct buf *out, const char *code);
+
+/* Parse text[0..len) into `r` (zeroed by the caller), copying strings into
+ * `a`. Every line is checked for shape. Returns 0, or -1 with "line N: why"
+ * (or "why" for the whole text) in err and `r` left empty. Duplicate paths
+ * are not checked here: that needs the sorted index the reader builds. */
+int manifest_rows_parse(struct manifest_rows *r, struct arena *a, const char *text, size_t len, char *err,
+			size_t errsz);
+void manifest_rows_free(struct manifest_rows *r);
+
+#endif
