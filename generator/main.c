@@ -179,6 +179,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		have_theme = theme_load(&theme, o.theme, &m, &d) == 0;
+		if (have_theme)
+			validate_ask_urls(&m, &theme);
 		if (o.report)
 			report_translations(&m, stdout);
 	}

@@ -21,6 +21,12 @@ struct lang {
 	const char *emergency_html;   /* rendered Markdown */
 	const char *sec_tips, *sec_help, *sec_plans, *sec_orgs;
 	struct pos pos;
+	/* derived: the language's fixed URLs, so rendering never builds one */
+	const char *home_url;         /* /nl/ */
+	const char *tips_url, *plans_url, *orgs_url; /* the section overviews */
+	const char *help_index_url;   /* /nl/hulp/: a redirect to help_url */
+	const char *help_url;         /* the triage tree's start (the help button), or home_url */
+	const char *notfound_url;     /* /nl/404.html */
 };
 
 struct site {
@@ -97,6 +103,7 @@ struct node {
 	struct links links;           /* links in the node's Markdown texts */
 	/* derived */
 	const char *url;
+	const char *ask_url;          /* an outcome's "ask the helpdesk" page (validate_ask_urls) */
 	struct node *parent;          /* on the shortest path from start */
 	struct node *entry;           /* a tree's start: the triage question that leads here */
 	int depth;                    /* 1 for the start node */

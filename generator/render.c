@@ -115,9 +115,8 @@ static int cmp_pages(const void *x, const void *y)
 	return r ? r : strcmp(a->id, b->id);
 }
 
-static struct val *build_common(const struct model *m, const struct theme *t, int li)
+static struct val *build_common(const struct model *m, const struct theme *t, int li, struct arena *a)
 {
-	struct arena *a = m->arena;
 	const struct lang *l = &m->site.langs[li];
 	struct val *c = val_map(a);
 	struct val *site = val_map(a);
@@ -132,11 +131,11 @@ static struct val *build_common(const struct model *m, const struct theme *t, in
 	val_map_set(a, c, "t", t->strings[li]);
 	val_map_set(a, c, "assets", t->asset_urls);
 	set(a, c, "emergency", l->emergency_html);
-	set(a, c, "home_url", url_home(m, li));
-	set(a, c, "help_url", url_help(m, li));
-	set(a, c, "tips_url", url_tips(m, li));
-	set(a, c, "plans_url", url_plans(m, li));
-	set(a, c, "orgs_url", url_orgs(m, li));
+	set(a, c, "home_url", l->home_url);
+	set(a, c, "help_url", l->help_url);
+	set(a, c, "tips_url", l->tips_url);
+	set(a, c, "plans_url", l->plans_url);
+	set(a, c, "orgs_url", l->orgs_url);
 	const struct page *contact = page_with_layout(m, li, "contact");
 	set(a, c, "contact_url", contact ? contact->url : NULL);
 	/* footer: the language's plain pages (about, privacy, ...), by weight */
@@ -188,7 +187,7 @@ static void alternates(const struct ctx *c, struct val *v, int lang, const char 
 		struct val *x = val_map(c->a);
 		set(c->a, x, "code", m->site.langs[li].code);
 		set(c->a, x, "name", m->site.langs[li].name);
-		set(c->a, x, "url", urls[li] ? urls[li] : url_home(m, li));
+		set(c->a, x, "url", urls[li] ? urls[li] : m->site.langs[li].home_url);
 		set(c->a, x, "abs_url", arena_cat(c->a, m->site.base_url, urls[li] ? urls[li] : "", NULL));
 		val_map_bool(c->a, x, "current", li == lang);
 		val_map_bool(c->a, x, "translated", urls[li] != NULL);
@@ -332,7 +331,7 @@ static struct val *outcome_val(const struct ctx *c, const struct node *n)
 	}
 	set_list(c->a, o, "tips", tips);
 	set_list(c->a, o, "sources", slist_val(c->a, &n->sources));
-	set(c->a, o, "ask_url", arena_cat(c->a, n->url, str(c, lang, "ask_slug"), "/", NULL));
+	set(c->a, o, "ask_url", n->ask_url);
 	return o;
 }
 
@@ -416,20 +415,20 @@ static void job_urls(const struct ctx *c, const struct job *j, const char *urls[
 			u = j->page->trans[li] ? j->page->trans[li]->url : NULL;
 			break;
 		case J_TIPS:
-			u = url_tips(m, li);
+			u = m->site.langs[li].tips_url;
 			break;
 		case J_PLANS:
-			u = url_plans(m, li);
+			u = m->site.langs[li].plans_url;
 			break;
 		case J_ORGS:
-			u = url_orgs(m, li);
+			u = m->site.langs[li].orgs_url;
 			break;
 		case J_NODE:
 		case J_ASK: {
 			const struct tree *t = j->node->tree->trans[li];
 			const struct node *x = t ? tree_node(t, j->node->id.s) : NULL;
 			if (x)
-				u = j->kind == J_NODE ? x->url : arena_cat(c->a, x->url, str(c, li, "ask_slug"), "/", NULL);
+				u = j->kind == J_NODE ? x->url : x->ask_url;
 			break;
 		}
 		case J_REDIRECT:
@@ -526,28 +525,27 @@ static int render_job(const struct ctx *c, const struct job *j, struct buf *out)
 	return mustache_render(c->t->tpl, mustache_get(c->t->tpl, tpl), v, out);
 }
 
-static void collect_jobs(struct model *m, struct jobs *js)
+static void collect_jobs(const struct model *m, struct jobs *js)
 {
 	for (size_t i = 0; i < m->npages; i++) {
-		struct page *p = m->pages[i];
+		const struct page *p = m->pages[i];
 		push(js, (struct job){ .kind = J_PAGE, .lang = p->lang, .page = p, .url = p->url });
 		for (size_t k = 0; k < p->aliases.n; k++)
 			push(js, (struct job){ .kind = J_REDIRECT, .lang = p->lang, .url = p->aliases.items[k].s,
 					       .target = p->url });
 	}
 	for (int li = 0; li < m->site.nlangs; li++) {
-		push(js, (struct job){ .kind = J_TIPS, .lang = li, .url = url_tips(m, li) });
-		push(js, (struct job){ .kind = J_PLANS, .lang = li, .url = url_plans(m, li) });
-		push(js, (struct job){ .kind = J_ORGS, .lang = li, .url = url_orgs(m, li) });
-		push(js, (struct job){ .kind = J_HELP_INDEX, .lang = li,
-				       .url = arena_printf(m->arena, "/%s/%s/", m->site.langs[li].code,
-							   m->site.langs[li].sec_help),
-				       .target = url_help(m, li) });
+		const struct lang *l = &m->site.langs[li];
+		push(js, (struct job){ .kind = J_TIPS, .lang = li, .url = l->tips_url });
+		push(js, (struct job){ .kind = J_PLANS, .lang = li, .url = l->plans_url });
+		push(js, (struct job){ .kind = J_ORGS, .lang = li, .url = l->orgs_url });
+		push(js, (struct job){ .kind = J_HELP_INDEX, .lang = li, .url = l->help_index_url,
+				       .target = l->help_url });
 	}
 	for (size_t i = 0; i < m->ntrees; i++) {
-		struct tree *t = m->trees[i];
+		const struct tree *t = m->trees[i];
 		for (size_t k = 0; k < t->nnodes; k++) {
-			struct node *n = &t->nodes[k];
+			const struct node *n = &t->nodes[k];
 			if (!n->url)
 				continue;
 			push(js, (struct job){ .kind = J_NODE, .lang = t->lang, .node = n, .url = n->url });
@@ -611,7 +609,7 @@ static void *work(void *arg)
 		if (j->kind == J_NODE && j->node->is_outcome) {
 			/* the outcome's own "ask the helpdesk" page */
 			struct job ask = { .kind = J_ASK, .lang = j->lang, .node = j->node,
-					   .url = arena_cat(&a, j->url, str(&c, j->lang, "ask_slug"), "/", NULL) };
+					   .url = j->node->ask_url };
 			if (render_write(&c, &ask, wk->w, &out, &wk->d) < 0)
 				wk->failed = 1;
 		}
@@ -632,14 +630,14 @@ static int write_site_files(struct ctx *c, struct writer *w, const struct jobs *
 	const char *none[HHD_MAX_LANGS] = { 0 };
 
 	struct val *v = page_ctx(c, def, "/", m->site.langs[def].title, "view");
-	set(c->a, v, "target", url_home(m, def));
+	set(c->a, v, "target", m->site.langs[def].home_url);
 	alternates(c, v, def, none);
 	struct val *all = val_list(c->a);
 	for (int li = 0; li < m->site.nlangs; li++) {
 		struct val *x = val_map(c->a);
 		set(c->a, x, "code", m->site.langs[li].code);
 		set(c->a, x, "name", m->site.langs[li].name);
-		set(c->a, x, "url", url_home(m, li));
+		set(c->a, x, "url", m->site.langs[li].home_url);
 		val_list_push(c->a, all, x);
 	}
 	val_map_set(c->a, v, "all_languages", all);
@@ -652,7 +650,7 @@ static int write_site_files(struct ctx *c, struct writer *w, const struct jobs *
 	 * the default language's at the root */
 	for (int li = -1; li < m->site.nlangs; li++) {
 		int lang = li < 0 ? def : li;
-		const char *url = li < 0 ? "/404.html" : arena_cat(c->a, "/", m->site.langs[li].code, "/404.html", NULL);
+		const char *url = li < 0 ? "/404.html" : m->site.langs[li].notfound_url;
 		buf_reset(&out);
 		v = page_ctx(c, lang, url, str(c, lang, "notfound_title"), "view");
 		alternates(c, v, lang, none);
@@ -722,8 +720,7 @@ static int write_site_files(struct ctx *c, struct writer *w, const struct jobs *
 		}
 		buf_addf(&out, "P\t%s\t%s\t%s\t%s\t%s\n", j->url, m->site.langs[j->lang].code, kind, tree, node);
 		if (j->kind == J_NODE && j->node->is_outcome)
-			buf_addf(&out, "P\t%s%s/\t%s\tcontact\t-\t-\n", j->url, str(c, j->lang, "ask_slug"),
-				 m->site.langs[j->lang].code);
+			buf_addf(&out, "P\t%s\t%s\tcontact\t-\t-\n", j->node->ask_url, m->site.langs[j->lang].code);
 	}
 	buf_addf(&out, "P\t/\t%s\troot\t-\t-\n", m->site.langs[def].code);
 	buf_addf(&out, "P\t/404.html\t%s\tnotfound\t-\t-\n", m->site.langs[def].code);
@@ -741,12 +738,16 @@ static int write_site_files(struct ctx *c, struct writer *w, const struct jobs *
 	return rc ? -1 : 0;
 }
 
-long render_site(struct model *m, struct theme *t, struct writer *w, int jobs, struct diags *d)
+long render_site(const struct model *m, const struct theme *t, struct writer *w, int jobs, struct diags *d)
 {
+	/* the values every page shares, and the site-wide files: built on
+	 * this thread, in render's own arena (the model's is only read) */
+	struct arena ra;
+	arena_init(&ra);
 	struct shared sh = { 0 };
-	struct ctx base = { m, t, &sh, m->arena };
+	struct ctx base = { m, t, &sh, &ra };
 	for (int li = 0; li < m->site.nlangs; li++) {
-		sh.common[li] = build_common(m, t, li);
+		sh.common[li] = build_common(m, t, li, &ra);
 		sh.tips[li] = build_tips(&base, li);
 	}
 	struct jobs js = { 0 };
@@ -777,6 +778,7 @@ long render_site(struct model *m, struct theme *t, struct writer *w, int jobs, s
 	if (write_site_files(&base, w, &js, d) < 0)
 		failed = 1;
 	free(js.items);
+	arena_free(&ra);
 	if (failed)
 		return -1;
 	return (long)writer_count(w, NULL);

@@ -11,36 +11,48 @@
 #include "tree.h"
 #include "xalloc.h"
 
-const char *url_home(const struct model *m, int lang)
+/* The language's fixed URLs; help_url waits for the trees' URLs. */
+static void S_derive_lang_urls(struct model *m)
 {
-	return arena_printf(m->arena, "/%s/", m->site.langs[lang].code);
-}
-
-const char *url_tips(const struct model *m, int lang)
-{
-	return arena_printf(m->arena, "/%s/%s/", m->site.langs[lang].code, m->site.langs[lang].sec_tips);
-}
-
-const char *url_plans(const struct model *m, int lang)
-{
-	return arena_printf(m->arena, "/%s/%s/", m->site.langs[lang].code, m->site.langs[lang].sec_plans);
-}
-
-const char *url_orgs(const struct model *m, int lang)
-{
-	return arena_printf(m->arena, "/%s/%s/", m->site.langs[lang].code, m->site.langs[lang].sec_orgs);
-}
-
-const char *url_help(const struct model *m, int lang)
-{
-	if (m->site.triage.s) {
-		struct tree *t = tree_find(m, m->site.triage.s, lang);
-		if (!t)
-			t = tree_find(m, m->site.triage.s, m->site.deflang);
-		if (t && t->url)
-			return t->url;
+	for (int li = 0; li < m->site.nlangs; li++) {
+		struct lang *l = &m->site.langs[li];
+		l->home_url = arena_printf(m->arena, "/%s/", l->code);
+		l->tips_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_tips);
+		l->plans_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_plans);
+		l->orgs_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_orgs);
+		l->help_index_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_help);
+		l->notfound_url = arena_printf(m->arena, "/%s/404.html", l->code);
 	}
-	return url_home(m, lang);
+}
+
+/* The help button: the triage tree's start page in the language (or the
+ * default language's), else the home page. */
+static void S_derive_help_urls(struct model *m)
+{
+	for (int li = 0; li < m->site.nlangs; li++) {
+		struct lang *l = &m->site.langs[li];
+		const struct tree *t = NULL;
+		if (m->site.triage.s) {
+			t = tree_find(m, m->site.triage.s, li);
+			if (!t)
+				t = tree_find(m, m->site.triage.s, m->site.deflang);
+		}
+		l->help_url = t && t->url ? t->url : l->home_url;
+	}
+}
+
+void validate_ask_urls(struct model *m, const struct theme *t)
+{
+	for (size_t i = 0; i < m->ntrees; i++) {
+		struct tree *tr = m->trees[i];
+		const struct val *slug = t->strings[tr->lang] ? val_map_get(t->strings[tr->lang], "ask_slug") : NULL;
+		const char *s = slug && slug->type == VAL_STR ? slug->s : "ask_slug";
+		for (size_t k = 0; k < tr->nnodes; k++) {
+			struct node *n = &tr->nodes[k];
+			if (n->is_outcome && n->url)
+				n->ask_url = arena_cat(m->arena, n->url, s, "/", NULL);
+		}
+	}
 }
 
 const struct page *page_with_layout(const struct model *m, int lang, const char *layout)
@@ -90,13 +102,13 @@ static void derive_page_urls(struct model *m, struct diags *d)
 		int has_home = 0;
 		for (size_t i = 0; i < m->npages; i++)
 			has_home |= m->pages[i]->kind == PAGE_HOME && m->pages[i]->lang == li;
+		const struct lang *l = &m->site.langs[li];
 		if (!has_home)
-			claim(m, url_home(m, li), "the home page", at, d);
-		claim(m, url_tips(m, li), "the tips overview", at, d);
-		claim(m, url_plans(m, li), "the step-plan overview", at, d);
-		claim(m, url_orgs(m, li), "the organisations page", at, d);
-		claim(m, arena_printf(m->arena, "/%s/%s/", m->site.langs[li].code, m->site.langs[li].sec_help),
-		      "the help section", at, d);
+			claim(m, l->home_url, "the home page", at, d);
+		claim(m, l->tips_url, "the tips overview", at, d);
+		claim(m, l->plans_url, "the step-plan overview", at, d);
+		claim(m, l->orgs_url, "the organisations page", at, d);
+		claim(m, l->help_index_url, "the help section", at, d);
 	}
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
@@ -104,7 +116,7 @@ static void derive_page_urls(struct model *m, struct diags *d)
 		const char *slug = p->slug.s ? p->slug.s : p->id;
 		switch (p->kind) {
 		case PAGE_HOME:
-			p->url = url_home(m, p->lang);
+			p->url = l->home_url;
 			break;
 		case PAGE_TIP:
 			p->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_tips, slug);
@@ -521,15 +533,16 @@ void validate_site(struct model *m, struct diags *d)
 	if (!m->urls)
 		m->urls = strmap_new();
 	index_build(m);
+	S_derive_lang_urls(m);
 	derive_page_urls(m, d);
 	derive_tree_urls(m, d);
+	S_derive_help_urls(m);
 	/* the site's own fixed files */
 	static const char *const fixed[] = { "/", "/404.html", "/sitemap.xml", "/robots.txt", NULL };
 	for (const char *const *f = fixed; *f; f++)
 		strmap_put(m->urls, *f, "a file the generator writes");
 	for (int li = 0; li < m->site.nlangs; li++)
-		strmap_put(m->urls, arena_printf(m->arena, "/%s/404.html", m->site.langs[li].code),
-			   "a file the generator writes");
+		strmap_put(m->urls, m->site.langs[li].notfound_url, "a file the generator writes");
 	link_translations(m, d);
 	resolve_answers(m, d);
 	for (size_t i = 0; i < m->ntrees; i++)
