@@ -53,14 +53,14 @@ asan: deps
 	HHD_ARENA_DEBUG=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN) -L 'unit|conformance|diag|golden|fuzz' --output-on-failure -j $(JOBS)
 
-# ThreadSanitizer build: the golden tests (-j1 and -j4 builds among them) and
-# label tsan (tests/golden/tsan.sh): hhd build -j8 --force of the shipped
+# ThreadSanitizer build: the golden tests (-j1 and -j4 builds among them), the
+# lib unit test (lib/pool.c among its modules) and label tsan (tests/golden/tsan.sh): hhd build -j8 --force of the shipped
 # content, three times, and of a generated 2,000-page corpus. Any report fails.
 tsan: deps-test
 	cmake -S . -B $(TSAN) -DHHD_TSAN=ON $(CMAKE_FLAGS)
-	cmake --build $(TSAN) -j $(JOBS) --target hhd
+	cmake --build $(TSAN) -j $(JOBS) --target hhd test_lib
 	TSAN_OPTIONS='halt_on_error=1 exitcode=66' \
-	  ctest --test-dir $(TSAN) -L 'golden|tsan' --output-on-failure -j $(JOBS)
+	  ctest --test-dir $(TSAN) -R '^(golden|tsan)[.]|^unit[.]test_lib$$' --output-on-failure -j $(JOBS)
 
 # libFuzzer builds (clang) of the parsers of untrusted input, each run for a bounded time.
 fuzz: deps-test

@@ -1,12 +1,11 @@
 #include "render.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "html.h"
 #include "org.h"
+#include "pool.h"
 #include "tree.h"
 #include "validate.h"
 #include "xalloc.h"
@@ -582,42 +581,30 @@ static int render_write(const struct ctx *c, const struct job *j, struct writer 
 	return writer_put(w, out_path(c->a, j->url), out->ptr, out->len, d);
 }
 
+/* A render thread's state: the shared context with the thread's own arena. */
 struct worker {
-	const struct ctx *base;
+	struct ctx c;
+	struct arena a;
 	const struct jobs *js;
 	struct writer *w;
-	atomic_size_t *next;
+	struct buf out;
 	struct diags d;
 	int failed;
 };
 
-static void *work(void *arg)
+static void S_render_one(void *state, size_t i)
 {
-	struct worker *wk = arg;
-	struct arena a;
-	arena_init(&a);
-	struct ctx c = *wk->base;
-	c.a = &a;
-	struct buf out = BUF_INIT;
-	for (;;) {
-		size_t i = atomic_fetch_add(wk->next, 1);
-		if (i >= wk->js->n)
-			break;
-		const struct job *j = &wk->js->items[i];
-		if (render_write(&c, j, wk->w, &out, &wk->d) < 0)
+	struct worker *wk = state;
+	const struct job *j = &wk->js->items[i];
+	if (render_write(&wk->c, j, wk->w, &wk->out, &wk->d) < 0)
+		wk->failed = 1;
+	if (j->kind == J_NODE && j->node->is_outcome) {
+		/* the outcome's own "ask the helpdesk" page */
+		struct job ask = { .kind = J_ASK, .lang = j->lang, .node = j->node, .url = j->node->ask_url };
+		if (render_write(&wk->c, &ask, wk->w, &wk->out, &wk->d) < 0)
 			wk->failed = 1;
-		if (j->kind == J_NODE && j->node->is_outcome) {
-			/* the outcome's own "ask the helpdesk" page */
-			struct job ask = { .kind = J_ASK, .lang = j->lang, .node = j->node,
-					   .url = j->node->ask_url };
-			if (render_write(&c, &ask, wk->w, &out, &wk->d) < 0)
-				wk->failed = 1;
-		}
-		arena_reset(&a);
 	}
-	buf_free(&out);
-	arena_free(&a);
-	return NULL;
+	arena_reset(&wk->a);
 }
 
 /* Files outside the page jobs: root, 404, robots.txt, sitemap, manifest, assets. */
@@ -752,29 +739,27 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 	}
 	struct jobs js = { 0 };
 	collect_jobs(m, &js);
-	if (jobs < 1)
-		jobs = 1;
-	if ((size_t)jobs > js.n / 16 + 1)
-		jobs = (int)(js.n / 16 + 1);
-	atomic_size_t next = 0;
-	struct worker *wk = xcalloc((size_t)jobs, sizeof *wk);
-	pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
-	for (int i = 0; i < jobs; i++) {
-		wk[i] = (struct worker){ .base = &base, .js = &js, .w = w, .next = &next };
+	static const struct pool render_pool = { S_render_one, NULL };
+	int n = pool_threads(jobs, js.n, 16);
+	struct worker *wk = xcalloc((size_t)n, sizeof *wk);
+	for (int i = 0; i < n; i++) {
+		wk[i].c = base;
+		arena_init(&wk[i].a);
+		wk[i].c.a = &wk[i].a;
+		wk[i].js = &js;
+		wk[i].w = w;
+		wk[i].out = (struct buf)BUF_INIT;
 		diags_init(&wk[i].d);
-		if (i > 0 && pthread_create(&th[i], NULL, work, &wk[i]) != 0)
-			abort();
 	}
-	work(&wk[0]);
+	pool_run(&render_pool, js.n, n, wk, sizeof *wk);
 	int failed = 0;
-	for (int i = 0; i < jobs; i++) {
-		if (i > 0)
-			pthread_join(th[i], NULL);
+	for (int i = 0; i < n; i++) {
 		failed |= wk[i].failed;
 		diags_merge(d, &wk[i].d);
+		buf_free(&wk[i].out);
+		arena_free(&wk[i].a);
 	}
 	free(wk);
-	free(th);
 	if (write_site_files(&base, w, &js, d) < 0)
 		failed = 1;
 	free(js.items);
