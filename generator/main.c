@@ -23,7 +23,6 @@
 #include "report.h"
 #include "site.h"
 #include "stamp.h"
-#include "strmap.h"
 #include "theme.h"
 #include "validate.h"
 #include "write.h"
@@ -160,7 +159,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "hhd: nothing changed since the last build of %s (%.0f ms)\n", o.out,
 					(now() - t0) * 1000);
 			buf_free(&old);
-			arena_free(&arena);
+			model_free(&m);
 			return 0;
 		}
 		buf_free(&old);
@@ -236,26 +235,10 @@ out:
 	} else if (!status && d.warnings && !o.quiet) {
 		fprintf(stderr, "hhd: %zu warning(s)\n", d.warnings);
 	}
-	for (size_t i = 0; i < m.npages; i++)
-		free(m.pages[i]->links.items);
-	for (size_t i = 0; i < m.ntrees; i++)
-		for (size_t k = 0; k < m.trees[i]->nnodes; k++)
-			free(m.trees[i]->nodes[k].links.items);
-	free(m.pages);
-	for (size_t i = 0; i < m.narenas; i++) {
-		arena_free(m.arenas[i]);
-		free(m.arenas[i]);
-	}
-	free(m.arenas);
-	free(m.trees);
-	if (m.urls)
-		strmap_free(m.urls);
-	if (m.index)
-		strmap_free(m.index);
 	if (have_theme || theme.tpl)
 		theme_free(&theme);
 	diags_free(&d);
-	arena_free(&arena);
+	model_free(&m);
 	md_thread_done();
 	return status;
 }

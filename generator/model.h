@@ -157,6 +157,11 @@ struct model {
 	struct strmap *index;         /* derived: lookups by id (index.h) */
 };
 
+/* Free everything the model holds: the lists, the load threads' arenas, the
+ * maps, and the contents of m->arena (the struct arena itself is the
+ * caller's). The model is zeroed and may be reused after a new arena_init. */
+void model_free(struct model *m);
+
 const char *urgency_name(enum urgency u);
 const char *org_kind_name(enum org_kind k);
 
