@@ -54,14 +54,14 @@ struct opts {
 	int drafts, strict, quiet, report, svg, jobs, force;
 };
 
-static double now(void)
+static double S_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int parse_args(int argc, char **argv, struct opts *o)
+static int S_parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
 		{ "content", required_argument, 0, 'c' }, { "theme", required_argument, 0, 't' },
@@ -132,9 +132,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	if (parse_args(argc, argv, &o) < 0)
+	if (S_parse_args(argc, argv, &o) < 0)
 		return 2;
-	double t0 = now();
+	double t0 = S_now();
 	md_init();
 	struct arena arena;
 	arena_init_large(&arena);
@@ -157,7 +157,7 @@ int main(int argc, char **argv)
 			fputs(old.ptr, stderr);
 			if (!o.quiet)
 				fprintf(stderr, "hhd: nothing changed since the last build of %s (%.0f ms)\n", o.out,
-					(now() - t0) * 1000);
+					(S_now() - t0) * 1000);
 			buf_free(&old);
 			model_free(&m);
 			return 0;
@@ -169,10 +169,10 @@ int main(int argc, char **argv)
 		status = 2;
 	if (loaded == 0) {
 		if (timing)
-			fprintf(stderr, "hhd: timing: load %.0f ms\n", (now() - t0) * 1000);
+			fprintf(stderr, "hhd: timing: load %.0f ms\n", (S_now() - t0) * 1000);
 		validate_site(&m, &d);
 		if (timing)
-			fprintf(stderr, "hhd: timing: validate %.0f ms\n", (now() - t0) * 1000);
+			fprintf(stderr, "hhd: timing: validate %.0f ms\n", (S_now() - t0) * 1000);
 		if (!strcmp(o.cmd, "graph")) {
 			status = graph_print(&m, o.tree, o.lang, o.svg, &d);
 			goto out;
@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 		}
 		long files = render_site(&m, &theme, w, o.jobs, &d);
 		if (timing)
-			fprintf(stderr, "hhd: timing: render+write %.0f ms\n", (now() - t0) * 1000);
+			fprintf(stderr, "hhd: timing: render+write %.0f ms\n", (S_now() - t0) * 1000);
 		if (files < 0 || diags_failed(&d)) {
 			writer_abort(w);
 			if (!diags_failed(&d))
@@ -221,10 +221,10 @@ int main(int argc, char **argv)
 		buf_free(&spath);
 		if (!o.quiet)
 			fprintf(stderr, "hhd: wrote %ld files (%zu unchanged) to %s in %.0f ms\n", files, unchanged,
-				o.out, (now() - t0) * 1000);
+				o.out, (S_now() - t0) * 1000);
 	} else if (!o.quiet) {
 		fprintf(stderr, "hhd: checked %zu pages and %zu trees in %.0f ms\n", m.npages, m.ntrees,
-			(now() - t0) * 1000);
+			(S_now() - t0) * 1000);
 	}
 out:
 	diags_print(&d, stderr);
