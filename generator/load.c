@@ -95,7 +95,7 @@ static void S_md_thread_end(void *state)
 	md_thread_done();
 }
 
-static void parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
+static void S_parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
 {
 	static const struct pool md_pool = { S_md_job, S_md_thread_end };
 	int n = pool_threads(m->jobs, js->n, 8);
@@ -187,7 +187,7 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		}
 		dir_names_free(names);
 	}
-	parse_pages(m, &js, d);
+	S_parse_pages(m, &js, d);
 	free(js.items);
 	/* language folders that site.yaml does not list */
 	char **names = dir_names(dir, NULL);
