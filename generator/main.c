@@ -44,7 +44,7 @@ static const char usage[] =
 	"  --drafts       include pages marked draft: true\n"
 	"  --strict       warnings fail the build\n"
 	"  --force        build even when nothing changed since the last build\n"
-	"  -j N           render on N threads (default: the number of cores)\n"
+	"  -j N           load and render on N threads (default: the number of cores)\n"
 	"  -q             no summary line\n"
 	"\n"
 	"Exit status: 0 success, 1 content errors, 2 usage or system errors.\n";
