@@ -2,10 +2,11 @@
 #   make run    install what is missing, build, generate the site, serve it on 127.0.0.1:8080
 #   make test   everything: unit, golden, diagnostics, fuzz replays, sanitizers, end-to-end, browser
 #
-# Other targets: build, site, check, asan, fuzz, bench-smoke, clean.
+# Other targets: build, site, check, asan, tsan, fuzz, bench-smoke, clean.
 
 BUILD    ?= build
 ASAN     ?= build-asan
+TSAN     ?= build-tsan
 FUZZ     ?= build-fuzz
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 PORT     ?= 8080
@@ -15,7 +16,7 @@ ifdef CI
 CMAKE_FLAGS += -DHHD_WERROR=ON
 endif
 
-.PHONY: all deps build site check run test unit asan fuzz bench-smoke clean
+.PHONY: all deps build site check run test unit asan tsan fuzz bench-smoke clean
 
 all: build
 
@@ -52,6 +53,15 @@ asan: deps
 	HHD_ARENA_DEBUG=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN) -L 'unit|conformance|diag|golden|fuzz' --output-on-failure -j $(JOBS)
 
+# ThreadSanitizer build: the golden tests (-j1 and -j4 builds among them), the
+# lib unit test (lib/pool.c among its modules) and label tsan (tests/golden/tsan.sh): hhd build -j8 --force of the shipped
+# content, three times, and of a generated 2,000-page corpus. Any report fails.
+tsan: deps-test
+	cmake -S . -B $(TSAN) -DHHD_TSAN=ON $(CMAKE_FLAGS)
+	cmake --build $(TSAN) -j $(JOBS) --target hhd test_lib
+	TSAN_OPTIONS='halt_on_error=1 exitcode=66' \
+	  ctest --test-dir $(TSAN) -R '^(golden|tsan)[.]|^unit[.]test_lib$$' --output-on-failure -j $(JOBS)
+
 # libFuzzer builds (clang) of the parsers of untrusted input, each run for a bounded time.
 fuzz: deps-test
 	CC=clang cmake -S . -B $(FUZZ) -DHHD_FUZZ=ON -DHHD_SANITIZE=OFF
@@ -62,10 +72,11 @@ test: deps-test build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE 'bench-smoke|browser'
 	ctest --test-dir $(BUILD) --output-on-failure -L 'bench-smoke|browser'
 	$(MAKE) asan
+	$(MAKE) tsan
 	$(MAKE) fuzz
 
 bench-smoke: build
 	ctest --test-dir $(BUILD) --output-on-failure -L bench-smoke
 
 clean:
-	rm -rf $(BUILD) $(ASAN) $(FUZZ) public
+	rm -rf $(BUILD) $(ASAN) $(TSAN) $(FUZZ) public

@@ -1,3 +1,4 @@
+/* graph.c: `hhd graph`: a decision tree as Graphviz DOT, or SVG through dot. */
 #include "graph.h"
 
 #include <errno.h>
@@ -10,7 +11,7 @@
 #include "tree.h"
 
 /* A DOT double-quoted string. */
-static void quote(struct buf *out, const char *s)
+static void S_quote(struct buf *out, const char *s)
 {
 	buf_addch(out, '"');
 	for (; s && *s; s++) {
@@ -30,27 +31,27 @@ void graph_dot(const struct model *m, const struct tree *t, struct buf *out)
 {
 	(void)m;
 	buf_adds(out, "digraph ");
-	quote(out, t->id);
+	S_quote(out, t->id);
 	buf_adds(out, " {\n  rankdir=TB;\n  node [fontname=\"sans-serif\", fontsize=11];\n"
 		      "  edge [fontname=\"sans-serif\", fontsize=9];\n  label=");
-	quote(out, t->title.s);
+	S_quote(out, t->title.s);
 	buf_adds(out, ";\n");
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const struct node *n = &t->nodes[i];
 		if (!n->id.s)
 			continue;
 		buf_adds(out, "  ");
-		quote(out, n->id.s);
+		S_quote(out, n->id.s);
 		if (n->is_outcome) {
 			buf_addf(out, " [shape=box, style=\"filled,rounded\", fillcolor=\"%s\", label=",
 				 urgency_colour[n->urgency]);
 			struct buf l = BUF_INIT;
 			buf_addf(&l, "%s\n(%s)", n->title.s ? n->title.s : n->id.s, urgency_name(n->urgency));
-			quote(out, l.ptr);
+			S_quote(out, l.ptr);
 			buf_free(&l);
 		} else {
 			buf_adds(out, " [shape=ellipse, label=");
-			quote(out, n->question.s ? n->question.s : n->id.s);
+			S_quote(out, n->question.s ? n->question.s : n->id.s);
 		}
 		if (n == t->start_node)
 			buf_adds(out, ", penwidth=2");
@@ -65,27 +66,27 @@ void graph_dot(const struct model *m, const struct tree *t, struct buf *out)
 			int other = an->target_tree && an->target_tree != t;
 			if (other) {
 				buf_adds(out, "  ");
-				quote(out, an->next.s);
+				S_quote(out, an->next.s);
 				buf_adds(out, " [shape=note, label=");
 				struct buf l = BUF_INIT;
 				buf_addf(&l, "→ %s", an->target_tree->title.s ? an->target_tree->title.s : an->next.s);
-				quote(out, l.ptr);
+				S_quote(out, l.ptr);
 				buf_free(&l);
 				buf_adds(out, "];\n");
 			}
 			buf_adds(out, "  ");
-			quote(out, n->id.s);
+			S_quote(out, n->id.s);
 			buf_adds(out, " -> ");
-			quote(out, an->next.s);
+			S_quote(out, an->next.s);
 			buf_adds(out, " [label=");
-			quote(out, an->label.s ? an->label.s : "");
+			S_quote(out, an->label.s ? an->label.s : "");
 			buf_adds(out, "];\n");
 		}
 	}
 	buf_adds(out, "}\n");
 }
 
-static int have_dot(void)
+static int S_have_dot(void)
 {
 	const char *path = getenv("PATH");
 	if (!path)
@@ -121,7 +122,7 @@ int graph_print(const struct model *m, const char *id, const char *lang, int svg
 	int status = 0;
 	if (!svg) {
 		fwrite(dot.ptr, 1, dot.len, stdout);
-	} else if (!have_dot()) {
+	} else if (!S_have_dot()) {
 		fprintf(stderr, "hhd: --svg needs Graphviz's 'dot', which is not installed "
 				"(Debian: apt-get install graphviz); without --svg hhd prints DOT\n");
 		status = 2;

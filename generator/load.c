@@ -3,8 +3,6 @@
  * parse the bytes it hands them into the model. */
 #include "load.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 #include "markdown.h"
 #include "org.h"
 #include "page.h"
+#include "pool.h"
 #include "site.h"
 #include "tree.h"
 #include "utf8.h"
@@ -77,66 +76,54 @@ struct md_jobs {
 	size_t n, cap;
 };
 
+/* A load thread's state: a model copy whose arena is the thread's own. */
 struct md_worker {
-	struct md_worker *first; /* the worker run by the calling thread */
-	struct model m;       /* a copy whose arena is the worker's own */
+	struct model m;
 	struct md_jobs *js;
-	atomic_size_t *next;
+	struct buf src;
 	struct diags d;
 };
 
-/* Parse Markdown files until none are left. Each worker reads, checks and
- * renders its files into its own arena; results go back by job index, so
- * the model's page order does not depend on the threads. */
-static void *md_work(void *arg)
+/* Read, check and parse one Markdown file into the worker's arena; the
+ * page goes back by job index, so the model's page order does not depend
+ * on the threads. */
+static void S_md_job(void *state, size_t i)
 {
-	struct md_worker *w = arg;
-	struct buf src = BUF_INIT;
-	for (;;) {
-		size_t i = atomic_fetch_add(w->next, 1);
-		if (i >= w->js->n)
-			break;
-		struct md_job *j = &w->js->items[i];
-		buf_reset(&src);
-		if (load_file(j->path, &src, &w->d) == 0)
-			j->page = page_parse(&w->m, j->path, j->id, j->lang, j->kind, src.ptr, src.len, &w->d);
-	}
-	buf_free(&src);
-	if (w != w->first)
-		md_thread_done(); /* the main thread keeps its allocator for trees */
-	return NULL;
+	struct md_worker *w = state;
+	struct md_job *j = &w->js->items[i];
+	buf_reset(&w->src);
+	if (load_file(j->path, &w->src, &w->d) == 0)
+		j->page = page_parse(&w->m, j->path, j->id, j->lang, j->kind, w->src.ptr, w->src.len, &w->d);
 }
 
-static void parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
+/* The main thread keeps its cmark allocator for the trees. */
+static void S_md_thread_end(void *state)
 {
-	int n = m->jobs > 1 ? m->jobs : 1;
-	if ((size_t)n > js->n / 8 + 1)
-		n = (int)(js->n / 8 + 1);
-	atomic_size_t next = 0;
+	md_thread_done();
+}
+
+static void S_parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
+{
+	static const struct pool md_pool = { S_md_job, S_md_thread_end };
+	int n = pool_threads(m->jobs, js->n, 8);
 	struct md_worker *w = xcalloc((size_t)n, sizeof *w);
-	pthread_t *th = xcalloc((size_t)n, sizeof *th);
 	m->arenas = xrealloc(m->arenas, (m->narenas + (size_t)n) * sizeof *m->arenas);
 	for (int i = 0; i < n; i++) {
 		struct arena *a = xmalloc(sizeof *a);
 		arena_init_large(a);
 		m->arenas[m->narenas++] = a;
-		w[i].first = &w[0];
 		w[i].m = *m;
 		w[i].m.arena = a;
 		w[i].js = js;
-		w[i].next = &next;
+		w[i].src = (struct buf)BUF_INIT;
 		diags_init(&w[i].d);
-		if (i > 0 && pthread_create(&th[i], NULL, md_work, &w[i]) != 0)
-			abort();
 	}
-	md_work(&w[0]);
+	pool_run(&md_pool, js->n, n, w, sizeof *w);
 	for (int i = 0; i < n; i++) {
-		if (i > 0)
-			pthread_join(th[i], NULL);
+		buf_free(&w[i].src);
 		diags_merge(d, &w[i].d);
 	}
 	free(w);
-	free(th);
 	for (size_t i = 0; i < js->n; i++) {
 		struct page *p = js->items[i].page;
 		if (!p || (p->draft && !m->drafts))
@@ -261,7 +248,7 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		}
 		dir_names_free(names);
 	}
-	parse_pages(m, &js, d);
+	S_parse_pages(m, &js, d);
 	free(js.items);
 	/* language folders that site.yaml does not list */
 	char **names = dir_names(dir, NULL);

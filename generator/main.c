@@ -23,7 +23,6 @@
 #include "report.h"
 #include "site.h"
 #include "stamp.h"
-#include "strmap.h"
 #include "theme.h"
 #include "validate.h"
 #include "write.h"
@@ -45,7 +44,7 @@ static const char usage[] =
 	"  --drafts       include pages marked draft: true\n"
 	"  --strict       warnings fail the build\n"
 	"  --force        build even when nothing changed since the last build\n"
-	"  -j N           render on N threads (default: the number of cores)\n"
+	"  -j N           load and render on N threads (default: the number of cores)\n"
 	"  -q             no summary line\n"
 	"\n"
 	"Exit status: 0 success, 1 content errors, 2 usage or system errors.\n";
@@ -55,14 +54,14 @@ struct opts {
 	int drafts, strict, quiet, report, svg, jobs, force;
 };
 
-static double now(void)
+static double S_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int parse_args(int argc, char **argv, struct opts *o)
+static int S_parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
 		{ "content", required_argument, 0, 'c' }, { "theme", required_argument, 0, 't' },
@@ -133,9 +132,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	if (parse_args(argc, argv, &o) < 0)
+	if (S_parse_args(argc, argv, &o) < 0)
 		return 2;
-	double t0 = now();
+	double t0 = S_now();
 	md_init();
 	struct arena arena;
 	arena_init_large(&arena);
@@ -158,9 +157,9 @@ int main(int argc, char **argv)
 			fputs(old.ptr, stderr);
 			if (!o.quiet)
 				fprintf(stderr, "hhd: nothing changed since the last build of %s (%.0f ms)\n", o.out,
-					(now() - t0) * 1000);
+					(S_now() - t0) * 1000);
 			buf_free(&old);
-			arena_free(&arena);
+			model_free(&m);
 			return 0;
 		}
 		buf_free(&old);
@@ -170,15 +169,17 @@ int main(int argc, char **argv)
 		status = 2;
 	if (loaded == 0) {
 		if (timing)
-			fprintf(stderr, "hhd: timing: load %.0f ms\n", (now() - t0) * 1000);
+			fprintf(stderr, "hhd: timing: load %.0f ms\n", (S_now() - t0) * 1000);
 		validate_site(&m, &d);
 		if (timing)
-			fprintf(stderr, "hhd: timing: validate %.0f ms\n", (now() - t0) * 1000);
+			fprintf(stderr, "hhd: timing: validate %.0f ms\n", (S_now() - t0) * 1000);
 		if (!strcmp(o.cmd, "graph")) {
 			status = graph_print(&m, o.tree, o.lang, o.svg, &d);
 			goto out;
 		}
 		have_theme = theme_load(&theme, o.theme, &m, &d) == 0;
+		if (have_theme)
+			validate_ask_urls(&m, &theme);
 		if (o.report)
 			report_translations(&m, stdout);
 	}
@@ -192,7 +193,7 @@ int main(int argc, char **argv)
 		}
 		long files = render_site(&m, &theme, w, o.jobs, &d);
 		if (timing)
-			fprintf(stderr, "hhd: timing: render+write %.0f ms\n", (now() - t0) * 1000);
+			fprintf(stderr, "hhd: timing: render+write %.0f ms\n", (S_now() - t0) * 1000);
 		if (files < 0 || diags_failed(&d)) {
 			writer_abort(w);
 			if (!diags_failed(&d))
@@ -220,10 +221,10 @@ int main(int argc, char **argv)
 		buf_free(&spath);
 		if (!o.quiet)
 			fprintf(stderr, "hhd: wrote %ld files (%zu unchanged) to %s in %.0f ms\n", files, unchanged,
-				o.out, (now() - t0) * 1000);
+				o.out, (S_now() - t0) * 1000);
 	} else if (!o.quiet) {
 		fprintf(stderr, "hhd: checked %zu pages and %zu trees in %.0f ms\n", m.npages, m.ntrees,
-			(now() - t0) * 1000);
+			(S_now() - t0) * 1000);
 	}
 out:
 	diags_print(&d, stderr);
@@ -234,26 +235,10 @@ out:
 	} else if (!status && d.warnings && !o.quiet) {
 		fprintf(stderr, "hhd: %zu warning(s)\n", d.warnings);
 	}
-	for (size_t i = 0; i < m.npages; i++)
-		free(m.pages[i]->links.items);
-	for (size_t i = 0; i < m.ntrees; i++)
-		for (size_t k = 0; k < m.trees[i]->nnodes; k++)
-			free(m.trees[i]->nodes[k].links.items);
-	free(m.pages);
-	for (size_t i = 0; i < m.narenas; i++) {
-		arena_free(m.arenas[i]);
-		free(m.arenas[i]);
-	}
-	free(m.arenas);
-	free(m.trees);
-	if (m.urls)
-		strmap_free(m.urls);
-	if (m.index)
-		strmap_free(m.index);
 	if (have_theme || theme.tpl)
 		theme_free(&theme);
 	diags_free(&d);
-	arena_free(&arena);
+	model_free(&m);
 	md_thread_done();
 	return status;
 }

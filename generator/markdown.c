@@ -1,3 +1,5 @@
+/* markdown.c: Markdown to HTML through cmark-gfm (markdown.h), with a
+ * chunk allocator per thread for cmark, link collection and readability checks. */
 #include "markdown.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -37,7 +39,7 @@ struct md_hdr {
 static __thread struct md_chunk *md_chunks; /* the chunk in use first */
 static int md_system_alloc;
 
-static void *md_alloc(size_t n)
+static void *S_md_alloc(size_t n)
 {
 	if (n > SIZE_MAX / 2)
 		abort();
@@ -57,19 +59,19 @@ static void *md_alloc(size_t n)
 	return h + 1;
 }
 
-static void *md_calloc(size_t count, size_t size)
+static void *S_md_calloc(size_t count, size_t size)
 {
 	if (size && count > SIZE_MAX / size)
 		abort();
-	void *p = md_alloc(count * size);
+	void *p = S_md_alloc(count * size);
 	memset(p, 0, count * size);
 	return p;
 }
 
-static void *md_realloc(void *p, size_t n)
+static void *S_md_realloc(void *p, size_t n)
 {
 	if (!p)
-		return md_alloc(n);
+		return S_md_alloc(n);
 	struct md_hdr *h = (struct md_hdr *)p - 1;
 	if (n <= h->size)
 		return p;
@@ -82,18 +84,18 @@ static void *md_realloc(void *p, size_t n)
 		h->size = n;
 		return p;
 	}
-	void *q = md_alloc(n);
+	void *q = S_md_alloc(n);
 	memcpy(q, p, h->size);
 	return q;
 }
 
-static void md_free(void *p)
+static void S_md_free(void *p)
 {
-	(void)p; /* everything goes at once in md_reset */
+	(void)p; /* everything goes at once in S_md_reset */
 }
 
 /* Empty this thread's allocator, keeping one chunk for the next page. */
-static void md_reset(void)
+static void S_md_reset(void)
 {
 	struct md_chunk *c = md_chunks;
 	if (!c)
@@ -115,7 +117,7 @@ void md_thread_done(void)
 	}
 }
 
-static cmark_mem md_mem = { md_calloc, md_realloc, md_free };
+static cmark_mem md_mem = { S_md_calloc, S_md_realloc, S_md_free };
 
 /* The extensions, looked up once (md_init) rather than for every text. */
 static cmark_syntax_extension *md_exts[sizeof ext_names / sizeof *ext_names];
@@ -131,7 +133,7 @@ void md_init(void)
 
 /* Position of a node in the file: cmark counts lines from the start of the
  * text; the text starts at `at`. */
-static struct pos node_pos(cmark_node *n, struct pos at, int flags)
+static struct pos S_node_pos(cmark_node *n, struct pos at, int flags)
 {
 	int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
 	for (cmark_node *p = n; line <= 0 && p; p = cmark_node_parent(p)) {
@@ -149,7 +151,7 @@ static struct pos node_pos(cmark_node *n, struct pos at, int flags)
 
 /* Heading id: lowercase letters and digits (any UTF-8 kept), runs of other
  * ASCII become one '-'. */
-static void slugify(struct buf *out, const char *s)
+static void S_slugify(struct buf *out, const char *s)
 {
 	int dash = 0;
 	for (; *s; s++) {
@@ -181,7 +183,7 @@ static const unsigned char sc_class[256] = {
 /* Warn about the sentence of `words` words starting at `s`, `n` bytes long
  * without its final stop (`stop`: 1 when it has one): quote all of it, or
  * its first SC_QUOTE bytes and "...". */
-static void sc_report(const char *s, size_t n, int stop, int words, struct pos at, struct diags *d)
+static void S_sc_report(const char *s, size_t n, int stop, int words, struct pos at, struct diags *d)
 {
 	char quote[64];
 	if (n > SC_QUOTE) {
@@ -198,7 +200,7 @@ static void sc_report(const char *s, size_t n, int stop, int words, struct pos a
 /* Count the words of a paragraph's or heading's text; with `d`, warn about
  * each sentence over the limit. A sentence ends at . ! ? or : followed by a
  * space or the end, so only the last byte of a word can end one. */
-static int count_sentences(const char *text, size_t len, struct pos at, struct diags *d)
+static int S_count_sentences(const char *text, size_t len, struct pos at, struct diags *d)
 {
 	const unsigned char *p = (const unsigned char *)text, *e = p + len, *start = p;
 	int total = 0, words = 0;
@@ -214,17 +216,17 @@ static int count_sentences(const char *text, size_t len, struct pos at, struct d
 			p++;
 		if (sc_class[p[-1]] & SC_STOP) {
 			if (d && words > MD_MAX_SENTENCE_WORDS)
-				sc_report((const char *)start, (size_t)(p - 1 - start), 1, words, at, d);
+				S_sc_report((const char *)start, (size_t)(p - 1 - start), 1, words, at, d);
 			words = 0;
 		}
 	}
 	if (d && words > MD_MAX_SENTENCE_WORDS)
-		sc_report((const char *)start, (size_t)(e - start), 0, words, at, d);
+		S_sc_report((const char *)start, (size_t)(e - start), 0, words, at, d);
 	return total;
 }
 
 /* Whether the text holds "[^" (memchr is much faster than memmem here). */
-static int has_footnote(const char *s, size_t len)
+static int S_has_footnote(const char *s, size_t len)
 {
 	const char *e = s + len;
 	for (const char *p = s; (p = memchr(p, '[', (size_t)(e - p))); p++)
@@ -291,7 +293,7 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 {
 	/* Footnotes cost cmark a walk over the whole document; a text without
 	 * "[^" cannot have one, so only texts with it pay. */
-	int opts = CMARK_OPT_SMART | (has_footnote(text, len) ? CMARK_OPT_FOOTNOTES : 0);
+	int opts = CMARK_OPT_SMART | (S_has_footnote(text, len) ? CMARK_OPT_FOOTNOTES : 0);
 	if (flags & MD_ALLOW_RAW_HTML)
 		opts |= CMARK_OPT_UNSAFE;
 	cmark_mem *mem = md_system_alloc ? cmark_get_default_mem_allocator() : &md_mem;
@@ -318,12 +320,12 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 			if (type != CMARK_NODE_PARAGRAPH && type != CMARK_NODE_HEADING)
 				continue;
 			collecting = 0;
-			total_words += count_sentences(para.ptr, para.len, node_pos(n, at, flags),
+			total_words += S_count_sentences(para.ptr, para.len, S_node_pos(n, at, flags),
 						       (flags & MD_CHECK_SENTENCES) ? d : NULL);
 			if (type == CMARK_NODE_HEADING) {
 				heads = xgrow(heads, &capheads, nheads + 1, sizeof *heads);
 				struct buf slug = BUF_INIT;
-				slugify(&slug, para.len ? para.ptr : "");
+				S_slugify(&slug, para.len ? para.ptr : "");
 				heads[nheads++] = (struct heading){ n, buf_detach(&slug, NULL) };
 			}
 			continue;
@@ -332,14 +334,14 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 		case CMARK_NODE_HTML_BLOCK:
 		case CMARK_NODE_HTML_INLINE:
 			if (!(flags & MD_ALLOW_RAW_HTML))
-				diag_report(d, D_RAW_HTML, node_pos(n, at, flags));
+				diag_report(d, D_RAW_HTML, S_node_pos(n, at, flags));
 			break;
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
 			if (links) {
 				links->items = xgrow(links->items, &links->cap, links->n + 1, sizeof *links->items);
 				links->items[links->n++] = (struct link){ arena_strdup(a, cmark_node_get_url(n)),
-									  node_pos(n, at, flags) };
+									  S_node_pos(n, at, flags) };
 			}
 			break;
 		case CMARK_NODE_HEADING:
@@ -387,7 +389,7 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 		 * allocator: emptying it frees the document, the detached
 		 * headings and the parser at once, without cmark walking every
 		 * node to free it (3% of a build). */
-		md_reset();
+		S_md_reset();
 	} else {
 		for (size_t i = 0; i < nheads; i++)
 			cmark_node_free(heads[i].node);

@@ -21,6 +21,12 @@ struct lang {
 	const char *emergency_html;   /* rendered Markdown */
 	const char *sec_tips, *sec_help, *sec_plans, *sec_orgs;
 	struct pos pos;
+	/* derived: the language's fixed URLs, so rendering never builds one */
+	const char *home_url;         /* /nl/ */
+	const char *tips_url, *plans_url, *orgs_url; /* the section overviews */
+	const char *help_index_url;   /* /nl/hulp/: a redirect to help_url */
+	const char *help_url;         /* the triage tree's start (the help button), or home_url */
+	const char *notfound_url;     /* /nl/404.html */
 };
 
 struct site {
@@ -97,6 +103,7 @@ struct node {
 	struct links links;           /* links in the node's Markdown texts */
 	/* derived */
 	const char *url;
+	const char *ask_url;          /* an outcome's "ask the helpdesk" page (validate_ask_urls) */
 	struct node *parent;          /* on the shortest path from start */
 	struct node *entry;           /* a tree's start: the triage question that leads here */
 	int depth;                    /* 1 for the start node */
@@ -149,6 +156,11 @@ struct model {
 	struct strmap *urls;          /* derived: every output URL -> what owns it */
 	struct strmap *index;         /* derived: lookups by id (index.h) */
 };
+
+/* Free everything the model holds: the lists, the load threads' arenas, the
+ * maps, and the contents of m->arena (the struct arena itself is the
+ * caller's). The model is zeroed and may be reused after a new arena_init. */
+void model_free(struct model *m);
 
 const char *urgency_name(enum urgency u);
 const char *org_kind_name(enum org_kind k);

@@ -11,8 +11,9 @@
 #include "theme.h"
 #include "write.h"
 
-/* Render and write the whole site. Returns the number of files written, or
+/* Render and write the whole site. `m` has passed validate_site() and
+ * validate_ask_urls(); it is only read. Returns the number of files written, or
  * -1 after reporting errors. */
-long render_site(struct model *m, struct theme *t, struct writer *w, int jobs, struct diags *d);
+long render_site(const struct model *m, const struct theme *t, struct writer *w, int jobs, struct diags *d);
 
 #endif

@@ -1,3 +1,5 @@
+/* report.c: `hhd check --report`: per language, missing and outdated
+ * translations of pages and trees. */
 #include "report.h"
 
 #include <string.h>
@@ -10,8 +12,8 @@ struct tally {
 };
 
 /* Count one item of the default language against its translation. */
-static void tally_add(struct tally *t, const char *id, int present, const char *def_reviewed,
-		      const char *reviewed)
+static void S_tally_add(struct tally *t, const char *id, int present, const char *def_reviewed,
+		        const char *reviewed)
 {
 	t->total++;
 	if (!present) {
@@ -26,7 +28,7 @@ static void tally_add(struct tally *t, const char *id, int present, const char *
 	}
 }
 
-static void tally_print(struct tally *t, const char *what, const char *def, int list, FILE *out)
+static void S_tally_print(struct tally *t, const char *what, const char *def, int list, FILE *out)
 {
 	fprintf(out, "  %-6s %zu of %zu present, %zu missing, %zu reviewed earlier than %s\n", what, t->present,
 		t->total, t->missing, t->older, def);
@@ -54,9 +56,9 @@ void report_translations(const struct model *m, FILE *out)
 				if (p->kind != kinds[k].kind || p->lang != def)
 					continue;
 				const struct page *x = p->trans[li];
-				tally_add(&t, p->id, x != NULL, p->reviewed.s, x ? x->reviewed.s : NULL);
+				S_tally_add(&t, p->id, x != NULL, p->reviewed.s, x ? x->reviewed.s : NULL);
 			}
-			tally_print(&t, kinds[k].name, defcode, li != def, out);
+			S_tally_print(&t, kinds[k].name, defcode, li != def, out);
 		}
 		struct tally t = { .list = BUF_INIT };
 		for (size_t i = 0; i < m->ntrees; i++) {
@@ -64,8 +66,8 @@ void report_translations(const struct model *m, FILE *out)
 			if (tr->lang != def)
 				continue;
 			const struct tree *x = tr->trans[li];
-			tally_add(&t, tr->id, x != NULL, tr->reviewed.s, x ? x->reviewed.s : NULL);
+			S_tally_add(&t, tr->id, x != NULL, tr->reviewed.s, x ? x->reviewed.s : NULL);
 		}
-		tally_print(&t, "trees", defcode, li != def, out);
+		S_tally_print(&t, "trees", defcode, li != def, out);
 	}
 }

@@ -1,3 +1,5 @@
+/* stamp.c: the build stamp of stamp.h: a hash over the inputs, stored
+ * with the diagnostics beside the output. */
 #include "stamp.h"
 
 #include <inttypes.h>
@@ -7,7 +9,7 @@
 
 #include "fileio.h"
 
-static uint64_t mix(uint64_t h, const void *data, size_t n)
+static uint64_t S_mix(uint64_t h, const void *data, size_t n)
 {
 	const unsigned char *p = data;
 	for (size_t i = 0; i < n; i++) {
@@ -18,7 +20,7 @@ static uint64_t mix(uint64_t h, const void *data, size_t n)
 }
 
 /* Hash every entry below `dir` in sorted order (symbolic links followed by stat). */
-static uint64_t walk(uint64_t h, const char *dir, int depth)
+static uint64_t S_walk(uint64_t h, const char *dir, int depth)
 {
 	if (depth > 16)
 		return h;
@@ -28,12 +30,12 @@ static uint64_t walk(uint64_t h, const char *dir, int depth)
 		buf_addf(&path, "%s/%s", dir, *n);
 		struct stat st;
 		if (stat(path.ptr, &st) == 0) {
-			h = mix(h, path.ptr, path.len + 1);
+			h = S_mix(h, path.ptr, path.len + 1);
 			int64_t f[4] = { (int64_t)st.st_size, (int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec,
 					 (int64_t)st.st_ino };
-			h = mix(h, f, sizeof f);
+			h = S_mix(h, f, sizeof f);
 			if (S_ISDIR(st.st_mode))
-				h = walk(h, path.ptr, depth + 1);
+				h = S_walk(h, path.ptr, depth + 1);
 		}
 		buf_free(&path);
 	}
@@ -44,18 +46,18 @@ static uint64_t walk(uint64_t h, const char *dir, int depth)
 uint64_t stamp_compute(const char *content, const char *theme, const char *options)
 {
 	uint64_t h = 14695981039346656037ull;
-	h = mix(h, HHD_VERSION, sizeof HHD_VERSION);
+	h = S_mix(h, HHD_VERSION, sizeof HHD_VERSION);
 	/* a rebuilt hhd may render differently: its own file is an input too */
 	struct stat self;
 	if (stat("/proc/self/exe", &self) == 0) {
 		int64_t f[4] = { (int64_t)self.st_size, (int64_t)self.st_mtim.tv_sec, (int64_t)self.st_mtim.tv_nsec,
 				 (int64_t)self.st_ino };
-		h = mix(h, f, sizeof f);
+		h = S_mix(h, f, sizeof f);
 	}
-	h = mix(h, options, strlen(options) + 1);
-	h = walk(h, content, 0);
-	h = mix(h, "\0theme", 6);
-	return walk(h, theme, 0);
+	h = S_mix(h, options, strlen(options) + 1);
+	h = S_walk(h, content, 0);
+	h = S_mix(h, "\0theme", 6);
+	return S_walk(h, theme, 0);
 }
 
 void stamp_path(const char *out, struct buf *path)
@@ -69,7 +71,7 @@ void stamp_path(const char *out, struct buf *path)
 
 /* The output folder's inode: the stamp belongs to the tree that build
  * swapped in, not to whatever is there now (or to nothing). */
-static int out_inode(const char *out, unsigned long long *ino)
+static int S_out_inode(const char *out, unsigned long long *ino)
 {
 	struct stat st;
 	if (stat(out, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -82,7 +84,7 @@ int stamp_matches(const char *out, uint64_t stamp, struct buf *diags)
 {
 	struct buf path = BUF_INIT, file = BUF_INIT;
 	unsigned long long ino;
-	if (out_inode(out, &ino) < 0)
+	if (S_out_inode(out, &ino) < 0)
 		return 0;
 	stamp_path(out, &path);
 	int ok = 0;
@@ -103,7 +105,7 @@ int stamp_matches(const char *out, uint64_t stamp, struct buf *diags)
 int stamp_format(const char *out, uint64_t stamp, const char *diags, size_t len, struct buf *file)
 {
 	unsigned long long ino;
-	if (out_inode(out, &ino) < 0)
+	if (S_out_inode(out, &ino) < 0)
 		return -1;
 	buf_addf(file, "hhd-stamp 2 %016" PRIx64 " %llu\n", stamp, ino);
 	buf_add(file, diags, len);

@@ -1,3 +1,5 @@
+/* theme.c: loads a theme folder (theme.h): templates, i18n strings, and
+ * assets with content-hashed names. */
 #include "theme.h"
 
 #include <stdint.h>
@@ -15,7 +17,7 @@ static const char *const required_templates[] = { "home", "page", "tip", "tips",
 						    "plans", "orgs", "contact", "thanks", "feedback",
 						    "notfound", "redirect", "root", NULL };
 
-static uint64_t fnv(const char *s, size_t n)
+static uint64_t S_fnv(const char *s, size_t n)
 {
 	uint64_t h = 14695981039346656037ull;
 	for (size_t i = 0; i < n; i++) {
@@ -25,7 +27,7 @@ static uint64_t fnv(const char *s, size_t n)
 	return h;
 }
 
-static void load_templates(struct theme *t, struct model *m, struct diags *d)
+static void S_load_templates(struct theme *t, struct model *m, struct diags *d)
 {
 	char *dir = arena_printf(m->arena, "%s/templates", t->dir);
 	char **names = dir_names(dir, ".mustache");
@@ -49,7 +51,7 @@ static void load_templates(struct theme *t, struct model *m, struct diags *d)
 }
 
 /* i18n/<lang>.yaml: a mapping of names to strings (nested mappings allowed). */
-static struct val *yaml_to_val(struct arena *a, const struct ynode *n)
+static struct val *S_yaml_to_val(struct arena *a, const struct ynode *n)
 {
 	switch (n->type) {
 	case Y_SCALAR:
@@ -57,20 +59,20 @@ static struct val *yaml_to_val(struct arena *a, const struct ynode *n)
 	case Y_SEQ: {
 		struct val *l = val_list(a);
 		for (size_t i = 0; i < n->n; i++)
-			val_list_push(a, l, yaml_to_val(a, n->items[i]));
+			val_list_push(a, l, S_yaml_to_val(a, n->items[i]));
 		return l;
 	}
 	case Y_MAP: {
 		struct val *mp = val_map(a);
 		for (size_t i = 0; i + 1 < n->n; i += 2)
-			val_map_set(a, mp, n->items[i]->str, yaml_to_val(a, n->items[i + 1]));
+			val_map_set(a, mp, n->items[i]->str, S_yaml_to_val(a, n->items[i + 1]));
 		return mp;
 	}
 	}
 	return val_null(a);
 }
 
-static void load_strings(struct theme *t, struct model *m, struct diags *d)
+static void S_load_strings(struct theme *t, struct model *m, struct diags *d)
 {
 	for (int li = 0; li < m->site.nlangs; li++) {
 		char *path = arena_printf(m->arena, "%s/i18n/%s.yaml", t->dir, m->site.langs[li].code);
@@ -81,7 +83,7 @@ static void load_strings(struct theme *t, struct model *m, struct diags *d)
 		buf_free(&src);
 		if (root && root->type != Y_MAP)
 			diag_report(d, D_TYPE_MAP, root->pos, "i18n");
-		t->strings[li] = root && root->type == Y_MAP ? yaml_to_val(m->arena, root) : NULL;
+		t->strings[li] = root && root->type == Y_MAP ? S_yaml_to_val(m->arena, root) : NULL;
 	}
 	/* every language must have the default language's keys */
 	const struct val *base = t->strings[m->site.deflang];
@@ -96,7 +98,7 @@ static void load_strings(struct theme *t, struct model *m, struct diags *d)
 	}
 }
 
-static void load_assets(struct theme *t, struct model *m, struct diags *d)
+static void S_load_assets(struct theme *t, struct model *m, struct diags *d)
 {
 	char *dir = arena_printf(m->arena, "%s/assets", t->dir);
 	char **names = dir_names(dir, NULL);
@@ -125,7 +127,7 @@ static void load_assets(struct theme *t, struct model *m, struct diags *d)
 		const char *dot = strrchr(*p, '.');
 		size_t stem = dot ? (size_t)(dot - *p) : strlen(*p);
 		as->url = arena_printf(m->arena, "/assets/%.*s.%08llx%s", (int)stem, *p,
-				       (unsigned long long)(fnv(as->data.ptr, as->data.len) & 0xffffffffu),
+				       (unsigned long long)(S_fnv(as->data.ptr, as->data.len) & 0xffffffffu),
 				       dot ? dot : "");
 		val_map_str(m->arena, t->asset_urls, as->key, as->url);
 		t->nassets++;
@@ -144,12 +146,12 @@ int theme_load(struct theme *t, const char *dir, struct model *m, struct diags *
 		diag_at(d, D_IO, NULL, 0, 0, dir, "not a theme folder");
 		return -1;
 	}
-	load_templates(t, m, d);
-	load_strings(t, m, d);
+	S_load_templates(t, m, d);
+	S_load_strings(t, m, d);
 	for (int li = 0; li < m->site.nlangs; li++)
 		if (!t->strings[li])
 			t->strings[li] = val_map(m->arena);
-	load_assets(t, m, d);
+	S_load_assets(t, m, d);
 	return d->errors > before ? -1 : 0;
 }
 

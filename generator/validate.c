@@ -1,3 +1,6 @@
+/* validate.c: the cross-checks of validate.h. Derives URLs (languages,
+ * pages, trees, nodes, "ask the helpdesk" pages), resolves answers and
+ * translations, walks the trees, then checks aliases, links and policy. */
 #include "validate.h"
 
 #include <stdint.h>
@@ -11,36 +14,48 @@
 #include "tree.h"
 #include "xalloc.h"
 
-const char *url_home(const struct model *m, int lang)
+/* The language's fixed URLs; help_url waits for the trees' URLs. */
+static void S_derive_lang_urls(struct model *m)
 {
-	return arena_printf(m->arena, "/%s/", m->site.langs[lang].code);
-}
-
-const char *url_tips(const struct model *m, int lang)
-{
-	return arena_printf(m->arena, "/%s/%s/", m->site.langs[lang].code, m->site.langs[lang].sec_tips);
-}
-
-const char *url_plans(const struct model *m, int lang)
-{
-	return arena_printf(m->arena, "/%s/%s/", m->site.langs[lang].code, m->site.langs[lang].sec_plans);
-}
-
-const char *url_orgs(const struct model *m, int lang)
-{
-	return arena_printf(m->arena, "/%s/%s/", m->site.langs[lang].code, m->site.langs[lang].sec_orgs);
-}
-
-const char *url_help(const struct model *m, int lang)
-{
-	if (m->site.triage.s) {
-		struct tree *t = tree_find(m, m->site.triage.s, lang);
-		if (!t)
-			t = tree_find(m, m->site.triage.s, m->site.deflang);
-		if (t && t->url)
-			return t->url;
+	for (int li = 0; li < m->site.nlangs; li++) {
+		struct lang *l = &m->site.langs[li];
+		l->home_url = arena_printf(m->arena, "/%s/", l->code);
+		l->tips_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_tips);
+		l->plans_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_plans);
+		l->orgs_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_orgs);
+		l->help_index_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_help);
+		l->notfound_url = arena_printf(m->arena, "/%s/404.html", l->code);
 	}
-	return url_home(m, lang);
+}
+
+/* The help button: the triage tree's start page in the language (or the
+ * default language's), else the home page. */
+static void S_derive_help_urls(struct model *m)
+{
+	for (int li = 0; li < m->site.nlangs; li++) {
+		struct lang *l = &m->site.langs[li];
+		const struct tree *t = NULL;
+		if (m->site.triage.s) {
+			t = tree_find(m, m->site.triage.s, li);
+			if (!t)
+				t = tree_find(m, m->site.triage.s, m->site.deflang);
+		}
+		l->help_url = t && t->url ? t->url : l->home_url;
+	}
+}
+
+void validate_ask_urls(struct model *m, const struct theme *t)
+{
+	for (size_t i = 0; i < m->ntrees; i++) {
+		struct tree *tr = m->trees[i];
+		const struct val *slug = t->strings[tr->lang] ? val_map_get(t->strings[tr->lang], "ask_slug") : NULL;
+		const char *s = slug && slug->type == VAL_STR ? slug->s : "ask_slug";
+		for (size_t k = 0; k < tr->nnodes; k++) {
+			struct node *n = &tr->nodes[k];
+			if (n->is_outcome && n->url)
+				n->ask_url = arena_cat(m->arena, n->url, s, "/", NULL);
+		}
+	}
 }
 
 const struct page *page_with_layout(const struct model *m, int lang, const char *layout)
@@ -74,7 +89,7 @@ const struct page *tip_find(const struct model *m, const char *id, int lang)
 }
 
 /* Claim `url` for `owner` (a short description for messages). */
-static void claim(struct model *m, const char *url, const char *owner, struct pos at, struct diags *d)
+static void S_claim(struct model *m, const char *url, const char *owner, struct pos at, struct diags *d)
 {
 	const char *prev = strmap_put(m->urls, url, (void *)owner);
 	if (prev) {
@@ -83,20 +98,20 @@ static void claim(struct model *m, const char *url, const char *owner, struct po
 	}
 }
 
-static void derive_page_urls(struct model *m, struct diags *d)
+static void S_derive_page_urls(struct model *m, struct diags *d)
 {
 	for (int li = 0; li < m->site.nlangs; li++) {
 		struct pos at = m->site.langs[li].pos;
 		int has_home = 0;
 		for (size_t i = 0; i < m->npages; i++)
 			has_home |= m->pages[i]->kind == PAGE_HOME && m->pages[i]->lang == li;
+		const struct lang *l = &m->site.langs[li];
 		if (!has_home)
-			claim(m, url_home(m, li), "the home page", at, d);
-		claim(m, url_tips(m, li), "the tips overview", at, d);
-		claim(m, url_plans(m, li), "the step-plan overview", at, d);
-		claim(m, url_orgs(m, li), "the organisations page", at, d);
-		claim(m, arena_printf(m->arena, "/%s/%s/", m->site.langs[li].code, m->site.langs[li].sec_help),
-		      "the help section", at, d);
+			S_claim(m, l->home_url, "the home page", at, d);
+		S_claim(m, l->tips_url, "the tips overview", at, d);
+		S_claim(m, l->plans_url, "the step-plan overview", at, d);
+		S_claim(m, l->orgs_url, "the organisations page", at, d);
+		S_claim(m, l->help_index_url, "the help section", at, d);
 	}
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
@@ -104,7 +119,7 @@ static void derive_page_urls(struct model *m, struct diags *d)
 		const char *slug = p->slug.s ? p->slug.s : p->id;
 		switch (p->kind) {
 		case PAGE_HOME:
-			p->url = url_home(m, p->lang);
+			p->url = l->home_url;
 			break;
 		case PAGE_TIP:
 			p->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_tips, slug);
@@ -113,17 +128,17 @@ static void derive_page_urls(struct model *m, struct diags *d)
 			p->url = arena_printf(m->arena, "/%s/%s/", l->code, slug);
 			break;
 		}
-		claim(m, p->url, p->path, p->slug.s ? p->slug.pos : p->pos, d);
+		S_claim(m, p->url, p->path, p->slug.s ? p->slug.pos : p->pos, d);
 	}
 }
 
-static void derive_tree_urls(struct model *m, struct diags *d)
+static void S_derive_tree_urls(struct model *m, struct diags *d)
 {
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
 		const struct lang *l = &m->site.langs[t->lang];
 		t->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->id);
-		claim(m, t->url, t->path, t->pos, d);
+		S_claim(m, t->url, t->path, t->pos, d);
 		t->start_node = t->start.s ? tree_node(t, t->start.s) : NULL;
 		if (t->start.s && !t->start_node)
 			diag_report(d, D_TREE_START, t->start.pos, t->start.s);
@@ -136,12 +151,12 @@ static void derive_tree_urls(struct model *m, struct diags *d)
 				continue;
 			}
 			n->url = arena_printf(m->arena, "%s%s/", t->url, n->id.s);
-			claim(m, n->url, t->path, n->id.pos, d);
+			S_claim(m, n->url, t->path, n->id.pos, d);
 		}
 	}
 }
 
-static void link_translations(struct model *m, struct diags *d)
+static void S_link_translations(struct model *m, struct diags *d)
 {
 	/* pages: same kind and id across languages */
 	struct strmap *by_key = strmap_new();
@@ -177,7 +192,7 @@ static void link_translations(struct model *m, struct diags *d)
 
 /* Resolve `next` of every answer: "node", "tree" or "tree#node". A tree
  * missing in this language falls back to the default language's tree. */
-static void resolve_answers(struct model *m, struct diags *d)
+static void S_resolve_answers(struct model *m, struct diags *d)
 {
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
@@ -212,7 +227,7 @@ static void resolve_answers(struct model *m, struct diags *d)
 }
 
 /* Breadth-first from the start: reachability, shortest-path parent, depth. */
-static void walk_tree(struct tree *t, struct diags *d)
+static void S_walk_tree(struct tree *t, struct diags *d)
 {
 	if (!t->start_node)
 		return;
@@ -248,7 +263,7 @@ struct dfs {
 	struct arena *a;
 };
 
-static int dfs_visit(struct dfs *s, struct node *n)
+static int S_dfs_visit(struct dfs *s, struct node *n)
 {
 	strmap_put(s->colour, n->url, (void *)1);
 	int longest = 1;
@@ -262,7 +277,7 @@ static int dfs_visit(struct dfs *s, struct node *n)
 				    c->tree == n->tree ? c->id.s : arena_printf(s->a, "%s#%s", c->tree->id, c->id.s));
 			continue;
 		}
-		int sub = col == 0 ? dfs_visit(s, c) : (int)(col >> 2);
+		int sub = col == 0 ? S_dfs_visit(s, c) : (int)(col >> 2);
 		if (c->tree == n->tree && sub + 1 > longest)
 			longest = sub + 1;
 	}
@@ -270,7 +285,7 @@ static int dfs_visit(struct dfs *s, struct node *n)
 	return longest;
 }
 
-static void check_cycles(struct model *m, struct diags *d)
+static void S_check_cycles(struct model *m, struct diags *d)
 {
 	struct dfs s = { strmap_new(), d, m->arena };
 	for (size_t i = 0; i < m->ntrees; i++) {
@@ -278,7 +293,7 @@ static void check_cycles(struct model *m, struct diags *d)
 		for (size_t k = 0; k < t->nnodes; k++) {
 			struct node *n = &t->nodes[k];
 			if (n->url && !strmap_get(s.colour, n->url))
-				dfs_visit(&s, n);
+				S_dfs_visit(&s, n);
 		}
 		if (t->start_node)
 			t->longest = (int)((intptr_t)strmap_get(s.colour, t->start_node->url) >> 2);
@@ -286,7 +301,7 @@ static void check_cycles(struct model *m, struct diags *d)
 	strmap_free(s.colour);
 }
 
-static void check_outcomes(struct model *m, struct diags *d)
+static void S_check_outcomes(struct model *m, struct diags *d)
 {
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
@@ -316,7 +331,7 @@ static void check_outcomes(struct model *m, struct diags *d)
 }
 
 /* A translated tree must have the default language's node ids and edges. */
-static void check_tree_translations(struct model *m, struct diags *d)
+static void S_check_tree_translations(struct model *m, struct diags *d)
 {
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
@@ -355,7 +370,7 @@ static void check_tree_translations(struct model *m, struct diags *d)
 	}
 }
 
-static void check_aliases(struct model *m, struct diags *d)
+static void S_check_aliases(struct model *m, struct diags *d)
 {
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
@@ -388,7 +403,7 @@ static void check_aliases(struct model *m, struct diags *d)
 
 /* Resolve a link target against the page URL `base`; NULL for links that
  * leave the site (a scheme, or protocol-relative) or only name a fragment. */
-static const char *resolve(struct arena *a, const char *base, const char *url)
+static const char *S_resolve(struct arena *a, const char *base, const char *url)
 {
 	if (!*url || url[0] == '#' || url[0] == '?')
 		return NULL;
@@ -437,7 +452,7 @@ static const char *resolve(struct arena *a, const char *base, const char *url)
 	return out;
 }
 
-static int url_exists(const struct model *m, struct arena *a, const char *u)
+static int S_url_exists(const struct model *m, struct arena *a, const char *u)
 {
 	if (strmap_get(m->urls, u))
 		return 1;
@@ -449,13 +464,13 @@ static int url_exists(const struct model *m, struct arena *a, const char *u)
 	return 0;
 }
 
-static void check_links(struct model *m, struct diags *d)
+static void S_check_links(struct model *m, struct diags *d)
 {
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
 		for (size_t k = 0; k < p->links.n; k++) {
-			const char *u = resolve(m->arena, p->url, p->links.items[k].url);
-			if (u && !url_exists(m, m->arena, u))
+			const char *u = S_resolve(m->arena, p->url, p->links.items[k].url);
+			if (u && !S_url_exists(m, m->arena, u))
 				diag_report(d, D_LINK_BROKEN, p->links.items[k].pos, p->links.items[k].url);
 		}
 	}
@@ -464,8 +479,8 @@ static void check_links(struct model *m, struct diags *d)
 		for (size_t k = 0; k < t->nnodes; k++) {
 			struct node *n = &t->nodes[k];
 			for (size_t l = 0; n->url && l < n->links.n; l++) {
-				const char *u = resolve(m->arena, n->url, n->links.items[l].url);
-				if (u && !url_exists(m, m->arena, u))
+				const char *u = S_resolve(m->arena, n->url, n->links.items[l].url);
+				if (u && !S_url_exists(m, m->arena, u))
 					diag_report(d, D_LINK_BROKEN, n->links.items[l].pos, n->links.items[l].url);
 			}
 		}
@@ -474,7 +489,7 @@ static void check_links(struct model *m, struct diags *d)
 
 /* Every tree should be reachable from the triage tree behind the help
  * button, or visitors in a panic never find it. */
-static void check_triage_reach(struct model *m, struct diags *d)
+static void S_check_triage_reach(struct model *m, struct diags *d)
 {
 	for (int li = 0; li < m->site.nlangs; li++) {
 		struct tree *triage = tree_find(m, m->site.triage.s, li);
@@ -521,26 +536,27 @@ void validate_site(struct model *m, struct diags *d)
 	if (!m->urls)
 		m->urls = strmap_new();
 	index_build(m);
-	derive_page_urls(m, d);
-	derive_tree_urls(m, d);
+	S_derive_lang_urls(m);
+	S_derive_page_urls(m, d);
+	S_derive_tree_urls(m, d);
+	S_derive_help_urls(m);
 	/* the site's own fixed files */
 	static const char *const fixed[] = { "/", "/404.html", "/sitemap.xml", "/robots.txt", NULL };
 	for (const char *const *f = fixed; *f; f++)
 		strmap_put(m->urls, *f, "a file the generator writes");
 	for (int li = 0; li < m->site.nlangs; li++)
-		strmap_put(m->urls, arena_printf(m->arena, "/%s/404.html", m->site.langs[li].code),
-			   "a file the generator writes");
-	link_translations(m, d);
-	resolve_answers(m, d);
+		strmap_put(m->urls, m->site.langs[li].notfound_url, "a file the generator writes");
+	S_link_translations(m, d);
+	S_resolve_answers(m, d);
 	for (size_t i = 0; i < m->ntrees; i++)
-		walk_tree(m->trees[i], d);
-	check_cycles(m, d);
-	check_outcomes(m, d);
-	check_tree_translations(m, d);
-	check_aliases(m, d);
-	check_links(m, d);
+		S_walk_tree(m->trees[i], d);
+	S_check_cycles(m, d);
+	S_check_outcomes(m, d);
+	S_check_tree_translations(m, d);
+	S_check_aliases(m, d);
+	S_check_links(m, d);
 	if (m->site.triage.s && !tree_find(m, m->site.triage.s, m->site.deflang))
 		diag_report(d, D_TRIAGE_MISSING, m->site.triage.pos, m->site.triage.s);
 	else if (m->site.triage.s)
-		check_triage_reach(m, d);
+		S_check_triage_reach(m, d);
 }

@@ -9,15 +9,12 @@
 #define HHD_VALIDATE_H
 
 #include "model.h"
+#include "theme.h"
 
 void validate_site(struct model *m, struct diags *d);
-/* URL of a page, tree or node for language `lang` (already derived). */
-const char *url_home(const struct model *m, int lang);
-const char *url_tips(const struct model *m, int lang);
-const char *url_plans(const struct model *m, int lang);
-const char *url_orgs(const struct model *m, int lang);
-/* The triage tree's start page in `lang` (the help button), or the home page. */
-const char *url_help(const struct model *m, int lang);
+/* The "ask the helpdesk" page of every outcome (node->ask_url): its slug is
+ * the theme's ask_slug string, so this runs once the theme is loaded. */
+void validate_ask_urls(struct model *m, const struct theme *t);
 /* A page of the given layout ("contact", "thanks", ...) in `lang`, or NULL. */
 const struct page *page_with_layout(const struct model *m, int lang, const char *layout);
 /* A tip by id in `lang`, falling back to the default language. */

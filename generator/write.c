@@ -1,3 +1,5 @@
+/* write.c: the writer of write.h: a staging folder, hard links for
+ * unchanged files, one atomic swap. */
 #include "write.h"
 
 #include <errno.h>
@@ -45,7 +47,7 @@ struct writer *writer_open(const char *out, struct diags *d)
 }
 
 /* Does the old output hold exactly these bytes at `rel`? */
-static int same_as_old(const struct writer *w, const char *old, const void *data, size_t len)
+static int S_same_as_old(const struct writer *w, const char *old, const void *data, size_t len)
 {
 	struct stat st;
 	if (!w->have_old || stat(old, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
@@ -67,7 +69,7 @@ static void S_join(struct buf *out, const char *dir, const char *rel)
 /* Create the folder holding `rel` (a path under the staging folder that
  * ends in a file name). Most folders exist or need one mkdir; only a
  * missing parent costs more. */
-static int make_parent(const struct writer *w, char *rel)
+static int S_make_parent(const struct writer *w, char *rel)
 {
 	char *slash = strrchr(rel, '/');
 	if (!slash)
@@ -94,20 +96,20 @@ int writer_put(struct writer *w, const char *rel, const void *data, size_t len, 
 	/* pretty URLs put nearly every page in a folder of its own: make it first */
 	size_t rl = path.len;
 	if (rl > 11 && !strcmp(rel + rl - 11, "/index.html"))
-		make_parent(w, path.ptr);
+		S_make_parent(w, path.ptr);
 	if (w->have_old) {
 		struct buf old = BUF_INIT;
 		S_join(&old, w->out, rel);
-		if (same_as_old(w, old.ptr, data, len)) {
+		if (S_same_as_old(w, old.ptr, data, len)) {
 			linked = linkat(AT_FDCWD, old.ptr, w->stagefd, rel, 0) == 0;
-			if (!linked && errno == ENOENT && make_parent(w, path.ptr) == 0)
+			if (!linked && errno == ENOENT && S_make_parent(w, path.ptr) == 0)
 				linked = linkat(AT_FDCWD, old.ptr, w->stagefd, rel, 0) == 0;
 		}
 		buf_free(&old);
 	}
 	if (!linked) {
 		rc = file_write_at(w->stagefd, rel, data, len);
-		if (rc < 0 && errno == ENOENT && make_parent(w, path.ptr) == 0)
+		if (rc < 0 && errno == ENOENT && S_make_parent(w, path.ptr) == 0)
 			rc = file_write_at(w->stagefd, rel, data, len);
 	}
 	if (rc < 0) {
@@ -125,7 +127,7 @@ int writer_put(struct writer *w, const char *rel, const void *data, size_t len, 
 	return rc;
 }
 
-static void writer_free(struct writer *w)
+static void S_writer_free(struct writer *w)
 {
 	if (w->stagefd >= 0)
 		close(w->stagefd);
@@ -142,7 +144,7 @@ int writer_commit(struct writer *w, struct diags *d)
 	if (w->have_old) {
 		if (renameat2(AT_FDCWD, w->stage, AT_FDCWD, w->out, RENAME_EXCHANGE) == 0) {
 			dir_remove(w->stage); /* now the old site */
-			writer_free(w);
+			S_writer_free(w);
 			return 0;
 		}
 		if (errno != EINVAL && errno != ENOSYS) {
@@ -162,7 +164,7 @@ int writer_commit(struct writer *w, struct diags *d)
 		}
 		dir_remove(old.ptr);
 		buf_free(&old);
-		writer_free(w);
+		S_writer_free(w);
 		return 0;
 	}
 	if (rename(w->stage, w->out) < 0) {
@@ -170,7 +172,7 @@ int writer_commit(struct writer *w, struct diags *d)
 		writer_abort(w);
 		return -1;
 	}
-	writer_free(w);
+	S_writer_free(w);
 	return 0;
 }
 
@@ -179,7 +181,7 @@ void writer_abort(struct writer *w)
 	if (!w)
 		return;
 	dir_remove(w->stage);
-	writer_free(w);
+	S_writer_free(w);
 }
 
 size_t writer_count(const struct writer *w, size_t *unchanged)

@@ -9,6 +9,7 @@
 #include "markdown.h"
 #include "page.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,9 +30,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diags d;
 	diags_init(&d);
 	struct page *p = page_parse(&m, "fuzz.md", "fuzz", 0, PAGE_TIP, (const char *)data, size, &d);
-	if (p)
-		free(p->links.items);
+	if (p) {
+		m.pages = xcalloc(1, sizeof *m.pages);
+		m.pages[m.npages++] = p;
+	}
 	diags_free(&d);
-	arena_free(&a);
+	model_free(&m);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "fileio.h"
 #include "html.h"
+#include "pool.h"
 #include "t.h"
 #include "utf8.h"
 
@@ -188,6 +189,57 @@ static void test_diag(void)
 	diags_free(&d);
 }
 
+/* pool: every job runs exactly once, on the thread count asked for (the
+ * caller's state included), and thread_end runs on started threads only. */
+struct pool_state {
+	int *ran;
+	size_t jobs, ends;
+};
+
+static void pool_job(void *state, size_t i)
+{
+	struct pool_state *s = state;
+	s->ran[i]++;
+	s->jobs++;
+}
+
+static void pool_end(void *state)
+{
+	((struct pool_state *)state)->ends++;
+}
+
+static void test_pool(void)
+{
+	T_CHECK(pool_threads(8, 0, 16) == 1);
+	T_CHECK(pool_threads(8, 15, 16) == 1);
+	T_CHECK(pool_threads(8, 16, 16) == 2);
+	T_CHECK(pool_threads(8, 10000, 16) == 8);
+	T_CHECK(pool_threads(0, 10000, 16) == 1);
+	static const struct pool p = { pool_job, pool_end };
+	for (int threads = 1; threads <= 4; threads += 3) {
+		enum { N = 5000 };
+		static int ran[N];
+		memset(ran, 0, sizeof ran);
+		struct pool_state st[4] = { { ran, 0, 0 }, { ran, 0, 0 }, { ran, 0, 0 }, { ran, 0, 0 } };
+		pool_run(&p, N, threads, st, sizeof st[0]);
+		int once = 1;
+		for (size_t i = 0; i < N; i++)
+			once &= ran[i] == 1;
+		T_CHECK(once);
+		size_t jobs = 0, ends = 0;
+		for (int i = 0; i < threads; i++) {
+			jobs += st[i].jobs;
+			ends += st[i].ends;
+		}
+		T_CHECK(jobs == N);
+		T_CHECK(st[0].ends == 0);
+		T_CHECK(ends == (size_t)threads - 1);
+	}
+	struct pool_state none = { NULL, 0, 0 };
+	pool_run(&p, 0, 1, &none, sizeof none);
+	T_CHECK(none.jobs == 0);
+}
+
 int main(void)
 {
 	test_buf();
@@ -196,5 +248,6 @@ int main(void)
 	test_html();
 	test_fileio();
 	test_diag();
+	test_pool();
 	return t_done();
 }

@@ -1,0 +1,29 @@
+/* model.c: the model's teardown (model.h). */
+#include "model.h"
+
+#include <stdlib.h>
+
+#include "strmap.h"
+
+void model_free(struct model *m)
+{
+	for (size_t i = 0; i < m->npages; i++)
+		free(m->pages[i]->links.items);
+	for (size_t i = 0; i < m->ntrees; i++)
+		for (size_t k = 0; k < m->trees[i]->nnodes; k++)
+			free(m->trees[i]->nodes[k].links.items);
+	free(m->pages);
+	free(m->trees);
+	for (size_t i = 0; i < m->narenas; i++) {
+		arena_free(m->arenas[i]);
+		free(m->arenas[i]);
+	}
+	free(m->arenas);
+	if (m->urls)
+		strmap_free(m->urls);
+	if (m->index)
+		strmap_free(m->index);
+	if (m->arena)
+		arena_free(m->arena);
+	*m = (struct model){ 0 };
+}

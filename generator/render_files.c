@@ -1,0 +1,157 @@
+/* render_files.c: the site-wide files, written after the pages: the root
+ * language chooser, the 404 pages, robots.txt, the sitemap, the manifest
+ * hhd-fcgi reads (hhd-manifest.tsv) and the theme's assets. */
+#include "render_files.h"
+
+#include <string.h>
+
+#include "html.h"
+
+/* Render template `tpl` with `v` into `out` and write it as `file`; a
+ * failure is reported at `url`. */
+static int S_put_template(const struct render_ctx *c, struct writer *w, const char *tpl, struct val *v,
+			  const char *url, const char *file, struct buf *out, struct diags *d)
+{
+	buf_reset(out);
+	int st = mustache_render(c->t->tpl, mustache_get(c->t->tpl, tpl), v, out);
+	if (st < 0) {
+		render_report(d, url, st);
+		return -1;
+	}
+	return writer_put(w, file, out->ptr, out->len, d);
+}
+
+/* The root page (a language chooser leading to the default language) and
+ * the 404 pages: one per language (the web server picks it by path), and
+ * the default language's at the root. */
+static int S_root_and_404(const struct render_ctx *c, struct writer *w, struct buf *out, struct diags *d)
+{
+	const struct model *m = c->m;
+	int def = m->site.deflang, rc = 0;
+	const char *none[HHD_MAX_LANGS] = { 0 };
+	struct val *all = val_list(c->a);
+	for (int li = 0; li < m->site.nlangs; li++) {
+		struct val *x = val_map(c->a);
+		render_set(c->a, x, "code", m->site.langs[li].code);
+		render_set(c->a, x, "name", m->site.langs[li].name);
+		render_set(c->a, x, "url", m->site.langs[li].home_url);
+		val_list_push(c->a, all, x);
+	}
+
+	struct val *v = render_page_ctx(c, def, "/", m->site.langs[def].title, "view");
+	render_set(c->a, v, "target", m->site.langs[def].home_url);
+	render_alternates(c, v, def, none);
+	val_map_set(c->a, v, "all_languages", all);
+	rc |= S_put_template(c, w, "root", v, "/", "index.html", out, d);
+
+	for (int li = -1; li < m->site.nlangs; li++) {
+		int lang = li < 0 ? def : li;
+		const char *url = li < 0 ? "/404.html" : m->site.langs[li].notfound_url;
+		v = render_page_ctx(c, lang, url, render_str(c, lang, "notfound_title"), "view");
+		render_alternates(c, v, lang, none);
+		val_map_set(c->a, v, "all_languages", all);
+		rc |= S_put_template(c, w, "notfound", v, url, url + 1, out, d);
+	}
+	return rc;
+}
+
+/* base URL + path, escaped for XML */
+static void S_abs_url(struct buf *out, const struct model *m, const char *path)
+{
+	html_escape(out, m->site.base_url, strlen(m->site.base_url));
+	html_escape(out, path, strlen(path));
+}
+
+/* The sitemap: every page with its translations as hreflang alternates. */
+static void S_sitemap(const struct render_ctx *c, const struct render_jobs *js, struct buf *out)
+{
+	const struct model *m = c->m;
+	buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		      "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+		      "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+	for (size_t i = 0; i < js->n; i++) {
+		const struct render_job *j = &js->items[i];
+		if (j->kind == J_REDIRECT || j->kind == J_HELP_INDEX)
+			continue;
+		const char *urls[HHD_MAX_LANGS];
+		render_job_urls(c, j, urls);
+		buf_adds(out, "<url><loc>");
+		S_abs_url(out, m, j->url);
+		buf_adds(out, "</loc>");
+		int n = 0;
+		for (int li = 0; li < m->site.nlangs; li++)
+			n += urls[li] != NULL;
+		for (int li = 0; n > 1 && li < m->site.nlangs; li++) {
+			if (!urls[li])
+				continue;
+			buf_addf(out, "<xhtml:link rel=\"alternate\" hreflang=\"%s\" href=\"", m->site.langs[li].code);
+			S_abs_url(out, m, urls[li]);
+			buf_adds(out, "\"/>");
+		}
+		buf_adds(out, "</url>\n");
+	}
+	buf_adds(out, "</urlset>\n");
+}
+
+/* The manifest hhd-fcgi reads: which paths exist, of what kind, and the
+ * partner referrers. Its bytes are a contract with fcgi/manifest.c. */
+static void S_manifest(const struct render_ctx *c, const struct render_jobs *js, struct buf *out)
+{
+	const struct model *m = c->m;
+	int def = m->site.deflang;
+	buf_adds(out, "# hhd-manifest 1\n");
+	for (size_t i = 0; i < js->n; i++) {
+		const struct render_job *j = &js->items[i];
+		const char *kind = "page", *tree = "-", *node = "-";
+		switch (j->kind) {
+		case J_PAGE:
+			kind = j->page->kind == PAGE_HOME ? "home" : j->page->kind == PAGE_TIP ? "tip" : j->page->layout.s;
+			break;
+		case J_TIPS: kind = "tips"; break;
+		case J_PLANS: kind = "plans"; break;
+		case J_ORGS: kind = "orgs"; break;
+		case J_REDIRECT:
+		case J_HELP_INDEX: kind = "redirect"; break;
+		case J_ASK:
+		case J_NODE:
+			kind = j->node->is_outcome ? "outcome" : "question";
+			tree = j->node->tree->id;
+			node = j->node->id.s;
+			break;
+		}
+		buf_addf(out, "P\t%s\t%s\t%s\t%s\t%s\n", j->url, m->site.langs[j->lang].code, kind, tree, node);
+		if (j->kind == J_NODE && j->node->is_outcome)
+			buf_addf(out, "P\t%s\t%s\tcontact\t-\t-\n", j->node->ask_url, m->site.langs[j->lang].code);
+	}
+	buf_addf(out, "P\t/\t%s\troot\t-\t-\n", m->site.langs[def].code);
+	buf_addf(out, "P\t/404.html\t%s\tnotfound\t-\t-\n", m->site.langs[def].code);
+	for (int li = 0; li < m->site.nlangs; li++)
+		buf_addf(out, "P\t%s\t%s\tnotfound\t-\t-\n", m->site.langs[li].notfound_url, m->site.langs[li].code);
+	for (size_t i = 0; i < m->site.partners.n; i++)
+		buf_addf(out, "R\t%s\n", m->site.partners.items[i].s);
+}
+
+int render_files_write(const struct render_ctx *c, struct writer *w, const struct render_jobs *js, struct diags *d)
+{
+	struct buf out = BUF_INIT;
+	int rc = S_root_and_404(c, w, &out, d);
+
+	buf_reset(&out);
+	buf_addf(&out, "User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: %s/sitemap.xml\n", c->m->site.base_url);
+	rc |= writer_put(w, "robots.txt", out.ptr, out.len, d);
+
+	buf_reset(&out);
+	S_sitemap(c, js, &out);
+	rc |= writer_put(w, "sitemap.xml", out.ptr, out.len, d);
+
+	buf_reset(&out);
+	S_manifest(c, js, &out);
+	rc |= writer_put(w, "hhd-manifest.tsv", out.ptr, out.len, d);
+
+	for (size_t i = 0; i < c->t->nassets; i++) {
+		const struct asset *as = &c->t->assets[i];
+		rc |= writer_put(w, as->url + 1, as->data.ptr, as->data.len, d);
+	}
+	buf_free(&out);
+	return rc ? -1 : 0;
+}

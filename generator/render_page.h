@@ -1,0 +1,70 @@
+/* render_page.h: what render's three files share (not for other modules).
+ *
+ *   render.c        the job list and the thread driver (render_site)
+ *   render_page.c   the page contexts: model + theme strings -> values for
+ *                   one page's template, rendered into a buffer
+ *   render_files.c  the site-wide files: root, 404s, robots.txt, sitemap,
+ *                   the manifest hhd-fcgi reads, the assets
+ *
+ * Calls go one way: render.c -> render_files.c -> render_page.c. */
+#ifndef HHD_RENDER_PAGE_H
+#define HHD_RENDER_PAGE_H
+
+#include "buf.h"
+#include "model.h"
+#include "theme.h"
+#include "value.h"
+
+/* One unit of work: a page to render at a URL. */
+enum job_kind { J_PAGE, J_TIPS, J_PLANS, J_ORGS, J_NODE, J_ASK, J_REDIRECT, J_HELP_INDEX };
+
+struct render_job {
+	enum job_kind kind;
+	int lang;
+	const struct page *page;
+	const struct node *node;      /* J_NODE, J_ASK */
+	const char *url;              /* where the output goes */
+	const char *target;           /* J_REDIRECT, J_HELP_INDEX: where it leads */
+};
+
+struct render_jobs {
+	struct render_job *items;
+	size_t n, cap;
+};
+
+/* What every page of one language shares; built once before the threads
+ * start, read by all of them. */
+struct render_shared {
+	struct val *common[HHD_MAX_LANGS];
+	struct val *tips[HHD_MAX_LANGS]; /* every tip, sorted: read by every list */
+};
+
+/* A render thread's view: everything but `a` is shared and only read. */
+struct render_ctx {
+	const struct model *m;
+	const struct theme *t;
+	const struct render_shared *sh;
+	struct arena *a;              /* the thread's own: values, paths */
+};
+
+/* Build the shared values of every language into c->a (one thread). */
+void render_shared_build(struct render_shared *sh, const struct render_ctx *c);
+/* Render one job into `out`. Pure: reads the model and templates only.
+ * Returns mustache_render()'s status. */
+int render_page(const struct render_ctx *c, const struct render_job *j, struct buf *out);
+/* The same page in every language (NULL where a language has none). */
+void render_job_urls(const struct render_ctx *c, const struct render_job *j, const char *urls[HHD_MAX_LANGS]);
+/* The context of a page at `url`: the language's common values and the
+ * page's own (url, title, canonical, counter event). */
+struct val *render_page_ctx(const struct render_ctx *c, int lang, const char *url, const char *title,
+			    const char *event);
+/* Language switcher and hreflang from the page's URL in each language. */
+void render_alternates(const struct render_ctx *c, struct val *v, int lang, const char *const urls[HHD_MAX_LANGS]);
+/* map[key] = s, or null when s is NULL. */
+void render_set(struct arena *a, struct val *map, const char *key, const char *s);
+/* The theme's string `key` in `lang`, or the key itself. */
+const char *render_str(const struct render_ctx *c, int lang, const char *key);
+/* Report a failed render of `url` with the limit it hit. */
+void render_report(struct diags *d, const char *url, int status);
+
+#endif
