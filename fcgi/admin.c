@@ -7,7 +7,7 @@
  * through db.h's functions.
  *
  * Everything it prints comes from the public, so every text is escaped for
- * the terminal (admin_safe) or for spreadsheets (admin_csv_cell). Exit
+ * the terminal (export_safe) or for spreadsheets (export_csv_cell). Exit
  * status: 0 ok, 1 not found or a database error, 2 usage. */
 #include <errno.h>
 #include <limits.h>
@@ -18,9 +18,11 @@
 
 #include <sodium.h>
 
-#include "admin.h"
+#include "db.h"
+#include "export.h"
 #include "fileio.h"
 #include "policy.h"
+#include "stats.h"
 
 static void S_usage(FILE *f);
 
@@ -31,6 +33,15 @@ static int S_flush(struct buf *b)
 		return -1;
 	buf_reset(b);
 	return fflush(stdout) == 0 ? 0 : -1;
+}
+
+/* Print a command's whole output and free it: the exit status, 0 or 1. */
+static int S_print(struct buf *b)
+{
+	int rc = S_flush(b);
+
+	buf_free(b);
+	return rc ? 1 : 0;
 }
 
 static void S_time(long long t, char out[20])
@@ -69,6 +80,14 @@ static int S_bad_usage(void)
 	return 2;
 }
 
+/* The one argument of show and done, a submission id: 0, or the exit status. */
+static int S_one_id(int argc, char **argv, long long *id)
+{
+	if (argc != 1)
+		return S_bad_usage();
+	return S_id(argv[0], id) < 0 ? 2 : 0;
+}
+
 /* inbox: one entry per submission, built in b. */
 struct inbox {
 	struct buf b;
@@ -94,22 +113,22 @@ static int S_inbox_row(const struct db_row *row, void *arg)
 		db_text(row, "lang"));
 	if (*db_text(row, "incident")) {
 		buf_adds(b, "  ");
-		admin_safe(b, db_text(row, "incident"), 0);
+		export_safe(b, db_text(row, "incident"), 0);
 		buf_addch(b, '/');
-		admin_safe(b, db_text(row, "node"), 0);
+		export_safe(b, db_text(row, "node"), 0);
 	}
 	buf_adds(b, "\n     ");
-	admin_safe(b, *db_text(row, "name") ? db_text(row, "name") : "(no name)", 0);
+	export_safe(b, *db_text(row, "name") ? db_text(row, "name") : "(no name)", 0);
 	if (*db_text(row, "company")) {
 		buf_adds(b, ", ");
-		admin_safe(b, db_text(row, "company"), 0);
+		export_safe(b, db_text(row, "company"), 0);
 	}
 	buf_adds(b, "  ");
-	admin_safe(b, db_text(row, "email"), 0);
+	export_safe(b, db_text(row, "email"), 0);
 	buf_adds(b, *db_text(row, "email") && *db_text(row, "phone") ? "  " : "");
-	admin_safe(b, db_text(row, "phone"), 0);
+	export_safe(b, db_text(row, "phone"), 0);
 	buf_adds(b, "\n     ");
-	admin_safe(b, first, 0);
+	export_safe(b, first, 0);
 	buf_adds(b, k < strlen(msg) ? "...\n" : "\n");
 	in->n++;
 	return 0;
@@ -118,7 +137,7 @@ static int S_inbox_row(const struct db_row *row, void *arg)
 static int S_cmd_inbox(struct db *db, int argc, char **argv)
 {
 	struct inbox in = { BUF_INIT, 0 };
-	int all = argc == 1 && strcmp(argv[0], "--all") == 0, rc;
+	int all = argc == 1 && strcmp(argv[0], "--all") == 0;
 
 	if (argc > 1 || (argc == 1 && !all))
 		return S_bad_usage();
@@ -127,9 +146,7 @@ static int S_cmd_inbox(struct db *db, int argc, char **argv)
 		return S_dbfail(db, "inbox");
 	}
 	buf_addf(&in.b, "%d %ssubmission%s\n", in.n, all ? "" : "open ", in.n == 1 ? "" : "s");
-	rc = S_flush(&in.b);
-	buf_free(&in.b);
-	return rc ? 1 : 0;
+	return S_print(&in.b);
 }
 
 static int S_show_row(const struct db_row *row, void *arg)
@@ -153,11 +170,11 @@ static int S_show_row(const struct db_row *row, void *arg)
 	}
 	for (i = 0; i < sizeof fields / sizeof *fields; i++) {
 		buf_addf(b, "%s:%*s", fields[i][0], (int)(9 - strlen(fields[i][0])), "");
-		admin_safe(b, db_text(row, fields[i][1]), 0);
+		export_safe(b, db_text(row, fields[i][1]), 0);
 		buf_addch(b, '\n');
 	}
 	buf_adds(b, "\n");
-	admin_safe(b, db_text(row, "message"), 1);
+	export_safe(b, db_text(row, "message"), 1);
 	buf_adds(b, "\n");
 	return 0;
 }
@@ -168,10 +185,8 @@ static int S_cmd_show(struct db *db, int argc, char **argv)
 	long long id;
 	int rc;
 
-	if (argc != 1)
-		return S_bad_usage();
-	if (S_id(argv[0], &id) < 0)
-		return 2;
+	if ((rc = S_one_id(argc, argv, &id)) != 0)
+		return rc;
 	rc = db_contact_get(db, id, S_show_row, &b);
 	if (rc <= 0) {
 		buf_free(&b);
@@ -180,9 +195,7 @@ static int S_cmd_show(struct db *db, int argc, char **argv)
 		fprintf(stderr, "hhd-admin: no submission #%lld\n", id);
 		return 1;
 	}
-	rc = S_flush(&b);
-	buf_free(&b);
-	return rc ? 1 : 0;
+	return S_print(&b);
 }
 
 static int S_cmd_done(struct db *db, int argc, char **argv)
@@ -190,10 +203,8 @@ static int S_cmd_done(struct db *db, int argc, char **argv)
 	long long id;
 	int rc;
 
-	if (argc != 1)
-		return S_bad_usage();
-	if (S_id(argv[0], &id) < 0)
-		return 2;
+	if ((rc = S_one_id(argc, argv, &id)) != 0)
+		return rc;
 	rc = db_contact_done(db, id, time(NULL));
 	if (rc < 0)
 		return S_dbfail(db, "done");
@@ -228,7 +239,7 @@ static int S_export_row(const struct db_row *row, void *arg)
 	}
 	for (i = EXPORT_TEXT_FROM; i < sizeof export_cols / sizeof *export_cols; i++) {
 		buf_addch(b, ',');
-		admin_csv_cell(b, db_text(row, export_cols[i][1]));
+		export_csv_cell(b, db_text(row, export_cols[i][1]));
 	}
 	buf_adds(b, "\r\n");
 	/* a write error stops the walk; the last flush reports it */
@@ -239,7 +250,6 @@ static int S_cmd_export(struct db *db, int argc, char **argv)
 {
 	struct buf b = BUF_INIT;
 	size_t i;
-	int rc;
 
 	if (argc != 1 || strcmp(argv[0], "--csv") != 0)
 		return S_bad_usage();
@@ -250,9 +260,7 @@ static int S_cmd_export(struct db *db, int argc, char **argv)
 		buf_free(&b);
 		return S_dbfail(db, "export");
 	}
-	rc = S_flush(&b);
-	buf_free(&b);
-	return rc ? 1 : 0;
+	return S_print(&b);
 }
 
 static int S_cmd_purge(struct db *db, int argc, char **argv)

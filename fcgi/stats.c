@@ -5,14 +5,16 @@
  * Everything is aggregated from the hit table: visits (view events) and
  * help-button presses per day, step plans reached (outcome) with their
  * "did this help" answers, and partner referrals (via codes). */
+#include "stats.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "admin.h"
 #include "counters.h"
 #include "db.h"
+#include "export.h"
 #include "html.h"
 #include "xalloc.h"
 
@@ -234,7 +236,7 @@ static void S_text(const struct report *r, struct buf *o)
 		const struct plan_row *p = &r->plans[i];
 		S_ratio(pct, p->yes, p->no);
 		buf_addf(o, "%8lld %6lld %6lld %7s  ", p->outcome, p->yes, p->no, pct);
-		admin_safe(o, p->path, 0);
+		export_safe(o, p->path, 0);
 		buf_addch(o, '\n');
 	}
 	if (!r->nplans)
@@ -242,7 +244,7 @@ static void S_text(const struct report *r, struct buf *o)
 	buf_addf(o, "\n%8s %8s  %s\n", "hits", "visits", "partner");
 	for (i = 0; i < r->npartners; i++) {
 		buf_addf(o, "%8lld %8lld  ", r->partners[i].hits, r->partners[i].views);
-		admin_safe(o, r->partners[i].via, 0);
+		export_safe(o, r->partners[i].via, 0);
 		buf_addch(o, '\n');
 	}
 	if (!r->npartners)
@@ -250,7 +252,7 @@ static void S_text(const struct report *r, struct buf *o)
 	buf_addf(o, "\n%8s  %s\n", "help", "pressed on");
 	for (i = 0; i < r->nhelp; i++) {
 		buf_addf(o, "%8lld  ", r->help[i].n);
-		admin_safe(o, r->help[i].path, 0);
+		export_safe(o, r->help[i].path, 0);
 		buf_addch(o, '\n');
 	}
 }
@@ -274,21 +276,21 @@ static void S_csv(const struct report *r, struct buf *o)
 		int k;
 		for (k = 0; k < 4; k++) {
 			buf_adds(o, "plan,");
-			admin_csv_cell(o, p->path);
+			export_csv_cell(o, p->path);
 			buf_addf(o, ",%s,%lld\r\n", m[k], v[k]);
 		}
 	}
 	for (i = 0; i < r->npartners; i++) {
 		buf_adds(o, "partner,");
-		admin_csv_cell(o, r->partners[i].via);
+		export_csv_cell(o, r->partners[i].via);
 		buf_addf(o, ",hits,%lld\r\n", r->partners[i].hits);
 		buf_adds(o, "partner,");
-		admin_csv_cell(o, r->partners[i].via);
+		export_csv_cell(o, r->partners[i].via);
 		buf_addf(o, ",view,%lld\r\n", r->partners[i].views);
 	}
 	for (i = 0; i < r->nhelp; i++) {
 		buf_adds(o, "help,");
-		admin_csv_cell(o, r->help[i].path);
+		export_csv_cell(o, r->help[i].path);
 		buf_addf(o, ",help,%lld\r\n", r->help[i].n);
 	}
 }

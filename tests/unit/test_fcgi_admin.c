@@ -6,9 +6,10 @@
 
 #include <sodium.h>
 
-#include "admin.h"
 #include "db.h"
+#include "export.h"
 #include "fileio.h"
+#include "stats.h"
 #include "t.h"
 
 static void test_dates(void)
@@ -36,25 +37,25 @@ static void test_escaping(void)
 {
 	struct buf b = BUF_INIT;
 
-	admin_safe(&b, "ok \xc3\xa9 \x1b]0;pwned\x07 a\nb\tc \xc2\x85 \xe2\x80\xae \xe2\x81\xa6", 0);
+	export_safe(&b, "ok \xc3\xa9 \x1b]0;pwned\x07 a\nb\tc \xc2\x85 \xe2\x80\xae \xe2\x81\xa6", 0);
 	T_STREQ(b.ptr, "ok \xc3\xa9 \\x1b]0;pwned\\x07 a\\x0ab\\x09c \\xc2\\x85 \\xe2\\x80\\xae \\xe2\\x81\\xa6");
 	buf_reset(&b);
-	admin_safe(&b, "a\nb\tc\r", 1);
+	export_safe(&b, "a\nb\tc\r", 1);
 	T_STREQ(b.ptr, "a\nb\tc\\x0d");
 	buf_reset(&b);
 	/* a truncated sequence at the end is not read past */
-	admin_safe(&b, "x\xe2", 0);
+	export_safe(&b, "x\xe2", 0);
 	T_STREQ(b.ptr, "x\xe2");
 	buf_reset(&b);
-	admin_csv_cell(&b, "plain");
+	export_csv_cell(&b, "plain");
 	buf_addch(&b, ',');
-	admin_csv_cell(&b, "say \"hi\", ok\nnext");
+	export_csv_cell(&b, "say \"hi\", ok\nnext");
 	buf_addch(&b, ',');
-	admin_csv_cell(&b, "=HYPERLINK(\"x\")");
+	export_csv_cell(&b, "=HYPERLINK(\"x\")");
 	buf_addch(&b, ',');
-	admin_csv_cell(&b, "+31 6 1234");
+	export_csv_cell(&b, "+31 6 1234");
 	buf_addch(&b, ',');
-	admin_csv_cell(&b, "");
+	export_csv_cell(&b, "");
 	T_STREQ(b.ptr, "\"plain\",\"say \"\"hi\"\", ok\nnext\",\"'=HYPERLINK(\"\"x\"\")\",\"'+31 6 1234\",\"\"");
 	buf_free(&b);
 }

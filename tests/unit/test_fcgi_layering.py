@@ -6,7 +6,8 @@
 A module is a stem (app.c and app.h are "app"). Module A depends on B when a
 file of A includes B's header, or when A's object file calls a function (or
 reads a variable) that B's object file defines (nm). The test fails on:
-  - any loop in either graph (and prints it);
+  - any loop among the includes, among the calls, or among both together
+    (A includes B's header, B calls A); it prints the loop;
   - SQLite known outside db.c: a file other than db.c (and db_test.h, the
     unit tests' door) that includes <sqlite3.h> or db_test.h, or an object
     file other than db.c's that calls sqlite3_*.
@@ -110,6 +111,10 @@ def main():
     loop = find_loop(calls)
     if loop:
         errors.append("call loop: " + " -> ".join(loop))
+    both = {m: inc.get(m, set()) | calls.get(m, set()) for m in set(inc) | set(calls)}
+    loop = find_loop(both)
+    if loop:
+        errors.append("loop of includes and calls together: " + " -> ".join(loop))
 
     for e in errors:
         print("fcgi layering: " + e)
