@@ -1,43 +1,30 @@
 /* admin.c: hhd-admin, the helpdesk team's command for the database.
  *
- *   hhd-admin --db PATH inbox [--all] | show ID | done ID | export --csv
- *                     | purge [--older-than DAYS] | backup FILE
- *                     | stats [--from DATE] [--to DATE] [--csv|--json|--html FILE]
+ *   hhd-admin --db PATH COMMAND [ARG...]
+ *
+ * The commands are rows of one table (`commands`, at the end), from which
+ * both the dispatch and the usage text come. Every database access goes
+ * through db.h's functions.
  *
  * Everything it prints comes from the public, so every text is escaped for
- * the terminal (admin_safe) or for spreadsheets (admin_csv_cell). Exit
+ * the terminal (export_safe) or for spreadsheets (export_csv_cell). Exit
  * status: 0 ok, 1 not found or a database error, 2 usage. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
-#include "admin.h"
+#include "db.h"
+#include "export.h"
 #include "fileio.h"
 #include "policy.h"
+#include "stats.h"
 
-static void S_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: hhd-admin --db PATH COMMAND\n"
-		"  inbox [--all]              open submissions, newest first (--all: done ones too)\n"
-		"  show ID                    one submission in full\n"
-		"  done ID                    mark a submission as handled\n"
-		"  export --csv               all submissions as CSV on standard output\n"
-		"  purge [--older-than DAYS]  delete submissions older than DAYS days (default %d)\n"
-		"  backup FILE                copy the database to a new FILE, safe while hhd-fcgi runs\n"
-		"  stats [--from DATE] [--to DATE] [--csv | --json | --html FILE]\n"
-		"                             counters per day, step plans, \"did this help\", partners\n"
-		"                             (dates YYYY-MM-DD; default the last 30 days)\n",
-		POLICY_RETENTION_DAYS);
-}
+static void S_usage(FILE *f);
 
 /* Print a buf to stdout; 0 or -1. */
 static int S_flush(struct buf *b)
@@ -48,10 +35,13 @@ static int S_flush(struct buf *b)
 	return fflush(stdout) == 0 ? 0 : -1;
 }
 
-static const char *S_col(sqlite3_stmt *st, int i)
+/* Print a command's whole output and free it: the exit status, 0 or 1. */
+static int S_print(struct buf *b)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
+	int rc = S_flush(b);
+
+	buf_free(b);
+	return rc ? 1 : 0;
 }
 
 static void S_time(long long t, char out[20])
@@ -63,9 +53,9 @@ static void S_time(long long t, char out[20])
 		snprintf(out, 20, "?");
 }
 
-static int S_sqlfail(sqlite3 *h, const char *what)
+static int S_dbfail(struct db *db, const char *what)
 {
-	fprintf(stderr, "hhd-admin: %s: %s\n", what, sqlite3_errmsg(h));
+	fprintf(stderr, "hhd-admin: %s: %s\n", what, db_errmsg(db));
 	return 1;
 }
 
@@ -83,124 +73,142 @@ static int S_id(const char *s, long long *id)
 	return 0;
 }
 
-static int cmd_inbox(sqlite3 *h, int all)
+/* Usage error: the usage on stderr, exit status 2. */
+static int S_bad_usage(void)
 {
-	sqlite3_stmt *st;
-	struct buf b = BUF_INIT;
-	int rc, n = 0;
-
-	if (sqlite3_prepare_v2(h, "SELECT id, created, lang, incident, node, name, company, email, phone,"
-			" message, done FROM contact WHERE ?1 OR done IS NULL ORDER BY id DESC", -1, &st, NULL))
-		return S_sqlfail(h, "inbox");
-	sqlite3_bind_int(st, 1, all);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char when[20], first[81];
-		const char *msg = S_col(st, 9);
-		size_t k;
-
-		S_time(sqlite3_column_int64(st, 1), when);
-		/* the message's start, one line, cut at a character boundary */
-		for (k = 0; msg[k] && k < 72; k++)
-			first[k] = msg[k] == '\n' || msg[k] == '\t' ? ' ' : msg[k];
-		while (k > 0 && k < strlen(msg) && ((unsigned char)msg[k] & 0xc0) == 0x80)
-			k--;
-		first[k] = '\0';
-		buf_addf(&b, "#%lld  %.16s  %s  %s", (long long)sqlite3_column_int64(st, 0), when,
-			sqlite3_column_type(st, 10) == SQLITE_NULL ? "open" : "done", S_col(st, 2));
-		if (*S_col(st, 3)) {
-			buf_adds(&b, "  ");
-			admin_safe(&b, S_col(st, 3), 0);
-			buf_addch(&b, '/');
-			admin_safe(&b, S_col(st, 4), 0);
-		}
-		buf_adds(&b, "\n     ");
-		admin_safe(&b, *S_col(st, 5) ? S_col(st, 5) : "(no name)", 0);
-		if (*S_col(st, 6)) {
-			buf_adds(&b, ", ");
-			admin_safe(&b, S_col(st, 6), 0);
-		}
-		buf_adds(&b, "  ");
-		admin_safe(&b, S_col(st, 7), 0);
-		buf_adds(&b, *S_col(st, 7) && *S_col(st, 8) ? "  " : "");
-		admin_safe(&b, S_col(st, 8), 0);
-		buf_adds(&b, "\n     ");
-		admin_safe(&b, first, 0);
-		buf_adds(&b, k < strlen(msg) ? "...\n" : "\n");
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		buf_free(&b);
-		return S_sqlfail(h, "inbox");
-	}
-	buf_addf(&b, "%d %ssubmission%s\n", n, all ? "" : "open ", n == 1 ? "" : "s");
-	rc = S_flush(&b);
-	buf_free(&b);
-	return rc ? 1 : 0;
+	S_usage(stderr);
+	return 2;
 }
 
-static int cmd_show(sqlite3 *h, const char *arg)
+/* The one argument of show and done, a submission id: 0, or the exit status. */
+static int S_one_id(int argc, char **argv, long long *id)
 {
-	static const char *const labels[] = { "language", "incident", "node", "name", "company", "email", "phone" };
-	sqlite3_stmt *st;
-	struct buf b = BUF_INIT;
-	long long id;
+	if (argc != 1)
+		return S_bad_usage();
+	return S_id(argv[0], id) < 0 ? 2 : 0;
+}
+
+/* inbox: one entry per submission, built in b. */
+struct inbox {
+	struct buf b;
+	int n;
+};
+
+static int S_inbox_row(const struct db_row *row, void *arg)
+{
+	struct inbox *in = arg;
+	struct buf *b = &in->b;
+	const char *msg = db_text(row, "message");
+	char when[20], first[81];
+	size_t k;
+
+	S_time(db_int(row, "created"), when);
+	/* the message's start, one line, cut at a character boundary */
+	for (k = 0; msg[k] && k < 72; k++)
+		first[k] = msg[k] == '\n' || msg[k] == '\t' ? ' ' : msg[k];
+	while (k > 0 && k < strlen(msg) && ((unsigned char)msg[k] & 0xc0) == 0x80)
+		k--;
+	first[k] = '\0';
+	buf_addf(b, "#%lld  %.16s  %s  %s", db_int(row, "id"), when, db_null(row, "done") ? "open" : "done",
+		db_text(row, "lang"));
+	if (*db_text(row, "incident")) {
+		buf_adds(b, "  ");
+		export_safe(b, db_text(row, "incident"), 0);
+		buf_addch(b, '/');
+		export_safe(b, db_text(row, "node"), 0);
+	}
+	buf_adds(b, "\n     ");
+	export_safe(b, *db_text(row, "name") ? db_text(row, "name") : "(no name)", 0);
+	if (*db_text(row, "company")) {
+		buf_adds(b, ", ");
+		export_safe(b, db_text(row, "company"), 0);
+	}
+	buf_adds(b, "  ");
+	export_safe(b, db_text(row, "email"), 0);
+	buf_adds(b, *db_text(row, "email") && *db_text(row, "phone") ? "  " : "");
+	export_safe(b, db_text(row, "phone"), 0);
+	buf_adds(b, "\n     ");
+	export_safe(b, first, 0);
+	buf_adds(b, k < strlen(msg) ? "...\n" : "\n");
+	in->n++;
+	return 0;
+}
+
+static int S_cmd_inbox(struct db *db, int argc, char **argv)
+{
+	struct inbox in = { BUF_INIT, 0 };
+	int all = argc == 1 && strcmp(argv[0], "--all") == 0;
+
+	if (argc > 1 || (argc == 1 && !all))
+		return S_bad_usage();
+	if (db_contacts(db, all ? DB_CONTACTS_ALL : DB_CONTACTS_OPEN, S_inbox_row, &in) < 0) {
+		buf_free(&in.b);
+		return S_dbfail(db, "inbox");
+	}
+	buf_addf(&in.b, "%d %ssubmission%s\n", in.n, all ? "" : "open ", in.n == 1 ? "" : "s");
+	return S_print(&in.b);
+}
+
+static int S_show_row(const struct db_row *row, void *arg)
+{
+	/* label, column */
+	static const char *const fields[][2] = {
+		{ "language", "lang" }, { "incident", "incident" }, { "node", "node" }, { "name", "name" },
+		{ "company", "company" }, { "email", "email" }, { "phone", "phone" },
+	};
+	struct buf *b = arg;
 	char when[20];
-	int rc, i;
+	size_t i;
 
-	if (S_id(arg, &id) < 0)
-		return 2;
-	if (sqlite3_prepare_v2(h, "SELECT created, lang, incident, node, name, company, email, phone,"
-			" message, done FROM contact WHERE id = ?1", -1, &st, NULL))
-		return S_sqlfail(h, "show");
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return S_sqlfail(h, "show");
-		fprintf(stderr, "hhd-admin: no submission #%lld\n", id);
-		return 1;
-	}
-	S_time(sqlite3_column_int64(st, 0), when);
-	buf_addf(&b, "id:       %lld\nreceived: %s\n", id, when);
-	if (sqlite3_column_type(st, 9) == SQLITE_NULL) {
-		buf_adds(&b, "status:   open\n");
+	S_time(db_int(row, "created"), when);
+	buf_addf(b, "id:       %lld\nreceived: %s\n", db_int(row, "id"), when);
+	if (db_null(row, "done")) {
+		buf_adds(b, "status:   open\n");
 	} else {
-		S_time(sqlite3_column_int64(st, 9), when);
-		buf_addf(&b, "status:   done %s\n", when);
+		S_time(db_int(row, "done"), when);
+		buf_addf(b, "status:   done %s\n", when);
 	}
-	for (i = 0; i < 7; i++) {
-		buf_addf(&b, "%s:%*s", labels[i], (int)(9 - strlen(labels[i])), "");
-		admin_safe(&b, S_col(st, i + 1), 0);
-		buf_addch(&b, '\n');
+	for (i = 0; i < sizeof fields / sizeof *fields; i++) {
+		buf_addf(b, "%s:%*s", fields[i][0], (int)(9 - strlen(fields[i][0])), "");
+		export_safe(b, db_text(row, fields[i][1]), 0);
+		buf_addch(b, '\n');
 	}
-	buf_adds(&b, "\n");
-	admin_safe(&b, S_col(st, 8), 1);
-	buf_adds(&b, "\n");
-	sqlite3_finalize(st);
-	rc = S_flush(&b);
-	buf_free(&b);
-	return rc ? 1 : 0;
+	buf_adds(b, "\n");
+	export_safe(b, db_text(row, "message"), 1);
+	buf_adds(b, "\n");
+	return 0;
 }
 
-static int cmd_done(sqlite3 *h, const char *arg)
+static int S_cmd_show(struct db *db, int argc, char **argv)
 {
-	sqlite3_stmt *st;
+	struct buf b = BUF_INIT;
 	long long id;
 	int rc;
 
-	if (S_id(arg, &id) < 0)
-		return 2;
-	if (sqlite3_prepare_v2(h, "UPDATE contact SET done = ?2 WHERE id = ?1 AND done IS NULL", -1, &st, NULL))
-		return S_sqlfail(h, "done");
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return S_sqlfail(h, "done");
-	if (sqlite3_changes(h) == 0) {
+	if ((rc = S_one_id(argc, argv, &id)) != 0)
+		return rc;
+	rc = db_contact_get(db, id, S_show_row, &b);
+	if (rc <= 0) {
+		buf_free(&b);
+		if (rc < 0)
+			return S_dbfail(db, "show");
+		fprintf(stderr, "hhd-admin: no submission #%lld\n", id);
+		return 1;
+	}
+	return S_print(&b);
+}
+
+static int S_cmd_done(struct db *db, int argc, char **argv)
+{
+	long long id;
+	int rc;
+
+	if ((rc = S_one_id(argc, argv, &id)) != 0)
+		return rc;
+	rc = db_contact_done(db, id, time(NULL));
+	if (rc < 0)
+		return S_dbfail(db, "done");
+	if (rc == 0) {
 		fprintf(stderr, "hhd-admin: no open submission #%lld\n", id);
 		return 1;
 	}
@@ -208,124 +216,97 @@ static int cmd_done(sqlite3 *h, const char *arg)
 	return 0;
 }
 
-static int cmd_export(sqlite3 *h)
+/* The export's CSV columns: header, database column. */
+static const char *const export_cols[][2] = {
+	{ "id", "id" }, { "received", "created" }, { "done", "done" }, { "lang", "lang" },
+	{ "incident", "incident" }, { "node", "node" }, { "name", "name" }, { "company", "company" },
+	{ "email", "email" }, { "phone", "phone" }, { "message", "message" },
+};
+#define EXPORT_TEXT_FROM 3   /* export_cols from here on are text cells */
+
+static int S_export_row(const struct db_row *row, void *arg)
 {
-	static const char *const cols[] = { "id", "received", "done", "lang", "incident", "node", "name",
-		"company", "email", "phone", "message" };
-	sqlite3_stmt *st;
+	struct buf *b = arg;
+	char when[20];
+	size_t i;
+
+	buf_addf(b, "%lld,", db_int(row, "id"));
+	S_time(db_int(row, "created"), when);
+	buf_addf(b, "%s,", when);
+	if (!db_null(row, "done")) {
+		S_time(db_int(row, "done"), when);
+		buf_adds(b, when);
+	}
+	for (i = EXPORT_TEXT_FROM; i < sizeof export_cols / sizeof *export_cols; i++) {
+		buf_addch(b, ',');
+		export_csv_cell(b, db_text(row, export_cols[i][1]));
+	}
+	buf_adds(b, "\r\n");
+	/* a write error stops the walk; the last flush reports it */
+	return b->len > 65536 && S_flush(b) < 0;
+}
+
+static int S_cmd_export(struct db *db, int argc, char **argv)
+{
 	struct buf b = BUF_INIT;
 	size_t i;
-	int rc;
 
-	if (sqlite3_prepare_v2(h, "SELECT id, created, done, lang, incident, node, name, company, email,"
-			" phone, message FROM contact ORDER BY id", -1, &st, NULL))
-		return S_sqlfail(h, "export");
-	for (i = 0; i < sizeof cols / sizeof *cols; i++)
-		buf_addf(&b, "%s%s", i ? "," : "", cols[i]);
+	if (argc != 1 || strcmp(argv[0], "--csv") != 0)
+		return S_bad_usage();
+	for (i = 0; i < sizeof export_cols / sizeof *export_cols; i++)
+		buf_addf(&b, "%s%s", i ? "," : "", export_cols[i][0]);
 	buf_adds(&b, "\r\n");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char when[20];
-		buf_addf(&b, "%lld,", (long long)sqlite3_column_int64(st, 0));
-		S_time(sqlite3_column_int64(st, 1), when);
-		buf_addf(&b, "%s,", when);
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-			S_time(sqlite3_column_int64(st, 2), when);
-			buf_adds(&b, when);
-		}
-		for (i = 3; i < sizeof cols / sizeof *cols; i++) {
-			buf_addch(&b, ',');
-			admin_csv_cell(&b, S_col(st, (int)i));
-		}
-		buf_adds(&b, "\r\n");
-		if (b.len > 65536 && S_flush(&b) < 0)
-			break;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+	if (db_contacts(db, DB_CONTACTS_EXPORT, S_export_row, &b) < 0) {
 		buf_free(&b);
-		return S_sqlfail(h, "export");
+		return S_dbfail(db, "export");
 	}
-	rc = S_flush(&b);
-	buf_free(&b);
-	return rc ? 1 : 0;
+	return S_print(&b);
 }
 
-static int cmd_purge(sqlite3 *h, long days)
+static int S_cmd_purge(struct db *db, int argc, char **argv)
 {
-	sqlite3_stmt *st;
-	int rc, n;
+	long days = POLICY_RETENTION_DAYS;
+	long long n;
 
-	if (sqlite3_prepare_v2(h, "DELETE FROM contact WHERE created <= ?1", -1, &st, NULL))
-		return S_sqlfail(h, "purge");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL) - (sqlite3_int64)days * 86400);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return S_sqlfail(h, "purge");
-	n = sqlite3_changes(h);
+	if (argc != 0 && (argc != 2 || strcmp(argv[0], "--older-than") != 0))
+		return S_bad_usage();
+	if (argc == 2) {
+		char *end;
+		days = strtol(argv[1], &end, 10);
+		if (argv[1][0] < '0' || argv[1][0] > '9' || *end || days > 100000) {
+			fprintf(stderr, "hhd-admin: --older-than wants a number of days\n");
+			return 2;
+		}
+	}
+	n = db_contact_purge(db, time(NULL) - (time_t)days * 86400);
+	if (n < 0)
+		return S_dbfail(db, "purge");
 	/* secure_delete zeroed the freed pages; a truncating checkpoint also
 	 * moves them out of the write-ahead log, where the old copies sat */
-	if (sqlite3_wal_checkpoint_v2(h, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+	if (db_checkpoint(db) < 0)
 		fprintf(stderr, "hhd-admin: warning: checkpoint incomplete (%s); old copies leave the"
-			" log at the next checkpoint\n", sqlite3_errmsg(h));
-	printf("%d submission%s older than %ld day%s deleted\n", n, n == 1 ? "" : "s", days, days == 1 ? "" : "s");
+			" log at the next checkpoint\n", db_errmsg(db));
+	printf("%lld submission%s older than %ld day%s deleted\n", n, n == 1 ? "" : "s", days, days == 1 ? "" : "s");
 	return 0;
 }
 
-static int cmd_backup(sqlite3 *h, const char *file)
+static int S_cmd_backup(struct db *db, int argc, char **argv)
 {
-	char tmp[PATH_MAX];
-	sqlite3 *dst = NULL;
-	sqlite3_backup *bk;
-	mode_t old;
+	char err[PATH_MAX + 128];
 	int rc;
 
-	if (access(file, F_OK) == 0) {
-		fprintf(stderr, "hhd-admin: '%s' exists; not overwriting it\n", file);
-		return 1;
+	if (argc != 1)
+		return S_bad_usage();
+	rc = db_backup(db, argv[0], err, sizeof err);
+	if (rc < 0) {
+		fprintf(stderr, "hhd-admin: %s\n", err);
+		return rc == -2 ? 2 : 1;
 	}
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", file, (long)getpid()) >= sizeof tmp) {
-		fprintf(stderr, "hhd-admin: path too long\n");
-		return 2;
-	}
-	old = umask(077);  /* the copy holds personal data: owner only */
-	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	umask(old);
-	if (rc != SQLITE_OK) {
-		fprintf(stderr, "hhd-admin: cannot create '%s': %s\n", tmp, dst ? sqlite3_errmsg(dst) : "?");
-		sqlite3_close(dst);
-		return 1;
-	}
-	bk = sqlite3_backup_init(dst, "main", h, "main");
-	if (!bk) {
-		fprintf(stderr, "hhd-admin: backup: %s\n", sqlite3_errmsg(dst));
-		sqlite3_close(dst);
-		unlink(tmp);
-		return 1;
-	}
-	/* copy in steps, yielding to hhd-fcgi's writes in between */
-	do {
-		rc = sqlite3_backup_step(bk, 64);
-		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-			sqlite3_sleep(50);
-	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-	sqlite3_backup_finish(bk);
-	if (rc != SQLITE_DONE) {
-		fprintf(stderr, "hhd-admin: backup failed: %s\n", sqlite3_errstr(rc));
-		sqlite3_close(dst);
-		unlink(tmp);
-		return 1;
-	}
-	if (sqlite3_close(dst) != SQLITE_OK || rename(tmp, file) < 0) {
-		fprintf(stderr, "hhd-admin: cannot finish '%s': %s\n", file, strerror(errno));
-		unlink(tmp);
-		return 1;
-	}
-	printf("backup written to %s\n", file);
+	printf("backup written to %s\n", argv[0]);
 	return 0;
 }
 
-static int cmd_stats(sqlite3 *h, int argc, char **argv)
+static int S_cmd_stats(struct db *db, int argc, char **argv)
 {
 	enum stats_format fmt = STATS_TEXT;
 	const char *from = NULL, *to = NULL, *html = NULL;
@@ -344,10 +325,8 @@ static int cmd_stats(sqlite3 *h, int argc, char **argv)
 			fmt = STATS_JSON;
 		else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc)
 			fmt = STATS_HTML, html = argv[++i];
-		else {
-			S_usage(stderr);
-			return 2;
-		}
+		else
+			return S_bad_usage();
 	}
 	db_day(time(NULL), today);
 	if (!to)
@@ -364,7 +343,7 @@ static int cmd_stats(sqlite3 *h, int argc, char **argv)
 		fprintf(stderr, "hhd-admin: --from %s is after --to %s\n", from, to);
 		return 2;
 	}
-	if (stats_report(h, from, to, fmt, &b) < 0) {
+	if (stats_report(db, from, to, fmt, &b) < 0) {
 		buf_free(&b);
 		return 1;
 	}
@@ -381,12 +360,63 @@ static int cmd_stats(sqlite3 *h, int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
+#define S_STR(x) #x
+#define S_XSTR(x) S_STR(x)
+
+/* The commands: dispatch and the usage text both come from here. */
+static const struct command {
+	const char *name;
+	unsigned flags;              /* db_open() flags */
+	int (*fn)(struct db *db, int argc, char **argv);
+	const char *synopsis;        /* after "hhd-admin --db PATH " */
+	const char *help;            /* lines after the first indented like it */
+} commands[] = {
+	{ "inbox", DB_READONLY, S_cmd_inbox, "inbox [--all]",
+	  "open submissions, newest first (--all: done ones too)" },
+	{ "show", DB_READONLY, S_cmd_show, "show ID", "one submission in full" },
+	{ "done", 0, S_cmd_done, "done ID", "mark a submission as handled" },
+	{ "export", DB_READONLY, S_cmd_export, "export --csv", "all submissions as CSV on standard output" },
+	{ "purge", 0, S_cmd_purge, "purge [--older-than DAYS]",
+	  "delete submissions older than DAYS days (default " S_XSTR(POLICY_RETENTION_DAYS) ")" },
+	{ "backup", DB_READONLY, S_cmd_backup, "backup FILE",
+	  "copy the database to a new FILE, safe while hhd-fcgi runs" },
+	{ "stats", DB_READONLY, S_cmd_stats, "stats [--from DATE] [--to DATE] [--csv | --json | --html FILE]",
+	  "counters per day, step plans, \"did this help\", partners\n"
+	  "(dates YYYY-MM-DD; default the last 30 days)" },
+};
+
+#define USAGE_COLUMN 26   /* synopsis width before the help text */
+
+static void S_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: hhd-admin --db PATH COMMAND\n");
+	for (i = 0; i < sizeof commands / sizeof *commands; i++) {
+		const struct command *c = &commands[i];
+		const char *h = c->help;
+
+		if (strlen(c->synopsis) > USAGE_COLUMN)
+			fprintf(f, "  %s\n  %-*s ", c->synopsis, USAGE_COLUMN, "");
+		else
+			fprintf(f, "  %-*s ", USAGE_COLUMN, c->synopsis);
+		while (*h) {
+			size_t n = strcspn(h, "\n");
+			fprintf(f, "%.*s\n", (int)n, h);
+			h += n;
+			if (*h == '\n' && *++h)
+				fprintf(f, "  %-*s ", USAGE_COLUMN, "");
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
-	const char *db_path = NULL, *cmd;
-	unsigned flags = 0;
+	const struct command *c = NULL;
+	const char *db_path = NULL;
 	char err[512];
 	struct db *db;
+	size_t k;
 	int i = 1, rc;
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -401,54 +431,23 @@ int main(int argc, char **argv)
 		db_path = argv[2];
 		i = 3;
 	}
-	if (!db_path || i >= argc) {
-		S_usage(stderr);
-		return 2;
-	}
-	cmd = argv[i++];
+	if (!db_path || i >= argc)
+		return S_bad_usage();
 	if (sodium_init() < 0)
 		return 1;
-	if (strcmp(cmd, "inbox") == 0 || strcmp(cmd, "show") == 0 || strcmp(cmd, "export") == 0
-	    || strcmp(cmd, "stats") == 0 || strcmp(cmd, "backup") == 0)
-		flags = DB_READONLY;
-	else if (strcmp(cmd, "done") != 0 && strcmp(cmd, "purge") != 0) {
-		fprintf(stderr, "hhd-admin: unknown command '%s'\n", cmd);
-		S_usage(stderr);
-		return 2;
+	for (k = 0; !c && k < sizeof commands / sizeof *commands; k++)
+		if (strcmp(argv[i], commands[k].name) == 0)
+			c = &commands[k];
+	if (!c) {
+		fprintf(stderr, "hhd-admin: unknown command '%s'\n", argv[i]);
+		return S_bad_usage();
 	}
-	db = db_open(db_path, flags, err, sizeof err);
+	db = db_open(db_path, c->flags, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "hhd-admin: %s\n", err);
 		return 1;
 	}
-	if (strcmp(cmd, "inbox") == 0 && (i == argc || (i + 1 == argc && strcmp(argv[i], "--all") == 0)))
-		rc = cmd_inbox(db_sqlite(db), i < argc);
-	else if (strcmp(cmd, "show") == 0 && i + 1 == argc)
-		rc = cmd_show(db_sqlite(db), argv[i]);
-	else if (strcmp(cmd, "done") == 0 && i + 1 == argc)
-		rc = cmd_done(db_sqlite(db), argv[i]);
-	else if (strcmp(cmd, "export") == 0 && i + 1 == argc && strcmp(argv[i], "--csv") == 0)
-		rc = cmd_export(db_sqlite(db));
-	else if (strcmp(cmd, "purge") == 0 && (i == argc || (i + 2 == argc && strcmp(argv[i], "--older-than") == 0))) {
-		long days = POLICY_RETENTION_DAYS;
-		if (i < argc) {
-			char *end;
-			days = strtol(argv[i + 1], &end, 10);
-			if (argv[i + 1][0] < '0' || argv[i + 1][0] > '9' || *end || days > 100000) {
-				fprintf(stderr, "hhd-admin: --older-than wants a number of days\n");
-				db_close(db);
-				return 2;
-			}
-		}
-		rc = cmd_purge(db_sqlite(db), days);
-	} else if (strcmp(cmd, "backup") == 0 && i + 1 == argc)
-		rc = cmd_backup(db_sqlite(db), argv[i]);
-	else if (strcmp(cmd, "stats") == 0)
-		rc = cmd_stats(db_sqlite(db), argc - i, argv + i);
-	else {
-		S_usage(stderr);
-		rc = 2;
-	}
+	rc = c->fn(db, argc - i - 1, argv + i + 1);
 	db_close(db);
 	return rc;
 }

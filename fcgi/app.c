@@ -1,4 +1,5 @@
-/* app.c: routing, manifest reloads and the generic error replies. */
+/* app.c: hhd-fcgi's request routing (one table), manifest reloads and
+ * the batches of counter hits (see app.h). */
 #include "app.h"
 
 #include <errno.h>
@@ -79,55 +80,58 @@ void app_refresh_manifest(struct app *app, time_t now, int force)
 	log_line(NULL, "site manifest loaded: %zu pages, %zu partner codes", m->npages, m->npartners);
 }
 
-/* Titles for the generic error replies, in both compiled languages: these
- * come before the form (and its language) has been read. */
-static void S_titles(int status, const char **nl, const char **en)
+/* The routes: every path hhd-fcgi answers, the methods it takes there (as
+ * the Allow header of a 405 lists them) and its handler. A path not in the
+ * table is a 404; a method not in its row is a 405. Hits may share a batch. */
+enum route_id { ROUTE_CONTACT, ROUTE_HIT, ROUTE_HIT_GIF, ROUTE__MAX };
+
+struct route {
+	const char *path;
+	const char *allow;
+	void (*fn)(struct app *, struct req *, struct reply *);
+	int batchable;
+};
+
+static const struct route routes[ROUTE__MAX] = {
+	[ROUTE_CONTACT] = { "/api/contact", "POST", contact_handle, 0 },
+	[ROUTE_HIT] = { "/api/hit", "POST", hit_handle_post, 1 },
+	[ROUTE_HIT_GIF] = { "/api/hit.gif", "GET, HEAD", hit_handle_gif, 1 },
+};
+
+/* The route of a path, or NULL. */
+static const struct route *S_route(const char *path)
 {
-	switch (status) {
-	case 400: *nl = "Dit verzoek klopt niet."; *en = "This request is malformed."; break;
-	case 404: *nl = "Niet gevonden."; *en = "Not found."; break;
-	case 405: *nl = "Deze methode is hier niet toegestaan."; *en = "This method is not allowed here."; break;
-	case 411: *nl = "De lengte van het verzoek ontbreekt."; *en = "The request length is missing."; break;
-	case 413: *nl = "Het bericht is te lang."; *en = "The message is too long."; break;
-	case 415: *nl = "Dit soort gegevens wordt hier niet aangenomen."; *en = "This kind of data is not accepted here."; break;
-	case 429: *nl = "Te veel pogingen. Probeer het over een paar minuten opnieuw.";
-		*en = "Too many attempts. Please try again in a few minutes."; break;
-	default: *nl = "Er ging iets mis aan onze kant. Probeer het later opnieuw.";
-		*en = "Something went wrong on our side. Please try again later."; break;
-	}
+	size_t i;
+
+	for (i = 0; path && i < ROUTE__MAX; i++)
+		if (strcmp(path, routes[i].path) == 0)
+			return &routes[i];
+	return NULL;
 }
 
-void app_error(struct req *rq, struct reply *rp, int status)
+/* Whether `method` is one of the ", "-separated names in `allow`. */
+static int S_allowed(const char *allow, const char *method)
 {
-	const char *nl, *en;
+	size_t n = method ? strlen(method) : 0;
+	const char *p = allow;
 
-	S_titles(status, &nl, &en);
-	if (http_wants_json(rq->accept)) {
-		reply_set(rp, status, "application/json");
-		buf_addf(&rp->body, "{\"ok\":false,\"status\":%d,\"message\":{\"nl\":", status);
-		json_string(&rp->body, nl);
-		buf_adds(&rp->body, ",\"en\":");
-		json_string(&rp->body, en);
-		buf_adds(&rp->body, "}}\n");
-		return;
+	if (n == 0)
+		return 0;
+	while (*p) {
+		size_t k = strcspn(p, ",");
+		if (k == n && strncmp(p, method, n) == 0)
+			return 1;
+		p += k;
+		p += strspn(p, ", ");
 	}
-	reply_set(rp, status, "text/html; charset=utf-8");
-	buf_addf(&rp->body, "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
-		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		"<meta name=\"robots\" content=\"noindex\"><title>%d %s</title></head>\n<body><main>\n"
-		"<h1>%s</h1>\n<p lang=\"en\">%s</p>\n<p><a href=\"/\">Hackhelpdesk</a></p>\n</main></body></html>\n",
-		status, http_reason(status), nl, en);
-}
-
-/* Whether the path is one of the counters'. */
-static int S_is_hit(const char *path)
-{
-	return path && (strcmp(path, "/api/hit") == 0 || strcmp(path, "/api/hit.gif") == 0);
+	return 0;
 }
 
 int app_batchable(const struct req *rq)
 {
-	return S_is_hit(rq->path);
+	const struct route *r = S_route(rq->path);
+
+	return r && r->batchable;
 }
 
 int app_batch_begin(struct app *app)
@@ -157,7 +161,7 @@ int app_batch_end(struct app *app, struct req *rq, struct reply *rp, size_t n)
 	for (i = 0; i < n; i++) {
 		if (rc < 0 && rp[i].uncommitted) {
 			log_line(rq[i].id, "hit: 503 not counted: its batch was not committed");
-			app_error(&rq[i], &rp[i], 503);
+			reply_error(&rq[i], &rp[i], 503);
 			rp[i].location = NULL;
 		}
 		rp[i].uncommitted = 0;
@@ -167,17 +171,19 @@ int app_batch_end(struct app *app, struct req *rq, struct reply *rp, size_t n)
 
 void app_handle(struct app *app, struct req *rq, struct reply *rp)
 {
-	const char *path = rq->path ? rq->path : "";
+	const struct route *r = S_route(rq->path);
 
 	app_refresh_manifest(app, rq->now, 0);
 	rp->allow = NULL;
 	rp->location = NULL;
 	rp->retry_after = 0;
 	rp->uncommitted = 0;
-	if (strcmp(path, "/api/contact") == 0)
-		contact_handle(app, rq, rp);
-	else if (S_is_hit(path))
-		hit_handle(app, rq, rp);
-	else
-		app_error(rq, rp, 404);
+	if (!r) {
+		reply_error(rq, rp, 404);
+	} else if (!S_allowed(r->allow, rq->method)) {
+		reply_error(rq, rp, 405);
+		rp->allow = r->allow;
+	} else {
+		r->fn(app, rq, rp);
+	}
 }

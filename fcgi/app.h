@@ -1,10 +1,9 @@
-/* app.h: hhd-fcgi's state and request routing, free of libfcgi.
+/* app.h: hhd-fcgi's request routing and batches, free of libfcgi.
  *
- * One struct app lives for the whole process: the database (with its
- * prepared statements), the current site manifest, the rate limiter and
- * the request arena. Everything a handler allocates for a request comes
- * from app->arena, which main.c resets once every reply it has pending
- * (a batch of hits, or a single request) has been sent.
+ * One struct app (state.h) lives for the whole process: the database (with
+ * its prepared statements), the current site manifest, the rate limiter
+ * and the request arena. app_handle() routes a request through one table
+ * (method, path, handler) to contact.c or counters.c.
  *
  * Batches: counter hits that arrive together are written in one
  * transaction. main.c opens it with app_batch_begin(), handles each hit
@@ -13,32 +12,8 @@
 #ifndef HHD_APP_H
 #define HHD_APP_H
 
-#include <sys/types.h>
-#include <time.h>
-
-#include "arena.h"
 #include "http.h"
-#include "manifest.h"
-#include "ratelimit.h"
-
-struct db;
-
-struct app {
-	struct db *db;
-	struct manifest *man;        /* never NULL; empty when none could be loaded */
-	char *manifest_path;
-	struct {
-		dev_t dev;
-		ino_t ino;
-		off_t size;
-		struct timespec mtime;
-		int seen;
-	} man_stat;
-	time_t man_checked;
-	int warned_no_addr;          /* logged once: nginx passed no REMOTE_ADDR */
-	struct ratelimit rl;
-	struct arena arena;
-};
+#include "state.h"
 
 /* Set up with an open database and the built site's folder. `rate_burst`
  * is the contact limit's burst (0: off). Loads the manifest if there is one. */
@@ -50,8 +25,8 @@ void app_refresh_manifest(struct app *app, time_t now, int force);
 /* Answer one request: fill `rp`. Never fails; problems become statuses. */
 void app_handle(struct app *app, struct req *rq, struct reply *rp);
 
-/* Whether a request may join a batch: a counter hit (/api/hit, /api/hit.gif).
- * Anything else is handled with no batch open. */
+/* Whether a request may join a batch: its path is a counter hit's route
+ * (/api/hit, /api/hit.gif). Anything else is handled with no batch open. */
 int app_batchable(const struct req *rq);
 /* Open a batch: the hits handled until app_batch_end() are written in one
  * transaction. 0, or -1 (logged) when it cannot be opened: hits are then
@@ -64,8 +39,5 @@ int app_batch_open(const struct app *app);
  * (rp->uncommitted) becomes a 503 and is logged. Clears rp->uncommitted.
  * Returns 0, or -1 when the commit failed. */
 int app_batch_end(struct app *app, struct req *rq, struct reply *rp, size_t n);
-
-/* A small page (or JSON object) for a status with no more to say. */
-void app_error(struct req *rq, struct reply *rp, int status);
 
 #endif

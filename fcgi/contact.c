@@ -1,7 +1,7 @@
 /* contact.c: POST /api/contact (see contact.h).
  *
  * The order of checks is deliberate: the cheap refusals that need no body
- * (method, rate limit, type, length) come first, the body is read only
+ * (method, checked by app.c's route table; rate limit, type, length) come first, the body is read only
  * when its length is known and allowed, the honeypot is looked at before
  * anything that would tell a bot what it got wrong, and the visitor is told
  * "thank you" only after the database has committed the submission. */
@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
 #include "html.h"
 #include "log.h"
+#include "state.h"
 
 const struct form_field contact_fields[CF__MAX] = {
 	[CF_LANG] = { "lang", CONTACT_MAX_LANG, 0 },
@@ -332,11 +332,6 @@ void contact_handle(struct app *app, struct req *rq, struct reply *rp)
 	char *body;
 	int i, nerr;
 
-	if (!rq->method || strcmp(rq->method, "POST") != 0) {
-		app_error(rq, rp, 405);
-		rp->allow = "POST";
-		return;
-	}
 	if (!rq->remote_addr && !app->warned_no_addr) {
 		/* without it every visitor shares one bucket: fix nginx's config */
 		log_line(rq->id, "contact: nginx passes no REMOTE_ADDR; all clients share one rate limit");
@@ -344,31 +339,31 @@ void contact_handle(struct app *app, struct req *rq, struct reply *rp)
 	}
 	if (!ratelimit_take(&app->rl, rq->remote_addr, rq->now, &retry)) {
 		log_line(rq->id, "contact: 429 rate limited");
-		app_error(rq, rp, 429);
+		reply_error(rq, rp, 429);
 		rp->retry_after = retry;
 		return;
 	}
 	if (!http_type_is(rq->content_type, "application/x-www-form-urlencoded")) {
 		log_line(rq->id, "contact: 415 content type");
-		app_error(rq, rp, 415);
+		reply_error(rq, rp, 415);
 		return;
 	}
 	switch (http_content_length(rq->content_length, FORM_MAX_BODY, &len)) {
 	case CL_OK: break;
-	case CL_MISSING: log_line(rq->id, "contact: 411 no length"); app_error(rq, rp, 411); return;
-	case CL_INVALID: log_line(rq->id, "contact: 400 bad length"); app_error(rq, rp, 400); return;
-	case CL_TOO_BIG: log_line(rq->id, "contact: 413 too large"); app_error(rq, rp, 413); return;
+	case CL_MISSING: log_line(rq->id, "contact: 411 no length"); reply_error(rq, rp, 411); return;
+	case CL_INVALID: log_line(rq->id, "contact: 400 bad length"); reply_error(rq, rp, 400); return;
+	case CL_TOO_BIG: log_line(rq->id, "contact: 413 too large"); reply_error(rq, rp, 413); return;
 	}
 	body = arena_alloc(&app->arena, len + 1);
 	if (req_read_body(rq, body, len) < 0) {
 		log_line(rq->id, "contact: 400 body shorter than its length");
-		app_error(rq, rp, 400);
+		reply_error(rq, rp, 400);
 		return;
 	}
 	fs = form_parse(body, len, contact_fields, CF__MAX, vals, &app->arena, &where);
 	if (fs != FORM_OK) {
 		log_line(rq->id, "contact: 400 form %s at byte %zu", form_status_name(fs), where);
-		app_error(rq, rp, 400);
+		reply_error(rq, rp, 400);
 		return;
 	}
 	if (vals[CF_WEBSITE].len) {
@@ -398,7 +393,7 @@ void contact_handle(struct app *app, struct req *rq, struct reply *rp)
 		break;
 	case DB_FAILED:
 		log_line(rq->id, "contact: 503 not stored: %s", db_errmsg(app->db));
-		app_error(rq, rp, 503);
+		reply_error(rq, rp, 503);
 		return;
 	}
 	S_thanks(rq, rp, app->man, c.lang);

@@ -70,6 +70,7 @@ int contact_phone_ok(const char *s);
 const char *contact_ui_lang(const char *lang);
 const char *contact_err_code(enum contact_err e);
 
+/* Answer a POST to /api/contact (app.c has checked the method). */
 void contact_handle(struct app *app, struct req *rq, struct reply *rp);
 
 #endif

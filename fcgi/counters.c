@@ -4,11 +4,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "app.h"
 #include "db.h"
 #include "form.h"
 #include "log.h"
 #include "manifest.h"
+#include "state.h"
 
 static const char *const event_names[EV__MAX] = {
 	[EV_VIEW] = "view",
@@ -128,10 +128,9 @@ static int S_input(struct app *app, struct req *rq, int gif, const char **text, 
 	return 0;
 }
 
-void hit_handle(struct app *app, struct req *rq, struct reply *rp)
+/* Answer one hit, by GIF (query string) or POST (body). */
+static void S_hit(struct app *app, struct req *rq, struct reply *rp, int gif)
 {
-	int gif = strcmp(rq->path, "/api/hit.gif") == 0;
-	const char *method = rq->method ? rq->method : "";
 	struct form_value v[HF__MAX];
 	const struct man_page *page = NULL;
 	const char *text = "";
@@ -139,15 +138,10 @@ void hit_handle(struct app *app, struct req *rq, struct reply *rp)
 	int st, ev = -1, counted = 0, back = 0;
 	char day[11];
 
-	if (gif ? strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 : strcmp(method, "POST") != 0) {
-		app_error(rq, rp, 405);
-		rp->allow = gif ? "GET, HEAD" : "POST";
-		return;
-	}
 	st = S_input(app, rq, gif, &text, &len);
 	if (st >= 400) {
 		log_line(rq->id, "hit: %d", st);
-		app_error(rq, rp, st);
+		reply_error(rq, rp, st);
 		return;
 	}
 	if (st == 0 && form_parse(text, len, hit_fields, HF__MAX, v, &app->arena, NULL) == FORM_OK
@@ -162,7 +156,7 @@ void hit_handle(struct app *app, struct req *rq, struct reply *rp)
 		db_day(rq->now, day);
 		if (db_hit_add(app->db, day, page->path, event_names[ev], v[HF_VIA].s) < 0) {
 			log_line(rq->id, "hit: 503 not counted: %s", db_errmsg(app->db));
-			app_error(rq, rp, 503);
+			reply_error(rq, rp, 503);
 			return;
 		}
 		/* written, not yet committed: the batch's commit decides */
@@ -184,4 +178,14 @@ void hit_handle(struct app *app, struct req *rq, struct reply *rp)
 		return;
 	}
 	reply_set(rp, 204, NULL);
+}
+
+void hit_handle_post(struct app *app, struct req *rq, struct reply *rp)
+{
+	S_hit(app, rq, rp, 0);
+}
+
+void hit_handle_gif(struct app *app, struct req *rq, struct reply *rp)
+{
+	S_hit(app, rq, rp, 1);
 }

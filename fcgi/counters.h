@@ -30,8 +30,11 @@ const char *hit_event_name(enum hit_event e);
  * the list in counters.c). An absent or empty one counts as a bot. */
 int hit_is_bot(const char *ua);
 
-/* Answer one hit. A hit counted inside an open batch (db_batch_begin) marks
- * its reply rp->uncommitted: it stands only if the batch is committed. */
-void hit_handle(struct app *app, struct req *rq, struct reply *rp);
+/* Answer one hit: a POST to /api/hit, or a GET or HEAD of /api/hit.gif
+ * (app.c's route table has checked the method). A hit counted inside an
+ * open batch (db_batch_begin) marks its reply rp->uncommitted: it stands
+ * only if the batch is committed. */
+void hit_handle_post(struct app *app, struct req *rq, struct reply *rp);
+void hit_handle_gif(struct app *app, struct req *rq, struct reply *rp);
 
 #endif

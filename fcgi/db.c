@@ -1,20 +1,32 @@
-/* db.c: schema, migrations and the request loop's prepared statements. */
+/* db.c: hhd-fcgi's SQLite database (see db.h): the schema and its
+ * migrations, the request loop's prepared statements, and hhd-admin's reads
+ * and maintenance. The only file that knows a table or column name. */
 #include "db.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 
+#include "db_test.h"
 #include "policy.h"
 #include "xalloc.h"
 
-/* migrations[i] takes the schema from user_version i to i + 1. Append only;
- * never edit a migration that has shipped. */
-static const char *const migrations[DB_SCHEMA_VERSION] = {
+/* migrations[i] takes the schema from user_version i to i + 1 (`sql`, then
+ * `version` records the step). Append only; never edit a migration that has
+ * shipped. */
+static const struct migration {
+	const char *sql;
+	const char *version;
+} migrations[DB_SCHEMA_VERSION] = {
 	/* 0 -> 1 */
-	"CREATE TABLE contact ("
+	{ "CREATE TABLE contact ("
 	"  id INTEGER PRIMARY KEY,"
 	"  created INTEGER NOT NULL,"          /* unix time */
 	"  lang TEXT NOT NULL,"
@@ -39,6 +51,7 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	"  n INTEGER NOT NULL,"
 	"  PRIMARY KEY (day, path, event, via)"
 	") WITHOUT ROWID;",
+	  "PRAGMA user_version=1" },
 };
 
 enum stmt {
@@ -73,7 +86,7 @@ struct db {
 	char err[200];  /* why the last write failed (cleanup after it may succeed) */
 };
 
-sqlite3 *db_sqlite(struct db *db)
+sqlite3 *db_test_handle(struct db *db)
 {
 	return db->h;
 }
@@ -102,27 +115,94 @@ void db_close(struct db *db)
 	free(db);
 }
 
-/* Run one statement that returns at most one integer (a PRAGMA). */
-static int S_pragma_int(sqlite3 *h, const char *sql, int *out)
-{
+struct db_row {
 	sqlite3_stmt *st;
-	int rc;
+};
 
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+/* A query's parameter ?N: text, or (text NULL) a number. */
+struct param {
+	const char *text;
+	long long num;
+};
+
+/* The one query helper: prepare `sql`, bind p[0..np-1] to ?1.., and call
+ * fn (may be NULL) for each row until it returns nonzero. Returns 0 after
+ * the last row, fn's nonzero value, or -1 on an error (kept for
+ * db_errmsg()). */
+static int S_query(struct db *db, const char *sql, const struct param *p, int np, db_row_fn fn, void *arg)
+{
+	struct db_row row;
+	int rc, i, stop = 0;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &row.st, NULL) != SQLITE_OK) {
+		S_failed(db);
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && out)
-		*out = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	}
+	for (i = 0; i < np; i++) {
+		if (p[i].text)
+			sqlite3_bind_text(row.st, i + 1, p[i].text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(row.st, i + 1, p[i].num);
+	}
+	while ((rc = sqlite3_step(row.st)) == SQLITE_ROW)
+		if (fn && (stop = fn(&row, arg)) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		S_failed(db);
+	sqlite3_finalize(row.st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The index of the row's column `col`; a name the query lacks is a bug. */
+static int S_column(const struct db_row *row, const char *col)
+{
+	int i, n = sqlite3_column_count(row->st);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(sqlite3_column_name(row->st, i), col) == 0)
+			return i;
+	abort();
+}
+
+const char *db_text(const struct db_row *row, const char *col)
+{
+	const unsigned char *t = sqlite3_column_text(row->st, S_column(row, col));
+
+	return t ? (const char *)t : "";
+}
+
+long long db_int(const struct db_row *row, const char *col)
+{
+	return sqlite3_column_int64(row->st, S_column(row, col));
+}
+
+int db_null(const struct db_row *row, const char *col)
+{
+	return sqlite3_column_type(row->st, S_column(row, col)) == SQLITE_NULL;
+}
+
+/* Row callbacks for the PRAGMAs db_open() reads. */
+static int S_user_version(const struct db_row *row, void *arg)
+{
+	*(int *)arg = (int)db_int(row, "user_version");
+	return 0;
+}
+
+static int S_is_wal(const struct db_row *row, void *arg)
+{
+	*(int *)arg = sqlite3_stricmp(db_text(row, "journal_mode"), "wal") == 0;
+	return 0;
 }
 
 /* Bring the schema to DB_SCHEMA_VERSION, one migration per transaction. */
-static int S_migrate(sqlite3 *h, int readonly, char *err, size_t errsz)
+static int S_migrate(struct db *db, int readonly, char *err, size_t errsz)
 {
+	sqlite3 *h = db->h;
 	int v = 0;
 
-	if (S_pragma_int(h, "PRAGMA user_version", &v) < 0) {
+	if (S_query(db, "PRAGMA user_version", NULL, 0, S_user_version, &v) < 0) {
 		snprintf(err, errsz, "cannot read the schema version: %s", sqlite3_errmsg(h));
 		return -1;
 	}
@@ -136,13 +216,12 @@ static int S_migrate(sqlite3 *h, int readonly, char *err, size_t errsz)
 		return -1;
 	}
 	for (; v < DB_SCHEMA_VERSION; v++) {
-		char sql[64];
 		char *msg = NULL;
 
-		snprintf(sql, sizeof sql, "PRAGMA user_version=%d; COMMIT", v + 1);
 		if (sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK
-		    || sqlite3_exec(h, migrations[v], NULL, NULL, &msg) != SQLITE_OK
-		    || sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		    || sqlite3_exec(h, migrations[v].sql, NULL, NULL, &msg) != SQLITE_OK
+		    || sqlite3_exec(h, migrations[v].version, NULL, NULL, &msg) != SQLITE_OK
+		    || sqlite3_exec(h, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
 			snprintf(err, errsz, "migration to schema version %d failed: %s",
 				v + 1, msg ? msg : sqlite3_errmsg(h));
 			sqlite3_free(msg);
@@ -174,13 +253,8 @@ struct db *db_open(const char *path, unsigned flags, char *err, size_t errsz)
 	/* WAL: readers (hhd-admin) never block the writer. secure_delete: a
 	 * purged submission is overwritten, not left in free pages. */
 	if (!(flags & DB_READONLY)) {
-		sqlite3_stmt *st;
 		int wal = 0;
-		if (sqlite3_prepare_v2(db->h, "PRAGMA journal_mode=WAL", -1, &st, NULL) == SQLITE_OK) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				wal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
-			sqlite3_finalize(st);
-		}
+		S_query(db, "PRAGMA journal_mode=WAL", NULL, 0, S_is_wal, &wal);
 		if (!wal) {
 			snprintf(err, errsz, "cannot switch '%s' to WAL mode: %s", path, sqlite3_errmsg(db->h));
 			goto fail;
@@ -196,7 +270,7 @@ struct db *db_open(const char *path, unsigned flags, char *err, size_t errsz)
 		int one = 1;
 		sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	}
-	if (S_migrate(db->h, !!(flags & DB_READONLY), err, errsz) < 0)
+	if (S_migrate(db, !!(flags & DB_READONLY), err, errsz) < 0)
 		goto fail;
 	if (flags & DB_READONLY)
 		return db;
@@ -210,6 +284,19 @@ struct db *db_open(const char *path, unsigned flags, char *err, size_t errsz)
 fail:
 	db_close(db);
 	return NULL;
+}
+
+/* Step one of the prepared statements once, keep the error if it failed,
+ * then reset it and clear its bindings. Returns sqlite3_step()'s code. */
+static int S_step(struct db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		S_failed(db);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
 }
 
 /* Step a statement that returns no rows, and reset it. */
@@ -297,12 +384,7 @@ enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, l
 	for (i = 0; i < 8; i++)
 		sqlite3_bind_text(st, i + 2, text[i], -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 10, dg, sizeof dg, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		S_failed(db);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE)
+	if (S_step(db, st) != SQLITE_DONE)
 		goto rollback;
 	if (id)
 		*id = sqlite3_last_insert_rowid(db->h);
@@ -357,7 +439,6 @@ int db_batch_commit(struct db *db, char *err, size_t errsz)
 int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via)
 {
 	sqlite3_stmt *st = db->st[ST_HIT];
-	int rc;
 
 	/* a hit is stored by its batch's COMMIT or, outside a batch, at once:
 	 * not as a single autocommit inside a batch SQLite rolled back by
@@ -375,12 +456,144 @@ int db_hit_add(struct db *db, const char *day, const char *path, const char *eve
 	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, event, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, via ? via : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		S_failed(db);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return S_step(db, st) == SQLITE_DONE ? 0 : -1;
+}
+
+/* hhd-admin's reads and maintenance. */
+
+#define CONTACT_COLUMNS "id, created, done, lang, incident, node, name, company, email, phone, message"
+
+int db_contacts(struct db *db, enum db_contacts which, db_row_fn fn, void *arg)
+{
+	struct param all = { NULL, which != DB_CONTACTS_OPEN };
+
+	if (which == DB_CONTACTS_EXPORT)
+		return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact ORDER BY id", NULL, 0, fn, arg);
+	return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact WHERE ?1 OR done IS NULL ORDER BY id DESC",
+		&all, 1, fn, arg);
+}
+
+/* Stop at the first row, passing it on. */
+struct first {
+	db_row_fn fn;
+	void *arg;
+};
+
+static int S_first(const struct db_row *row, void *arg)
+{
+	struct first *f = arg;
+
+	f->fn(row, f->arg);
+	return 1;
+}
+
+int db_contact_get(struct db *db, long long id, db_row_fn fn, void *arg)
+{
+	struct param p = { NULL, id };
+	struct first f = { fn, arg };
+
+	return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact WHERE id = ?1", &p, 1, S_first, &f);
+}
+
+int db_contact_done(struct db *db, long long id, time_t now)
+{
+	struct param p[] = { { NULL, id }, { NULL, (long long)now } };
+
+	if (S_query(db, "UPDATE contact SET done = ?2 WHERE id = ?1 AND done IS NULL", p, 2, NULL, NULL) < 0)
+		return -1;
+	return sqlite3_changes(db->h) > 0;
+}
+
+long long db_contact_purge(struct db *db, time_t before)
+{
+	struct param p = { NULL, (long long)before };
+
+	if (S_query(db, "DELETE FROM contact WHERE created <= ?1", &p, 1, NULL, NULL) < 0)
+		return -1;
+	return sqlite3_changes(db->h);
+}
+
+int db_checkpoint(struct db *db)
+{
+	if (sqlite3_wal_checkpoint_v2(db->h, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) == SQLITE_OK)
+		return 0;
+	S_failed(db);
+	return -1;
+}
+
+int db_backup(struct db *db, const char *file, char *err, size_t errsz)
+{
+	char tmp[PATH_MAX];
+	sqlite3 *dst = NULL;
+	sqlite3_backup *bk;
+	mode_t old;
+	int rc;
+
+	if (access(file, F_OK) == 0) {
+		snprintf(err, errsz, "'%s' exists; not overwriting it", file);
+		return -1;
+	}
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", file, (long)getpid()) >= sizeof tmp) {
+		snprintf(err, errsz, "path too long");
+		return -2;
+	}
+	old = umask(077);  /* the copy holds personal data: owner only */
+	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	umask(old);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "cannot create '%s': %s", tmp, dst ? sqlite3_errmsg(dst) : "?");
+		sqlite3_close(dst);
+		return -1;
+	}
+	bk = sqlite3_backup_init(dst, "main", db->h, "main");
+	if (!bk) {
+		snprintf(err, errsz, "backup: %s", sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		unlink(tmp);
+		return -1;
+	}
+	/* copy in steps, yielding to hhd-fcgi's writes in between */
+	do {
+		rc = sqlite3_backup_step(bk, 64);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(bk);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errsz, "backup failed: %s", sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		unlink(tmp);
+		return -1;
+	}
+	if (sqlite3_close(dst) != SQLITE_OK || rename(tmp, file) < 0) {
+		snprintf(err, errsz, "cannot finish '%s': %s", file, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* The stats report's queries, ?1 and ?2 the first and last day. */
+static const char *const report_sql[DB_REPORT__MAX] = {
+	[DB_REPORT_DAYS] = "SELECT day, event, SUM(n) AS n FROM hit WHERE day BETWEEN ?1 AND ?2"
+		" GROUP BY day, event",
+	[DB_REPORT_PLANS] = "SELECT path, SUM(CASE WHEN event = 'view' THEN n ELSE 0 END) AS view,"
+		" SUM(CASE WHEN event = 'outcome' THEN n ELSE 0 END) AS outcome,"
+		" SUM(CASE WHEN event = 'yes' THEN n ELSE 0 END) AS yes,"
+		" SUM(CASE WHEN event = 'no' THEN n ELSE 0 END) AS no FROM hit WHERE day BETWEEN ?1 AND ?2"
+		" GROUP BY path HAVING SUM(CASE WHEN event IN ('outcome', 'yes', 'no') THEN n ELSE 0 END) > 0"
+		" ORDER BY 3 DESC, path LIMIT 1000",
+	[DB_REPORT_PARTNERS] = "SELECT via, SUM(n) AS hits, SUM(CASE WHEN event = 'view' THEN n ELSE 0 END) AS views"
+		" FROM hit WHERE day BETWEEN ?1 AND ?2 AND via <> '' GROUP BY via ORDER BY 2 DESC, via LIMIT 1000",
+	[DB_REPORT_HELP] = "SELECT path, SUM(n) AS n FROM hit WHERE day BETWEEN ?1 AND ?2 AND event = 'help'"
+		" GROUP BY path ORDER BY 2 DESC, path LIMIT 20",
+};
+
+int db_report(struct db *db, enum db_report report, const char *from, const char *to, db_row_fn fn, void *arg)
+{
+	struct param p[] = { { from, 0 }, { to, 0 } };
+
+	return S_query(db, report_sql[report], p, 2, fn, arg);
 }
 
 void db_day(time_t now, char out[11])

@@ -1,5 +1,10 @@
 /* db.h: hhd-fcgi's SQLite database: contact submissions and counters.
  *
+ * The schema, and every SQL text, is known to db.c alone: callers get
+ * typed functions, and rows of the admin reads (db_contacts(), db_report())
+ * as a struct db_row whose columns are read by name. No raw SQLite handle
+ * leaves db.c (the unit tests' fault injection uses db_test.h).
+ *
  * One connection, opened at start-up in WAL mode, with every statement the
  * request loop needs prepared once in db_open() (nothing is prepared, and
  * no SQL text is built, while requests are served). The schema is created
@@ -17,8 +22,6 @@
 
 #include <stddef.h>
 #include <time.h>
-
-#include <sqlite3.h>
 
 #define DB_SCHEMA_VERSION 1
 #define DB_BUSY_MS 5000        /* wait this long for a lock held by hhd-admin */
@@ -48,8 +51,7 @@ enum db_add {
 /* Open (and create/migrate) the database. NULL on failure, with a message in err. */
 struct db *db_open(const char *path, unsigned flags, char *err, size_t errsz);
 void db_close(struct db *db);
-sqlite3 *db_sqlite(struct db *db);      /* for hhd-admin's one-off queries */
-const char *db_errmsg(struct db *db);   /* why the last write failed, for logs */
+const char *db_errmsg(struct db *db);   /* why the last call failed, for logs */
 
 /* Store a submission in its own transaction under synchronous=FULL, unless
  * an identical one was stored since now - POLICY_DEDUP_SECONDS. */
@@ -75,6 +77,51 @@ int db_batch_commit(struct db *db, char *err, size_t errsz);
 /* The digest that identifies duplicates: BLAKE2b over every field, each
  * length-prefixed so field boundaries cannot shift. */
 void db_contact_digest(const struct contact *c, unsigned char out[DB_DIGEST_BYTES]);
+
+/* hhd-admin's reads. A row is only valid inside the callback; its columns
+ * are read by name (a name the query does not have aborts: a bug). The
+ * callback returns 0 to go on, or a value that stops the walk and becomes
+ * the function's result. The functions return 0 after the last row, that
+ * value, or -1 on a database error (db_errmsg() says which). */
+struct db_row;
+typedef int (*db_row_fn)(const struct db_row *row, void *arg);
+const char *db_text(const struct db_row *row, const char *col);  /* "" for NULL */
+long long db_int(const struct db_row *row, const char *col);
+int db_null(const struct db_row *row, const char *col);
+
+/* Submissions, with the columns id, created (unix time), done (unix time,
+ * NULL while open), lang, incident, node, name, company, email, phone and
+ * message. */
+enum db_contacts {
+	DB_CONTACTS_OPEN,     /* not done, newest first */
+	DB_CONTACTS_ALL,      /* newest first */
+	DB_CONTACTS_EXPORT,   /* all, oldest first */
+};
+int db_contacts(struct db *db, enum db_contacts which, db_row_fn fn, void *arg);
+/* The submission `id` (the same columns): 1 when found, 0 when not, -1. */
+int db_contact_get(struct db *db, long long id, db_row_fn fn, void *arg);
+/* Mark submission `id` done at `now`: 1, 0 when there is no open one, -1. */
+int db_contact_done(struct db *db, long long id, time_t now);
+/* Delete the submissions created at or before `before`: how many, or -1. */
+long long db_contact_purge(struct db *db, time_t before);
+/* Move everything out of the write-ahead log and truncate it (after a
+ * purge, so deleted text leaves the log too). 0, or -1 when incomplete. */
+int db_checkpoint(struct db *db);
+/* Copy the database to a new file `file` (mode 0600, written beside it and
+ * renamed), safe while hhd-fcgi writes. 0, -1 (reason in err) or -2 when
+ * the name is too long. An existing `file` is never overwritten. */
+int db_backup(struct db *db, const char *file, char *err, size_t errsz);
+
+/* The counters between two days (YYYY-MM-DD, inclusive), for the stats
+ * report. Columns per report:
+ *   DB_REPORT_DAYS      day, event, n: one row per day and event
+ *   DB_REPORT_PLANS     path, view, outcome, yes, no: pages with an outcome
+ *                       or an answer, most reached first (at most 1000)
+ *   DB_REPORT_PARTNERS  via, hits, views: per partner code, most first
+ *                       (at most 1000)
+ *   DB_REPORT_HELP      path, n: where the help button was pressed most (20) */
+enum db_report { DB_REPORT_DAYS, DB_REPORT_PLANS, DB_REPORT_PARTNERS, DB_REPORT_HELP, DB_REPORT__MAX };
+int db_report(struct db *db, enum db_report report, const char *from, const char *to, db_row_fn fn, void *arg);
 
 /* "YYYY-MM-DD" of `now` in local time (set TZ for the service). */
 void db_day(time_t now, char out[11]);

@@ -4,11 +4,11 @@
  * cursor, retitle the terminal or hide text (escape sequences, bidi
  * overrides); opened in a spreadsheet, a cell starting with '=' could run
  * as a formula. These two functions stand between them and the team. */
+#include "export.h"
+
 #include <string.h>
 
-#include "admin.h"
-
-void admin_safe(struct buf *out, const char *s, int multiline)
+void export_safe(struct buf *out, const char *s, int multiline)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i;
@@ -33,7 +33,7 @@ void admin_safe(struct buf *out, const char *s, int multiline)
 	}
 }
 
-void admin_csv_cell(struct buf *out, const char *s)
+void export_csv_cell(struct buf *out, const char *s)
 {
 	buf_addch(out, '"');
 	if (*s && strchr("=+-@\t\r", *s))

@@ -64,6 +64,46 @@ void reply_format(const struct reply *rp, struct buf *out)
 	buf_add(out, rp->body.ptr, rp->body.len);
 }
 
+/* Titles for the generic error replies, in both compiled languages: these
+ * come before the form (and its language) has been read. */
+static void S_titles(int status, const char **nl, const char **en)
+{
+	switch (status) {
+	case 400: *nl = "Dit verzoek klopt niet."; *en = "This request is malformed."; break;
+	case 404: *nl = "Niet gevonden."; *en = "Not found."; break;
+	case 405: *nl = "Deze methode is hier niet toegestaan."; *en = "This method is not allowed here."; break;
+	case 411: *nl = "De lengte van het verzoek ontbreekt."; *en = "The request length is missing."; break;
+	case 413: *nl = "Het bericht is te lang."; *en = "The message is too long."; break;
+	case 415: *nl = "Dit soort gegevens wordt hier niet aangenomen."; *en = "This kind of data is not accepted here."; break;
+	case 429: *nl = "Te veel pogingen. Probeer het over een paar minuten opnieuw.";
+		*en = "Too many attempts. Please try again in a few minutes."; break;
+	default: *nl = "Er ging iets mis aan onze kant. Probeer het later opnieuw.";
+		*en = "Something went wrong on our side. Please try again later."; break;
+	}
+}
+
+void reply_error(struct req *rq, struct reply *rp, int status)
+{
+	const char *nl, *en;
+
+	S_titles(status, &nl, &en);
+	if (http_wants_json(rq->accept)) {
+		reply_set(rp, status, "application/json");
+		buf_addf(&rp->body, "{\"ok\":false,\"status\":%d,\"message\":{\"nl\":", status);
+		json_string(&rp->body, nl);
+		buf_adds(&rp->body, ",\"en\":");
+		json_string(&rp->body, en);
+		buf_adds(&rp->body, "}}\n");
+		return;
+	}
+	reply_set(rp, status, "text/html; charset=utf-8");
+	buf_addf(&rp->body, "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		"<meta name=\"robots\" content=\"noindex\"><title>%d %s</title></head>\n<body><main>\n"
+		"<h1>%s</h1>\n<p lang=\"en\">%s</p>\n<p><a href=\"/\">Hackhelpdesk</a></p>\n</main></body></html>\n",
+		status, http_reason(status), nl, en);
+}
+
 enum cl_status http_content_length(const char *s, size_t max, size_t *out)
 {
 	size_t v = 0;

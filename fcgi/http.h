@@ -54,6 +54,9 @@ void reply_set(struct reply *rp, int status, const char *content_type);
  * body into `out`. */
 void reply_format(const struct reply *rp, struct buf *out);
 const char *http_reason(int status);
+/* The generic error reply for a status with no more to say: a small page
+ * in Dutch and English, or a JSON object when rq asks for JSON. */
+void reply_error(struct req *rq, struct reply *rp, int status);
 
 enum cl_status {
 	CL_OK = 0,

@@ -1,4 +1,5 @@
-/* log.c: see log.h. */
+/* log.c: hhd-fcgi's log lines on stderr, sanitised so a request can never
+ * forge or split one (see log.h). */
 #include "log.h"
 
 #include <stdarg.h>

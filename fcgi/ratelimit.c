@@ -1,4 +1,5 @@
-/* ratelimit.c: see ratelimit.h. */
+/* ratelimit.c: the contact form's per-client token bucket, keyed by a
+ * daily-rekeyed hash of the address, never the address (see ratelimit.h). */
 #include "ratelimit.h"
 
 #include <string.h>

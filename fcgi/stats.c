@@ -5,18 +5,20 @@
  * Everything is aggregated from the hit table: visits (view events) and
  * help-button presses per day, step plans reached (outcome) with their
  * "did this help" answers, and partner referrals (via codes). */
+#include "stats.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "admin.h"
 #include "counters.h"
+#include "db.h"
+#include "export.h"
 #include "html.h"
 #include "xalloc.h"
 
 #define STATS_MAX_DAYS 3700   /* about ten years in one report */
-#define STATS_MAX_ROWS 1000   /* plans, partners, pages listed */
 
 struct day_row {
 	char day[11];
@@ -43,11 +45,11 @@ struct report {
 	struct day_row *days;
 	size_t ndays;
 	struct plan_row *plans;
-	size_t nplans;
+	size_t nplans, cap_plans;
 	struct partner_row *partners;
-	size_t npartners;
+	size_t npartners, cap_partners;
 	struct help_row *help;
-	size_t nhelp;
+	size_t nhelp, cap_help;
 	long long total[EV__MAX];
 	long long max_day;
 };
@@ -125,105 +127,83 @@ static void S_free(struct report *r)
 	free(r->help);
 }
 
-static sqlite3_stmt *S_prep(sqlite3 *h, const char *sql, const struct report *r)
+/* Row callbacks for db_report(), one per report, filling r. */
+static int S_day_row(const struct db_row *row, void *arg)
 {
-	sqlite3_stmt *st;
+	struct report *r = arg;
+	long off = S_days_between(r->from, db_text(row, "day"));
+	int ev = hit_event_parse(db_text(row, "event"));
 
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "hhd-admin: stats: %s\n", sqlite3_errmsg(h));
-		return NULL;
-	}
-	sqlite3_bind_text(st, 1, r->from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->to, -1, SQLITE_STATIC);
-	return st;
+	if (off < 0 || (size_t)off >= r->ndays || ev < 0)
+		return 0;  /* a malformed day or an event from a newer version */
+	r->days[off].n[ev] += db_int(row, "n");
+	r->total[ev] += db_int(row, "n");
+	return 0;
 }
 
-static char *S_dup(sqlite3_stmt *st, int i)
+static int S_plan_row(const struct db_row *row, void *arg)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return xstrdup(t ? (const char *)t : "");
+	struct report *r = arg;
+	struct plan_row *p;
+
+	r->plans = xgrow(r->plans, &r->cap_plans, r->nplans + 1, sizeof *r->plans);
+	p = &r->plans[r->nplans++];
+	p->path = xstrdup(db_text(row, "path"));
+	p->view = db_int(row, "view");
+	p->outcome = db_int(row, "outcome");
+	p->yes = db_int(row, "yes");
+	p->no = db_int(row, "no");
+	return 0;
 }
 
-/* Run the queries into r. 0 or -1. */
-static int S_load(sqlite3 *h, struct report *r)
+static int S_partner_row(const struct db_row *row, void *arg)
 {
-	sqlite3_stmt *st;
-	size_t i, cap = 0;
-	int rc;
+	struct report *r = arg;
+	struct partner_row *p;
+
+	r->partners = xgrow(r->partners, &r->cap_partners, r->npartners + 1, sizeof *r->partners);
+	p = &r->partners[r->npartners++];
+	p->via = xstrdup(db_text(row, "via"));
+	p->hits = db_int(row, "hits");
+	p->views = db_int(row, "views");
+	return 0;
+}
+
+static int S_help_row(const struct db_row *row, void *arg)
+{
+	struct report *r = arg;
+	struct help_row *h;
+
+	r->help = xgrow(r->help, &r->cap_help, r->nhelp + 1, sizeof *r->help);
+	h = &r->help[r->nhelp++];
+	h->path = xstrdup(db_text(row, "path"));
+	h->n = db_int(row, "n");
+	return 0;
+}
+
+/* Run the reports into r. 0 or -1. */
+static int S_load(struct db *db, struct report *r)
+{
+	static const db_row_fn fns[DB_REPORT__MAX] = {
+		[DB_REPORT_DAYS] = S_day_row,
+		[DB_REPORT_PLANS] = S_plan_row,
+		[DB_REPORT_PARTNERS] = S_partner_row,
+		[DB_REPORT_HELP] = S_help_row,
+	};
+	size_t i;
+	int k;
 
 	r->ndays = (size_t)S_days_between(r->from, r->to) + 1;
 	r->days = xcalloc(r->ndays, sizeof *r->days);
 	for (i = 0; i < r->ndays; i++)
 		stats_date_add(r->from, (int)i, r->days[i].day);
-
-	st = S_prep(h, "SELECT day, event, SUM(n) FROM hit WHERE day BETWEEN ?1 AND ?2 GROUP BY day, event", r);
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long off = S_days_between(r->from, (const char *)sqlite3_column_text(st, 0));
-		int ev = hit_event_parse((const char *)sqlite3_column_text(st, 1));
-		if (off < 0 || (size_t)off >= r->ndays || ev < 0)
-			continue;  /* a malformed day or an event from a newer version */
-		r->days[off].n[ev] += sqlite3_column_int64(st, 2);
-		r->total[ev] += sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return -1;
+	for (k = 0; k < DB_REPORT__MAX; k++)
+		if (db_report(db, (enum db_report)k, r->from, r->to, fns[k], r) < 0)
+			return -1;
 	for (i = 0; i < r->ndays; i++)
 		if (r->days[i].n[EV_VIEW] > r->max_day)
 			r->max_day = r->days[i].n[EV_VIEW];
-
-	st = S_prep(h, "SELECT path, SUM(CASE WHEN event = 'view' THEN n ELSE 0 END),"
-		" SUM(CASE WHEN event = 'outcome' THEN n ELSE 0 END), SUM(CASE WHEN event = 'yes' THEN n ELSE 0 END),"
-		" SUM(CASE WHEN event = 'no' THEN n ELSE 0 END) FROM hit WHERE day BETWEEN ?1 AND ?2"
-		" GROUP BY path HAVING SUM(CASE WHEN event IN ('outcome', 'yes', 'no') THEN n ELSE 0 END) > 0"
-		" ORDER BY 3 DESC, path LIMIT 1000", r);
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct plan_row *p;
-		r->plans = xgrow(r->plans, &cap, r->nplans + 1, sizeof *r->plans);
-		p = &r->plans[r->nplans++];
-		p->path = S_dup(st, 0);
-		p->view = sqlite3_column_int64(st, 1);
-		p->outcome = sqlite3_column_int64(st, 2);
-		p->yes = sqlite3_column_int64(st, 3);
-		p->no = sqlite3_column_int64(st, 4);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-
-	cap = 0;
-	st = S_prep(h, "SELECT via, SUM(n), SUM(CASE WHEN event = 'view' THEN n ELSE 0 END) FROM hit"
-		" WHERE day BETWEEN ?1 AND ?2 AND via <> '' GROUP BY via ORDER BY 2 DESC, via LIMIT 1000", r);
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct partner_row *p;
-		r->partners = xgrow(r->partners, &cap, r->npartners + 1, sizeof *r->partners);
-		p = &r->partners[r->npartners++];
-		p->via = S_dup(st, 0);
-		p->hits = sqlite3_column_int64(st, 1);
-		p->views = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-
-	cap = 0;
-	st = S_prep(h, "SELECT path, SUM(n) FROM hit WHERE day BETWEEN ?1 AND ?2 AND event = 'help'"
-		" GROUP BY path ORDER BY 2 DESC, path LIMIT 20", r);
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r->help = xgrow(r->help, &cap, r->nhelp + 1, sizeof *r->help);
-		r->help[r->nhelp].path = S_dup(st, 0);
-		r->help[r->nhelp++].n = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return 0;
 }
 
 /* "75%" or "-" when nobody answered. */
@@ -256,7 +236,7 @@ static void S_text(const struct report *r, struct buf *o)
 		const struct plan_row *p = &r->plans[i];
 		S_ratio(pct, p->yes, p->no);
 		buf_addf(o, "%8lld %6lld %6lld %7s  ", p->outcome, p->yes, p->no, pct);
-		admin_safe(o, p->path, 0);
+		export_safe(o, p->path, 0);
 		buf_addch(o, '\n');
 	}
 	if (!r->nplans)
@@ -264,7 +244,7 @@ static void S_text(const struct report *r, struct buf *o)
 	buf_addf(o, "\n%8s %8s  %s\n", "hits", "visits", "partner");
 	for (i = 0; i < r->npartners; i++) {
 		buf_addf(o, "%8lld %8lld  ", r->partners[i].hits, r->partners[i].views);
-		admin_safe(o, r->partners[i].via, 0);
+		export_safe(o, r->partners[i].via, 0);
 		buf_addch(o, '\n');
 	}
 	if (!r->npartners)
@@ -272,7 +252,7 @@ static void S_text(const struct report *r, struct buf *o)
 	buf_addf(o, "\n%8s  %s\n", "help", "pressed on");
 	for (i = 0; i < r->nhelp; i++) {
 		buf_addf(o, "%8lld  ", r->help[i].n);
-		admin_safe(o, r->help[i].path, 0);
+		export_safe(o, r->help[i].path, 0);
 		buf_addch(o, '\n');
 	}
 }
@@ -296,21 +276,21 @@ static void S_csv(const struct report *r, struct buf *o)
 		int k;
 		for (k = 0; k < 4; k++) {
 			buf_adds(o, "plan,");
-			admin_csv_cell(o, p->path);
+			export_csv_cell(o, p->path);
 			buf_addf(o, ",%s,%lld\r\n", m[k], v[k]);
 		}
 	}
 	for (i = 0; i < r->npartners; i++) {
 		buf_adds(o, "partner,");
-		admin_csv_cell(o, r->partners[i].via);
+		export_csv_cell(o, r->partners[i].via);
 		buf_addf(o, ",hits,%lld\r\n", r->partners[i].hits);
 		buf_adds(o, "partner,");
-		admin_csv_cell(o, r->partners[i].via);
+		export_csv_cell(o, r->partners[i].via);
 		buf_addf(o, ",view,%lld\r\n", r->partners[i].views);
 	}
 	for (i = 0; i < r->nhelp; i++) {
 		buf_adds(o, "help,");
-		admin_csv_cell(o, r->help[i].path);
+		export_csv_cell(o, r->help[i].path);
 		buf_addf(o, ",help,%lld\r\n", r->help[i].n);
 	}
 }
@@ -528,7 +508,7 @@ static void S_html(const struct report *r, struct buf *o)
 	buf_adds(o, "</body></html>\n");
 }
 
-int stats_report(sqlite3 *h, const char *from, const char *to, enum stats_format fmt, struct buf *out)
+int stats_report(struct db *db, const char *from, const char *to, enum stats_format fmt, struct buf *out)
 {
 	struct report r;
 	long span = S_days_between(from, to);
@@ -540,8 +520,8 @@ int stats_report(sqlite3 *h, const char *from, const char *to, enum stats_format
 	memset(&r, 0, sizeof r);
 	r.from = from;
 	r.to = to;
-	if (S_load(h, &r) < 0) {
-		fprintf(stderr, "hhd-admin: stats: %s\n", sqlite3_errmsg(h));
+	if (S_load(db, &r) < 0) {
+		fprintf(stderr, "hhd-admin: stats: %s\n", db_errmsg(db));
 		S_free(&r);
 		return -1;
 	}

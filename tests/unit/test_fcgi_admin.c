@@ -6,9 +6,10 @@
 
 #include <sodium.h>
 
-#include "admin.h"
 #include "db.h"
+#include "export.h"
 #include "fileio.h"
+#include "stats.h"
 #include "t.h"
 
 static void test_dates(void)
@@ -36,25 +37,25 @@ static void test_escaping(void)
 {
 	struct buf b = BUF_INIT;
 
-	admin_safe(&b, "ok \xc3\xa9 \x1b]0;pwned\x07 a\nb\tc \xc2\x85 \xe2\x80\xae \xe2\x81\xa6", 0);
+	export_safe(&b, "ok \xc3\xa9 \x1b]0;pwned\x07 a\nb\tc \xc2\x85 \xe2\x80\xae \xe2\x81\xa6", 0);
 	T_STREQ(b.ptr, "ok \xc3\xa9 \\x1b]0;pwned\\x07 a\\x0ab\\x09c \\xc2\\x85 \\xe2\\x80\\xae \\xe2\\x81\\xa6");
 	buf_reset(&b);
-	admin_safe(&b, "a\nb\tc\r", 1);
+	export_safe(&b, "a\nb\tc\r", 1);
 	T_STREQ(b.ptr, "a\nb\tc\\x0d");
 	buf_reset(&b);
 	/* a truncated sequence at the end is not read past */
-	admin_safe(&b, "x\xe2", 0);
+	export_safe(&b, "x\xe2", 0);
 	T_STREQ(b.ptr, "x\xe2");
 	buf_reset(&b);
-	admin_csv_cell(&b, "plain");
+	export_csv_cell(&b, "plain");
 	buf_addch(&b, ',');
-	admin_csv_cell(&b, "say \"hi\", ok\nnext");
+	export_csv_cell(&b, "say \"hi\", ok\nnext");
 	buf_addch(&b, ',');
-	admin_csv_cell(&b, "=HYPERLINK(\"x\")");
+	export_csv_cell(&b, "=HYPERLINK(\"x\")");
 	buf_addch(&b, ',');
-	admin_csv_cell(&b, "+31 6 1234");
+	export_csv_cell(&b, "+31 6 1234");
 	buf_addch(&b, ',');
-	admin_csv_cell(&b, "");
+	export_csv_cell(&b, "");
 	T_STREQ(b.ptr, "\"plain\",\"say \"\"hi\"\", ok\nnext\",\"'=HYPERLINK(\"\"x\"\")\",\"'+31 6 1234\",\"\"");
 	buf_free(&b);
 }
@@ -87,7 +88,7 @@ static void test_report(void)
 	db_hit_add(db, "2025-10-31", "/nl/", "view", "");  /* outside the period */
 	db_hit_add(db, "2025-11-02", "/nl/", "someday", "");  /* an event from a newer version */
 
-	T_CHECK(stats_report(db_sqlite(db), "2025-11-01", "2025-11-03", STATS_JSON, &out) == 0);
+	T_CHECK(stats_report(db, "2025-11-01", "2025-11-03", STATS_JSON, &out) == 0);
 	T_CHECK(strstr(out.ptr, "\"totals\":{\"view\":10,\"help\":1,\"outcome\":3,\"yes\":3,\"no\":1}") != NULL);
 	T_CHECK(strstr(out.ptr, "{\"day\":\"2025-11-02\",\"view\":0,\"help\":0") != NULL);  /* empty days listed */
 	T_CHECK(strstr(out.ptr, "{\"path\":\"/nl/hulp/r/klaar/\",\"view\":0,\"outcome\":2,\"yes\":3,\"no\":1,\"helped\":0.7500}") != NULL);
@@ -95,18 +96,18 @@ static void test_report(void)
 	T_CHECK(strstr(out.ptr, "{\"via\":\"partner-a\",\"hits\":3,\"view\":3}") != NULL);
 
 	buf_reset(&out);
-	T_CHECK(stats_report(db_sqlite(db), "2025-11-01", "2025-11-03", STATS_CSV, &out) == 0);
+	T_CHECK(stats_report(db, "2025-11-01", "2025-11-03", STATS_CSV, &out) == 0);
 	T_CHECK(strncmp(out.ptr, "section,key,metric,value\r\n", 26) == 0);
 	T_CHECK(strstr(out.ptr, "day,2025-11-01,view,7\r\n") != NULL);
 	T_CHECK(strstr(out.ptr, "plan,\"/nl/hulp/r/klaar/\",yes,3\r\n") != NULL);
 
 	buf_reset(&out);
-	T_CHECK(stats_report(db_sqlite(db), "2025-11-01", "2025-11-03", STATS_TEXT, &out) == 0);
+	T_CHECK(stats_report(db, "2025-11-01", "2025-11-03", STATS_TEXT, &out) == 0);
 	T_CHECK(strstr(out.ptr, "visits 10, help-button presses 1, step plans reached 3") != NULL);
 	T_CHECK(strstr(out.ptr, "75%  /nl/hulp/r/klaar/") != NULL);
 
 	buf_reset(&out);
-	T_CHECK(stats_report(db_sqlite(db), "2025-11-01", "2025-11-03", STATS_HTML, &out) == 0);
+	T_CHECK(stats_report(db, "2025-11-01", "2025-11-03", STATS_HTML, &out) == 0);
 	T_CHECK(strncmp(out.ptr, "<!DOCTYPE html>", 15) == 0);
 	T_CHECK(strstr(out.ptr, "<svg") != NULL);
 	T_CHECK(strstr(out.ptr, "<script") == NULL);
@@ -116,11 +117,11 @@ static void test_report(void)
 
 	/* an empty period still renders */
 	buf_reset(&out);
-	T_CHECK(stats_report(db_sqlite(db), "2020-01-01", "2020-01-01", STATS_HTML, &out) == 0);
+	T_CHECK(stats_report(db, "2020-01-01", "2020-01-01", STATS_HTML, &out) == 0);
 	T_CHECK(strstr(out.ptr, "</html>") != NULL);
 	buf_reset(&out);
-	T_CHECK(stats_report(db_sqlite(db), "2025-11-03", "2025-11-01", STATS_TEXT, &out) == -1);
-	T_CHECK(stats_report(db_sqlite(db), "2000-01-01", "2025-11-01", STATS_TEXT, &out) == -1);
+	T_CHECK(stats_report(db, "2025-11-03", "2025-11-01", STATS_TEXT, &out) == -1);
+	T_CHECK(stats_report(db, "2000-01-01", "2025-11-01", STATS_TEXT, &out) == -1);
 
 	buf_free(&out);
 	db_close(db);

@@ -12,6 +12,7 @@
 #include "contact.h"
 #include "counters.h"
 #include "db.h"
+#include "db_test.h"
 #include "fileio.h"
 #include "t.h"
 
@@ -100,7 +101,7 @@ static long long S_int(const char *sql)
 	sqlite3_stmt *st;
 	long long v = -1;
 
-	if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db_test_handle(db), sql, -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			v = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
@@ -114,7 +115,7 @@ static const char *S_text(const char *sql)
 	sqlite3_stmt *st;
 
 	out[0] = '\0';
-	if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db_test_handle(db), sql, -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
 			snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
@@ -572,7 +573,7 @@ static void test_batch(void)
 
 	/* the commit fails: every counted hit of the batch becomes a 503, the
 	 * others keep their answers, nothing is stored */
-	T_CHECK(sqlite3_exec(db_sqlite(db), "CREATE TABLE t_parent (id INTEGER PRIMARY KEY);"
+	T_CHECK(sqlite3_exec(db_test_handle(db), "CREATE TABLE t_parent (id INTEGER PRIMARY KEY);"
 		" CREATE TABLE t_child (p INTEGER REFERENCES t_parent(id) DEFERRABLE INITIALLY DEFERRED)",
 		NULL, NULL, NULL) == SQLITE_OK);
 	T_CHECK(app_batch_begin(&app) == 0);
@@ -580,9 +581,9 @@ static void test_batch(void)
 	T_CHECK(S_breq(1, "POST", "/api/hit", NULL, "p=/nl/&e=help", "application/json", UA) == 204);
 	T_CHECK(S_breq(2, "POST", "/api/hit", NULL, "p=/en/&e=no&back=1", NULL, UA) == 303);
 	T_CHECK(S_breq(3, "GET", "/api/hit.gif", "p=/nope/&e=view", NULL, NULL, UA) == 204);
-	T_CHECK(sqlite3_exec(db_sqlite(db), "INSERT INTO t_child VALUES (7)", NULL, NULL, NULL) == SQLITE_OK);
+	T_CHECK(sqlite3_exec(db_test_handle(db), "INSERT INTO t_child VALUES (7)", NULL, NULL, NULL) == SQLITE_OK);
 	T_CHECK(app_batch_end(&app, brq, brp, 4) == -1);
-	T_CHECK(!app_batch_open(&app) && sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(!app_batch_open(&app) && sqlite3_get_autocommit(db_test_handle(db)));
 	T_CHECK(brp[0].status == 503 && brp[1].status == 503 && brp[2].status == 503 && brp[3].status == 204);
 	T_CHECK(strstr(brp[0].body.ptr, "Er ging iets mis") != NULL);
 	T_CHECK(brp[1].body.ptr[0] == '{' && strstr(brp[1].body.ptr, "\"status\":503") != NULL);
@@ -592,7 +593,7 @@ static void test_batch(void)
 	arena_reset(&app.arena);
 	T_CHECK(S_int("SELECT sum(n) FROM hit") == total);
 	T_CHECK(S_int("SELECT count(*) FROM t_child") == 0);
-	sqlite3_exec(db_sqlite(db), "DROP TABLE t_child; DROP TABLE t_parent", NULL, NULL, NULL);
+	sqlite3_exec(db_test_handle(db), "DROP TABLE t_child; DROP TABLE t_parent", NULL, NULL, NULL);
 
 	/* a contact form while a batch is open is refused (main.c ends the
 	 * batch first); after the batch it is stored as always */

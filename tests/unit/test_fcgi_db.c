@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "db.h"
+#include "db_test.h"
 #include "fileio.h"
 #include "policy.h"
 #include "t.h"
@@ -45,13 +46,13 @@ static void test_open(void)
 	T_CHECK(db != NULL);
 	if (!db)
 		return;
-	T_CHECK(S_int(db_sqlite(db), "PRAGMA user_version") == DB_SCHEMA_VERSION);
-	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM contact") == 0);
-	T_CHECK(S_int(db_sqlite(db), "PRAGMA secure_delete") == 1);
-	T_CHECK(S_int(db_sqlite(db), "PRAGMA synchronous") == 1);  /* NORMAL between contact commits */
+	T_CHECK(S_int(db_test_handle(db), "PRAGMA user_version") == DB_SCHEMA_VERSION);
+	T_CHECK(S_int(db_test_handle(db), "SELECT count(*) FROM contact") == 0);
+	T_CHECK(S_int(db_test_handle(db), "PRAGMA secure_delete") == 1);
+	T_CHECK(S_int(db_test_handle(db), "PRAGMA synchronous") == 1);  /* NORMAL between contact commits */
 	{
 		sqlite3_stmt *st;
-		sqlite3_prepare_v2(db_sqlite(db), "PRAGMA journal_mode", -1, &st, NULL);
+		sqlite3_prepare_v2(db_test_handle(db), "PRAGMA journal_mode", -1, &st, NULL);
 		T_CHECK(sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0);
 		sqlite3_finalize(st);
 	}
@@ -72,8 +73,8 @@ static void test_contact(void)
 	if (!db)
 		return;
 	T_CHECK(db_contact_add(db, &C1, now, &id) == DB_STORED && id == 1);
-	T_CHECK(S_int(db_sqlite(db), "PRAGMA synchronous") == 1);  /* set back after the commit */
-	T_CHECK(sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(S_int(db_test_handle(db), "PRAGMA synchronous") == 1);  /* set back after the commit */
+	T_CHECK(sqlite3_get_autocommit(db_test_handle(db)));
 	/* a double click: acknowledged, not stored again */
 	id = 0;
 	T_CHECK(db_contact_add(db, &C1, now + 5, &id) == DB_DUPLICATE && id == 1);
@@ -83,10 +84,10 @@ static void test_contact(void)
 	T_CHECK(db_contact_add(db, &c2, now + 6, &id) == DB_STORED && id == 2);
 	/* the same text after the window: stored again */
 	T_CHECK(db_contact_add(db, &C1, now + POLICY_DEDUP_SECONDS + 6, &id) == DB_STORED && id == 3);
-	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM contact") == 3);
+	T_CHECK(S_int(db_test_handle(db), "SELECT count(*) FROM contact") == 3);
 
 	/* every field intact, byte for byte */
-	sqlite3_prepare_v2(db_sqlite(db), "SELECT created, lang, incident, node, name, company, email, phone,"
+	sqlite3_prepare_v2(db_test_handle(db), "SELECT created, lang, incident, node, name, company, email, phone,"
 		" message, consent, done FROM contact WHERE id = 1", -1, &st, NULL);
 	T_CHECK(sqlite3_step(st) == SQLITE_ROW);
 	T_CHECK(sqlite3_column_int64(st, 0) == now);
@@ -110,14 +111,14 @@ static void test_contact(void)
 	T_CHECK(memcmp(da, dbb, sizeof da) != 0);
 
 	/* a failing insert acknowledges nothing and leaves no transaction open */
-	sqlite3_exec(db_sqlite(db), "ALTER TABLE contact RENAME TO gone", NULL, NULL, NULL);
+	sqlite3_exec(db_test_handle(db), "ALTER TABLE contact RENAME TO gone", NULL, NULL, NULL);
 	c2.message = "another";
 	T_CHECK(db_contact_add(db, &c2, now + 7, &id) == DB_FAILED);
 	T_CHECK(strstr(db_errmsg(db), "no such table") != NULL);  /* the cause, not the cleanup's "not an error" */
-	T_CHECK(sqlite3_get_autocommit(db_sqlite(db)));
-	T_CHECK(S_int(db_sqlite(db), "PRAGMA synchronous") == 1);
-	sqlite3_exec(db_sqlite(db), "ALTER TABLE gone RENAME TO contact", NULL, NULL, NULL);
-	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM contact") == 3);
+	T_CHECK(sqlite3_get_autocommit(db_test_handle(db)));
+	T_CHECK(S_int(db_test_handle(db), "PRAGMA synchronous") == 1);
+	sqlite3_exec(db_test_handle(db), "ALTER TABLE gone RENAME TO contact", NULL, NULL, NULL);
+	T_CHECK(S_int(db_test_handle(db), "SELECT count(*) FROM contact") == 3);
 	db_close(db);
 }
 
@@ -135,10 +136,10 @@ static void test_hits(void)
 	T_CHECK(db_hit_add(db, "2025-11-28", "/nl/", "view", "partner-a") == 0);
 	T_CHECK(db_hit_add(db, "2025-11-28", "/nl/", "help", NULL) == 0);
 	T_CHECK(db_hit_add(db, "2025-11-29", "/nl/", "view", "") == 0);
-	T_CHECK(S_int(db_sqlite(db), "SELECT n FROM hit WHERE day = '2025-11-28' AND path = '/nl/'"
+	T_CHECK(S_int(db_test_handle(db), "SELECT n FROM hit WHERE day = '2025-11-28' AND path = '/nl/'"
 		" AND event = 'view' AND via = ''") == 5);
-	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM hit") == 4);
-	T_CHECK(S_int(db_sqlite(db), "SELECT sum(n) FROM hit") == 8);
+	T_CHECK(S_int(db_test_handle(db), "SELECT count(*) FROM hit") == 4);
+	T_CHECK(S_int(db_test_handle(db), "SELECT sum(n) FROM hit") == 8);
 	db_close(db);
 
 	db_day(0, day);
@@ -154,7 +155,7 @@ static long long S_n(struct db *db, const char *hitpath)
 	sqlite3_stmt *st;
 	long long v = -1;
 
-	if (sqlite3_prepare_v2(db_sqlite(db), "SELECT coalesce(sum(n), 0) FROM hit WHERE path = ?1",
+	if (sqlite3_prepare_v2(db_test_handle(db), "SELECT coalesce(sum(n), 0) FROM hit WHERE path = ?1",
 			-1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, hitpath, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -186,44 +187,44 @@ static void test_batch(void)
 	for (i = 0; i < 7; i++)
 		T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == 0);
 	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "help", "partner-a") == 0);
-	T_CHECK(!sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(!sqlite3_get_autocommit(db_test_handle(db)));
 	T_CHECK(S_int(other, "SELECT count(*) FROM hit WHERE path = '/b/'") == 0);
 	/* a contact cannot share the batch: refused, the batch untouched */
 	c.message = "during a batch";
 	T_CHECK(db_contact_add(db, &c, 1700001000, &id) == DB_FAILED);
 	T_CHECK(strstr(db_errmsg(db), "batch") != NULL);
-	T_CHECK(db_batch_open(db) && !sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(db_batch_open(db) && !sqlite3_get_autocommit(db_test_handle(db)));
 	T_CHECK(db_batch_commit(db, err, sizeof err) == 0);
-	T_CHECK(!db_batch_open(db) && sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(!db_batch_open(db) && sqlite3_get_autocommit(db_test_handle(db)));
 	T_CHECK(S_int(other, "SELECT sum(n) FROM hit WHERE path = '/b/'") == 8);
 	T_CHECK(S_int(other, "SELECT n FROM hit WHERE path = '/b/' AND event = 'view'") == 7);
-	T_CHECK(S_int(db_sqlite(db), "PRAGMA synchronous") == 1);
+	T_CHECK(S_int(db_test_handle(db), "PRAGMA synchronous") == 1);
 	/* after the batch a contact is stored as always, durably */
 	T_CHECK(db_contact_add(db, &c, 1700001000, &id) == DB_STORED);
 	T_CHECK(S_int(other, "SELECT count(*) FROM contact WHERE message = 'during a batch'") == 1);
 
 	/* a COMMIT that fails (a deferred foreign key left violated): nothing
 	 * of the batch is stored and no transaction stays open */
-	T_CHECK(sqlite3_exec(db_sqlite(db), "CREATE TABLE t_parent (id INTEGER PRIMARY KEY);"
+	T_CHECK(sqlite3_exec(db_test_handle(db), "CREATE TABLE t_parent (id INTEGER PRIMARY KEY);"
 		" CREATE TABLE t_child (p INTEGER REFERENCES t_parent(id) DEFERRABLE INITIALLY DEFERRED)",
 		NULL, NULL, NULL) == SQLITE_OK);
 	T_CHECK(db_batch_begin(db) == 0);
 	for (i = 0; i < 3; i++)
 		T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == 0);
-	T_CHECK(sqlite3_exec(db_sqlite(db), "INSERT INTO t_child VALUES (42)", NULL, NULL, NULL) == SQLITE_OK);
+	T_CHECK(sqlite3_exec(db_test_handle(db), "INSERT INTO t_child VALUES (42)", NULL, NULL, NULL) == SQLITE_OK);
 	err[0] = '\0';
 	T_CHECK(db_batch_commit(db, err, sizeof err) == -1);
 	T_CHECK(strstr(err, "FOREIGN KEY") != NULL);
-	T_CHECK(!db_batch_open(db) && sqlite3_get_autocommit(db_sqlite(db)));
+	T_CHECK(!db_batch_open(db) && sqlite3_get_autocommit(db_test_handle(db)));
 	T_CHECK(S_n(db, "/b/") == 8);
-	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM t_child") == 0);
+	T_CHECK(S_int(db_test_handle(db), "SELECT count(*) FROM t_child") == 0);
 
 	/* a batch SQLite rolls back by itself (the disk is full): the failing
 	 * hit and every later one fail instead of committing on their own, and
 	 * the commit reports that nothing was stored */
 	T_CHECK(db_batch_begin(db) == 0);
 	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == 0);
-	sqlite3_exec(db_sqlite(db), "PRAGMA max_page_count=1", NULL, NULL, NULL);
+	sqlite3_exec(db_test_handle(db), "PRAGMA max_page_count=1", NULL, NULL, NULL);
 	{
 		char p[64];
 		int failed = 0;
@@ -233,13 +234,13 @@ static void test_batch(void)
 		}
 		T_CHECK(failed);
 	}
-	T_CHECK(sqlite3_get_autocommit(db_sqlite(db)));  /* rolled back by SQLite */
-	sqlite3_exec(db_sqlite(db), "PRAGMA max_page_count=1073741823", NULL, NULL, NULL);
+	T_CHECK(sqlite3_get_autocommit(db_test_handle(db)));  /* rolled back by SQLite */
+	sqlite3_exec(db_test_handle(db), "PRAGMA max_page_count=1073741823", NULL, NULL, NULL);
 	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == -1);
 	T_CHECK(db_batch_commit(db, err, sizeof err) == -1);
 	T_CHECK(strstr(err, "rolled back") != NULL);
 	T_CHECK(S_n(db, "/b/") == 8);
-	T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM hit WHERE path LIKE '/full/%'") == 0);
+	T_CHECK(S_int(db_test_handle(db), "SELECT count(*) FROM hit WHERE path LIKE '/full/%'") == 0);
 
 	/* and the next batch works */
 	T_CHECK(db_batch_begin(db) == 0);
@@ -248,9 +249,9 @@ static void test_batch(void)
 	T_CHECK(S_n(db, "/b/") == 9);
 	/* outside a batch a hit is committed at once, or refused: never left
 	 * in a transaction nobody will commit */
-	T_CHECK(sqlite3_exec(db_sqlite(db), "BEGIN", NULL, NULL, NULL) == SQLITE_OK);
+	T_CHECK(sqlite3_exec(db_test_handle(db), "BEGIN", NULL, NULL, NULL) == SQLITE_OK);
 	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == -1);
-	sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db_test_handle(db), "ROLLBACK", NULL, NULL, NULL);
 	T_CHECK(db_hit_add(db, "2025-12-01", "/b/", "view", "") == 0);
 	T_CHECK(S_int(other, "SELECT sum(n) FROM hit WHERE path = '/b/'") == 10);
 	sqlite3_close(other);
@@ -267,8 +268,8 @@ static void test_versions(void)
 	db = db_open(path, DB_READONLY, err, sizeof err);
 	T_CHECK(db != NULL);
 	if (db) {
-		T_CHECK(S_int(db_sqlite(db), "SELECT count(*) FROM contact") == 3);
-		T_CHECK(sqlite3_exec(db_sqlite(db), "DELETE FROM contact", NULL, NULL, NULL) != SQLITE_OK);
+		T_CHECK(S_int(db_test_handle(db), "SELECT count(*) FROM contact") == 3);
+		T_CHECK(sqlite3_exec(db_test_handle(db), "DELETE FROM contact", NULL, NULL, NULL) != SQLITE_OK);
 		db_close(db);
 	}
 	snprintf(p2, sizeof p2, "%s/old.db", dir);
@@ -278,7 +279,7 @@ static void test_versions(void)
 	T_CHECK(db_open(p2, DB_READONLY, err, sizeof err) == NULL);
 	T_CHECK(strstr(err, "schema version 0") != NULL);
 	db = db_open(p2, 0, err, sizeof err);  /* read-write: migrated */
-	T_CHECK(db && S_int(db_sqlite(db), "PRAGMA user_version") == DB_SCHEMA_VERSION);
+	T_CHECK(db && S_int(db_test_handle(db), "PRAGMA user_version") == DB_SCHEMA_VERSION);
 	db_close(db);
 
 	/* a database from a newer program is refused, not damaged */

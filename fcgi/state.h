@@ -1,0 +1,40 @@
+/* state.h: struct app, the state of one hhd-fcgi process that the request
+ * handlers (contact.c, counters.c) read and update.
+ *
+ * Only a definition, no functions: app.c sets it up and routes requests to
+ * the handlers, and the handlers see it through this header alone, so the
+ * files depend on each other one way (app.c -> handlers -> state.h).
+ *
+ * Everything a handler allocates for a request comes from `arena`, which
+ * main.c resets once every reply it has pending (a batch of hits, or a
+ * single request) has been sent. */
+#ifndef HHD_STATE_H
+#define HHD_STATE_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "arena.h"
+#include "manifest.h"
+#include "ratelimit.h"
+
+struct db;
+
+struct app {
+	struct db *db;
+	struct manifest *man;        /* never NULL; empty when none could be loaded */
+	char *manifest_path;
+	struct {
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		struct timespec mtime;
+		int seen;
+	} man_stat;
+	time_t man_checked;
+	int warned_no_addr;          /* logged once: nginx passed no REMOTE_ADDR */
+	struct ratelimit rl;
+	struct arena arena;
+};
+
+#endif
