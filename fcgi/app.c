@@ -21,7 +21,7 @@ void app_init(struct app *app, struct db *db, const char *site_dir, unsigned rat
 	memset(app, 0, sizeof *app);
 	app->db = db;
 	app->man = xmalloc(sizeof *app->man);
-	manifest_init(app->man);
+	siteindex_init(app->man);
 	app->manifest_path = xmalloc(n + sizeof "/" MANIFEST_NAME);
 	memcpy(app->manifest_path, site_dir, n);
 	memcpy(app->manifest_path + n, "/" MANIFEST_NAME, sizeof "/" MANIFEST_NAME);
@@ -32,7 +32,7 @@ void app_init(struct app *app, struct db *db, const char *site_dir, unsigned rat
 
 void app_free(struct app *app)
 {
-	manifest_free(app->man);
+	siteindex_free(app->man);
 	free(app->man);
 	free(app->manifest_path);
 	arena_free(&app->arena);
@@ -40,7 +40,7 @@ void app_free(struct app *app)
 
 void app_refresh_manifest(struct app *app, time_t now, int force)
 {
-	struct manifest *m;
+	struct siteindex *m;
 	struct stat st;
 	char err[256];
 
@@ -50,7 +50,7 @@ void app_refresh_manifest(struct app *app, time_t now, int force)
 	if (stat(app->manifest_path, &st) < 0) {
 		if (app->man_stat.seen || force)
 			log_line(NULL, "cannot read the site manifest '%s': %s (keeping %zu pages)",
-				app->manifest_path, strerror(errno), app->man->npages);
+				app->manifest_path, strerror(errno), app->man->rows.npages);
 		app->man_stat.seen = 0;
 		return;
 	}
@@ -66,18 +66,18 @@ void app_refresh_manifest(struct app *app, time_t now, int force)
 	app->man_stat.size = st.st_size;
 	app->man_stat.mtime = st.st_mtim;
 	m = xmalloc(sizeof *m);
-	manifest_init(m);
-	if (manifest_load(m, app->manifest_path, err, sizeof err) < 0) {
+	siteindex_init(m);
+	if (siteindex_load(m, app->manifest_path, err, sizeof err) < 0) {
 		log_line(NULL, "site manifest '%s': %s (keeping %zu pages)", app->manifest_path, err,
-			app->man->npages);
-		manifest_free(m);
+			app->man->rows.npages);
+		siteindex_free(m);
 		free(m);
 		return;
 	}
-	manifest_free(app->man);
+	siteindex_free(app->man);
 	free(app->man);
 	app->man = m;
-	log_line(NULL, "site manifest loaded: %zu pages, %zu partner codes", m->npages, m->npartners);
+	log_line(NULL, "site manifest loaded: %zu pages, %zu partner codes", m->rows.npages, m->rows.npartners);
 }
 
 /* The routes: every path hhd-fcgi answers, the methods it takes there (as

@@ -205,7 +205,7 @@ static enum contact_err S_from_ferr(enum form_ferr e)
 	}
 }
 
-int contact_validate(const struct manifest *m, struct form_value vals[CF__MAX],
+int contact_validate(const struct siteindex *m, struct form_value vals[CF__MAX],
 	struct contact *out, enum contact_err errs[CF__MAX])
 {
 	int i, n = 0;
@@ -215,10 +215,10 @@ int contact_validate(const struct manifest *m, struct form_value vals[CF__MAX],
 		if (errs[i] == CE_NONE)
 			S_trim(&vals[i], i == CF_MESSAGE);
 	}
-	if (!errs[CF_LANG] && !manifest_find_kind(m, vals[CF_LANG].s, "thanks"))
+	if (!errs[CF_LANG] && !siteindex_find_kind(m, vals[CF_LANG].s, LAYOUT_THANKS))
 		errs[CF_LANG] = CE_INVALID;
 	if (!errs[CF_INCIDENT] && !errs[CF_NODE] && (vals[CF_INCIDENT].len || vals[CF_NODE].len)
-	    && !manifest_has_node(m, vals[CF_INCIDENT].s, vals[CF_NODE].s))
+	    && !siteindex_has_node(m, vals[CF_INCIDENT].s, vals[CF_NODE].s))
 		errs[CF_INCIDENT] = CE_INVALID;
 	if (!errs[CF_EMAIL] && vals[CF_EMAIL].len && !contact_email_ok(vals[CF_EMAIL].s))
 		errs[CF_EMAIL] = CE_EMAIL;
@@ -245,15 +245,15 @@ int contact_validate(const struct manifest *m, struct form_value vals[CF__MAX],
 }
 
 /* The success reply: 303 to the thanks page, or JSON naming it. */
-static void S_thanks(struct req *rq, struct reply *rp, const struct manifest *m, const char *lang)
+static void S_thanks(struct req *rq, struct reply *rp, const struct siteindex *m, const char *lang)
 {
-	const struct man_page *t = manifest_find_kind(m, lang, "thanks");
+	const struct manifest_row *t = siteindex_find_kind(m, lang, LAYOUT_THANKS);
 	size_t i;
 
 	/* only a honeypot submission gets here with a lang we cannot thank in */
-	for (i = 0; !t && i < m->npages; i++)
-		if (strcmp(m->pages[i].kind, "thanks") == 0)
-			t = &m->pages[i];
+	for (i = 0; !t && i < m->rows.npages; i++)
+		if (m->rows.pages[i].kind == LAYOUT_THANKS)
+			t = &m->rows.pages[i];
 	if (http_wants_json(rq->accept)) {
 		reply_set(rp, 200, "application/json");
 		buf_adds(&rp->body, "{\"ok\":true,\"redirect\":");
@@ -269,11 +269,11 @@ static void S_thanks(struct req *rq, struct reply *rp, const struct manifest *m,
 }
 
 /* The 422 reply: every problem, in the visitor's language. */
-static void S_invalid(struct req *rq, struct reply *rp, const struct manifest *m,
+static void S_invalid(struct req *rq, struct reply *rp, const struct siteindex *m,
 	const char *lang, const enum contact_err errs[CF__MAX])
 {
 	const struct ui *ui = S_ui(lang);
-	const struct man_page *back;
+	const struct manifest_row *back;
 	struct buf msg = BUF_INIT;
 	int i, first = 1, json = http_wants_json(rq->accept);
 
@@ -281,9 +281,9 @@ static void S_invalid(struct req *rq, struct reply *rp, const struct manifest *m
 	if (json) {
 		buf_adds(&rp->body, "{\"ok\":false,\"status\":422,\"errors\":{");
 	} else {
-		back = manifest_find_kind(m, ui->lang, "contact");
+		back = siteindex_find_kind(m, ui->lang, LAYOUT_CONTACT);
 		if (!back)
-			back = manifest_find_kind(m, ui->lang, "home");
+			back = siteindex_find_kind(m, ui->lang, LAYOUT_HOME);
 		buf_addf(&rp->body, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
 			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 			"<meta name=\"robots\" content=\"noindex\"><title>%s</title></head>\n<body><main>\n"

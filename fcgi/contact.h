@@ -24,7 +24,7 @@
 #include "db.h"
 #include "form.h"
 #include "http.h"
-#include "manifest.h"
+#include "siteindex.h"
 
 struct app;
 
@@ -61,7 +61,7 @@ extern const struct form_field contact_fields[CF__MAX];
 
 /* Check parsed values against the manifest. Fills `out` (strings borrowed
  * from vals, trimmed) and errs[field]; returns the number of errors. */
-int contact_validate(const struct manifest *m, struct form_value vals[CF__MAX],
+int contact_validate(const struct siteindex *m, struct form_value vals[CF__MAX],
 	struct contact *out, enum contact_err errs[CF__MAX]);
 
 int contact_email_ok(const char *s);

@@ -7,7 +7,7 @@
 #include "db.h"
 #include "form.h"
 #include "log.h"
-#include "manifest.h"
+#include "siteindex.h"
 #include "state.h"
 
 static const char *const event_names[EV__MAX] = {
@@ -132,7 +132,7 @@ static int S_input(struct app *app, struct req *rq, int gif, const char **text, 
 static void S_hit(struct app *app, struct req *rq, struct reply *rp, int gif)
 {
 	struct form_value v[HF__MAX];
-	const struct man_page *page = NULL;
+	const struct manifest_row *page = NULL;
 	const char *text = "";
 	size_t len = 0;
 	int st, ev = -1, counted = 0, back = 0;
@@ -146,10 +146,10 @@ static void S_hit(struct app *app, struct req *rq, struct reply *rp, int gif)
 	}
 	if (st == 0 && form_parse(text, len, hit_fields, HF__MAX, v, &app->arena, NULL) == FORM_OK
 	    && !v[HF_P].err && !v[HF_E].err && !v[HF_VIA].err && !v[HF_BACK].err) {
-		page = manifest_page(app->man, v[HF_P].s);
+		page = siteindex_page(app->man, v[HF_P].s);
 		ev = hit_event_parse(v[HF_E].s);
 		back = !gif && strcmp(v[HF_BACK].s, "1") == 0;
-		counted = page && ev >= 0 && (!v[HF_VIA].len || manifest_has_partner(app->man, v[HF_VIA].s))
+		counted = page && ev >= 0 && (!v[HF_VIA].len || siteindex_has_partner(app->man, v[HF_VIA].s))
 			&& !hit_is_bot(rq->user_agent);
 	}
 	if (counted) {
@@ -163,7 +163,7 @@ static void S_hit(struct app *app, struct req *rq, struct reply *rp, int gif)
 		rp->uncommitted = db_batch_open(app->db);
 	}
 	if (back && page) {
-		const struct man_page *fb = manifest_find_kind(app->man, page->lang, "feedback");
+		const struct manifest_row *fb = siteindex_find_kind(app->man, page->lang, LAYOUT_FEEDBACK);
 		if (fb) {
 			reply_set(rp, 303, "text/plain; charset=utf-8");
 			/* a copy: the manifest may be reloaded before this is sent */

@@ -15,14 +15,14 @@
 #include <time.h>
 
 #include "arena.h"
-#include "manifest.h"
+#include "siteindex.h"
 #include "ratelimit.h"
 
 struct db;
 
 struct app {
 	struct db *db;
-	struct manifest *man;        /* never NULL; empty when none could be loaded */
+	struct siteindex *man;        /* never NULL; empty when none could be loaded */
 	char *manifest_path;
 	struct {
 		dev_t dev;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "arena.h"
 #include "diag.h"
+#include "manifest.h"
 #include "schema.h"
 
 #define HHD_MAX_LANGS 8
@@ -59,6 +60,7 @@ struct page {
 	int lang;
 	enum page_kind kind;
 	struct sstr title, summary, slug, layout, reviewed;
+	enum layout layout_id;         /* layout.s as an enum (lib/manifest.h) */
 	int weight, draft;
 	struct slist tags, sources, aliases;
 	const char *body_html;

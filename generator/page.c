@@ -82,11 +82,13 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	if (kind == PAGE_PAGE) {
 		/* the layouts a page in pages/ may choose; tips and the home page have "page" */
 		int l = schema_enum(root, "layout", layout_names, LAYOUT__CHOOSABLE, 0, &pg->layout, d);
-		pg->layout.s = layout_names[l < 0 ? LAYOUT_PAGE : l];
+		pg->layout_id = l < 0 ? LAYOUT_PAGE : (enum layout)l;
+		pg->layout.s = layout_names[pg->layout_id];
 	} else {
 		pg->layout = schema_str(root, "layout", 0, d);
 		if (pg->layout.s)
 			diag_report(d, D_LAYOUT_PAGES_ONLY, pg->layout.pos, "layout", layout_names[LAYOUT_PAGE]);
+		pg->layout_id = LAYOUT_PAGE;
 		pg->layout.s = layout_names[LAYOUT_PAGE];
 	}
 	int flags = MD_CHECK_SENTENCES | (m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0);

@@ -93,42 +93,62 @@ static void S_sitemap(const struct render_ctx *c, const struct render_jobs *js, 
 	buf_adds(out, "</urlset>\n");
 }
 
+/* One P row of the manifest; a row that would not parse back is reported
+ * (it cannot happen for URLs this build made, but the writer checks). */
+static int S_manifest_row(struct buf *out, const struct manifest_row *r, struct diags *d)
+{
+	if (manifest_put_page(out, r) == 0)
+		return 0;
+	diag_at(d, D_MANIFEST_ROW, NULL, 0, 0, r->path);
+	return -1;
+}
+
 /* The manifest hhd-fcgi reads: which paths exist, of what kind, and the
- * partner referrers. Its bytes are a contract with fcgi/manifest.c. */
-static void S_manifest(const struct render_ctx *c, const struct render_jobs *js, struct buf *out)
+ * partner referrers, written through lib/manifest (the format's one
+ * definition). A row that would not parse back is a build error. */
+static int S_manifest(const struct render_ctx *c, const struct render_jobs *js, struct buf *out, struct diags *d)
 {
 	const struct model *m = c->m;
-	int def = m->site.deflang;
-	buf_adds(out, "# hhd-manifest 1\n");
+	int rc = 0;
+	manifest_put_header(out);
 	for (size_t i = 0; i < js->n; i++) {
 		const struct render_job *j = &js->items[i];
-		const char *kind = "page", *tree = "-", *node = "-";
+		const char *lang = m->site.langs[j->lang].code;
+		struct manifest_row r = { .path = j->url, .lang = lang, .kind = LAYOUT_PAGE };
 		switch (j->kind) {
 		case J_PAGE:
-			kind = j->page->kind == PAGE_HOME ? "home" : j->page->kind == PAGE_TIP ? "tip" : j->page->layout.s;
+			r.kind = j->page->kind == PAGE_HOME ? LAYOUT_HOME
+				 : j->page->kind == PAGE_TIP ? LAYOUT_TIP : j->page->layout_id;
 			break;
-		case J_TIPS: kind = "tips"; break;
-		case J_PLANS: kind = "plans"; break;
-		case J_ORGS: kind = "orgs"; break;
+		case J_TIPS: r.kind = LAYOUT_TIPS; break;
+		case J_PLANS: r.kind = LAYOUT_PLANS; break;
+		case J_ORGS: r.kind = LAYOUT_ORGS; break;
 		case J_REDIRECT:
-		case J_HELP_INDEX: kind = "redirect"; break;
+		case J_HELP_INDEX: r.kind = LAYOUT_REDIRECT; break;
 		case J_ASK:
 		case J_NODE:
-			kind = j->node->is_outcome ? "outcome" : "question";
-			tree = j->node->tree->id;
-			node = j->node->id.s;
+			r.kind = j->node->is_outcome ? LAYOUT_OUTCOME : LAYOUT_QUESTION;
+			r.tree = j->node->tree->id;
+			r.node = j->node->id.s;
 			break;
 		}
-		buf_addf(out, "P\t%s\t%s\t%s\t%s\t%s\n", j->url, m->site.langs[j->lang].code, kind, tree, node);
+		rc |= S_manifest_row(out, &r, d);
 		if (j->kind == J_NODE && j->node->is_outcome)
-			buf_addf(out, "P\t%s\t%s\tcontact\t-\t-\n", j->node->ask_url, m->site.langs[j->lang].code);
+			rc |= S_manifest_row(out, &(struct manifest_row){ j->node->ask_url, lang, LAYOUT_CONTACT, NULL, NULL }, d);
 	}
-	buf_addf(out, "P\t/\t%s\troot\t-\t-\n", m->site.langs[def].code);
-	buf_addf(out, "P\t/404.html\t%s\tnotfound\t-\t-\n", m->site.langs[def].code);
+	const char *def = m->site.langs[m->site.deflang].code;
+	rc |= S_manifest_row(out, &(struct manifest_row){ "/", def, LAYOUT_ROOT, NULL, NULL }, d);
+	rc |= S_manifest_row(out, &(struct manifest_row){ "/404.html", def, LAYOUT_NOTFOUND, NULL, NULL }, d);
 	for (int li = 0; li < m->site.nlangs; li++)
-		buf_addf(out, "P\t%s\t%s\tnotfound\t-\t-\n", m->site.langs[li].notfound_url, m->site.langs[li].code);
-	for (size_t i = 0; i < m->site.partners.n; i++)
-		buf_addf(out, "R\t%s\n", m->site.partners.items[i].s);
+		rc |= S_manifest_row(out, &(struct manifest_row){ m->site.langs[li].notfound_url, m->site.langs[li].code,
+								  LAYOUT_NOTFOUND, NULL, NULL }, d);
+	for (size_t i = 0; i < m->site.partners.n; i++) {
+		if (manifest_put_partner(out, m->site.partners.items[i].s) < 0) {
+			diag_report(d, D_MANIFEST_ROW, m->site.partners.items[i].pos, m->site.partners.items[i].s);
+			rc = -1;
+		}
+	}
+	return rc;
 }
 
 int render_files_write(const struct render_ctx *c, struct writer *w, const struct render_jobs *js, struct diags *d)
@@ -145,8 +165,8 @@ int render_files_write(const struct render_ctx *c, struct writer *w, const struc
 	rc |= writer_put(w, "sitemap.xml", out.ptr, out.len, d);
 
 	buf_reset(&out);
-	S_manifest(c, js, &out);
-	rc |= writer_put(w, "hhd-manifest.tsv", out.ptr, out.len, d);
+	rc |= S_manifest(c, js, &out, d);
+	rc |= writer_put(w, MANIFEST_NAME, out.ptr, out.len, d);
 
 	for (size_t i = 0; i < c->t->nassets; i++) {
 		const struct asset *as = &c->t->assets[i];

@@ -92,14 +92,14 @@ static struct val *S_build_common(const struct model *m, const struct theme *t, 
 	render_set(a, c, "tips_url", l->tips_url);
 	render_set(a, c, "plans_url", l->plans_url);
 	render_set(a, c, "orgs_url", l->orgs_url);
-	const struct page *contact = page_with_layout(m, li, "contact");
+	const struct page *contact = page_with_layout(m, li, LAYOUT_CONTACT);
 	render_set(a, c, "contact_url", contact ? contact->url : NULL);
 	/* footer: the language's plain pages (about, privacy, ...), by weight */
 	const struct page **pages = arena_alloc(a, (m->npages + 1) * sizeof *pages);
 	size_t n = 0;
 	for (size_t i = 0; i < m->npages; i++)
 		if (m->pages[i]->lang == li && m->pages[i]->kind == PAGE_PAGE &&
-		    (!strcmp(m->pages[i]->layout.s, "page") || !strcmp(m->pages[i]->layout.s, "contact")))
+		    (m->pages[i]->layout_id == LAYOUT_PAGE || m->pages[i]->layout_id == LAYOUT_CONTACT))
 			pages[n++] = m->pages[i];
 	qsort(pages, n, sizeof *pages, S_cmp_pages);
 	struct val *footer = val_list(a);
@@ -419,7 +419,7 @@ int render_page(const struct render_ctx *c, const struct render_job *j, struct b
 		if (p->kind == PAGE_HOME) {
 			val_map_set(c->a, v, "tips", c->sh->tips[lang]);
 		}
-		if (!strcmp(p->layout.s, "contact"))
+		if (p->layout_id == LAYOUT_CONTACT)
 			val_map_set(c->a, v, "form", S_form_val(c, lang, NULL));
 		tpl = S_layout_template(p);
 		break;
@@ -465,7 +465,7 @@ int render_page(const struct render_ctx *c, const struct render_job *j, struct b
 	}
 	case J_ASK: {
 		const struct node *n = j->node;
-		const struct page *contact = page_with_layout(m, lang, "contact");
+		const struct page *contact = page_with_layout(m, lang, LAYOUT_CONTACT);
 		const char *title = contact && contact->title.s ? contact->title.s : render_str(c, lang, "ask_title");
 		v = render_page_ctx(c, lang, j->url, title, "view");
 		if (contact)

@@ -243,7 +243,7 @@ int schema_is_slug(const char *s)
 	for (; s[n]; n++)
 		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '-'))
 			return 0;
-	return s[n - 1] != '-' && n <= 100;
+	return s[n - 1] != '-' && n <= SCHEMA_MAX_SLUG;
 }
 
 int schema_is_http_url(const char *s)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "arena.h"
 #include "diag.h"
+#include "manifest.h"
 #include "ydoc.h"
 
 /* A string with the place it came from. */
@@ -49,6 +50,9 @@ struct slist schema_strlist(struct arena *a, const struct ynode *map, const char
 const struct ynode *schema_map(const struct ynode *map, const char *key, int required, struct diags *d);
 const struct ynode *schema_seq(const struct ynode *map, const char *key, int required, struct diags *d);
 /* Slugs and ids: a-z, 0-9 and '-', not starting or ending with '-'. */
+/* Slugs (file ids, node ids, partner codes, URL parts) are at most this long:
+ * the manifest hhd-fcgi reads carries them and holds the same limit. */
+#define SCHEMA_MAX_SLUG MANIFEST_MAX_ID
 int schema_is_slug(const char *s);
 /* Is `s` an http(s)://host... URL without spaces or quotes? */
 int schema_is_http_url(const char *s);

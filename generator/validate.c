@@ -58,13 +58,13 @@ void validate_ask_urls(struct model *m, const struct theme *t)
 	}
 }
 
-const struct page *page_with_layout(const struct model *m, int lang, const char *layout)
+const struct page *page_with_layout(const struct model *m, int lang, enum layout layout)
 {
 	if (m->index)
-		return index_get(m, IX_LAYOUT, lang, layout);
+		return index_get(m, IX_LAYOUT, lang, layout_names[layout]);
 	for (size_t i = 0; i < m->npages; i++)
 		if (m->pages[i]->lang == lang && m->pages[i]->kind == PAGE_PAGE &&
-		    !strcmp(m->pages[i]->layout.s, layout))
+		    m->pages[i]->layout_id == layout)
 			return m->pages[i];
 	return NULL;
 }

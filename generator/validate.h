@@ -16,7 +16,7 @@ void validate_site(struct model *m, struct diags *d);
  * the theme's ask_slug string, so this runs once the theme is loaded. */
 void validate_ask_urls(struct model *m, const struct theme *t);
 /* A page of the given layout ("contact", "thanks", ...) in `lang`, or NULL. */
-const struct page *page_with_layout(const struct model *m, int lang, const char *layout);
+const struct page *page_with_layout(const struct model *m, int lang, enum layout layout);
 /* A tip by id in `lang`, falling back to the default language. */
 const struct page *tip_find(const struct model *m, const char *id, int lang);
 

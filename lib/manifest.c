@@ -108,12 +108,12 @@ static int S_id_ok(const char *s, size_t max)
 	return 1;
 }
 
-/* Partner codes: letters, digits, '-' and '_', case kept, at most 64. */
+/* Partner codes: letters, digits, '-' and '_', case kept, at most MANIFEST_MAX_ID. */
 static int S_code_ok(const char *s)
 {
 	size_t i;
 
-	if (!*s || strlen(s) > 64)
+	if (!*s || strlen(s) > MANIFEST_MAX_ID)
 		return 0;
 	for (i = 0; s[i]; i++) {
 		char c = s[i];
@@ -125,7 +125,7 @@ static int S_code_ok(const char *s)
 
 #define LANG_MAX 16
 #define KIND_MAX 32
-#define ID_MAX 64
+#define ID_MAX MANIFEST_MAX_ID
 
 void manifest_put_header(struct buf *out)
 {

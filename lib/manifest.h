@@ -46,6 +46,7 @@
 #define MANIFEST_MAX_BYTES (16u << 20)   /* a reader refuses larger files */
 #define MANIFEST_MAX_FIELD 1024          /* bytes of one field */
 #define MANIFEST_MAX_LINE 4096           /* bytes of one line, without its LF */
+#define MANIFEST_MAX_ID 100              /* tree, node and partner ids: as long as a slug may be */
 
 /* The kind of a page: how it is laid out and what hhd-fcgi may do with it.
  * The first LAYOUT__CHOOSABLE are the layouts a page in pages/ chooses in

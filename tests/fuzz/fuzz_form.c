@@ -17,7 +17,7 @@
 #include "contact.h"
 #include "form.h"
 #include "http.h"
-#include "manifest.h"
+#include "siteindex.h"
 #include "utf8.h"
 
 static const char manifest_text[] =
@@ -58,7 +58,7 @@ static void S_check_values(const struct form_field *spec, const struct form_valu
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct manifest m;
+	static struct siteindex m;
 	static struct arena a;
 	static int ready;
 	struct form_value v[CF__MAX], h[4];
@@ -69,8 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 
 	if (!ready) {
-		manifest_init(&m);
-		if (manifest_parse(&m, manifest_text, strlen(manifest_text), err, sizeof err) < 0)
+		siteindex_init(&m);
+		if (siteindex_parse(&m, manifest_text, strlen(manifest_text), err, sizeof err) < 0)
 			abort();
 		arena_init(&a);
 		ready = 1;
@@ -79,9 +79,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (form_parse((const char *)data, size, contact_fields, CF__MAX, v, &a, &where) == FORM_OK) {
 		S_check_values(contact_fields, v, CF__MAX);
 		if (contact_validate(&m, v, &c, errs) == 0) {
-			CHECK(*c.message && manifest_find_kind(&m, c.lang, "thanks"));
+			CHECK(*c.message && siteindex_find_kind(&m, c.lang, LAYOUT_THANKS));
 			CHECK((*c.email && contact_email_ok(c.email)) || (*c.phone && contact_phone_ok(c.phone)));
-			CHECK((!*c.incident && !*c.node) || manifest_has_node(&m, c.incident, c.node));
+			CHECK((!*c.incident && !*c.node) || siteindex_has_node(&m, c.incident, c.node));
 		}
 	} else {
 		CHECK(size > FORM_MAX_BODY || where <= size);
@@ -105,18 +105,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(text);
 	{
-		struct manifest fm;
-		manifest_init(&fm);
-		if (manifest_parse(&fm, (const char *)data, size, err, sizeof err) == 0) {
+		struct siteindex fm;
+		siteindex_init(&fm);
+		if (siteindex_parse(&fm, (const char *)data, size, err, sizeof err) == 0) {
 			size_t i;
-			for (i = 0; i < fm.npages; i++) {
-				const struct man_page *pg = manifest_page(&fm, fm.pages[i].path);
-				CHECK(pg && strcmp(pg->path, fm.pages[i].path) == 0);
-				if (*pg->tree)
-					CHECK(manifest_has_node(&fm, pg->tree, pg->node));
+			for (i = 0; i < fm.rows.npages; i++) {
+				const struct manifest_row *pg = siteindex_page(&fm, fm.rows.pages[i].path);
+				CHECK(pg && strcmp(pg->path, fm.rows.pages[i].path) == 0);
+				if (pg->tree)
+					CHECK(siteindex_has_node(&fm, pg->tree, pg->node));
 			}
 		}
-		manifest_free(&fm);
+		siteindex_free(&fm);
 	}
 	return 0;
 }

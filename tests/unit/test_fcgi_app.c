@@ -638,7 +638,7 @@ int main(void)
 	}
 	app_init(&app, db, site, 0, now);
 	reply_init(&rp);
-	T_CHECK(app.man->npages == 10);
+	T_CHECK(app.man->rows.npages == 10);
 
 	test_validators();
 	test_contact_ok();

@@ -278,12 +278,12 @@ static void test_limits(void)
 			manifest_rows_free(&r);
 		}
 	}
-	/* partner codes: 64 bytes at most */
-	char code[66];
+	/* partner codes: MANIFEST_MAX_ID bytes at most */
+	char code[MANIFEST_MAX_ID + 2];
 	memset(code, 'c', sizeof code - 1);
-	code[65] = '\0';
+	code[MANIFEST_MAX_ID + 1] = '\0';
 	T_CHECK(manifest_put_partner(&w, code) == -1);
-	code[64] = '\0';
+	code[MANIFEST_MAX_ID] = '\0';
 	T_CHECK(manifest_put_partner(&w, code) == 0);
 	free(path);
 	buf_free(&t);

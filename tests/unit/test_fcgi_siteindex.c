@@ -1,8 +1,8 @@
-/* Unit tests for fcgi/manifest.c: parsing hhd-manifest.tsv and lookups. */
+/* Unit tests for fcgi/siteindex.c: the site manifest read into lookups. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest.h"
+#include "siteindex.h"
 #include "t.h"
 
 static const char good[] =
@@ -21,60 +21,60 @@ static const char good[] =
 	"R\tpartner-b\n"
 	"R\tPartner_A\n";
 
-static int S_parse(const char *text, struct manifest *m, char *err)
+static int S_parse(const char *text, struct siteindex *m, char *err)
 {
-	manifest_init(m);
-	return manifest_parse(m, text, strlen(text), err, 200);
+	siteindex_init(m);
+	return siteindex_parse(m, text, strlen(text), err, 200);
 }
 
 static void test_good(void)
 {
-	struct manifest m;
+	struct siteindex m;
 	char err[200] = "";
-	const struct man_page *p;
+	const struct manifest_row *p;
 
 	T_CHECK(S_parse(good, &m, err) == 0);
-	T_CHECK(m.npages == 8 && m.npartners == 2 && m.nnodes == 3);
-	p = manifest_page(&m, "/nl/hulp/ransomware/klaar/");
-	T_CHECK(p && strcmp(p->kind, "outcome") == 0 && strcmp(p->tree, "ransomware") == 0
+	T_CHECK(m.rows.npages == 8 && m.rows.npartners == 2 && m.nnodes == 3);
+	p = siteindex_page(&m, "/nl/hulp/ransomware/klaar/");
+	T_CHECK(p && p->kind == LAYOUT_OUTCOME && strcmp(p->tree, "ransomware") == 0
 		&& strcmp(p->node, "klaar") == 0 && strcmp(p->lang, "nl") == 0);
-	p = manifest_page(&m, "/nl/");
-	T_CHECK(p && strcmp(p->tree, "") == 0 && strcmp(p->node, "") == 0);
-	T_CHECK(manifest_page(&m, "/") != NULL);
-	T_CHECK(manifest_page(&m, "/nl/caf\xc3\xa9/") != NULL);
-	T_CHECK(manifest_page(&m, "/nl") == NULL);
-	T_CHECK(manifest_page(&m, "/nl/bedankt") == NULL);
-	T_CHECK(manifest_page(&m, "/NL/") == NULL);
-	T_CHECK(manifest_page(&m, "") == NULL);
-	T_CHECK(manifest_page(&m, NULL) == NULL);
-	p = manifest_find_kind(&m, "en", "thanks");
+	p = siteindex_page(&m, "/nl/");
+	T_CHECK(p && !p->tree && !p->node);
+	T_CHECK(siteindex_page(&m, "/") != NULL);
+	T_CHECK(siteindex_page(&m, "/nl/caf\xc3\xa9/") != NULL);
+	T_CHECK(siteindex_page(&m, "/nl") == NULL);
+	T_CHECK(siteindex_page(&m, "/nl/bedankt") == NULL);
+	T_CHECK(siteindex_page(&m, "/NL/") == NULL);
+	T_CHECK(siteindex_page(&m, "") == NULL);
+	T_CHECK(siteindex_page(&m, NULL) == NULL);
+	p = siteindex_find_kind(&m, "en", LAYOUT_THANKS);
 	T_CHECK(p && strcmp(p->path, "/en/thanks/") == 0);
-	T_CHECK(manifest_find_kind(&m, "de", "thanks") == NULL);
-	T_CHECK(manifest_find_kind(&m, "en", "feedback") == NULL);
-	T_CHECK(manifest_has_node(&m, "ransomware", "start"));
-	T_CHECK(manifest_has_node(&m, "ransomware", "klaar"));
-	T_CHECK(manifest_has_node(&m, "phishing", "start"));
-	T_CHECK(!manifest_has_node(&m, "phishing", "klaar"));
-	T_CHECK(!manifest_has_node(&m, "", ""));
-	T_CHECK(!manifest_has_node(&m, "-", "-"));
-	T_CHECK(manifest_has_partner(&m, "Partner_A"));
-	T_CHECK(manifest_has_partner(&m, "partner-b"));
-	T_CHECK(!manifest_has_partner(&m, "partner_a"));
-	T_CHECK(!manifest_has_partner(&m, ""));
-	manifest_free(&m);
+	T_CHECK(siteindex_find_kind(&m, "de", LAYOUT_THANKS) == NULL);
+	T_CHECK(siteindex_find_kind(&m, "en", LAYOUT_FEEDBACK) == NULL);
+	T_CHECK(siteindex_has_node(&m, "ransomware", "start"));
+	T_CHECK(siteindex_has_node(&m, "ransomware", "klaar"));
+	T_CHECK(siteindex_has_node(&m, "phishing", "start"));
+	T_CHECK(!siteindex_has_node(&m, "phishing", "klaar"));
+	T_CHECK(!siteindex_has_node(&m, "", ""));
+	T_CHECK(!siteindex_has_node(&m, "-", "-"));
+	T_CHECK(siteindex_has_partner(&m, "Partner_A"));
+	T_CHECK(siteindex_has_partner(&m, "partner-b"));
+	T_CHECK(!siteindex_has_partner(&m, "partner_a"));
+	T_CHECK(!siteindex_has_partner(&m, ""));
+	siteindex_free(&m);
 
 	/* an HTML file, as the generator lists its "not found" pages */
-	T_CHECK(S_parse("# hhd-manifest 1\nP\t/nl/404.html\tnl\tnotfound\t-\t-\n", &m, err) == 0 && m.npages == 1);
-	p = manifest_page(&m, "/nl/404.html");
-	T_CHECK(p && strcmp(p->kind, "notfound") == 0);
-	manifest_free(&m);
+	T_CHECK(S_parse("# hhd-manifest 1\nP\t/nl/404.html\tnl\tnotfound\t-\t-\n", &m, err) == 0 && m.rows.npages == 1);
+	p = siteindex_page(&m, "/nl/404.html");
+	T_CHECK(p && p->kind == LAYOUT_NOTFOUND);
+	siteindex_free(&m);
 
 	/* without a final newline; and the empty manifest */
-	T_CHECK(S_parse("# hhd-manifest 1\nP\t/x/\ten\tpage\t-\t-", &m, err) == 0 && m.npages == 1);
-	manifest_free(&m);
-	T_CHECK(S_parse("# hhd-manifest 1\n", &m, err) == 0 && m.npages == 0);
-	T_CHECK(manifest_page(&m, "/") == NULL && !manifest_has_node(&m, "a", "b") && !manifest_has_partner(&m, "a"));
-	manifest_free(&m);
+	T_CHECK(S_parse("# hhd-manifest 1\nP\t/x/\ten\tpage\t-\t-", &m, err) == 0 && m.rows.npages == 1);
+	siteindex_free(&m);
+	T_CHECK(S_parse("# hhd-manifest 1\n", &m, err) == 0 && m.rows.npages == 0);
+	T_CHECK(siteindex_page(&m, "/") == NULL && !siteindex_has_node(&m, "a", "b") && !siteindex_has_partner(&m, "a"));
+	siteindex_free(&m);
 }
 
 static void test_bad(void)
@@ -110,7 +110,7 @@ static void test_bad(void)
 		{ "# hhd-manifest 1\nP\t/x/\tnl\tpage\t-\t-\nP\t/x/\ten\tpage\t-\t-\n", "duplicate path '/x/'" },
 		{ "# hhd-manifest 1\nP\t/\xff/\tnl\tpage\t-\t-\n", "not valid UTF-8 text" },
 	};
-	struct manifest m;
+	struct siteindex m;
 	char err[200];
 	size_t i;
 
@@ -118,13 +118,13 @@ static void test_bad(void)
 		err[0] = '\0';
 		T_CHECK(S_parse(cases[i].text, &m, err) == -1);
 		T_STREQ(err, cases[i].err);
-		T_CHECK(m.npages == 0 && m.npartners == 0);  /* left empty */
-		manifest_free(&m);
+		T_CHECK(m.rows.npages == 0 && m.rows.npartners == 0);  /* left empty */
+		siteindex_free(&m);
 	}
 	/* an embedded NUL */
-	manifest_init(&m);
-	T_CHECK(manifest_parse(&m, "# hhd-manifest 1\n\0", 18, err, sizeof err) == -1);
-	manifest_free(&m);
+	siteindex_init(&m);
+	T_CHECK(siteindex_parse(&m, "# hhd-manifest 1\n\0", 18, err, sizeof err) == -1);
+	siteindex_free(&m);
 	/* a field over MANIFEST_MAX_FIELD */
 	{
 		size_t n = MANIFEST_MAX_FIELD + 100;
@@ -134,28 +134,28 @@ static void test_bad(void)
 		strcpy(big + 20 + n, "/\tnl\tpage\t-\t-\n");
 		T_CHECK(S_parse(big, &m, err) == -1);
 		T_STREQ(err, "line 2: field longer than 1024 bytes");
-		manifest_free(&m);
+		siteindex_free(&m);
 		free(big);
 	}
 }
 
 static void test_load(void)
 {
-	struct manifest m;
+	struct siteindex m;
 	char err[300];
 	const char *src = getenv("HHD_SRC");
 	char path[512];
 
-	manifest_init(&m);
-	T_CHECK(manifest_load(&m, "/nonexistent/hhd-manifest.tsv", err, sizeof err) == -1);
+	siteindex_init(&m);
+	T_CHECK(siteindex_load(&m, "/nonexistent/hhd-manifest.tsv", err, sizeof err) == -1);
 	T_CHECK(strstr(err, "cannot read") != NULL);
-	manifest_free(&m);
+	siteindex_free(&m);
 	if (src) {
 		snprintf(path, sizeof path, "%s/tests/e2e/fcgi/fixtures/site/hhd-manifest.tsv", src);
-		manifest_init(&m);
-		T_CHECK(manifest_load(&m, path, err, sizeof err) == 0);
-		T_CHECK(m.npages == 14 && m.npartners == 2);
-		manifest_free(&m);
+		siteindex_init(&m);
+		T_CHECK(siteindex_load(&m, path, err, sizeof err) == 0);
+		T_CHECK(m.rows.npages == 14 && m.rows.npartners == 2);
+		siteindex_free(&m);
 	}
 }
 
