@@ -178,26 +178,31 @@ static void test_headers(void)
 	S_build("Nieuwe melding: ransomware", "Hallo\n", &m);
 	T_CHECK(S_only_our_headers(&m));
 	T_CHECK(S_split(&m, &h, &b) == 0);
-	T_CHECK(S_header(&h, "From", &v) == 0);
-	T_STREQ(v.ptr, "Hackhelpdesk <noreply@hackhelpdesk.nl>");
-	T_CHECK(S_header(&h, "To", &v) == 0);
-	T_STREQ(v.ptr, "helpdesk@example.nl");
-	T_CHECK(S_header(&h, "Subject", &v) == 0);
-	T_STREQ(v.ptr, "Nieuwe melding: ransomware");
+	{
+		static const char *const hdrs[][2] = {
+			{ "From", "Hackhelpdesk <noreply@hackhelpdesk.nl>" },
+			{ "To", "helpdesk@example.nl" },
+			{ "Subject", "Nieuwe melding: ransomware" },
+			{ "Date", "Fri, 05 Dec 2025 16:03:00 +0100" },
+			{ "Content-Type", "text/plain; charset=UTF-8" },
+			{ "Content-Transfer-Encoding", "quoted-printable" },
+			{ "Auto-Submitted", "auto-generated" },
+			{ "MIME-Version", "1.0" },
+		};
+		size_t i;
+		for (i = 0; i < sizeof hdrs / sizeof hdrs[0]; i++) {
+			T_CHECK(S_header(&h, hdrs[i][0], &v) == 0);
+			T_STREQ(v.ptr, hdrs[i][1]);
+		}
+	}
+	/* the Date agrees with the C library's own formatting of the time */
 	T_CHECK(S_header(&h, "Date", &v) == 0);
 	localtime_r(&t, &tm);
 	strftime(want, sizeof want, "%d %b %Y %H:%M:%S %z", &tm);
 	T_CHECK(strstr(v.ptr, want) != NULL);
-	T_STREQ(v.ptr, "Fri, 05 Dec 2025 16:03:00 +0100");
 	T_CHECK(S_header(&h, "Message-ID", &v) == 0);
 	T_CHECK(v.len == 1 + 32 + strlen("@hackhelpdesk.nl") + 1 && v.ptr[0] == '<'
 		&& strcmp(v.ptr + 33, "@hackhelpdesk.nl>") == 0);
-	T_CHECK(S_header(&h, "Content-Type", &v) == 0);
-	T_STREQ(v.ptr, "text/plain; charset=UTF-8");
-	T_CHECK(S_header(&h, "Content-Transfer-Encoding", &v) == 0);
-	T_STREQ(v.ptr, "quoted-printable");
-	T_CHECK(S_header(&h, "Auto-Submitted", &v) == 0);
-	T_STREQ(v.ptr, "auto-generated");
 	T_STREQ(b.ptr, "Hallo\n");
 	/* a fresh Message-ID each time */
 	{

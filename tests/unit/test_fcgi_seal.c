@@ -313,37 +313,35 @@ static void test_key_files(void)
 	buf_add(&t, pub.ptr, pub.len);
 	buf_adds(&t, "\n");
 	S_bad_key(t.ptr, t.len, "line 3: text after the key");
-	buf_reset(&t);
-	buf_adds(&t, "hhd-private-key 1 0123456789abcdef\nAAAA\n");
-	S_bad_key(t.ptr, t.len, "line 1: not an hhd key file");
-	buf_reset(&t);
-	buf_addf(&t, "hhd-public-key 2 %s\n%.*s", hex, 45, pub.ptr + 34);
-	S_bad_key(t.ptr, t.len, "line 1: unknown key file version '2'");
-	buf_reset(&t);
-	buf_addf(&t, "hhd-public-key 1 %.15s\n%.*s", hex, 45, pub.ptr + 34);
-	S_bad_key(t.ptr, t.len, "line 1: key id must be 16 lowercase hex digits");
-	buf_reset(&t);
-	buf_addf(&t, "hhd-public-key 1 %.15sG\n%.*s", hex, 45, pub.ptr + 34);
-	S_bad_key(t.ptr, t.len, "line 1: key id must be 16");
-	buf_reset(&t);
-	buf_addf(&t, "hhd-public-key 1 0000000000000000\n%.*s", 45, pub.ptr + 34);
-	S_bad_key(t.ptr, t.len, "line 1: key id '0000000000000000' does not match the key (its id is");
-	/* a secret key under the public key's header (or the reverse) fails the id check */
-	buf_reset(&t);
-	buf_addf(&t, "hhd-public-key 1 %s\n%.*s", hex, 45, sec.ptr + 34);
-	S_bad_key(t.ptr, t.len, "does not match the key");
-	buf_reset(&t);
-	buf_addf(&t, "hhd-public-key 1 %s\n%.43s\n", hex, pub.ptr + 34);
-	S_bad_key(t.ptr, t.len, "line 2: not a 32-byte key in base64");
-	buf_reset(&t);
-	buf_addf(&t, "hhd-public-key 1 %s\n%.43s!\n", hex, pub.ptr + 34);
-	S_bad_key(t.ptr, t.len, "line 2: not a 32-byte key in base64");
-	buf_reset(&t);
-	buf_addf(&t, "hhd-public-key 1 %s\r\n%.*s", hex, 45, pub.ptr + 34);
-	S_bad_key(t.ptr, t.len, "line 1: CR in line");
-	buf_reset(&t);
-	buf_addf(&t, "hhd-public-key 1 %s\n%.44s\r\n", hex, pub.ptr + 34);
-	S_bad_key(t.ptr, t.len, "line 2: CR in line");
+	/* KIND VERSION ID (NULL: the key's) END1, then KEYLEN characters of the
+	 * public (0) or secret (1) key's base64 and END2 */
+	{
+		static const struct { const char *head, *id, *end1; int which; int keylen; const char *end2, *want; } bad[] = {
+			{ "hhd-private-key 1 ", "0123456789abcdef", "\n", 0, 44, "\n", "line 1: not an hhd key file" },
+			{ "hhd-public-key 2 ", NULL, "\n", 0, 44, "\n", "line 1: unknown key file version '2'" },
+			{ "hhd-public-key 1 ", "0123456789abcde", "\n", 0, 44, "\n", "line 1: key id must be 16 lowercase hex digits" },
+			{ "hhd-public-key 1 ", "0123456789abcdeG", "\n", 0, 44, "\n", "line 1: key id must be 16" },
+			{ "hhd-public-key 1 ", "0123456789ABCDEF", "\n", 0, 44, "\n", "line 1: key id must be 16" },
+			{ "hhd-public-key 1 ", "0000000000000000", "\n", 0, 44, "\n",
+			  "line 1: key id '0000000000000000' does not match the key (its id is" },
+			/* a secret key under a public key's header fails the id check */
+			{ "hhd-public-key 1 ", NULL, "\n", 1, 44, "\n", "does not match the key" },
+			{ "hhd-public-key 1 ", NULL, "\n", 0, 43, "\n", "line 2: not a 32-byte key in base64" },
+			{ "hhd-public-key 1 ", NULL, "\n", 0, 43, "!\n", "line 2: not a 32-byte key in base64" },
+			{ "hhd-public-key 1 ", NULL, "\n", 0, 44, "A\n", "line 2: not a 32-byte key in base64" },
+			{ "hhd-public-key 1 ", NULL, "\r\n", 0, 44, "\n", "line 1: CR in line" },
+			{ "hhd-public-key 1 ", NULL, "\n", 0, 44, "\r\n", "line 2: CR in line" },
+			{ "hhd-public-key  1 ", NULL, "\n", 0, 44, "\n", "line 1: unknown key file version ''" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			buf_reset(&t);
+			buf_addf(&t, "%s%s%s%.*s%s", bad[i].head, bad[i].id ? bad[i].id : hex, bad[i].end1,
+				bad[i].keylen, (bad[i].which ? sec.ptr : pub.ptr) + 34, bad[i].end2);
+			S_bad_key(t.ptr, t.len, bad[i].want);
+		}
+	}
 	buf_reset(&t);
 	buf_add(&t, pub.ptr, pub.len);
 	t.ptr[40] = '\0';
