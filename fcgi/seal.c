@@ -144,8 +144,10 @@ int seal_key_parse(struct seal_key *k, const char *text, size_t len, char *err, 
 			return S_parse_fail(k, err, errsz, 1, "key id must be %d lowercase hex digits",
 				2 * SEAL_KEYID_BYTES);
 
-	/* line 2: the key */
+	/* line 2: the key. The alphabet is checked first: libsodium 1.0.18's
+	 * decoder takes some bytes above 0x7f for base64 characters. */
 	if (e2 - l2 != B64_LEN
+	    || strspn(l2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") < B64_LEN
 	    || sodium_base642bin(raw, sizeof raw, l2, B64_LEN, NULL, &rawlen, &b64end,
 		sodium_base64_VARIANT_ORIGINAL) != 0
 	    || rawlen != SEAL_KEY_BYTES || b64end != e2) {

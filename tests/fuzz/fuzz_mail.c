@@ -3,8 +3,8 @@
  * first NUL is the subject, the rest the body. When mail_build accepts
  * them, the message must have exactly our nine header fields, each line
  * of the header block printable ASCII (an encoded word or folded
- * continuation at most), and a 7-bit body of lines of at most
- * MAIL_LINE_MAX characters: nothing in the data can add a header, end the
+ * continuation at most), and a 7-bit body (printable and tab) of lines of
+ * at most MAIL_LINE_MAX characters: nothing in the data can add a header, end the
  * header block early or reach the MTA unencoded. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK((size_t)(e - p) <= MAIL_LINE_MAX);
 		}
 		for (col = 0; p + col < e; col++)
-			CHECK(p[col] >= 0x20 && p[col] < 0x7f);
+			CHECK((p[col] >= 0x20 && p[col] < 0x7f) || (!in_header && p[col] == '\t'));
 	}
 	CHECK(line == sizeof names / sizeof names[0]);
 	buf_free(&m);

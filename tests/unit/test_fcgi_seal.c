@@ -342,6 +342,21 @@ static void test_key_files(void)
 			S_bad_key(t.ptr, t.len, bad[i].want);
 		}
 	}
+	/* a byte above 0x7f, which libsodium 1.0.18's decoder reads as '/': a
+	 * key of 0xff bytes ("////...") with one '/' so replaced */
+	{
+		struct seal_key ff = { 0 };
+		unsigned char h[32];
+		memset(ff.pk, 0xff, sizeof ff.pk);
+		crypto_generichash(h, sizeof h, ff.pk, sizeof ff.pk, NULL, 0);
+		memcpy(ff.id, h, sizeof ff.id);
+		buf_reset(&t);
+		seal_key_format(&ff, 0, &t);
+		T_CHECK(seal_key_parse(&p, t.ptr, t.len, err, sizeof err) == 0);
+		T_CHECK(t.ptr[40] == '/');
+		t.ptr[40] = '\x80';
+		S_bad_key(t.ptr, t.len, "line 2: not a 32-byte key in base64");
+	}
 	buf_reset(&t);
 	buf_add(&t, pub.ptr, pub.len);
 	t.ptr[40] = '\0';
