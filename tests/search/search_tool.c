@@ -4,6 +4,8 @@
  *
  *   search_tool terms LANG     each input line -> its terms, space-separated
  *   search_tool words          each input line -> its words (normalised)
+ *   search_tool split LANG VOCAB   each input word -> "HEAD TAIL" or "-", with
+ *                              the terms in file VOCAB (one a line) as vocabulary
  *   search_tool build LANG     document lines -> index JSON on stdout
  *
  * Document lines for build, tab-separated:
@@ -16,6 +18,8 @@
 
 #include "buf.h"
 #include "search.h"
+#include "strmap.h"
+#include "xalloc.h"
 
 static const char *const fields[SEARCH_FIELD__MAX] = {
 	"title", "keywords", "summary", "question", "answer", "step", "heading", "body",
@@ -48,6 +52,51 @@ static int S_find(const char *const *names, int n, const char *s)
 		if (strcmp(names[i], s) == 0)
 			return i;
 	return -1;
+}
+
+static int S_known(void *arg, const char *term, size_t len)
+{
+	return strmap_get(arg, term) != NULL;
+}
+
+static int S_split(enum search_lang lang, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 2;
+	struct strmap *vocab = strmap_new();
+	char **keep = NULL;
+	size_t nkeep = 0, capkeep = 0, cap = 0;
+	char *line = NULL;
+	ssize_t n;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		keep = xgrow(keep, &capkeep, nkeep + 1, sizeof *keep);
+		keep[nkeep] = xstrdup(line);
+		strmap_put(vocab, keep[nkeep], keep[nkeep]);
+		nkeep++;
+	}
+	fclose(f);
+	struct search_stemmer *st = search_stemmer_new(lang);
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (search_split(st, line, (size_t)n, S_known, vocab, &a, &b) == 0)
+			printf("%s %s\n", a.ptr, b.ptr);
+		else
+			printf("-\n");
+	}
+	buf_free(&a);
+	buf_free(&b);
+	search_stemmer_free(st);
+	for (size_t i = 0; i < nkeep; i++)
+		free(keep[i]);
+	free(keep);
+	free(line);
+	strmap_free(vocab);
+	return 0;
 }
 
 static int S_build(enum search_lang lang)
@@ -109,6 +158,8 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		goto usage;
 	int lang = argc > 2 ? search_lang_find(argv[2]) : -1;
+	if (strcmp(argv[1], "split") == 0 && lang >= 0 && argc == 4)
+		return S_split((enum search_lang)lang, argv[3]);
 	if (strcmp(argv[1], "build") == 0 && lang >= 0)
 		return S_build((enum search_lang)lang);
 	struct out o = { 0 };
@@ -140,6 +191,6 @@ int main(int argc, char **argv)
 	search_stemmer_free(o.st);
 	return 0;
 usage:
-	fprintf(stderr, "usage: search_tool terms LANG | words | build LANG\n");
+	fprintf(stderr, "usage: search_tool terms LANG | words | split LANG VOCAB | build LANG\n");
 	return 2;
 }
