@@ -518,7 +518,7 @@
     return out;
   }
 
-  var K1 = 1.2, B = 0.6;
+  var K1 = 3, B = 0.6;
   var CLASS = [0, 0, 1, 2, 2]; // plan, outcome | tip | page, org
 
   function query(index, q, lang) {
