@@ -457,11 +457,32 @@
     return edits + (la - i) + (lb - j) <= 1;
   }
 
+  // Lookup tables kept on the index (not enumerable): the vocabulary in
+  // order (the build sorts terms by code point), by length for typos, and
+  // score arrays reused from query to query.
   function prepare(index) {
     if (index._vocab) return index;
-    var keys = Object.keys(index.terms);
-    Object.defineProperty(index, '_vocab', { value: keys, enumerable: false });
+    var keys = Object.keys(index.terms), byLen = [];
+    keys.sort(function (x, y) { return x < y ? -1 : x > y ? 1 : 0; });
+    for (var i = 0; i < keys.length; i++) (byLen[keys[i].length] = byLen[keys[i].length] || []).push(keys[i]);
+    var n = index.docs.length;
+    var hidden = { _vocab: keys, _byLen: byLen, _total: new Float64Array(n), _matched: new Uint8Array(n),
+      _best: new Float64Array(n) };
+    for (var k in hidden) Object.defineProperty(index, k, { value: hidden[k], enumerable: false });
     return index;
+  }
+
+  // The vocabulary terms that start with p, at most EXPAND_MAX.
+  function withPrefix(vocab, p) {
+    var lo = 0, hi = vocab.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (vocab[mid] < p) lo = mid + 1;
+      else hi = mid;
+    }
+    var out = [];
+    for (; lo < vocab.length && out.length < EXPAND_MAX && vocab[lo].lastIndexOf(p, 0) === 0; lo++) out.push(vocab[lo]);
+    return out;
   }
 
   // The query's word groups: each a list of [term, factor] alternatives;
@@ -488,23 +509,21 @@
           if (sp) { add(sp[0], 0.8); add(sp[1], 0.8); found = true; }
         }
         if (!found && w.length >= TYPO_MIN) {
-          var vocab = index._vocab;
-          for (var k = 0, got = 0; k < vocab.length && got < EXPAND_MAX; k++) {
-            var v = vocab[k];
-            if (v.length >= 4 && (within1(t, v) || within1(w, v))) { add(v, 0.7); got++; }
+          var got = 0;
+          for (var len = t.length - 1; len <= Math.max(t.length, w.length) + 1; len++) {
+            var bucket = index._byLen[len] || [];
+            for (var k = 0; k < bucket.length && got < EXPAND_MAX; k++) {
+              var v = bucket[k];
+              if (v.length >= 4 && (within1(t, v) || within1(w, v))) { add(v, 0.7); got++; }
+            }
           }
         }
       }
       if (last && w.length >= PREFIX_MIN && !isStop(lang, w)) {
         any = true;
-        var vocab2 = index._vocab;
-        for (var m = 0, got2 = 0; m < vocab2.length && got2 < EXPAND_MAX; m++) {
-          var u = vocab2[m];
-          if (u !== t && (u.indexOf(w) === 0 || (t && t.length >= PREFIX_MIN && u.indexOf(t) === 0))) {
-            add(u, 0.6);
-            got2++;
-          }
-        }
+        var pre = withPrefix(index._vocab, w);
+        if (t && t.length >= PREFIX_MIN && t !== w) pre = pre.concat(withPrefix(index._vocab, t));
+        for (var m = 0; m < pre.length; m++) if (pre[m] !== t) add(pre[m], 0.6);
       }
       if (ws[i].part) continue; // the whole word follows its parts
       if (any) {
@@ -518,7 +537,7 @@
     return out;
   }
 
-  var K1 = 3, B = 0.6;
+  var K1 = 3, B = 0.6, AGG = 1;
   var CLASS = [0, 0, 1, 2, 2]; // plan, outcome | tip | page, org
 
   function query(index, q, lang) {
@@ -528,9 +547,12 @@
     var gs = groups(index, q, lang);
     if (gs.length === 0) return [];
     var N = index.docs.length, avg = index.avgdl || 1;
-    var total = {}, matched = {};
+    var total = index._total, matched = index._matched, best = index._best, hit = [];
+    total.fill(0);
+    matched.fill(0);
     for (var g = 0; g < gs.length; g++) {
-      var best = {};
+      best.fill(0);
+      var docs = [];
       for (var a = 0; a < gs[g].length; a++) {
         var t = gs[g][a][0], f = gs[g][a][1], post = index.terms[t];
         if (!post) continue;
@@ -538,33 +560,51 @@
         for (var p = 0; p < post.length; p += 2) {
           var d = post[p], tf = post[p + 1] / 2, dl = index.docs[d][4] / 2;
           var s = f * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / (avg / 2)));
-          if (!(d in best) || s > best[d]) best[d] = s;
+          if (best[d] === 0) docs.push(d);
+          if (s > best[d]) best[d] = s;
         }
       }
-      for (var key in best) {
-        total[key] = (total[key] || 0) + best[key];
-        matched[key] = (matched[key] || 0) + 1;
+      for (var x = 0; x < docs.length; x++) {
+        var dd = docs[x];
+        if (matched[dd] === 0) hit.push(dd);
+        total[dd] += best[dd];
+        matched[dd]++;
       }
     }
     var res = [];
-    for (var id in total) {
+    for (var h = 0; h < hit.length; h++) {
+      var id = hit[h];
       var doc = index.docs[id], cover = matched[id] / gs.length;
       res.push({ url: doc[1], title: doc[2], kind: index.kinds[doc[0]], plan: doc[3],
         cls: CLASS[doc[0]], start: doc[0] === 0, score: total[id] * (0.25 + 0.75 * cover * cover) });
     }
-    res.sort(function (x, y) {
-      return x.cls - y.cls || y.score - x.score || (y.start - x.start) || (x.url < y.url ? -1 : x.url > y.url ? 1 : 0);
-    });
-    var out = [], plans = {};
+    // one entry per plan: its best page, ranked by that page's score plus
+    // a share of the plan's second best (a plan that fits in more places)
+    var best = {}, second = {};
     for (var r = 0; r < res.length; r++) {
       var it = res[r];
-      if (it.cls === 0) {
-        if (plans[it.plan]) continue;
-        plans[it.plan] = 1;
+      if (it.cls !== 0) continue;
+      var cur = best[it.plan];
+      if (!cur || it.score > cur.score || (it.score === cur.score && it.start)) {
+        if (cur) second[it.plan] = Math.max(second[it.plan] || 0, cur.score);
+        best[it.plan] = it;
+      } else {
+        second[it.plan] = Math.max(second[it.plan] || 0, it.score);
       }
-      out.push({ url: it.url, title: it.title, kind: it.kind, plan: it.plan, score: it.score });
     }
-    return out;
+    var list = [];
+    for (var q2 = 0; q2 < res.length; q2++) {
+      var e = res[q2];
+      if (e.cls === 0 && best[e.plan] !== e) continue;
+      e.rank = e.cls === 0 ? e.score + AGG * (second[e.plan] || 0) : e.score;
+      list.push(e);
+    }
+    list.sort(function (x, y) {
+      return x.cls - y.cls || y.rank - x.rank || (x.url < y.url ? -1 : x.url > y.url ? 1 : 0);
+    });
+    return list.map(function (x) {
+      return { url: x.url, title: x.title, kind: x.kind, plan: x.plan, score: x.rank };
+    });
   }
 
   var api = {
