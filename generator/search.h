@@ -41,9 +41,11 @@
  *    "docs":[[KIND,"URL","TITLE","PLAN",LEN],...],
  *    "terms":{"TERM":[DOC,SCORE,DOC,SCORE,...],...}}
  *
- * DOC is the index into docs (sorted by url), SCORE the sum over the fields
- * of weight * occurrences (halves of compounds count half), LEN the sum of
- * weights over all the document's terms; PLAN is "" for non-plans. */
+ * DOC is the index into docs (sorted by url, then title); SCORE, in half
+ * units, is the sum over the document's words of 2 * the field's weight
+ * (1 * the weight for each half of a split compound); LEN is the sum of the
+ * document's SCOREs; PLAN is "" for non-plans. Terms are sorted bytewise,
+ * which for these strings (all in the BMP) is JavaScript's order too. */
 #ifndef HHD_SEARCH_H
 #define HHD_SEARCH_H
 

@@ -81,7 +81,8 @@ for (let cp = 0; cp < 0x10000; cp++) {
   const ch = String.fromCodePoint(cp);
   cps.push(ch, 'ab' + ch + 'cd', ch + ch + 'x', "x'" + ch, 'x-' + ch);
 }
-cps.push('\u{1F600}ab', 'a\u{10000}b', 'x\u{1F600}-y');
+cps.push('\u{1F600}ab', 'a\u{10000}b', 'x\u{1F600}-y', "it's", "'s-avonds", 'e--mail', '-a-', "a'-b", "a-'b");
+for (let n = 1; n <= 20; n++) cps.push(Array.from({ length: n }, (_, i) => String.fromCharCode(97 + i) + 'x').join('-'));
 compare('codepoints', 'nl', cps, termsJS('nl'), ['terms', 'nl']);
 compare('codepoints', 'ar', cps, termsJS('ar'), ['terms', 'ar']);
 compare('normalise', '-', cps, (l) => S.words(l).map((w) => w.w).join(' '), ['words']);

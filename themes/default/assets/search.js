@@ -632,7 +632,7 @@
     var input = document.querySelector('form[role="search"] input[name="q"]');
     if (input && !input.value) input.value = q;
     if (!q.trim()) return;
-    var lang = document.documentElement.lang || index.lang;
+    var lang = index.lang || document.documentElement.lang;
     var results = query(index, q, lang);
     var ol = document.createElement('ol');
     for (var i = 0; i < results.length; i++) {
