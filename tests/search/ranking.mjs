@@ -7,6 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((a, v, i, all) =>
   (v.startsWith('--') ? a.concat([[v.slice(2), all[i + 1]]]) : a), []));
@@ -118,6 +120,38 @@ const ar = build('ar', [
 ]);
 // taa marbuta, tashkeel and tatweel fold the same on both sides
 check('ar folding', first(ar, '\u0628\u0631\u064e\u0646\u0640\u0627\u0645\u062c \u0627\u0644\u0641\u062f\u064a\u0647', 'ar') === '/ar/help/ransomware/');
+
+// the page: ?q= in, an ordered list of links in #search-results out, no
+// request made (the fake window has no fetch, XMLHttpRequest or sendBeacon)
+function el(tag) {
+  return { tag, children: [], attrs: {}, textContent: '', get firstChild() { return this.children[0] || null; },
+    appendChild(c) { this.children.push(c); return c; }, removeChild(c) { this.children.splice(this.children.indexOf(c), 1); },
+    setAttribute(k, v) { this.attrs[k] = v; } };
+}
+function page(q, index) {
+  const box = el('div'), input = el('input'), kept = el('p');
+  box.appendChild(kept);
+  input.value = '';
+  const document = { readyState: 'complete', documentElement: { lang: 'nl' }, createElement: el,
+    getElementById: (id) => (id === 'search-results' ? box : null),
+    querySelector: (sel) => (sel === 'form[role="search"] input[name="q"]' ? input : null) };
+  const window = { HHD_SEARCH_INDEX: index };
+  vm.runInNewContext(readFileSync(join(src, 'themes/default/assets/search.js'), 'utf8'),
+    { window, document, location: { search: '?q=' + encodeURIComponent(q) }, URLSearchParams });
+  return { box, input, kept };
+}
+let p = page('wachtwoord kluis', nl);
+const ol = p.box.children[0];
+check('page: one ordered list', p.box.children.length === 1 && ol.tag === 'ol');
+check('page: links in query order', ol.children.map((li) => li.children[0].href).join(' ') ===
+  urls(S.query(nl, 'wachtwoord kluis', 'nl')).join(' '));
+check('page: link text is the title', ol.children[0].children[0].textContent === S.query(nl, 'wachtwoord kluis', 'nl')[0].title);
+check('page: kind as class', ol.children[0].className === 'search-outcome', ol.children[0].className);
+check('page: the field shows the query', p.input.value === 'wachtwoord kluis');
+p = page('zzzzqqq', nl);
+check('page: no result keeps the content', p.box.children.length === 1 && p.box.children[0] === p.kept && 'data-empty' in p.box.attrs);
+p = page('', nl);
+check('page: no query keeps the content', p.box.children[0] === p.kept && !('data-empty' in p.box.attrs));
 
 console.log(`${pass} passed, ${fail} failed`);
 process.exit(fail ? 1 : 0);

@@ -1,8 +1,9 @@
 /* search.js: the site search in the browser. No dependencies, no network:
  * the index comes with the page (window.HHD_SEARCH_INDEX, set by a script
  * the search page includes, or <script type="application/json"
- * id="search-index">), the query from ?q=, the results go into
- * #search-results as an ordered list of links.
+ * id="search-index">), the query from ?q=, the results replace the content
+ * of #search-results with an ordered list of links (li.search-KIND); with no
+ * result the content stays and #search-results gets data-empty.
  *
  * Words become terms exactly as in generator/search.c (the build side):
  * the same fold table, tokeniser, stop words and limits, and hand-written
@@ -643,9 +644,10 @@
       li.appendChild(a);
       ol.appendChild(li);
     }
+    // no results: the page's own content (triage link, A-Z of plans) stays
+    if (!results.length) { box.setAttribute('data-empty', ''); return; }
     while (box.firstChild) box.removeChild(box.firstChild);
-    if (results.length) box.appendChild(ol);
-    else box.setAttribute('data-empty', '');
+    box.appendChild(ol);
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run);
   else run();
