@@ -84,7 +84,6 @@ for (let cp = 0; cp < 0x10000; cp++) {
 cps.push('\u{1F600}ab', 'a\u{10000}b', 'x\u{1F600}-y', "it's", "'s-avonds", 'e--mail', '-a-', "a'-b", "a-'b");
 for (let n = 1; n <= 20; n++) cps.push(Array.from({ length: n }, (_, i) => String.fromCharCode(97 + i) + 'x').join('-'));
 compare('codepoints', 'nl', cps, termsJS('nl'), ['terms', 'nl']);
-compare('codepoints', 'ar', cps, termsJS('ar'), ['terms', 'ar']);
 compare('normalise', '-', cps, (l) => S.words(l).map((w) => w.w).join(' '), ['words']);
 
 // Dutch compound splits against the content's vocabulary
