@@ -4,7 +4,8 @@
 //   - the Debian word lists (wdutch for nl, wamerican for en; words with a
 //     capital, a hyphen or an apostrophe included),
 //   - every word of content/ (all languages, run through nl and en),
-//   - every code point of the BMP, alone and between letters (both languages),
+//   - every code point of the BMP, alone, doubled and beside letters, an
+//     apostrophe and a hyphen (as nl terms and as plain words),
 // and identical Dutch compound splits for every content word, with the
 // content's terms as vocabulary. 100% agreement is required.
 //
