@@ -3,7 +3,7 @@
 // for every line of
 //   - the Debian word lists (wdutch for nl, wamerican for en; words with a
 //     capital, a hyphen or an apostrophe included),
-//   - every word of content/ (all languages, run through nl and en),
+//   - every word and line of content/, through each of nl, en, tr, pl, ar,
 //   - every code point of the BMP, alone, doubled and beside letters, an
 //     apostrophe and a hyphen (as nl terms and as plain words),
 // and identical Dutch compound splits for every content word, with the

@@ -75,9 +75,12 @@ check('transposition forgiven', first(nl, 'ransmoware', 'nl') === '/nl/hulp/rans
 check('two typos not forgiven', S.query(nl, 'rensomwere ', 'nl').length === 0);
 check('typo in a 4-letter word not forgiven', S.query(nl, 'bnak ', 'nl').length === 0);
 check('4-letter word itself found', first(nl, 'bank ', 'nl') === '/nl/tips/bank/');
+check('typo in a 5-letter word forgiven', first(nl, 'klius ', 'nl') === '/nl/tips/kluis/');
 // prefix for the last word while typing, not once a space follows it
 check('prefix while typing', first(nl, 'losge', 'nl') === '/nl/hulp/ransomware/');
 check('no prefix after a space', S.query(nl, 'losge ', 'nl').length === 0);
+check('prefix of 3 letters', first(nl, 'los', 'nl') === '/nl/hulp/ransomware/');
+check('no prefix of 2 letters', S.query(nl, 'lo', 'nl').length === 0);
 check('prefix only for the last word', S.query(nl, 'losge kluis', 'nl').every((x) => x.plan !== 'ransomware'));
 // Dutch compounds split against the index's vocabulary
 r = S.query(nl, 'bankkluis ', 'nl');
