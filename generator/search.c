@@ -617,7 +617,8 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 			}
 		}
 	}
-	qsort(ix->docs, ix->ndocs, sizeof *ix->docs, S_doc_cmp);
+	if (ix->ndocs > 1) /* qsort must not see the NULL of an empty array */
+		qsort(ix->docs, ix->ndocs, sizeof *ix->docs, S_doc_cmp);
 
 	/* 2: per document, the scored terms (compound halves count half) */
 	unsigned long long total = 0;
@@ -646,7 +647,8 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 			qsort(hits, nhits, sizeof *hits, S_hit_score_cmp);
 			nhits = SEARCH_DOC_TERMS_MAX;
 		}
-		qsort(hits, nhits, sizeof *hits, S_hit_term_cmp);
+		if (nhits > 1)
+			qsort(hits, nhits, sizeof *hits, S_hit_term_cmp);
 		for (size_t k = 0; k < nhits; k++) {
 			struct posting *p = strmap_get(vocab, hits[k].term);
 			p->pairs = xgrow(p->pairs, &p->cap, p->n + 2, sizeof *p->pairs);
@@ -678,7 +680,8 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 		buf_addf(out, ",%zu]", lens[i]);
 	}
 	buf_adds(out, "],\"terms\":{");
-	qsort(posts, nposts, sizeof *posts, S_post_cmp);
+	if (nposts > 1)
+		qsort(posts, nposts, sizeof *posts, S_post_cmp);
 	int first = 1;
 	for (size_t i = 0; i < nposts && out->len <= SEARCH_INDEX_MAX; i++) {
 		const struct posting *p = posts[i];
