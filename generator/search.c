@@ -1,0 +1,715 @@
+/* search.c: normalise, tokenise, stem and index text for the site search.
+ * See search.h for the rules; themes/default/assets/search.js repeats steps
+ * 1-4 and the compound split, table for table. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "arena.h"
+#include "search.h"
+#include "strmap.h"
+#include "xalloc.h"
+
+static const struct {
+	const char *code;
+	const char *snowball; /* NULL: folding only (see search.h) */
+} langs[SEARCH_LANG__MAX] = {
+	[SEARCH_NL] = { "nl", "dutch" },
+	[SEARCH_EN] = { "en", "english" },
+	[SEARCH_TR] = { "tr", NULL },
+	[SEARCH_PL] = { "pl", NULL },
+	[SEARCH_AR] = { "ar", NULL },
+};
+
+static const char *const kinds[SEARCH_KIND__MAX] = {
+	[SEARCH_PLAN] = "plan", [SEARCH_OUTCOME] = "outcome", [SEARCH_TIP] = "tip",
+	[SEARCH_PAGE] = "page", [SEARCH_ORG] = "org",
+};
+
+static const int weights[SEARCH_FIELD__MAX] = {
+	[SEARCH_F_TITLE] = 10, [SEARCH_F_KEYWORDS] = 8, [SEARCH_F_SUMMARY] = 4, [SEARCH_F_QUESTION] = 3,
+	[SEARCH_F_ANSWER] = 3, [SEARCH_F_STEP] = 2, [SEARCH_F_HEADING] = 3, [SEARCH_F_BODY] = 1,
+};
+
+static const char *const errs[SEARCH_ERR__MAX] = {
+	[SEARCH_OK] = "ok",
+	[SEARCH_E_LANG] = "language has no search rules",
+	[SEARCH_E_KIND] = "unknown document kind or field",
+	[SEARCH_E_NODOC] = "text added before any document",
+	[SEARCH_E_TOO_MANY] = "too many documents for one search index",
+	[SEARCH_E_TEXT] = "field text too long for the search index",
+	[SEARCH_E_TOO_BIG] = "search index too large",
+	[SEARCH_E_STEMMER] = "stemmer unavailable",
+};
+
+/* Stop words, normalised. Kept short: only words that carry no meaning in
+ * a question about an incident. search.js holds the same lists. */
+static const char *const stops[SEARCH_LANG__MAX] = {
+	[SEARCH_NL] = " aan al als ben bij dan dat de deze die dit doe doen door een en er ga gaat "
+		"geen had heb hebben heeft het hij hoe ik in is je jij kan kun kunnen maar me meer mijn "
+		"moet moeten na naar nog nu of om ons onze ook op over te tot u uit uw van veel voor "
+		"waar was wat we wel werd wie wij wil word wordt ze zich zij zijn zo zou ",
+	[SEARCH_EN] = " about all also am an and any are as at be been being but by can could did do "
+		"does for from get got had has have he help her here his how if in into is it its just "
+		"me more most my no not of on or our out please she should so some such than that the "
+		"their them then there these they this those to too very was we were what when where "
+		"which who why will with would you your ",
+	[SEARCH_TR] = " ama ben beni benim bir biz bu da daha de gibi icin ile ki mi mu ne neden "
+		"nasil sen siz ve veya ya ",
+	[SEARCH_PL] = " ale co czy dla do jak jest mam mnie moj moja na nie od po sa sie ta ten to "
+		"we za ze ",
+	[SEARCH_AR] = " \xd9\x81\xd9\x8a \xd9\x85\xd9\x86 \xd8\xb9\xd9\x84\xd9\x8a \xd8\xa7\xd9\x84\xd9\x8a "
+		"\xd8\xb9\xd9\x86 \xd8\xa7\xd9\x86 \xd9\x85\xd8\xa7 \xd9\x87\xd8\xb0\xd8\xa7 "
+		"\xd9\x87\xd8\xb0\xd9\x87 \xd9\x87\xd9\x84 \xd9\x84\xd8\xa7 \xd9\x85\xd8\xb9 "
+		"\xd9\x83\xd8\xa7\xd9\x86 \xd8\xab\xd9\x85 \xd8\xa7\xd9\x88 \xd9\x84\xd9\x8a \xd9\x84\xd9\x85 ",
+};
+
+/* Step 1 tables: Latin-1 U+00C0..U+00FF and Latin Extended-A U+0100..U+017F,
+ * one letter per code point; '.' separates, and A, T, S, O, J stand for
+ * "ae", "th", "ss", "oe", "ij". */
+static const char latin1[] = "aaaaaaAceeeeiiiidnooooo.ouuuuyTSaaaaaaAceeeeiiiidnooooo.ouuuuyTy";
+static const char latinA[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiJJjjkkkllllllllll"
+	"nnnnnnnnnooooooOOrrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+enum cls { C_SEP = -1, C_DROP = -2, C_APOS = -3, C_HYPHEN = -4 };
+
+static int S_put(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	out[0] = (char)(0xE0 | cp >> 12);
+	out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+	out[2] = (char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+static int S_letter(char c, char *out)
+{
+	switch (c) {
+	case '.': return C_SEP;
+	case 'A': memcpy(out, "ae", 2); return 2;
+	case 'T': memcpy(out, "th", 2); return 2;
+	case 'S': memcpy(out, "ss", 2); return 2;
+	case 'O': memcpy(out, "oe", 2); return 2;
+	case 'J': memcpy(out, "ij", 2); return 2;
+	default: out[0] = c; return 1;
+	}
+}
+
+/* Classify one code point: a C_* class, or the number of bytes of its
+ * normalised form written to out (at most 3). */
+static int S_fold(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		if (cp >= 'A' && cp <= 'Z') {
+			out[0] = (char)(cp + 32);
+			return 1;
+		}
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+			out[0] = (char)cp;
+			return 1;
+		}
+		return cp == '\'' ? C_APOS : cp == '-' ? C_HYPHEN : C_SEP;
+	}
+	if (cp < 0xC0)
+		return cp == 0xAD ? C_DROP : C_SEP;
+	if (cp < 0x100)
+		return S_letter(latin1[cp - 0xC0], out);
+	if (cp < 0x180)
+		return S_letter(latinA[cp - 0x100], out);
+	if (cp >= 0x218 && cp <= 0x21B)
+		return S_letter(cp < 0x21A ? 's' : 't', out);
+	if (cp < 0x2B0)
+		return S_put(out, cp);
+	if (cp < 0x300)
+		return cp == 0x2BC ? C_APOS : C_DROP;
+	if (cp < 0x370)
+		return C_DROP;
+	if (cp < 0x600)
+		return S_put(out, cp);
+	if (cp < 0x700) {
+		if (cp < 0x610 || cp == 0x61B || (cp >= 0x61D && cp <= 0x61F) || (cp >= 0x66A && cp <= 0x66D) ||
+		    cp == 0x6D4 || cp == 0x6DD || cp == 0x6DE || cp == 0x6E9)
+			return C_SEP;
+		if (cp <= 0x61C || (cp >= 0x64B && cp <= 0x65F) || cp == 0x640 || cp == 0x670 ||
+		    (cp >= 0x6D6 && cp <= 0x6ED))
+			return C_DROP;
+		if (cp == 0x622 || cp == 0x623 || cp == 0x625 || cp == 0x671)
+			cp = 0x627;
+		else if (cp == 0x629)
+			cp = 0x647;
+		else if (cp == 0x649 || cp == 0x6CC)
+			cp = 0x64A;
+		else if (cp == 0x6A9)
+			cp = 0x643;
+		else if (cp >= 0x660 && cp <= 0x669)
+			cp = '0' + (cp - 0x660);
+		else if (cp >= 0x6F0 && cp <= 0x6F9)
+			cp = '0' + (cp - 0x6F0);
+		return S_put(out, cp);
+	}
+	if (cp < 0x2000)
+		return S_put(out, cp);
+	if (cp < 0x2070) {
+		if ((cp >= 0x200B && cp <= 0x200D) || (cp >= 0x2060 && cp <= 0x2064))
+			return C_DROP;
+		if (cp == 0x2010 || cp == 0x2011)
+			return C_HYPHEN;
+		if (cp == 0x2018 || cp == 0x2019)
+			return C_APOS;
+		return C_SEP;
+	}
+	if (cp < 0x3040 || (cp >= 0xD800 && cp < 0xF900))
+		return C_SEP;
+	if (cp < 0xFE00)
+		return S_put(out, cp);
+	if (cp < 0xFE10 || cp == 0xFEFF)
+		return C_DROP;
+	if (cp >= 0xFE70 && cp < 0xFEFF)
+		return S_put(out, cp);
+	return C_SEP;
+}
+
+/* Decode one code point at s[i..len); sets *n to the bytes used. Invalid
+ * UTF-8 (overlong, surrogate, past U+10FFFF, cut short) yields U+FFFD's
+ * class, a separator, for one byte. */
+static uint32_t S_decode(const unsigned char *s, size_t i, size_t len, size_t *n)
+{
+	unsigned c = s[i];
+	uint32_t cp, min;
+	size_t need;
+	*n = 1;
+	if (c < 0x80)
+		return c;
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 1, cp = c & 0x1F, min = 0x80;
+	else if (c >= 0xE0 && c <= 0xEF)
+		need = 2, cp = c & 0x0F, min = 0x800;
+	else if (c >= 0xF0 && c <= 0xF4)
+		need = 3, cp = c & 0x07, min = 0x10000;
+	else
+		return 0xFFFD;
+	if (len - i - 1 < need)
+		return 0xFFFD;
+	for (size_t k = 1; k <= need; k++) {
+		if ((s[i + k] & 0xC0) != 0x80)
+			return 0xFFFD;
+		cp = cp << 6 | (s[i + k] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0xFFFD;
+	*n = need + 1;
+	return cp;
+}
+
+static int S_class_at(const char *s, size_t i, size_t len, char *out, size_t *n)
+{
+	uint32_t cp = S_decode((const unsigned char *)s, i, len, n);
+	return S_fold(cp, out);
+}
+
+void search_normalise(const char *s, size_t len, struct buf *out)
+{
+	size_t i = 0, n;
+	char tmp[4];
+	while (i < len) {
+		int c = S_class_at(s, i, len, tmp, &n);
+		i += n;
+		if (c > 0)
+			buf_add(out, tmp, (size_t)c);
+		else if (c == C_SEP || c == C_APOS || c == C_HYPHEN)
+			buf_addch(out, ' ');
+	}
+}
+
+/* Emit the hyphen group collected in parts (offsets ends[] into w). */
+static void S_flush(struct buf *w, size_t *ends, size_t *nparts, search_word_fn fn, void *arg)
+{
+	if (w->len > 0 && (*nparts == 0 || ends[*nparts - 1] != w->len))
+		ends[(*nparts)++] = w->len;
+	if (*nparts == 1) {
+		fn(arg, w->ptr, w->len, 0);
+	} else if (*nparts > 1) {
+		struct buf p = BUF_INIT;
+		size_t start = 0;
+		for (size_t k = 0; k < *nparts; k++) {
+			buf_reset(&p);
+			buf_add(&p, w->ptr + start, ends[k] - start);
+			fn(arg, p.ptr, p.len, 1);
+			start = ends[k];
+		}
+		buf_free(&p);
+		fn(arg, w->ptr, w->len, 0);
+	}
+	buf_reset(w);
+	*nparts = 0;
+}
+
+enum { GROUP_MAX = 16 }; /* parts in one hyphen group; further hyphens separate */
+
+void search_words(const char *s, size_t len, search_word_fn fn, void *arg)
+{
+	struct buf w = BUF_INIT;
+	size_t ends[GROUP_MAX], nparts = 0, i = 0, n, n2;
+	char tmp[4], tmp2[4];
+	while (i < len) {
+		int c = S_class_at(s, i, len, tmp, &n);
+		i += n;
+		if (c > 0) {
+			buf_add(&w, tmp, (size_t)c);
+			continue;
+		}
+		if (c == C_DROP)
+			continue;
+		int next = i < len ? S_class_at(s, i, len, tmp2, &n2) : C_SEP;
+		if (c == C_APOS && w.len > 0 && next > 0)
+			continue;
+		if (c == C_HYPHEN && w.len > 0 && next > 0 && nparts < GROUP_MAX - 1) {
+			if (nparts == 0 || ends[nparts - 1] != w.len)
+				ends[nparts++] = w.len;
+			continue;
+		}
+		S_flush(&w, ends, &nparts, fn, arg);
+	}
+	S_flush(&w, ends, &nparts, fn, arg);
+	buf_free(&w);
+}
+
+int search_lang_find(const char *code)
+{
+	for (int i = 0; i < SEARCH_LANG__MAX; i++)
+		if (code && strcmp(code, langs[i].code) == 0)
+			return i;
+	return -1;
+}
+
+const char *search_lang_code(enum search_lang lang)
+{
+	return (unsigned)lang < SEARCH_LANG__MAX ? langs[lang].code : NULL;
+}
+
+const char *search_kind_name(enum search_kind kind)
+{
+	return (unsigned)kind < SEARCH_KIND__MAX ? kinds[kind] : NULL;
+}
+
+int search_field_weight(enum search_field field)
+{
+	return (unsigned)field < SEARCH_FIELD__MAX ? weights[field] : 0;
+}
+
+const char *search_err_text(enum search_err err)
+{
+	return (unsigned)err < SEARCH_ERR__MAX ? errs[err] : "unknown error";
+}
+
+int search_is_stop(enum search_lang lang, const char *word, size_t len)
+{
+	if ((unsigned)lang >= SEARCH_LANG__MAX || len == 0 || len > 32)
+		return 0;
+	char key[36];
+	key[0] = ' ';
+	memcpy(key + 1, word, len);
+	key[len + 1] = ' ';
+	key[len + 2] = '\0';
+	return strstr(stops[lang], key) != NULL;
+}
+
+struct search_stemmer {
+	enum search_lang lang;
+	struct sb_stemmer *sb; /* NULL: no stemming */
+};
+
+struct search_stemmer *search_stemmer_new(enum search_lang lang)
+{
+	if ((unsigned)lang >= SEARCH_LANG__MAX)
+		return NULL;
+	struct search_stemmer *st = xcalloc(1, sizeof *st);
+	st->lang = lang;
+	if (langs[lang].snowball) {
+		st->sb = sb_stemmer_new(langs[lang].snowball, "UTF_8");
+		if (!st->sb) {
+			free(st);
+			return NULL;
+		}
+	}
+	return st;
+}
+
+void search_stemmer_free(struct search_stemmer *st)
+{
+	if (!st)
+		return;
+	if (st->sb)
+		sb_stemmer_delete(st->sb);
+	free(st);
+}
+
+static size_t S_codepoints(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+static int S_az(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return 1;
+}
+
+int search_term(struct search_stemmer *st, const char *word, size_t len, struct buf *term)
+{
+	size_t cps = S_codepoints(word, len);
+	if (cps < SEARCH_WORD_MIN || cps > SEARCH_WORD_MAX || search_is_stop(st->lang, word, len))
+		return -1;
+	buf_reset(term);
+	if (st->sb && S_az(word, len)) {
+		const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)word, (int)len);
+		if (r) {
+			buf_add(term, r, (size_t)sb_stemmer_length(st->sb));
+			return 0;
+		}
+	}
+	buf_add(term, word, len);
+	return 0;
+}
+
+int search_split(struct search_stemmer *st, const char *word, size_t len, search_vocab_fn known,
+    void *arg, struct buf *a, struct buf *b)
+{
+	if (st->lang != SEARCH_NL || len < SEARCH_SPLIT_MIN || len > SEARCH_WORD_MAX || !S_az(word, len))
+		return -1;
+	for (size_t i = len - SEARCH_PART_MIN; i >= SEARCH_PART_MIN; i--) {
+		if (search_term(st, word + i, len - i, b) != 0 || !known(arg, b->ptr, b->len))
+			continue;
+		/* the head as it is, then without a linking s, en or e */
+		size_t heads[4], nh = 0;
+		heads[nh++] = i;
+		if (word[i - 1] == 's')
+			heads[nh++] = i - 1;
+		if (i >= 2 && word[i - 2] == 'e' && word[i - 1] == 'n')
+			heads[nh++] = i - 2;
+		if (word[i - 1] == 'e')
+			heads[nh++] = i - 1;
+		for (size_t k = 0; k < nh; k++) {
+			if (heads[k] < SEARCH_PART_MIN)
+				continue;
+			if (search_term(st, word, heads[k], a) == 0 && known(arg, a->ptr, a->len))
+				return 0;
+		}
+	}
+	buf_reset(a);
+	buf_reset(b);
+	return -1;
+}
+
+/* The index builder. */
+
+struct word {
+	const char *text; /* normalised, in the arena */
+	size_t len;
+	unsigned char field;
+};
+
+struct doc {
+	enum search_kind kind;
+	const char *url, *title, *plan;
+	struct word *words;
+	size_t nwords, capwords;
+	size_t nr; /* position after sorting by url */
+};
+
+struct hit {
+	const char *term;
+	int score;
+};
+
+struct posting {
+	const char *term;
+	size_t *pairs; /* doc, score, doc, score ... */
+	size_t n, cap;
+};
+
+struct search_index {
+	enum search_lang lang;
+	struct arena a;
+	struct doc **docs;
+	size_t ndocs, capdocs;
+	struct search_stemmer *st;
+	enum search_err err;
+};
+
+struct search_index *search_index_new(enum search_lang lang)
+{
+	if ((unsigned)lang >= SEARCH_LANG__MAX)
+		return NULL;
+	struct search_index *ix = xcalloc(1, sizeof *ix);
+	ix->lang = lang;
+	arena_init(&ix->a);
+	ix->st = search_stemmer_new(lang);
+	if (!ix->st)
+		ix->err = SEARCH_E_STEMMER;
+	return ix;
+}
+
+void search_index_free(struct search_index *ix)
+{
+	if (!ix)
+		return;
+	for (size_t i = 0; i < ix->ndocs; i++)
+		free(ix->docs[i]->words);
+	free(ix->docs);
+	search_stemmer_free(ix->st);
+	arena_free(&ix->a);
+	free(ix);
+}
+
+enum search_err search_index_doc(struct search_index *ix, enum search_kind kind, const char *url,
+    const char *title, const char *plan)
+{
+	if ((unsigned)kind >= SEARCH_KIND__MAX || !url || !title)
+		return SEARCH_E_KIND;
+	if (ix->ndocs >= SEARCH_DOCS_MAX)
+		return SEARCH_E_TOO_MANY;
+	struct doc *d = arena_zalloc(&ix->a, sizeof *d);
+	d->kind = kind;
+	d->url = arena_strdup(&ix->a, url);
+	d->title = arena_strdup(&ix->a, title);
+	d->plan = arena_strdup(&ix->a, plan ? plan : "");
+	ix->docs = xgrow(ix->docs, &ix->capdocs, ix->ndocs + 1, sizeof *ix->docs);
+	ix->docs[ix->ndocs++] = d;
+	return SEARCH_OK;
+}
+
+struct addctx {
+	struct search_index *ix;
+	struct doc *d;
+	unsigned char field;
+};
+
+static void S_add_word(void *arg, const char *word, size_t len, int part)
+{
+	struct addctx *c = arg;
+	struct doc *d = c->d;
+	d->words = xgrow(d->words, &d->capwords, d->nwords + 1, sizeof *d->words);
+	d->words[d->nwords++] = (struct word){ arena_strndup(&c->ix->a, word, len), len, c->field };
+}
+
+enum search_err search_index_field(struct search_index *ix, enum search_field field, const char *text,
+    size_t len)
+{
+	if ((unsigned)field >= SEARCH_FIELD__MAX)
+		return SEARCH_E_KIND;
+	if (ix->ndocs == 0)
+		return SEARCH_E_NODOC;
+	if (len > SEARCH_TEXT_MAX)
+		return SEARCH_E_TEXT;
+	struct addctx c = { ix, ix->docs[ix->ndocs - 1], (unsigned char)field };
+	search_words(text, len, S_add_word, &c);
+	return SEARCH_OK;
+}
+
+static int S_doc_cmp(const void *a, const void *b)
+{
+	const struct doc *x = *(struct doc *const *)a, *y = *(struct doc *const *)b;
+	int r = strcmp(x->url, y->url);
+	return r ? r : strcmp(x->title, y->title);
+}
+
+static int S_hit_score_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return strcmp(x->term, y->term);
+}
+
+static int S_hit_term_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct hit *)a)->term, ((const struct hit *)b)->term);
+}
+
+static int S_post_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct posting *const *)a)->term, (*(struct posting *const *)b)->term);
+}
+
+static int S_known(void *arg, const char *term, size_t len)
+{
+	return strmap_get(arg, term) != NULL;
+}
+
+/* JSON string, with <, > and & escaped so the text may sit in HTML too. */
+static void S_json_str(struct buf *out, const char *s)
+{
+	buf_addch(out, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_addf(out, "\\%c", c);
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			buf_addf(out, "\\u%04x", c);
+		else
+			buf_addch(out, (char)c);
+	}
+	buf_addch(out, '"');
+}
+
+/* Count a term for the document being scored: into the doc's map (term ->
+ * struct hit in hits[]), with the score in half units. */
+static void S_hit(struct strmap *dm, struct hit **hits, size_t *nhits,
+    size_t *cap, const char *term, int score)
+{
+	uintptr_t at = (uintptr_t)strmap_get(dm, term);
+	if (at) {
+		(*hits)[at - 1].score += score;
+		return;
+	}
+	*hits = xgrow(*hits, cap, *nhits + 1, sizeof **hits);
+	/* hits[] may move: the map stores the index + 1 instead of a pointer */
+	(*hits)[*nhits] = (struct hit){ term, score };
+	(*nhits)++;
+	strmap_put(dm, term, (void *)(uintptr_t)*nhits);
+}
+
+enum search_err search_index_write(struct search_index *ix, struct buf *out)
+{
+	buf_reset(out);
+	if (ix->err)
+		return ix->err;
+	struct strmap *terms = strmap_new(); /* word -> term (arena), "" when filtered */
+	struct strmap *vocab = strmap_new(); /* term -> posting */
+	struct buf t = BUF_INIT, ha = BUF_INIT, hb = BUF_INIT;
+	struct posting **posts = NULL;
+	size_t nposts = 0, capposts = 0;
+	enum search_err rc = SEARCH_OK;
+
+	/* 1: every word's term, and the vocabulary */
+	for (size_t i = 0; i < ix->ndocs; i++) {
+		struct doc *d = ix->docs[i];
+		for (size_t k = 0; k < d->nwords; k++) {
+			const char *w = d->words[k].text;
+			if (strmap_get(terms, w))
+				continue;
+			const char *term = "";
+			if (search_term(ix->st, w, d->words[k].len, &t) == 0)
+				term = arena_strndup(&ix->a, t.ptr, t.len);
+			strmap_put(terms, w, (void *)term);
+			if (*term && !strmap_get(vocab, term)) {
+				struct posting *p = arena_zalloc(&ix->a, sizeof *p);
+				p->term = term;
+				strmap_put(vocab, term, p);
+				posts = xgrow(posts, &capposts, nposts + 1, sizeof *posts);
+				posts[nposts++] = p;
+			}
+		}
+	}
+	if (ix->ndocs > 1) /* qsort must not see the NULL of an empty array */
+		qsort(ix->docs, ix->ndocs, sizeof *ix->docs, S_doc_cmp);
+
+	/* 2: per document, the scored terms (compound halves count half) */
+	unsigned long long total = 0;
+	size_t *lens = xcalloc(ix->ndocs + 1, sizeof *lens);
+	struct hit *hits = NULL;
+	size_t caphits = 0;
+	for (size_t i = 0; i < ix->ndocs; i++) {
+		struct doc *d = ix->docs[i];
+		struct strmap *dm = strmap_new();
+		size_t nhits = 0;
+		for (size_t k = 0; k < d->nwords; k++) {
+			const struct word *w = &d->words[k];
+			const char *term = strmap_get(terms, w->text);
+			if (!term || !*term)
+				continue;
+			int wt = weights[w->field];
+			S_hit(dm, &hits, &nhits, &caphits, term, 2 * wt);
+			if (search_split(ix->st, w->text, w->len, S_known, vocab, &ha, &hb) == 0) {
+				struct posting *pa = strmap_get(vocab, ha.ptr), *pb = strmap_get(vocab, hb.ptr);
+				S_hit(dm, &hits, &nhits, &caphits, pa->term, wt);
+				S_hit(dm, &hits, &nhits, &caphits, pb->term, wt);
+			}
+		}
+		strmap_free(dm);
+		if (nhits > SEARCH_DOC_TERMS_MAX) {
+			qsort(hits, nhits, sizeof *hits, S_hit_score_cmp);
+			nhits = SEARCH_DOC_TERMS_MAX;
+		}
+		if (nhits > 1)
+			qsort(hits, nhits, sizeof *hits, S_hit_term_cmp);
+		for (size_t k = 0; k < nhits; k++) {
+			struct posting *p = strmap_get(vocab, hits[k].term);
+			p->pairs = xgrow(p->pairs, &p->cap, p->n + 2, sizeof *p->pairs);
+			p->pairs[p->n++] = i;
+			p->pairs[p->n++] = (size_t)hits[k].score;
+			lens[i] += (size_t)hits[k].score;
+		}
+		total += lens[i];
+	}
+	free(hits);
+
+	/* 3: the JSON */
+	buf_addf(out, "{\"v\":1,\"lang\":\"%s\",\"kinds\":[", langs[ix->lang].code);
+	for (int k = 0; k < SEARCH_KIND__MAX; k++)
+		buf_addf(out, "%s\"%s\"", k ? "," : "", kinds[k]);
+	buf_adds(out, "],\"fields\":[");
+	for (int k = 0; k < SEARCH_FIELD__MAX; k++)
+		buf_addf(out, "%s%d", k ? "," : "", weights[k]);
+	buf_addf(out, "],\"n\":%zu,\"avgdl\":%llu,\"docs\":[", ix->ndocs,
+	    ix->ndocs ? (total + ix->ndocs / 2) / ix->ndocs : 0ULL);
+	for (size_t i = 0; i < ix->ndocs; i++) {
+		const struct doc *d = ix->docs[i];
+		buf_addf(out, "%s[%d,", i ? "," : "", (int)d->kind);
+		S_json_str(out, d->url);
+		buf_addch(out, ',');
+		S_json_str(out, d->title);
+		buf_addch(out, ',');
+		S_json_str(out, d->plan);
+		buf_addf(out, ",%zu]", lens[i]);
+	}
+	buf_adds(out, "],\"terms\":{");
+	if (nposts > 1)
+		qsort(posts, nposts, sizeof *posts, S_post_cmp);
+	int first = 1;
+	for (size_t i = 0; i < nposts && out->len <= SEARCH_INDEX_MAX; i++) {
+		const struct posting *p = posts[i];
+		if (p->n == 0)
+			continue;
+		if (!first)
+			buf_addch(out, ',');
+		first = 0;
+		S_json_str(out, p->term);
+		buf_adds(out, ":[");
+		for (size_t k = 0; k < p->n; k++)
+			buf_addf(out, "%s%zu", k ? "," : "", p->pairs[k]);
+		buf_addch(out, ']');
+	}
+	buf_adds(out, "}}\n");
+	if (out->len > SEARCH_INDEX_MAX) {
+		rc = SEARCH_E_TOO_BIG;
+		buf_reset(out);
+	}
+
+	for (size_t i = 0; i < nposts; i++)
+		free(posts[i]->pairs);
+	free(posts);
+	free(lens);
+	buf_free(&t);
+	buf_free(&ha);
+	buf_free(&hb);
+	strmap_free(terms);
+	strmap_free(vocab);
+	return rc;
+}
