@@ -718,7 +718,8 @@ enum serve_status serve_run(const struct serve_opts *o, const struct serve_hooks
 			     MHD_OPTION_LISTEN_SOCKET, fd,
 			     MHD_OPTION_URI_LOG_CALLBACK, S_uri_log, &s,
 			     MHD_OPTION_NOTIFY_COMPLETED, S_completed, &s,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_MAX_CONNECTIONS,
+			     MHD_OPTION_CONNECTION_LIMIT,
+			     o->max_connections ? o->max_connections : (unsigned)SERVE_MAX_CONNECTIONS,
 			     MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 			     MHD_OPTION_END);
 	if (!d) {

@@ -41,7 +41,7 @@ struct diags;
 #define SERVE_DEBOUNCE_MAX_MS 500     /* a batch ends at the latest this long after its first change */
 #define SERVE_HEARTBEAT_MS 15000      /* event-stream heartbeat */
 #define SERVE_MAX_CLIENTS 32          /* open event streams; more get 503 */
-#define SERVE_MAX_CONNECTIONS 128     /* connections (and so threads) at once */
+#define SERVE_MAX_CONNECTIONS 128     /* connections (and so threads) at once; more are closed */
 #define SERVE_MAX_HTML (16 * 1024 * 1024) /* an HTML file is read whole to inject into it */
 
 struct serve_hooks {
@@ -69,6 +69,7 @@ struct serve_opts {
 	unsigned debounce_ms;
 	unsigned heartbeat_ms;
 	unsigned max_clients;
+	unsigned max_connections;    /* SERVE_MAX_CONNECTIONS */
 };
 
 enum serve_status {

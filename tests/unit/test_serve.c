@@ -628,6 +628,18 @@ static void test_watch(void)
 	watch_batch_free(&b);
 	watch_close(w);
 
+	/* WATCH_MAX_DEPTH, at and past the edge */
+	struct buf deep = BUF_INIT;
+	buf_adds(&deep, path_in("deep"));
+	for (int i = 0; i < WATCH_MAX_DEPTH + 1; i++)
+		buf_adds(&deep, "/d");
+	T_CHECK(dir_make(deep.ptr) == 0);
+	w = watch_open(0);
+	T_CHECK(watch_add(w, path_in("deep")) == 0);
+	T_CHECK(watch_count(w) == WATCH_MAX_DEPTH + 1);
+	watch_close(w);
+	buf_free(&deep);
+
 	T_CHECK(watch_ignored(".#a.md") && watch_ignored("#a.md#") && watch_ignored("4913") &&
 		watch_ignored("a.md.tmp") && !watch_ignored("a.md") && !watch_ignored("tmp"));
 }
@@ -893,8 +905,10 @@ static int server_start(struct server *sv, const char *fcgi, int port)
 	sv->watch[1] = NULL;
 	if (pipe(sv->stop) != 0)
 		return -1;
+	unsigned max_connections = sv->o.max_connections;
 	sv->o = (struct serve_opts){ .port = port, .root = sv->root, .watch = sv->watch, .fcgi_socket = fcgi,
-				     .stop_fd = sv->stop[0], .build_first = 1, .heartbeat_ms = 300, .max_clients = 3 };
+				     .stop_fd = sv->stop[0], .build_first = 1, .heartbeat_ms = 300, .max_clients = 3,
+				     .max_connections = max_connections };
 	sv->h = (struct serve_hooks){ .ctx = sv, .rebuild = stub_rebuild, .ready = stub_ready };
 	pthread_mutex_init(&sv->m, NULL);
 	pthread_cond_init(&sv->cv, NULL);
@@ -1242,10 +1256,47 @@ static void test_server_misc(void)
 	reply_free(&r);
 	T_CHECK(get_status(port, "/api") == 503);
 
+	/* SERVE_MAX_HTML, at and past the edge */
+	struct buf html = BUF_INIT;
+	buf_adds(&html, "<html><body>");
+	while (html.len < SERVE_MAX_HTML - 14)
+		buf_addch(&html, 'x');
+	buf_adds(&html, "</body></html>");
+	T_CHECK(html.len == SERVE_MAX_HTML);
+	T_CHECK(file_write(path_in("site/big.html"), html.ptr, html.len) == 0);
+	T_CHECK(http(port, "GET", "/big.html", NULL, NULL, &r) == 0);
+	T_CHECK(r.status == 200 && r.body.len > SERVE_MAX_HTML && strstr(r.body.ptr + SERVE_MAX_HTML - 100, "reload.js"));
+	reply_free(&r);
+	buf_addch(&html, '\n');
+	T_CHECK(file_write(path_in("site/big.html"), html.ptr, html.len) == 0);
+	T_CHECK(get_status(port, "/big.html") == 500);
+	unlink(path_in("site/big.html"));
+	buf_free(&html);
+
 	/* the same port again: taken */
 	struct server again = { 0 };
 	T_CHECK(server_start(&again, NULL, port) == -1);
 	T_CHECK(server_stop(&again) == SERVE_ERR_ADDR_IN_USE);
+	T_CHECK(server_stop(&sv) == SERVE_OK);
+
+	/* the connection limit, at and past the edge */
+	memset(&sv, 0, sizeof sv);
+	sv.o.max_connections = 4;
+	T_CHECK(server_start(&sv, NULL, 0) == 0);
+	port = server_port(&sv);
+	int idle[4];
+	for (int i = 0; i < 3; i++)
+		idle[i] = tcp_connect(port);
+	T_CHECK(get_status(port, "/style.css") == 200); /* the fourth */
+	idle[3] = tcp_connect(port);
+	sleep_ms(100);
+	T_CHECK(get_status(port, "/style.css") == -1);  /* a fifth is closed unanswered */
+	for (int i = 0; i < 4; i++)
+		close(idle[i]);
+	int back = 0;
+	for (long long due = now_ms() + WAIT_MS; !back && now_ms() < due; sleep_ms(50))
+		back = get_status(port, "/style.css") == 200;
+	T_CHECK(back);
 	T_CHECK(server_stop(&sv) == SERVE_OK);
 
 	/* errors before serving, returned at once */
