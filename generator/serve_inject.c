@@ -57,18 +57,24 @@ const char serve_preview_css[] =
 	"\toverflow-wrap: anywhere; }\n";
 
 /* Case-insensitive search for `needle` in s[from, len); the first match's
- * offset, or `len` when there is none. With `last`, the last match. */
+ * offset, or `len` when there is none. With `last`, the last match (found
+ * searching backwards, as </body> sits near the end). */
 static size_t S_find(const char *s, size_t len, size_t from, const char *needle, int last)
 {
-	size_t n = strlen(needle), found = len;
-	for (size_t i = from; i + n <= len; i++) {
-		if (strncasecmp(s + i, needle, n) == 0) {
-			found = i;
-			if (!last)
-				break;
-		}
+	size_t n = strlen(needle);
+	if (len < n || from > len - n)
+		return len;
+	int c0 = tolower((unsigned char)needle[0]);
+	if (last) {
+		for (size_t i = len - n + 1; i-- > from;)
+			if (tolower((unsigned char)s[i]) == c0 && strncasecmp(s + i, needle, n) == 0)
+				return i;
+		return len;
 	}
-	return found;
+	for (size_t i = from; i + n <= len; i++)
+		if (tolower((unsigned char)s[i]) == c0 && strncasecmp(s + i, needle, n) == 0)
+			return i;
+	return len;
 }
 
 /* Where the body's content starts: after <body ...>; else after a
