@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1294,7 +1296,9 @@ static void test_server_misc(void)
 	T_CHECK(get_status(port, "/style.css") == 200); /* the fourth */
 	idle[3] = tcp_connect(port);
 	sleep_ms(100);
-	T_CHECK(get_status(port, "/style.css") == -1);  /* a fifth is closed unanswered */
+	http_wait_ms = 1000;
+	T_CHECK(get_status(port, "/style.css") == -1);  /* a fifth gets no answer */
+	http_wait_ms = WAIT_MS;
 	for (int i = 0; i < 4; i++)
 		close(idle[i]);
 	int back = 0;
@@ -1342,6 +1346,61 @@ static void test_server_misc(void)
 	buf_free(&err);
 }
 
+/* /api/ through the real hhd-fcgi (HHD_BUILD/hhd-fcgi on the e2e fixture
+ * site), as nginx would pass it. */
+static void test_real_fcgi(void)
+{
+	const char *build = getenv("HHD_BUILD"), *src = getenv("HHD_SRC");
+	char exe[512], site[512], sock[256], db[256];
+	if (!build || !src) {
+		printf("HHD_BUILD or HHD_SRC not set: the real hhd-fcgi is not tried\n");
+		return;
+	}
+	snprintf(exe, sizeof exe, "%s/hhd-fcgi", build);
+	snprintf(site, sizeof site, "%s/tests/e2e/fcgi/fixtures/site", src);
+	snprintf(sock, sizeof sock, "%s/real.sock", tmp);
+	snprintf(db, sizeof db, "%s/real.db", tmp);
+	T_CHECK(access(exe, X_OK) == 0);
+	if (access(exe, X_OK) != 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(path_in("real-fcgi.log"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(exe, exe, "--socket", sock, "--db", db, "--site", site, (char *)NULL);
+		_exit(127);
+	}
+	T_CHECK(pid > 0);
+	struct stat st;
+	for (long long due = now_ms() + WAIT_MS; stat(sock, &st) != 0 && now_ms() < due;)
+		sleep_ms(20);
+	sleep_ms(100);
+	struct server sv = { 0 };
+	T_CHECK(server_start(&sv, sock, 0) == 0);
+	int port = server_port(&sv);
+	const char *ua = "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n";
+	const char *form = "Content-Type: application/x-www-form-urlencoded\r\n";
+	char extra[512];
+	snprintf(extra, sizeof extra, "%s%s", ua, form);
+	struct reply r;
+	T_CHECK(http(port, "GET", "/api/hit.gif?p=/en/&e=view", ua, NULL, &r) == 0);
+	T_CHECK(r.status == 200);
+	T_STREQ(header(&r, "Content-Type"), "image/gif");
+	reply_free(&r);
+	T_CHECK(http(port, "POST", "/api/hit", extra, "p=/en/help/ransomware/done/&e=no&back=1", &r) == 0);
+	T_CHECK(r.status == 303);
+	reply_free(&r);
+	T_CHECK(http(port, "POST", "/api/contact", extra, "lang=nl&email=a%40b.nl&message=via+hhd+serve&consent=yes",
+		     &r) == 0);
+	T_CHECK(r.status == 303);
+	reply_free(&r);
+	T_CHECK(server_stop(&sv) == SERVE_OK);
+	kill(pid, SIGTERM);
+	int status;
+	waitpid(pid, &status, 0);
+}
+
 int main(void)
 {
 	snprintf(tmp, sizeof tmp, "/tmp/hhd-serve-XXXXXX");
@@ -1350,14 +1409,20 @@ int main(void)
 		return 1;
 	}
 	put("stub.txt", "x");
-	test_path();
-	test_inject();
-	test_fcgi_format();
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+	} parts[] = {
+		{ "path", test_path }, { "inject", test_inject }, { "fcgi_format", test_fcgi_format },
+		{ "fcgi_client", test_fcgi_client }, { "watch", test_watch }, { "server", test_server },
+		{ "server_misc", test_server_misc }, { "real_fcgi", test_real_fcgi },
+	};
 	stub_start();
-	test_fcgi_client();
-	test_watch();
-	test_server();
-	test_server_misc();
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		long long t0 = now_ms();
+		parts[i].fn();
+		printf("%s: %lld ms\n", parts[i].name, now_ms() - t0);
+	}
 	stub_stop();
 	dir_remove(tmp);
 	return t_done();
