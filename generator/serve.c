@@ -105,19 +105,21 @@ static enum MHD_Result S_reply_msg(struct MHD_Connection *c, unsigned status, co
 
 /* ---- shared state ---- */
 
-static unsigned long S_snapshot(struct serve *s, char **diags)
+/* The generation and the last failure's diagnostics (copied; free
+ * in->diags), taken before a file is opened: a build that finishes after
+ * this makes the page's generation stale, so its script reloads it. */
+static void S_snapshot(struct serve *s, struct serve_inject *in)
 {
 	pthread_mutex_lock(&s->lock);
-	unsigned long gen = s->gen;
-	*diags = s->failed && s->diags ? xstrdup(s->diags) : NULL;
+	in->gen = s->gen;
+	in->diags = s->failed && s->diags ? xstrdup(s->diags) : NULL;
 	pthread_mutex_unlock(&s->lock);
-	return gen;
 }
 
 /* Read an open HTML file whole (up to SERVE_MAX_HTML) and queue it with the
  * preview's additions. Closes `fd`. */
-static enum MHD_Result S_reply_html(struct serve *s, struct MHD_Connection *c, unsigned status, int fd,
-				    const struct stat *st)
+static enum MHD_Result S_reply_html(const struct serve_inject *in, struct MHD_Connection *c, unsigned status,
+				    int fd, const struct stat *st)
 {
 	struct buf html = BUF_INIT;
 	int ok = (uintmax_t)st->st_size <= SERVE_MAX_HTML;
@@ -141,20 +143,16 @@ static enum MHD_Result S_reply_html(struct serve *s, struct MHD_Connection *c, u
 		return S_reply_msg(c, 500, "Internal Server Error", "the page cannot be read, or is larger than the "
 				   "preview's limit for HTML pages");
 	}
-	struct serve_inject in = { 0 };
-	char *diags;
-	in.gen = S_snapshot(s, &diags);
-	in.diags = diags;
 	struct buf out = BUF_INIT;
-	serve_inject_html(&out, html.ptr, html.len, &in);
-	free(diags);
+	serve_inject_html(&out, html.ptr, html.len, in);
 	buf_free(&html);
 	return S_reply_buf(c, status, "text/html; charset=utf-8", &out);
 }
 
 /* 404: the site's own page for the language the path starts with, else
  * the site's /404.html, else a page of ours. */
-static enum MHD_Result S_not_found(struct serve *s, struct MHD_Connection *c, const char *clean)
+static enum MHD_Result S_not_found(struct serve *s, const struct serve_inject *in, struct MHD_Connection *c,
+				   const char *clean)
 {
 	char first[16] = "";
 	size_t n = strcspn(clean, "/");
@@ -179,19 +177,14 @@ static enum MHD_Result S_not_found(struct serve *s, struct MHD_Connection *c, co
 		struct stat st;
 		const char *name;
 		if (serve_path_open(s->o->root, tries[i], 0, &fd, &st, &name) == SERVE_OPEN_OK)
-			return S_reply_html(s, c, 404, fd, &st);
+			return S_reply_html(in, c, 404, fd, &st);
 	}
 	struct buf b = BUF_INIT;
 	buf_adds(&b, "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>404 Not Found</title>"
 		 "</head>\n<body>\n<h1>404 Not Found</h1>\n<p>The site has no page here (and no 404.html).</p>\n"
 		 "</body>\n</html>\n");
-	struct serve_inject in = { 0 };
-	char *diags;
-	in.gen = S_snapshot(s, &diags);
-	in.diags = diags;
 	struct buf out = BUF_INIT;
-	serve_inject_html(&out, b.ptr, b.len, &in);
-	free(diags);
+	serve_inject_html(&out, b.ptr, b.len, in);
 	buf_free(&b);
 	return S_reply_buf(c, 404, "text/html; charset=utf-8", &out);
 }
@@ -201,13 +194,15 @@ static enum MHD_Result S_file(struct serve *s, struct MHD_Connection *c, const c
 {
 	struct buf clean = BUF_INIT;
 	int dir;
+	struct serve_inject in;
+	S_snapshot(s, &in);
 	enum serve_path_status ps = serve_path_parse(raw, plen, &clean, &dir);
 	enum MHD_Result ret;
 	if (ps == SERVE_PATH_BAD) {
 		ret = S_reply_msg(c, 400, "Bad Request", "this path is refused: it holds '..', '.', an encoded "
 				  "slash, a NUL or control character, a bad escape, or is too long");
 	} else if (ps == SERVE_PATH_HIDDEN) {
-		ret = S_not_found(s, c, clean.ptr);
+		ret = S_not_found(s, &in, c, clean.ptr);
 	} else {
 		int fd;
 		struct stat st;
@@ -216,7 +211,7 @@ static enum MHD_Result S_file(struct serve *s, struct MHD_Connection *c, const c
 		case SERVE_OPEN_OK: {
 			const char *type = serve_mime(name);
 			if (serve_mime_is_html(type)) {
-				ret = S_reply_html(s, c, 200, fd, &st);
+				ret = S_reply_html(&in, c, 200, fd, &st);
 				break;
 			}
 			struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
@@ -252,7 +247,7 @@ static enum MHD_Result S_file(struct serve *s, struct MHD_Connection *c, const c
 			ret = S_reply_msg(c, 403, "Forbidden", "the preview does not follow symbolic links");
 			break;
 		case SERVE_OPEN_MISSING:
-			ret = S_not_found(s, c, clean.ptr);
+			ret = S_not_found(s, &in, c, clean.ptr);
 			break;
 		default:
 			ret = S_reply_msg(c, 500, "Internal Server Error", "the site folder cannot be read");
@@ -260,6 +255,7 @@ static enum MHD_Result S_file(struct serve *s, struct MHD_Connection *c, const c
 		}
 	}
 	buf_free(&clean);
+	free((char *)in.diags);
 	return ret;
 }
 
