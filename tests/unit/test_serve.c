@@ -280,7 +280,7 @@ static void test_fcgi_format(void)
 	serve_fcgi_reply_free(&r);
 
 	static const char *const bad[] = { "Content-Type: text/plain\r\n", "no colon\r\n\r\n", ": v\r\n\r\n",
-					   "Status: abc\r\n\r\n", "Status: 99\r\n\r\n", "X: a\x01" "b\r\n\r\n",
+					   "Status: abc\r\n\r\n", "Status: 99\r\n\r\n", "X: a\001b\r\n\r\n",
 					   "Bad Name: v\r\n\r\n" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		memset(&r, 0, sizeof r);
