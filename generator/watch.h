@@ -6,7 +6,9 @@
  * quiet spell of `debounce_ms` (at most `max_wait_ms` after the first event,
  * so a steady stream of writes still ends in a batch), and hands back the
  * changed paths, sorted and unique, each as the watched folder's path joined
- * with the name below it ("content/nl/tips/a.md").
+ * with the name below it ("content/nl/tips/a.md"). A folder created, moved
+ * or removed appears as its own path too. If a watched root itself is
+ * removed, it is no longer watched (the preview must then be restarted).
  *
  * Editors' scratch files are left out of batches: names starting with '.' or
  * '#', ending in '~', ".swp", ".swx" or ".tmp", and vim's probe file "4913".
