@@ -699,8 +699,12 @@ enum serve_status serve_run(const struct serve_opts *o, const struct serve_hooks
 	}
 	if (o->build_first)
 		S_rebuild(&s, hooks, NULL, 0);
+	/* Without a site folder there is nothing to serve, unless the first
+	 * build failed: then every page is the 404 page with the error panel,
+	 * until a good build creates the folder. */
 	struct stat rst;
-	if (stat(o->root, &rst) != 0 || !S_ISDIR(rst.st_mode)) {
+	int exists = stat(o->root, &rst) == 0;
+	if ((exists && !S_ISDIR(rst.st_mode)) || (!exists && !s.failed)) {
 		buf_addf(err, "the site folder '%s' does not exist", o->root);
 		st = SERVE_ERR_ROOT;
 		goto out;

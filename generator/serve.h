@@ -77,7 +77,7 @@ enum serve_status {
 	SERVE_ERR_SYSTEM = -1,       /* socket, thread, inotify or memory failure */
 	SERVE_ERR_ADDR_IN_USE = -2,  /* the port is taken: main exits with status 2 */
 	SERVE_ERR_ADDRESS = -3,      /* `bind` is not a numeric address, or not on this machine */
-	SERVE_ERR_ROOT = -4,         /* `root` or a `watch` folder is not a folder */
+	SERVE_ERR_ROOT = -4,         /* `root` (unless the first build failed) or a `watch` folder is missing */
 };
 
 /* Run until opts->stop_fd becomes readable. On failure, a one-line

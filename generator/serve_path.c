@@ -94,7 +94,7 @@ enum serve_open_status serve_path_open(const char *root, const char *clean, int 
 	*fd = -1;
 	int cur = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* the root itself may be a link */
 	if (cur < 0)
-		return SERVE_OPEN_ERROR;
+		return errno == ENOENT ? SERVE_OPEN_MISSING : SERVE_OPEN_ERROR; /* no good build yet */
 	const char *p = clean;
 	*name = "index.html";
 	while (*p) {

@@ -35,7 +35,7 @@ enum serve_path_status serve_path_parse(const char *raw, size_t len, struct buf 
 
 enum serve_open_status {
 	SERVE_OPEN_OK = 0,
-	SERVE_OPEN_MISSING = -1,   /* 404 */
+	SERVE_OPEN_MISSING = -1,   /* 404 (also when `root` does not exist) */
 	SERVE_OPEN_SYMLINK = -2,   /* 403: a symbolic link on the way */
 	SERVE_OPEN_REDIRECT = -3,  /* a folder asked for without its trailing '/' */
 	SERVE_OPEN_ERROR = -4,     /* 500; errno says why */

@@ -851,10 +851,13 @@ static int stub_rebuild(void *ctx, const char *const changed[], size_t n, struct
 		buf_free(&src);
 		return -1;
 	}
+	dir_make(sv->root);
 	struct buf page = BUF_INIT;
 	buf_addf(&page, "<!doctype html>\n<html lang=\"nl\">\n<head><title>t</title></head>\n<body>\n<main>%s</main>\n"
 		 "</body>\n</html>\n", src.ptr);
-	int rc = file_write_atomic(path_in("site/index.html"), page.ptr, page.len);
+	char index[300];
+	snprintf(index, sizeof index, "%s/index.html", sv->root);
+	int rc = file_write_atomic(index, page.ptr, page.len);
 	buf_free(&page);
 	buf_free(&src);
 	return rc;
@@ -903,7 +906,8 @@ static int free_port(void)
 /* Start a server; 0 once it answers, -1 when serve_run ended first. */
 static int server_start(struct server *sv, const char *fcgi, int port)
 {
-	snprintf(sv->root, sizeof sv->root, "%s/site", tmp);
+	if (!sv->root[0])
+		snprintf(sv->root, sizeof sv->root, "%s/site", tmp);
 	snprintf(sv->content, sizeof sv->content, "%s/content", tmp);
 	sv->watch[0] = sv->content;
 	sv->watch[1] = NULL;
@@ -1330,6 +1334,28 @@ static void test_server_misc(void)
 		printf("no IPv6 loopback here (serve_run: %d): ::1 not tried\n", rc);
 		T_CHECK(rc == SERVE_ERR_ADDRESS);
 	}
+
+	/* the first build fails and there is no site yet: 404 with the panel,
+	 * until a good build */
+	memset(&sv, 0, sizeof sv);
+	put("content/page.txt", "BROKEN");
+	snprintf(sv.root, sizeof sv.root, "%s/fresh", tmp);
+	T_CHECK(server_start(&sv, NULL, 0) == 0);
+	port = server_port(&sv);
+	T_CHECK(http(port, "GET", "/", NULL, NULL, &r) == 0);
+	T_CHECK(r.status == 404 && strstr(r.body.ptr, "hhd-preview-errors") && strstr(r.body.ptr, "reload.js"));
+	reply_free(&r);
+	struct sse fresh;
+	T_CHECK(sse_open(&fresh, port) == 0);
+	T_CHECK(sse_wait(&fresh, "event: hello\ndata: 1\n\n", WAIT_MS) == 1);
+	put("content/page.txt", "fixed");
+	T_CHECK(sse_wait(&fresh, "event: reload\ndata: 2\n\n", WAIT_MS) == 1);
+	T_CHECK(http(port, "GET", "/", NULL, NULL, &r) == 0);
+	T_CHECK(r.status == 200 && strstr(r.body.ptr, "<main>fixed</main>") && !strstr(r.body.ptr, "hhd-preview-errors"));
+	reply_free(&r);
+	sse_close(&fresh);
+	T_CHECK(server_stop(&sv) == SERVE_OK);
+	dir_remove(path_in("fresh"));
 
 	/* errors before serving, returned at once */
 	struct buf err = BUF_INIT;
