@@ -115,7 +115,7 @@ enum serve_lang serve_html_lang(const char *html, size_t len)
 	const char *gt = memchr(html + at, '>', len - at);
 	size_t end = gt ? (size_t)(gt - html) : len;
 	size_t l = S_find(html, end, at, " lang=\"", 0);
-	if (l < end && l + 9 <= end && strncasecmp(html + l + 7, "en", 2) == 0 &&
+	if (l < end && l + 9 < end && strncasecmp(html + l + 7, "en", 2) == 0 &&
 	    (html[l + 9] == '"' || html[l + 9] == '-'))
 		return SERVE_LANG_EN;
 	return SERVE_LANG_NL;
