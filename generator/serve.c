@@ -1,3 +1,4 @@
+/* serve.c: the preview server of `hhd serve` (see serve.h): files, live-reload events, the error panel, /api/. */
 #include "serve.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* serve_fcgi.c: the minimal FastCGI client behind `hhd serve`'s /api/ (see serve_fcgi.h). */
 #include "serve_fcgi.h"
 
 #include <ctype.h>

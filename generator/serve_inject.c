@@ -1,3 +1,4 @@
+/* serve_inject.c: the reload script, error panel and draft banner added to preview pages in memory. */
 #include "serve_inject.h"
 
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* serve_path.c: request path to an open file of the built site, refusing everything outside it. */
 #include "serve_path.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* watch.c: recursive inotify watches with debounced batches (see watch.h). */
 #include "watch.h"
 
 #include <dirent.h>

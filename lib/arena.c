@@ -1,3 +1,4 @@
+/* arena.c: the bump allocator (see arena.h), with a malloc-per-object debug mode for ASan. */
 #include "arena.h"
 
 #include <stdarg.h>
@@ -85,7 +86,7 @@ static void S_free_block(struct arena_block *b)
 		free(b);
 }
 
-static void free_objs(struct arena *a)
+static void S_free_objs(struct arena *a)
 {
 	for (size_t i = 0; i < a->nobjs; i++)
 		free(a->objs[i]);
@@ -94,7 +95,7 @@ static void free_objs(struct arena *a)
 
 void arena_reset(struct arena *a)
 {
-	free_objs(a);
+	S_free_objs(a);
 	if (!a->head)
 		return;
 	/* Keep the most recent block (usually the biggest), free the rest. */

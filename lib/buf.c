@@ -1,3 +1,4 @@
+/* buf.c: the growable byte buffer (see buf.h for its invariants). */
 #include "buf.h"
 
 #include <stdio.h>

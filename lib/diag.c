@@ -1,3 +1,4 @@
+/* diag.c: collecting, sorting and printing diagnostics; the messages come from diag.def. */
 #include "diag.h"
 
 #include <stdarg.h>
@@ -40,7 +41,7 @@ enum diag_level diag_level_of(enum diag_id id)
 	return table[id].level;
 }
 
-static void vreport(struct diags *d, enum diag_id id, const char *path, unsigned line,
+static void S_vreport(struct diags *d, enum diag_id id, const char *path, unsigned line,
 		    unsigned col, va_list ap)
 {
 	struct buf msg = BUF_INIT;
@@ -68,7 +69,7 @@ void diag_report(struct diags *d, enum diag_id id, struct pos p, ...)
 {
 	va_list ap;
 	va_start(ap, p);
-	vreport(d, id, p.path, p.line, p.col, ap);
+	S_vreport(d, id, p.path, p.line, p.col, ap);
 	va_end(ap);
 }
 
@@ -76,7 +77,7 @@ void diag_at(struct diags *d, enum diag_id id, const char *path, unsigned line, 
 {
 	va_list ap;
 	va_start(ap, col);
-	vreport(d, id, path, line, col, ap);
+	S_vreport(d, id, path, line, col, ap);
 	va_end(ap);
 }
 
@@ -96,7 +97,7 @@ void diags_merge(struct diags *to, struct diags *from)
 	from->strict = strict;
 }
 
-static int cmp(const void *a, const void *b)
+static int S_cmp(const void *a, const void *b)
 {
 	const struct diag *x = a, *y = b;
 	int c = strcmp(x->path, y->path);
@@ -125,7 +126,7 @@ void diag_format(const struct diag *g, char *out, size_t outsz)
 void diags_text(struct diags *d, struct buf *out)
 {
 	if (d->n)
-		qsort(d->list, d->n, sizeof *d->list, cmp);
+		qsort(d->list, d->n, sizeof *d->list, S_cmp);
 	for (size_t i = 0; i < d->n; i++) {
 		char line[4096];
 		diag_format(&d->list[i], line, sizeof line);

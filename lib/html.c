@@ -1,3 +1,4 @@
+/* html.c: escaping for HTML text, attributes and URLs (see html.h). */
 #include "html.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* strmap.c: the string-keyed hash map (see strmap.h). */
 #include "strmap.h"
 
 #include <stdint.h>
@@ -17,7 +18,7 @@ struct strmap {
 	size_t cap, n; /* cap is a power of two */
 };
 
-static uint64_t hash_str(const char *s)
+static uint64_t S_hash_str(const char *s)
 {
 	uint64_t h = 14695981039346656037ull;
 	for (; *s; s++) {
@@ -43,7 +44,7 @@ void strmap_free(struct strmap *m)
 	free(m);
 }
 
-static struct slot *find(struct slot *slots, size_t cap, const char *key, uint64_t h)
+static struct slot *S_find(struct slot *slots, size_t cap, const char *key, uint64_t h)
 {
 	size_t i = h & (cap - 1);
 	for (;;) {
@@ -54,13 +55,13 @@ static struct slot *find(struct slot *slots, size_t cap, const char *key, uint64
 	}
 }
 
-static void grow(struct strmap *m)
+static void S_grow(struct strmap *m)
 {
 	size_t ncap = m->cap * 2;
 	struct slot *ns = xcalloc(ncap, sizeof *ns);
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->slots[i].key)
-			*find(ns, ncap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
+			*S_find(ns, ncap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
 	free(m->slots);
 	m->slots = ns;
 	m->cap = ncap;
@@ -69,9 +70,9 @@ static void grow(struct strmap *m)
 void *strmap_put(struct strmap *m, const char *key, void *val)
 {
 	if ((m->n + 1) * 4 > m->cap * 3)
-		grow(m);
-	uint64_t h = hash_str(key);
-	struct slot *s = find(m->slots, m->cap, key, h);
+		S_grow(m);
+	uint64_t h = S_hash_str(key);
+	struct slot *s = S_find(m->slots, m->cap, key, h);
 	void *old = s->key ? s->val : NULL;
 	if (!s->key) {
 		s->key = key;
@@ -84,8 +85,8 @@ void *strmap_put(struct strmap *m, const char *key, void *val)
 
 void *strmap_get(const struct strmap *m, const char *key)
 {
-	uint64_t h = hash_str(key);
-	struct slot *s = find(m->slots, m->cap, key, h);
+	uint64_t h = S_hash_str(key);
+	struct slot *s = S_find(m->slots, m->cap, key, h);
 	return s->key ? s->val : NULL;
 }
 

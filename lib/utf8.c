@@ -1,3 +1,4 @@
+/* utf8.c: strict UTF-8 validation and decoding for untrusted text. */
 #include "utf8.h"
 
 #include <stdint.h>

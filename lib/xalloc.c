@@ -1,3 +1,4 @@
+/* xalloc.c: allocation wrappers that abort on failure (see xalloc.h). */
 #include "xalloc.h"
 
 #include <stdint.h>
@@ -5,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void die_oom(size_t n)
+static void S_die_oom(size_t n)
 {
 	fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", n);
 	abort();
@@ -15,7 +16,7 @@ void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		die_oom(n);
+		S_die_oom(n);
 	return p;
 }
 
@@ -23,7 +24,7 @@ void *xcalloc(size_t count, size_t size)
 {
 	void *p = calloc(count ? count : 1, size ? size : 1);
 	if (!p)
-		die_oom(count * size);
+		S_die_oom(count * size);
 	return p;
 }
 
@@ -31,7 +32,7 @@ void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		die_oom(n);
+		S_die_oom(n);
 	return q;
 }
 
@@ -44,11 +45,11 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size)
 		c = 8;
 	while (c < need) {
 		if (c > SIZE_MAX / 2)
-			die_oom(SIZE_MAX);
+			S_die_oom(SIZE_MAX);
 		c *= 2;
 	}
 	if (size && c > SIZE_MAX / size)
-		die_oom(SIZE_MAX);
+		S_die_oom(SIZE_MAX);
 	*cap = c;
 	return xrealloc(p, c * size);
 }
