@@ -54,13 +54,14 @@ asan: deps
 	  ctest --test-dir $(ASAN) -L 'unit|conformance|diag|golden|fuzz' --output-on-failure -j $(JOBS)
 
 # ThreadSanitizer build: the golden tests (-j1 and -j4 builds among them), the
-# lib unit test (lib/pool.c among its modules) and label tsan (tests/golden/tsan.sh): hhd build -j8 --force of the shipped
-# content, three times, and of a generated 2,000-page corpus. Any report fails.
+# lib unit test (lib/pool.c among its modules), the preview server's test (a thread per connection)
+# and label tsan (tests/golden/tsan.sh): hhd build -j8 --force of the shipped content, three times,
+# and of a generated 2,000-page corpus. Any report fails.
 tsan: deps-test
 	cmake -S . -B $(TSAN) -DHHD_TSAN=ON $(CMAKE_FLAGS)
-	cmake --build $(TSAN) -j $(JOBS) --target hhd test_lib
+	cmake --build $(TSAN) -j $(JOBS) --target hhd test_lib test_serve
 	TSAN_OPTIONS='halt_on_error=1 exitcode=66' \
-	  ctest --test-dir $(TSAN) -R '^(golden|tsan)[.]|^unit[.]test_lib$$' --output-on-failure -j $(JOBS)
+	  ctest --test-dir $(TSAN) -R '^(golden|tsan)[.]|^unit[.]test_(lib|serve)$$' --output-on-failure -j $(JOBS)
 
 # libFuzzer builds (clang) of the parsers of untrusted input, each run for a bounded time.
 fuzz: deps-test
