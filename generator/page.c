@@ -7,7 +7,8 @@
 
 static const char *const fm_keys[] = { "title", "summary", "weight", "tags", "reviewed", "sources",
 					 "draft", "slug", "aliases", "layout", NULL };
-static const char *const layouts[] = { "page", "contact", "thanks", "feedback", NULL };
+static const char *const layouts[] = { "page", "contact", "thanks", "feedback", "emergency-card", "incident-log",
+				       NULL };
 
 /* Length of the line starting at p (without its newline). */
 static size_t line_len(const char *p, const char *end)
@@ -87,7 +88,7 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 			ok |= !strcmp(*l, pg->layout.s);
 		if (!ok || kind != PAGE_PAGE) {
 			diag_report(d, D_BAD_ENUM, pg->layout.pos, "layout",
-				    kind == PAGE_PAGE ? "page, contact, thanks, feedback" : "page (only pages/ may choose)");
+				    kind == PAGE_PAGE ? "page, contact, thanks, feedback, emergency-card, incident-log" : "page (only pages/ may choose)");
 			pg->layout.s = NULL;
 		}
 	}
