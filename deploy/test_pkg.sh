@@ -29,9 +29,12 @@ skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "not root: the packaging test installs and purges a package"
 [ -f /etc/debian_version ] && command -v dpkg-buildpackage >/dev/null && command -v apt-get >/dev/null ||
 	skip "not Debian with dpkg-dev (scripts/deps test)"
-for t in lintian dh fakeroot nginx curl setpriv systemd-socket-activate sqlite3 git; do
+for t in lintian dh fakeroot nginx curl openssl setpriv systemd-socket-activate sqlite3 git; do
 	command -v "$t" >/dev/null || skip "$t is missing (scripts/deps test)"
 done
+# one packaging test at a time on this machine (engineers share it)
+exec 9>/run/lock/hhd-test-pkg.lock
+flock -w 900 9 || skip "another packaging test has been running for 15 minutes"
 dpkg-query -W -f='${Status}' hhd 2>/dev/null | grep -q installed && skip "the package hhd is installed already"
 dpkg-query -W -f='${Status}' hhd 2>/dev/null | grep -q config-files && skip "hhd's configuration files are left from a removal: purge it first"
 for u in hhd hhd-helpdesk; do
@@ -70,7 +73,7 @@ cleanup() {
 	getent passwd "$TESTUSER" >/dev/null && userdel "$TESTUSER"
 	rm -rf /srv/hhd /var/www/acme /run/hhd-fcgi
 	if [ "$INSTALLED" = 1 ] && dpkg-query -W -f='${Status}' hhd 2>/dev/null | grep -q -e installed -e config-files; then
-		DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hhd >/dev/null 2>&1
+		DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq -o DPkg::Lock::Timeout=300 hhd >/dev/null 2>&1
 	fi
 	if [ "$FAILED" = 1 ]; then
 		for f in "$T"/*.log; do [ -f "$f" ] && { echo "--- tail $f"; tail -n 15 "$f"; }; done >&2
@@ -107,7 +110,7 @@ ok
 
 # 3. install it as an operator would
 INSTALLED=1
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >"$T/install.log" 2>&1 ||
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "$deb" >"$T/install.log" 2>&1 ||
 	fail "apt-get install failed"
 dpkg-query -W -f='${Status}' hhd | grep -q 'install ok installed' || fail "hhd not installed"
 ok
@@ -198,16 +201,24 @@ chown "root:$sgroup" "$listen" && chmod "$smode" "$listen"
 # connection (below, through nginx)
 
 # 7. nginx (its own instance, workers as www-data like Debian's) with the
-# installed example server block and snippets
+# installed example server blocks and snippets: the HTTPS one runs (a
+# self-signed certificate for 127.0.0.1), the HTTP one must pass nginx -t
 port=$("$SRC/scripts/free-port") || fail "no free port"
-sed -e "s|^\( *\)listen 80;|\1listen 127.0.0.1:$port;|" -e '/listen \[::\]:80;/d' \
-	-e "s|include snippets/|include /etc/nginx/snippets/|" \
-	-e "s|access_log /var/log/nginx/hhd-access.log|access_log $T/access.log|" \
-	-e "s|error_log /var/log/nginx/hhd-error.log|error_log $T/nginx-error.log|" \
-	/usr/share/doc/hhd/examples/hhd-http.example.conf >"$T/site.conf"
-grep -q "listen 127.0.0.1:$port;" "$T/site.conf" && grep -q "access_log $T/access.log hhd_anon;" "$T/site.conf" ||
-	fail "the example server block changed shape: $T/site.conf"
-{
+tport=$("$SRC/scripts/free-port") || fail "no free port"
+[ "$port" != "$tport" ] || tport=$("$SRC/scripts/free-port")
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+	-keyout "$T/key.pem" -out "$T/cert.pem" >"$T/openssl.log" 2>&1 || fail "openssl"
+site_conf() {
+	sed -e "s|^\( *\)listen 80;|\1listen 127.0.0.1:$port;|" -e '/listen \[::\]:/d' \
+		-e "s|^\( *\)listen 443 ssl http2;|\1listen 127.0.0.1:$tport ssl http2;|" \
+		-e "s|ssl_certificate /etc/letsencrypt/live/example.org/fullchain.pem;|ssl_certificate $T/cert.pem;|" \
+		-e "s|ssl_certificate_key /etc/letsencrypt/live/example.org/privkey.pem;|ssl_certificate_key $T/key.pem;|" \
+		-e "s|include snippets/|include /etc/nginx/snippets/|" \
+		-e "s|access_log /var/log/nginx/hhd-access.log|access_log $T/access.log|" \
+		-e "s|error_log /var/log/nginx/hhd-error.log|error_log $T/nginx-error.log|" \
+		"/usr/share/doc/hhd/examples/$1"
+}
+nginx_conf() {
 	echo "user www-data;"
 	echo "worker_processes 1;"
 	echo "pid $T/nginx.pid;"
@@ -221,28 +232,46 @@ grep -q "listen 127.0.0.1:$port;" "$T/site.conf" && grep -q "access_log $T/acces
 		mkdir -p "$T/tmp/$t"
 		echo "    ${t}_temp_path $T/tmp/$t;"
 	done
-	echo "    include $T/site.conf;"
+	echo "    include $1;"
 	echo "}"
-} >"$T/nginx.conf"
-nginx -t -q -p "$T/" -c "$T/nginx.conf" >"$T/nginx-test.log" 2>&1 || fail "nginx rejects the installed snippets: $(cat "$T/nginx-test.log")"
+}
+site_conf hhd-http.example.conf >"$T/site-http.conf"
+site_conf hhd-https.example.conf >"$T/site-https.conf"
+grep -q "listen 127.0.0.1:$port;" "$T/site-http.conf" && grep -q "access_log $T/access.log hhd_anon;" "$T/site-http.conf" &&
+	grep -q "listen 127.0.0.1:$tport ssl" "$T/site-https.conf" && grep -q "ssl_certificate_key $T/key.pem;" "$T/site-https.conf" &&
+	! grep -q -e '/var/log/nginx' -e letsencrypt -e 'listen 80' -e 'listen 443' "$T/site-http.conf" "$T/site-https.conf" ||
+	fail "the example server blocks changed shape: $T/site-*.conf"
+nginx_conf "$T/site-http.conf" >"$T/nginx-http.conf"
+nginx -t -q -p "$T/" -c "$T/nginx-http.conf" >"$T/nginx-test.log" 2>&1 || fail "nginx rejects the HTTP example: $(cat "$T/nginx-test.log")"
+nginx_conf "$T/site-https.conf" >"$T/nginx.conf"
+nginx -t -q -p "$T/" -c "$T/nginx.conf" >"$T/nginx-test.log" 2>&1 || fail "nginx rejects the HTTPS example: $(cat "$T/nginx-test.log")"
+ok
 nginx -p "$T/" -c "$T/nginx.conf" >>"$T/nginx-test.log" 2>&1 || fail "nginx did not start"
 NGINX_STARTED=1
-URL="http://127.0.0.1:$port"
-for _ in $(seq 100); do curl -s -o /dev/null "$URL/" && break; sleep 0.05; done
+HTTP="http://127.0.0.1:$port"
+URL="https://127.0.0.1:$tport"
+for _ in $(seq 100); do curl -sk -o /dev/null "$URL/" && break; sleep 0.05; done
 
-get() { curl -s -o "$T/body" -w '%{http_code}' --max-time 10 "$@"; }
+get() { curl -sk -D "$T/headers" -o "$T/body" -w '%{http_code}' --max-time 10 "$@"; }
+header() { sed -n "s/^$1: //Ip" "$T/headers" | tr -d '\r' | tail -n 1; }
 # the first request starts hhd-fcgi
-curl -s -o /dev/null --max-time 10 "$URL/api/hit.gif?p=/nl/&e=view"
+curl -sk -o /dev/null --max-time 10 "$URL/api/hit.gif?p=/nl/&e=view"
 for _ in $(seq 100); do grep -q ready "$T/hhd-fcgi.log" && break; sleep 0.05; done
 grep -q ready "$T/hhd-fcgi.log" || fail "hhd-fcgi did not start: $(cat "$T/hhd-fcgi.log")"
 eq "$(ps -o user= -p "$FCGI_PID")" "$user" "hhd-fcgi's user"
-eq "$(get "$URL/nl/")" 200 "a page"
+eq "$(get "$URL/nl/")" 200 "a page over TLS"
 grep -q 'Hackhelpdesk' "$T/body" || fail "not the built site"
+eq "$(header Strict-Transport-Security)" "max-age=31536000" "HSTS over TLS"
+case "$(header Content-Security-Policy)" in *"default-src 'none'"*) ok ;; *) fail "the snippet's headers are lost beside HSTS" ;; esac
+eq "$(get "$HTTP/nl/?a=b")" 301 "HTTP redirects"
+eq "$(header Location)" "https://127.0.0.1/nl/?a=b" "to the same path over HTTPS"
+[ -z "$(header Strict-Transport-Security)" ] || fail "HSTS over plain HTTP"
+ok
 eq "$(get "$URL/hhd-manifest.tsv")" 404 "manifest hidden"
 eq "$(get "$URL/.git/config")" 404 "dot files hidden"
 mkdir -p /var/www/acme/.well-known/acme-challenge
 echo "token-$$" >/var/www/acme/.well-known/acme-challenge/t$$
-eq "$(get "$URL/.well-known/acme-challenge/t$$")" 200 "Let's Encrypt's challenge served before the dot-file rule"
+eq "$(get "$HTTP/.well-known/acme-challenge/t$$")" 200 "Let's Encrypt's challenge over HTTP, before the dot-file rule"
 grep -q "token-$$" "$T/body" || fail "challenge body"
 
 # 8. the contact form, through nginx, into the database
@@ -309,7 +338,7 @@ userdel "$TESTUSER" || fail "userdel"
 rm -rf /srv/hhd /var/www/acme /run/hhd-fcgi
 
 dpkg-query -L hhd >"$T/files"
-DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hhd >"$T/purge-pkg.log" 2>&1 || fail "apt-get purge failed"
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq -o DPkg::Lock::Timeout=300 hhd >"$T/purge-pkg.log" 2>&1 || fail "apt-get purge failed"
 INSTALLED=0
 dpkg-query -W -f='${Status}' hhd 2>/dev/null | grep -q -e installed -e config-files && fail "hhd is still known to dpkg"
 while read -r f; do
