@@ -190,17 +190,27 @@ ok
 # 6. hhd-fcgi as its units start it: systemd makes the socket (its
 # folder 0755, the socket root:SocketGroup SocketMode) and runs ExecStart
 # as User/Group with UMask, the socket as fd 3 (LISTEN_FDS)
-mkdir -p -m 0755 "$(dirname "$listen")"
-(
-	umask "$umask_"
-	exec systemd-socket-activate -l "$listen" -- \
-		setpriv --reuid="$user" --regid="$group" --init-groups --no-new-privs --inh-caps=-all --bounding-set=-all \
-		$exec_start
-) >"$T/hhd-fcgi.log" 2>&1 &
-FCGI_PID=$!
-for _ in $(seq 100); do [ -S "$listen" ] && break; sleep 0.05; done
-[ -S "$listen" ] || fail "no socket $listen"
-chown "root:$sgroup" "$listen" && chmod "$smode" "$listen"
+start_fcgi() {
+	mkdir -p -m 0755 "$(dirname "$listen")"
+	rm -f "$listen"
+	(
+		umask "$umask_"
+		exec systemd-socket-activate -l "$listen" -- \
+			setpriv --reuid="$user" --regid="$group" --init-groups --no-new-privs --inh-caps=-all --bounding-set=-all \
+			$exec_start
+	) >>"$T/hhd-fcgi.log" 2>&1 &
+	FCGI_PID=$!
+	for _ in $(seq 100); do [ -S "$listen" ] && break; sleep 0.05; done
+	[ -S "$listen" ] || fail "no socket $listen"
+	chown "root:$sgroup" "$listen" && chmod "$smode" "$listen"
+}
+stop_fcgi() {
+	kill -TERM "$FCGI_PID"
+	for _ in $(seq 100); do kill -0 "$FCGI_PID" 2>/dev/null || break; sleep 0.05; done
+	kill -0 "$FCGI_PID" 2>/dev/null && fail "hhd-fcgi did not stop on SIGTERM"
+	FCGI_PID=
+}
+start_fcgi
 # like systemd, systemd-socket-activate starts the program on the first
 # connection (below, through nginx)
 
@@ -330,11 +340,24 @@ run_unit hhd-purge.service >"$T/purge.log" 2>&1 || fail "hhd-purge.service: $(ca
 grep -q 'deleted' "$T/purge.log" || fail "purge said nothing"
 ok
 
-# 11. stop as systemd would (SIGTERM), then purge the package
-kill -TERM "$FCGI_PID"
-for _ in $(seq 100); do kill -0 "$FCGI_PID" 2>/dev/null || break; sleep 0.05; done
-kill -0 "$FCGI_PID" 2>/dev/null && fail "hhd-fcgi did not stop on SIGTERM"
-FCGI_PID=
+# 11. docs/deploy.md's restore steps, with hhd-fcgi stopped (SIGTERM, as
+# systemd stops it): the old database and its -wal and -shm moved away, the
+# backup installed, checked as hhd, hhd-fcgi started on it again
+stop_fcgi
+mkdir "$T/before-restore" && mv /var/lib/hhd/hhd.db* "$T/before-restore/" || fail "moving the old database away"
+install -o hhd -g hhd-helpdesk -m 0660 "$b" /var/lib/hhd/hhd.db || fail "installing the backup"
+eq "$(runuser -u hhd -- sqlite3 -readonly /var/lib/hhd/hhd.db 'PRAGMA integrity_check')" ok "the restored database"
+start_fcgi
+eq "$(get -H 'Content-Type: application/x-www-form-urlencoded' --data "${form}&message=third+$$" "$URL/api/contact")" \
+	303 "contact form after the restore"
+as_member hhd-admin --db /var/lib/hhd/hhd.db export --csv >"$T/export2.csv" || fail "export after the restore"
+for m in "from the package test $$" "second $$" "third $$"; do
+	grep -q "$m" "$T/export2.csv" || fail "'$m' missing after the restore"
+	ok
+done
+
+# 12. stop as systemd would (SIGTERM), then purge the package
+stop_fcgi
 kill -QUIT "$(cat "$T/nginx.pid")"
 for _ in $(seq 100); do [ -e "$T/nginx.pid" ] || break; sleep 0.05; done
 NGINX_STARTED=0
