@@ -331,6 +331,7 @@ sleep 1.1   # the names carry the time to the second
 run_unit hhd-backup.service >>"$T/backup.log" 2>&1 || fail "hhd-backup.service, second run"
 [ "$(ls /var/lib/hhd/backup | wc -l)" -eq 2 ] || fail "two backups expected: $(ls /var/lib/hhd/backup)"
 keep1=$(unit hhd-backup.service ExecStart | sed 's/ [0-9]*$/ 1/')
+sleep 1.1
 setpriv --reuid=hhd --regid=hhd-helpdesk --init-groups -- $keep1 >>"$T/backup.log" 2>&1 || fail "hhd-backup KEEP=1"
 eq "$(ls /var/lib/hhd/backup | wc -l)" 1 "rotation keeps the newest"
 b=$(ls /var/lib/hhd/backup/hhd-*.db)
