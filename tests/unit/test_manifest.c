@@ -38,11 +38,13 @@ static void test_layouts(void)
 		for (int j = 0; j < i; j++)
 			T_CHECK(strcmp(layout_names[i], layout_names[j]) != 0);
 	}
-	T_CHECK(LAYOUT__CHOOSABLE == 4);
+	T_CHECK(LAYOUT__CHOOSABLE == 6);
 	T_STREQ(layout_names[LAYOUT_PAGE], "page");
 	T_STREQ(layout_names[LAYOUT_CONTACT], "contact");
 	T_STREQ(layout_names[LAYOUT_THANKS], "thanks");
 	T_STREQ(layout_names[LAYOUT_FEEDBACK], "feedback");
+	T_STREQ(layout_names[LAYOUT_EMERGENCY_CARD], "emergency-card");
+	T_STREQ(layout_names[LAYOUT_INCIDENT_LOG], "incident-log");
 	T_STREQ(layout_names[LAYOUT_OUTCOME], "outcome");
 	T_STREQ(layout_names[LAYOUT_NOTFOUND], "notfound");
 	T_CHECK(layout_find("fancy") == -1 && layout_find("") == -1 && layout_find("Page") == -1);
