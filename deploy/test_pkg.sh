@@ -320,6 +320,17 @@ ok
 eq "$(get -H 'Content-Type: application/x-www-form-urlencoded' --data "${form}&message=second+$$" "$URL/api/contact")" \
 	303 "contact form after a member's write"
 
+# the health check: 200, then 503 once the database is made unreadable
+# (hhd-fcgi runs as hhd, so the mode counts), 200 again once it is back
+eq "$(get "$URL/api/health")" 200 "/api/health"
+grep -qx ok "$T/body" || fail "health body: $(cat "$T/body")"
+chmod 000 /var/lib/hhd/hhd.db
+eq "$(get "$URL/api/health")" 503 "/api/health with the database unreadable"
+grep -q "not readable" "$T/body" || fail "503 reason: $(cat "$T/body")"
+chmod 660 /var/lib/hhd/hhd.db
+eq "$(get "$URL/api/health")" 200 "/api/health once the database is readable again"
+ok
+
 # 10. the backup and purge units' ExecStart lines, as their user
 run_unit() {
 	local cmd u g

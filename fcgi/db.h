@@ -61,6 +61,12 @@ enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, l
  * committed on its own. */
 int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via);
 
+/* For /api/health: 0 when the database answers a read through the open
+ * connection and its path still names that file, readable and writable by
+ * this process; -1 with a short reason (a string literal) in *why. Needs a
+ * database opened for writing (hhd-fcgi's). */
+int db_health(struct db *db, const char **why);
+
 /* Open a batch: one write transaction (BEGIN IMMEDIATE, synchronous=NORMAL)
  * for the db_hit_add() calls until db_batch_commit(). 0 (also when one is
  * already open), or -1 when it cannot be opened (db_errmsg() says why).
