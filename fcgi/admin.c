@@ -1,6 +1,6 @@
 /* admin.c: hhd-admin, the helpdesk team's command for the database.
  *
- *   hhd-admin --db PATH COMMAND [ARG...]
+ *   hhd-admin [--db PATH] COMMAND [ARG...]
  *
  * The commands are rows of one table (`commands`, at the end), from which
  * both the dispatch and the usage text come. Every database access goes
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -391,7 +392,8 @@ static void S_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: hhd-admin --db PATH COMMAND\n");
+	fprintf(f, "usage: hhd-admin [--db PATH] COMMAND\n"
+		"  (--db defaults to " HHD_DB_INSTALLED " when it exists)\n");
 	for (i = 0; i < sizeof commands / sizeof *commands; i++) {
 		const struct command *c = &commands[i];
 		const char *h = c->help;
@@ -431,8 +433,17 @@ int main(int argc, char **argv)
 		db_path = argv[2];
 		i = 3;
 	}
-	if (!db_path || i >= argc)
+	if (i >= argc)
 		return S_bad_usage();
+	if (!db_path) {
+		struct stat st;
+		if (stat(HHD_DB_INSTALLED, &st) < 0) {
+			fprintf(stderr, "hhd-admin: no --db, and the default " HHD_DB_INSTALLED ": %s\n",
+				strerror(errno));
+			return S_bad_usage();
+		}
+		db_path = HHD_DB_INSTALLED;
+	}
 	if (sodium_init() < 0)
 		return 1;
 	for (k = 0; !c && k < sizeof commands / sizeof *commands; k++)

@@ -39,7 +39,8 @@ static const char usage[] =
 	"  graph   print a decision tree as Graphviz DOT (--svg: through dot)\n"
 	"\n"
 	"  --content DIR  content folder (default content)\n"
-	"  --theme DIR    theme folder (default themes/default)\n"
+	"  --theme DIR    theme folder (default themes/default, here or beside the content,\n"
+	"                 else the installed default theme)\n"
 	"  --out DIR      output folder (default public)\n"
 	"  --drafts       include pages marked draft: true\n"
 	"  --strict       warnings fail the build\n"
@@ -52,6 +53,7 @@ static const char usage[] =
 struct opts {
 	const char *cmd, *content, *theme, *out, *lang, *tree;
 	int drafts, strict, quiet, report, svg, jobs, force;
+	char theme_buf[4096];   /* theme_default_dir()'s */
 };
 
 static double S_now(void)
@@ -73,7 +75,7 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 		{ 0, 0, 0, 0 },
 	};
 	o->content = "content";
-	o->theme = "themes/default";
+	o->theme = NULL;   /* theme_default_dir() once --content is known */
 	o->out = "public";
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	o->jobs = n > 0 ? (int)n : 1;
@@ -126,6 +128,8 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 		fputs(usage, stderr);
 		return -1;
 	}
+	if (!o->theme)
+		o->theme = theme_default_dir(o->content, o->theme_buf, sizeof o->theme_buf);
 	return 0;
 }
 
