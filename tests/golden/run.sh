@@ -44,6 +44,8 @@ update=0
 golden_files='
 index.html
 404.html
+50x.html
+429.html
 robots.txt
 sitemap.xml
 hhd-manifest.tsv

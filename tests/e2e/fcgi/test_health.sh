@@ -5,7 +5,15 @@
 # the file is back. It counts nothing, and takes GET and HEAD only.
 . "$(dirname "$0")/lib.sh"
 
+# the error pages as hhd build writes them (from the fixture content, in
+# its languages), added to the static fixture site nginx serves
+(cd "$T" && "$BUILD/hhd" build -q -j 1 --content "$SRC/tests/fixtures/site/content" \
+	--theme "$SRC/themes/default" --out "$T/built") >"$T/build.log" 2>&1 || fail "hhd build: $(tail -n 3 "$T/build.log")"
+cp "$T/built/50x.html" "$T/built/429.html" "$SITE/"
+
 start
+eq "$(status GET /50x.html)" 404 "/50x.html is no page of its own"
+eq "$(status GET /429.html)" 404 "/429.html is no page of its own"
 eq "$(status GET /api/health)" 200 "GET /api/health"
 eq "$(cat "$T/body")" ok "health body"
 eq "$(header Content-Type)" "text/plain; charset=utf-8" "health content type"
@@ -30,6 +38,16 @@ eq "$(curl -fsS --max-time 5 -o /dev/null -w '%{http_code}' "$URL/api/health")" 
 kill -TERM "$(fcgi_pid)"
 sleep 0.5
 eq "$(status GET /api/health)" 502 "health with hhd-fcgi stopped"
+# the visitor's side: the contact form's 502 is our page, in every
+# language, with the emergency numbers, not nginx's stock page
+eq "$(status POST /api/contact -H 'Content-Type: application/x-www-form-urlencoded' -d 'lang=nl')" 502 "contact with hhd-fcgi stopped"
+ok cmp -s "$T/body" "$T/built/50x.html"
+ok grep -q '<section lang="nl">' "$T/body"
+ok grep -q '<section lang="en">' "$T/body"
+ok grep -q 'tel:112' "$T/body"
+if grep -q "nginx" "$T/body"; then fail "nginx's stock 502 page"; fi
+eq "$(status GET '/api/hit.gif?p=/nl/&e=view')" 502 "counter with hhd-fcgi stopped"
+ok cmp -s "$T/body" "$T/built/50x.html"
 if curl -fsS --max-time 5 -o /dev/null "$URL/api/health" 2>/dev/null; then fail "curl -f succeeded with hhd-fcgi stopped"; fi
 stop
 
