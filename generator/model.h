@@ -152,6 +152,7 @@ struct model {
 	struct org *orgs;
 	size_t norgs;
 	int drafts;                   /* build drafts too */
+	int preview;                  /* built for hhd serve: draft pages carry the draft marker */
 	int jobs;                     /* threads for loading and rendering */
 	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
 	size_t narenas;
