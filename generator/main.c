@@ -383,7 +383,8 @@ int main(int argc, char **argv)
 	if (!status && diags_failed(&d)) {
 		status = 1;
 		if (!o.quiet)
-			fprintf(stderr, "hhd: %zu error(s), %zu warning(s); nothing was written\n", d.errors, d.warnings);
+			fprintf(stderr, "hhd: %zu error(s), %zu warning(s)%s\n", d.errors, d.warnings,
+				strcmp(o.cmd, "build") ? "" : "; nothing was written");
 	} else if (!status && d.warnings && !o.quiet) {
 		fprintf(stderr, "hhd: %zu warning(s)\n", d.warnings);
 	}

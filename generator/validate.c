@@ -256,7 +256,8 @@ static void S_walk_tree(struct tree *t, struct diags *d)
 
 /* Depth-first search for cycles over all answers of one language, across
  * trees. Colours: 0 unseen, 1 on the stack, 2 done. Also computes, per
- * node, the longest path (in nodes) within its own tree. */
+ * node, the most questions on a path within its own tree (outcomes do not
+ * count: a one-question tree says "Vraag 1 van 1"). */
 struct dfs {
 	struct strmap *colour; /* node url -> (void *)colour */
 	struct diags *d;
@@ -266,7 +267,8 @@ struct dfs {
 static int S_dfs_visit(struct dfs *s, struct node *n)
 {
 	strmap_put(s->colour, n->url, (void *)1);
-	int longest = 1;
+	int self = n->is_outcome ? 0 : 1;
+	int longest = self;
 	for (size_t a = 0; a < n->nanswers; a++) {
 		struct node *c = n->answers[a].target;
 		if (!c || !c->url)
@@ -278,8 +280,8 @@ static int S_dfs_visit(struct dfs *s, struct node *n)
 			continue;
 		}
 		int sub = col == 0 ? S_dfs_visit(s, c) : (int)(col >> 2);
-		if (c->tree == n->tree && sub + 1 > longest)
-			longest = sub + 1;
+		if (c->tree == n->tree && sub + self > longest)
+			longest = sub + self;
 	}
 	strmap_put(s->colour, n->url, (void *)(intptr_t)(2 | (longest << 2)));
 	return longest;
