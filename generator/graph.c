@@ -112,7 +112,9 @@ int graph_print(const struct model *m, const char *id, const char *lang, int svg
 	}
 	const struct tree *t = tree_find(m, id, li);
 	if (!t) {
-		fprintf(stderr, "hhd: no tree '%s' in language '%s'\n", id, m->site.langs[li].code);
+		char hint[160];
+		fprintf(stderr, "hhd: no tree '%s' in language '%s'%s\n", id, m->site.langs[li].code,
+			tree_hint(m, li, id, hint, sizeof hint));
 		return 2;
 	}
 	if (diags_failed(d))

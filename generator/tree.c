@@ -8,6 +8,7 @@
 
 #include "index.h"
 #include "markdown.h"
+#include "suggest.h"
 #include "xalloc.h"
 #include "ydoc.h"
 
@@ -160,6 +161,16 @@ struct tree *tree_find(const struct model *m, const char *id, int lang)
 		if (m->trees[i]->lang == lang && !strcmp(m->trees[i]->id, id))
 			return m->trees[i];
 	return NULL;
+}
+
+const char *tree_hint(const struct model *m, int lang, const char *typed, char *out, size_t outsz)
+{
+	struct suggest s;
+	suggest_init(&s, typed);
+	for (size_t i = 0; i < m->ntrees; i++)
+		if (m->trees[i]->lang == lang)
+			suggest_add(&s, m->trees[i]->id);
+	return suggest_hint(&s, out, outsz);
 }
 
 struct node *tree_node(const struct tree *t, const char *id)

@@ -11,6 +11,7 @@
 #include "index.h"
 #include "org.h"
 #include "strmap.h"
+#include "suggest.h"
 #include "tree.h"
 #include "xalloc.h"
 
@@ -132,6 +133,67 @@ static void S_derive_page_urls(struct model *m, struct diags *d)
 	}
 }
 
+/* ---- "did you mean" for the names an editor types (lib/suggest.h) ---- */
+
+#define HINT_MAX 160
+
+/* A node id of `t`. */
+static const char *S_hint_node(const struct tree *t, const char *typed, char *out)
+{
+	struct suggest s;
+	suggest_init(&s, typed);
+	for (size_t k = 0; k < t->nnodes; k++)
+		suggest_add(&s, t->nodes[k].id.s);
+	return suggest_hint(&s, out, HINT_MAX);
+}
+
+/* What `next:` may say in tree `t`: a node of `t`, another tree of its
+ * language (or the default language's), or "tree#node". */
+static const char *S_hint_next(const struct model *m, const struct tree *t, const char *typed, char *out)
+{
+	struct suggest s;
+	suggest_init(&s, typed);
+	int hash = strchr(typed, '#') != NULL;
+	if (!hash)
+		for (size_t k = 0; k < t->nnodes; k++)
+			suggest_add(&s, t->nodes[k].id.s);
+	for (size_t i = 0; i < m->ntrees; i++) {
+		const struct tree *o = m->trees[i];
+		if (o == t || (o->lang != t->lang && o->lang != m->site.deflang) || !o->id)
+			continue;
+		if (o->lang != t->lang && tree_find(m, o->id, t->lang))
+			continue; /* the default language's tree is used only where this one has none */
+		if (!hash) {
+			suggest_add(&s, o->id);
+			continue;
+		}
+		for (size_t k = 0; k < o->nnodes; k++)
+			if (o->nodes[k].id.s)
+				suggest_add(&s, arena_printf(m->arena, "%s#%s", o->id, o->nodes[k].id.s));
+	}
+	return suggest_hint(&s, out, HINT_MAX);
+}
+
+static const char *S_hint_org(const struct model *m, const char *typed, char *out)
+{
+	struct suggest s;
+	suggest_init(&s, typed);
+	for (size_t i = 0; i < m->norgs; i++)
+		suggest_add(&s, m->orgs[i].id.s);
+	return suggest_hint(&s, out, HINT_MAX);
+}
+
+static const char *S_hint_tip(const struct model *m, int lang, const char *typed, char *out)
+{
+	struct suggest s;
+	suggest_init(&s, typed);
+	for (size_t i = 0; i < m->npages; i++)
+		if (m->pages[i]->kind == PAGE_TIP && m->pages[i]->lang == lang)
+			suggest_add(&s, m->pages[i]->id);
+	return suggest_hint(&s, out, HINT_MAX);
+}
+
+
 static void S_derive_tree_urls(struct model *m, struct diags *d)
 {
 	for (size_t i = 0; i < m->ntrees; i++) {
@@ -140,8 +202,9 @@ static void S_derive_tree_urls(struct model *m, struct diags *d)
 		t->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->id);
 		S_claim(m, t->url, t->path, t->pos, d);
 		t->start_node = t->start.s ? tree_node(t, t->start.s) : NULL;
+		char hint[HINT_MAX];
 		if (t->start.s && !t->start_node)
-			diag_report(d, D_TREE_START, t->start.pos, t->start.s);
+			diag_report(d, D_TREE_START, t->start.pos, t->start.s, S_hint_node(t, t->start.s, hint));
 		for (size_t k = 0; k < t->nnodes; k++) {
 			struct node *n = &t->nodes[k];
 			if (!n->id.s)
@@ -219,8 +282,11 @@ static void S_resolve_answers(struct model *m, struct diags *d)
 					an->target_tree = o;
 					an->target = hash ? tree_node(o, hash + 1) : o->start_node;
 				}
-				if (!an->target)
-					diag_report(d, D_TREE_NEXT, an->next.pos, an->next.s);
+				char hint[HINT_MAX];
+				/* a tree whose start node is missing is reported there, once */
+				if (!an->target && !(o && o != t && !hash && !o->start_node))
+					diag_report(d, D_TREE_NEXT, an->next.pos, an->next.s,
+						    S_hint_next(m, t, an->next.s, hint));
 			}
 		}
 	}
@@ -314,8 +380,10 @@ static void S_check_outcomes(struct model *m, struct diags *d)
 			int public_org = 0;
 			for (size_t c = 0; c < n->contacts.n; c++) {
 				const struct org *o = org_find(m, n->contacts.items[c].s);
+				char hint[HINT_MAX];
 				if (!o) {
-					diag_report(d, D_TREE_ORG, n->contacts.items[c].pos, n->contacts.items[c].s);
+					diag_report(d, D_TREE_ORG, n->contacts.items[c].pos, n->contacts.items[c].s,
+						    S_hint_org(m, n->contacts.items[c].s, hint));
 					continue;
 				}
 				if (o->kind == ORG_COMMERCIAL && !m->site.allow_commercial)
@@ -325,9 +393,12 @@ static void S_check_outcomes(struct model *m, struct diags *d)
 			}
 			if (!public_org && n->id.s)
 				diag_report(d, D_TREE_NO_PUBLIC_ORG, n->id.pos, n->id.s);
-			for (size_t c = 0; c < n->tips.n; c++)
+			for (size_t c = 0; c < n->tips.n; c++) {
+				char hint[HINT_MAX];
 				if (!tip_find(m, n->tips.items[c].s, t->lang))
-					diag_report(d, D_TREE_TIP, n->tips.items[c].pos, n->tips.items[c].s);
+					diag_report(d, D_TREE_TIP, n->tips.items[c].pos, n->tips.items[c].s,
+						    S_hint_tip(m, t->lang, n->tips.items[c].s, hint));
+			}
 		}
 	}
 }
@@ -557,8 +628,10 @@ void validate_site(struct model *m, struct diags *d)
 	S_check_tree_translations(m, d);
 	S_check_aliases(m, d);
 	S_check_links(m, d);
+	char hint[HINT_MAX];
 	if (m->site.triage.s && !tree_find(m, m->site.triage.s, m->site.deflang))
-		diag_report(d, D_TRIAGE_MISSING, m->site.triage.pos, m->site.triage.s);
+		diag_report(d, D_TRIAGE_MISSING, m->site.triage.pos, m->site.triage.s,
+			    tree_hint(m, m->site.deflang, m->site.triage.s, hint, sizeof hint));
 	else if (m->site.triage.s)
 		S_check_triage_reach(m, d);
 }
