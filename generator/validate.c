@@ -445,13 +445,20 @@ static void S_check_tree_translations(struct model *m, struct diags *d)
 					    "a question in one, an outcome in the other");
 				continue;
 			}
-			int same = b->nanswers == n->nanswers;
-			for (size_t a = 0; same && a < n->nanswers; a++)
-				same = n->answers[a].next.s && b->answers[a].next.s &&
-				       !strcmp(n->answers[a].next.s, b->answers[a].next.s);
-			if (!same)
-				diag_report(d, D_TREE_TRANS_NODES, n->id.pos, n->id.s, bl,
-					    "the answers lead elsewhere");
+			if (b->nanswers != n->nanswers) {
+				diag_report(d, D_TREE_TRANS_NANSWERS, n->id.pos, n->id.s, n->nanswers, b->nanswers,
+					    bl);
+				continue;
+			}
+			/* answer by answer; an answer whose `next` does not resolve is
+			 * reported where it is (D_TREE_NEXT), not blamed on the other file */
+			for (size_t a = 0; a < n->nanswers; a++) {
+				const struct answer *x = &n->answers[a], *y = &b->answers[a];
+				if (!x->next.s || !y->next.s || !x->target || !y->target || !strcmp(x->next.s, y->next.s))
+					continue;
+				diag_report(d, D_TREE_TRANS_ANSWER, x->next.pos, a + 1, n->id.s, x->next.s, y->next.s,
+					    bl);
+			}
 		}
 		for (size_t k = 0; k < base->nnodes; k++)
 			if (base->nodes[k].id.s && !tree_node(t, base->nodes[k].id.s))
