@@ -3,6 +3,7 @@
  *   hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [--force] [-j N] [-q]
  *   hhd check [--content DIR] [--theme DIR] [--strict] [--report]
  *   hhd graph TREE [--lang L] [--svg] [--content DIR]
+ *   hhd new tip|tree|page NAME [--lang nl,en] [--content DIR]
  *   hhd serve [--port 1313] [--bind 127.0.0.1] [--content DIR] [--theme DIR] [--fcgi SOCKET]
  *
  * load -> validate -> render -> write; nothing is written unless the first
@@ -24,24 +25,30 @@
 #include "fileio.h"
 #include "render.h"
 #include "report.h"
+#include "scaffold.h"
+#include "schema.h"
 #include "serve.h"
 #include "site.h"
 #include "stamp.h"
 #include "theme.h"
 #include "validate.h"
 #include "write.h"
+#include "ydoc.h"
 #include "xalloc.h"
 
 static const char usage[] =
 	"usage: hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [--force] [-j N] [-q]\n"
 	"       hhd check [--content DIR] [--theme DIR] [--drafts] [--strict] [--report]\n"
 	"       hhd graph TREE [--lang L] [--svg] [--content DIR]\n"
+	"       hhd new tip|tree|page NAME [--lang nl,en] [--content DIR]\n"
 	"       hhd serve [--port 1313] [--bind 127.0.0.1] [--content DIR] [--theme DIR] [--fcgi SOCKET]\n"
 	"       hhd --help | --version\n"
 	"\n"
 	"  build   load, check and write the site into --out (default public/), atomically\n"
 	"  check   load and check only; write nothing (--report: translation status)\n"
 	"  graph   print a decision tree as Graphviz DOT (--svg: through dot)\n"
+	"  new     write a new tip, tree or page for each language (--lang: only these),\n"
+	"          with every text still to write marked TODO:; never overwrites\n"
 	"  serve   build with drafts into a temporary folder, serve it on loopback and\n"
 	"          rebuild and reload the open page on every change under --content\n"
 	"          and --theme; errors show in the browser (Ctrl-C stops)\n"
@@ -62,7 +69,7 @@ static const char usage[] =
 	"(serve: 2 also when the port is in use).\n";
 
 struct opts {
-	const char *cmd, *content, *theme, *out, *lang, *tree, *bind, *fcgi;
+	const char *cmd, *content, *theme, *out, *lang, *tree, *bind, *fcgi, *kind, *name;
 	int drafts, strict, quiet, report, svg, jobs, force, port, preview;
 	int out_set;
 };
@@ -145,6 +152,14 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 		}
 		o->tree = argv[optind++];
 	}
+	if (!strcmp(o->cmd, "new")) {
+		if (optind + 2 > argc) {
+			fprintf(stderr, "hhd: new needs what to make (tip, tree or page) and a name\n");
+			return -1;
+		}
+		o->kind = argv[optind++];
+		o->name = argv[optind++];
+	}
 	if (optind < argc) {
 		fprintf(stderr, "hhd: unexpected argument '%s'\n", argv[optind]);
 		return -1;
@@ -153,7 +168,8 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "hhd: serve builds into a temporary folder of its own; --out is for build\n");
 		return -1;
 	}
-	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "graph") && strcmp(o->cmd, "serve")) {
+	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "graph") && strcmp(o->cmd, "serve") &&
+	    strcmp(o->cmd, "new")) {
 		fprintf(stderr, "hhd: unknown command '%s'\n", o->cmd);
 		fputs(usage, stderr);
 		return -1;
@@ -364,11 +380,110 @@ done:
 	return status;
 }
 
+/* ---- hhd new ---- */
+
+static int S_new(const struct opts *o)
+{
+	int k = scaffold_kind(o->kind);
+	if (k < 0) {
+		fprintf(stderr, "hhd: new makes a tip, a tree or a page, not '%s'\n", o->kind);
+		return 2;
+	}
+	if (!schema_is_slug(o->name)) {
+		fprintf(stderr, "hhd: '%s' cannot be a file name: use lowercase letters, digits and '-' "
+				"(for example wachtwoord-kluis)\n", o->name);
+		return 2;
+	}
+	/* the languages: site.yaml's, or those --lang names */
+	struct arena arena;
+	arena_init_large(&arena);
+	struct model m = { .arena = &arena, .jobs = 1 };
+	struct diags d;
+	diags_init(&d);
+	struct buf src = BUF_INIT;
+	const char *site_path = arena_printf(&arena, "%s/site.yaml", o->content);
+	struct ynode *root = NULL;
+	if (load_file(site_path, &src, &d) == 0)
+		root = yaml_load(&arena, site_path, src.ptr, src.len, 0, &d);
+	buf_free(&src);
+	int status = 0;
+	if (!root || site_load(&m, site_path, root, &d) < 0 || diags_failed(&d)) {
+		diags_print(&d, stderr);
+		fprintf(stderr, "hhd: new needs a working %s to know the languages\n", site_path);
+		status = 1;
+		goto out;
+	}
+	int langs[HHD_MAX_LANGS], n = 0;
+	if (o->lang) {
+		char *list = arena_strdup(&arena, o->lang), *save = NULL;
+		for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+			int li = site_lang(&m.site, c);
+			if (li < 0) {
+				fprintf(stderr, "hhd: '%s' is not a language of %s\n", c, site_path);
+				status = 2;
+				goto out;
+			}
+			int dup = 0;
+			for (int i = 0; i < n; i++)
+				dup |= langs[i] == li;
+			if (!dup)
+				langs[n++] = li;
+		}
+	} else {
+		for (int li = 0; li < m.site.nlangs; li++)
+			langs[n++] = li;
+	}
+	/* nothing is written when any of the files exists */
+	char *paths[HHD_MAX_LANGS];
+	for (int i = 0; i < n; i++) {
+		struct buf rel = BUF_INIT;
+		scaffold_path((enum scaffold_kind)k, m.site.langs[langs[i]].code, o->name, &rel);
+		paths[i] = arena_printf(&arena, "%s/%s", o->content, rel.ptr);
+		buf_free(&rel);
+		if (access(paths[i], F_OK) == 0) {
+			fprintf(stderr, "hhd: %s already exists; hhd new never overwrites (choose another name)\n",
+				paths[i]);
+			status = 2;
+			goto out;
+		}
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	char date[16];
+	strftime(date, sizeof date, "%Y-%m-%d", localtime_r(&now, &tm));
+	for (int i = 0; i < n; i++) {
+		char *dir = arena_strdup(&arena, paths[i]);
+		*strrchr(dir, '/') = '\0';
+		struct buf text = BUF_INIT;
+		scaffold_text((enum scaffold_kind)k, m.site.langs[langs[i]].code, date, &text);
+		int fd = -1;
+		if (dir_make(dir) == 0)
+			fd = open(paths[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		int ok = fd >= 0 && write(fd, text.ptr, text.len) == (ssize_t)text.len;
+		if (fd >= 0 && close(fd) != 0)
+			ok = 0;
+		buf_free(&text);
+		if (!ok) {
+			fprintf(stderr, "hhd: cannot write %s: %s\n", paths[i], strerror(errno));
+			status = 2;
+			goto out;
+		}
+		fprintf(stderr, "hhd: wrote %s\n", paths[i]);
+	}
+	fprintf(stderr, "hhd: fill in every 'TODO:'; hhd check lists what is still to write\n");
+out:
+	diags_free(&d);
+	model_free(&m);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	if (S_parse_args(argc, argv, &o) < 0)
 		return 2;
+	if (!strcmp(o.cmd, "new"))
+		return S_new(&o);
 	md_init();
 	if (!strcmp(o.cmd, "serve")) {
 		int rc = S_serve(&o);

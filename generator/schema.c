@@ -69,6 +69,9 @@ struct sstr schema_str(const struct ynode *map, const char *key, int required, s
 		return r;
 	}
 	r.s = v->str;
+	/* what `hhd new` left to write (scaffold.h) */
+	if (!strncmp(v->str, "TODO: ", 6))
+		diag_report(d, D_PLACEHOLDER, v->pos, key, v->str + 6);
 	return r;
 }
 
