@@ -116,7 +116,7 @@ struct tree {
 	const char *path;
 	const char *id;               /* file name without .yaml */
 	int lang;
-	struct sstr title, summary, reviewed, start;
+	struct sstr title, summary, reviewed, start, slug;
 	int weight;
 	struct slist sources;
 	struct node *nodes;

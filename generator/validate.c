@@ -202,8 +202,8 @@ static void S_derive_tree_urls(struct model *m, struct diags *d)
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
 		const struct lang *l = &m->site.langs[t->lang];
-		t->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->id);
-		S_claim(m, t->url, t->path, t->pos, d);
+		t->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->slug.s ? t->slug.s : t->id);
+		S_claim(m, t->url, t->path, t->slug.s ? t->slug.pos : t->pos, d);
 		t->start_node = t->start.s ? tree_node(t, t->start.s) : NULL;
 		char hint[HINT_MAX];
 		if (t->start.s && !t->start_node)
