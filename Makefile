@@ -59,7 +59,7 @@ asan: deps
 # and of a generated 2,000-page corpus. Any report fails.
 tsan: deps-test
 	cmake -S . -B $(TSAN) -DHHD_TSAN=ON $(CMAKE_FLAGS)
-	cmake --build $(TSAN) -j $(JOBS) --target hhd test_lib test_serve
+	cmake --build $(TSAN) -j $(JOBS) --target hhd hhd-fcgi test_lib test_serve
 	TSAN_OPTIONS='halt_on_error=1 exitcode=66' \
 	  ctest --test-dir $(TSAN) -R '^(golden|tsan)[.]|^unit[.]test_(lib|serve)$$' --output-on-failure -j $(JOBS)
 
