@@ -416,6 +416,8 @@ int render_page(const struct render_ctx *c, const struct render_job *j, struct b
 		const struct page *p = j->page;
 		v = render_page_ctx(c, lang, p->url, p->title.s, "view");
 		val_map_set(c->a, v, "page", S_page_val(c, p));
+		/* the draft marker of serve_inject.h, only in hhd serve's preview */
+		val_map_bool(c->a, v, "preview_draft", m->preview && p->draft);
 		if (p->kind == PAGE_HOME) {
 			val_map_set(c->a, v, "tips", c->sh->tips[lang]);
 		}
