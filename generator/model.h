@@ -133,6 +133,10 @@ struct tree {
 	/* derived */
 	struct node *start_node;
 	int longest;                  /* nodes on the longest path from start */
+	int offset;                   /* questions before this tree's start on the path from
+				       * the triage's start: the entry's place on that path */
+	int total;                    /* longest path from the triage's start through this
+				       * tree (and the trees it hands over to) */
 	const char *url;
 	struct tree *trans[HHD_MAX_LANGS];
 };

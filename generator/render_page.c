@@ -270,8 +270,9 @@ static struct val *S_question_ctx(const struct render_ctx *c, const struct node 
 	const char *triage = c->m->site.triage.s;
 	val_map_bool(c->a, q, "is_start", n == t->start_node);
 	val_map_bool(c->a, q, "is_triage_start", n == t->start_node && triage && !strcmp(t->id, triage));
-	render_set(c->a, q, "step", arena_printf(c->a, "%d", n->depth));
-	render_set(c->a, q, "steps", arena_printf(c->a, "%d", t->longest));
+	/* counted from the triage's start, across the hand-over to a plan */
+	render_set(c->a, q, "step", arena_printf(c->a, "%d", t->offset + n->depth));
+	render_set(c->a, q, "steps", arena_printf(c->a, "%d", t->total));
 	val_map_set(c->a, v, "question", q);
 	val_map_set(c->a, v, "tree", S_tree_val(c, t));
 	return v;
