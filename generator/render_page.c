@@ -99,6 +99,7 @@ static struct val *S_build_common(const struct model *m, const struct theme *t, 
 	render_set(a, op, "tel", st->op.tel);
 	render_set(a, op, "url", st->op.url);
 	render_set(a, op, "kvk", st->op.kvk);
+	val_map_bool(a, op, "has_details", st->op.address || st->op.email || st->op.phone || st->op.url || st->op.kvk);
 	val_map_set(a, c, "operator", op);
 	if (st->answer_within[li] && st->scope_html[li]) {
 		struct val *hd = val_map(a);
