@@ -39,6 +39,14 @@ struct site {
 	struct sstr triage;           /* tree id behind the help button */
 	struct slist partners;
 	int allow_raw_html, allow_commercial;
+	/* operator: who runs the site (name required; the rest only when known) */
+	struct {
+		const char *name, *address, *email, *phone, *url, *kvk;
+		const char *tel;      /* derived from phone: tel:+31... */
+	} op;
+	/* helpdesk: per language, how soon it answers and what it can and cannot do */
+	const char *answer_within[HHD_MAX_LANGS];
+	const char *scope_html[HHD_MAX_LANGS];  /* rendered Markdown */
 };
 
 enum page_kind { PAGE_HOME, PAGE_PAGE, PAGE_TIP };
@@ -125,6 +133,10 @@ struct tree {
 	/* derived */
 	struct node *start_node;
 	int longest;                  /* nodes on the longest path from start */
+	int offset;                   /* questions before this tree's start on the path from
+				       * the triage's start: the entry's place on that path */
+	int total;                    /* longest path from the triage's start through this
+				       * tree (and the trees it hands over to) */
 	const char *url;
 	struct tree *trans[HHD_MAX_LANGS];
 };

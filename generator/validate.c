@@ -372,6 +372,8 @@ static void S_check_cycles(struct model *m, struct diags *d)
 		}
 		if (t->start_node)
 			t->longest = (int)((intptr_t)strmap_get(s.colour, t->start_node->url) >> 2);
+		t->offset = 0; /* S_count_path sets them for trees the triage reaches */
+		t->total = t->longest;
 	}
 	strmap_free(s.colour);
 }
@@ -640,6 +642,28 @@ static void S_check_links(struct model *m, struct diags *d)
 
 /* Every tree should be reachable from the triage tree behind the help
  * button, or visitors in a panic never find it. */
+/* Progress across the whole path ("Vraag 2 van 3" goes on after the triage
+ * hands over to a plan). queue[0..n) holds the trees the triage reaches, in
+ * the order met: a tree's entry question lies in a tree met before it. A
+ * tree's offset is its entry's place on the path (the entry tree's offset
+ * plus the entry's depth); its total the longest path through it, or
+ * through a tree it hands over to, whichever is longer. */
+static void S_count_path(struct tree **queue, size_t n)
+{
+	for (size_t q = 0; q < n; q++) {
+		struct tree *t = queue[q];
+		const struct node *e = t->start_node ? t->start_node->entry : NULL;
+		t->offset = e && e->tree != t ? e->tree->offset + e->depth : 0;
+		t->total = t->offset + t->longest;
+	}
+	for (size_t q = n; q-- > 0;) {
+		const struct tree *t = queue[q];
+		const struct node *e = t->start_node ? t->start_node->entry : NULL;
+		if (e && e->tree != t && t->total > e->tree->total)
+			e->tree->total = t->total;
+	}
+}
+
 static void S_check_triage_reach(struct model *m, struct diags *d)
 {
 	for (int li = 0; li < m->site.nlangs; li++) {
@@ -674,6 +698,7 @@ static void S_check_triage_reach(struct model *m, struct diags *d)
 						target->entry = &t->nodes[k];
 				}
 		}
+		S_count_path(queue, tail);
 		for (size_t i = 0; i < m->ntrees; i++)
 			if (m->trees[i]->lang == li && !strmap_get(seen, m->trees[i]->id))
 				diag_report(d, D_TREE_NOT_IN_TRIAGE, m->trees[i]->pos, m->trees[i]->id, triage->id);

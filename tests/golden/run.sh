@@ -64,6 +64,9 @@ en/help/ransomware/encrypted/index.html
 nl/stappenplannen/index.html
 nl/organisaties/index.html
 nl/contact/index.html
+nl/over-ons/index.html
+en/about/index.html
+nl/bedankt/index.html
 '
 
 tests=
