@@ -412,11 +412,13 @@ async function main() {
   });
   await t.test('links: every generated page is reachable from /', () => {
     assert(crawled, 'the crawl did not run');
-    // Pages that need no link: nginx's answer to a missing page, the old
-    // addresses kept as redirects, and the pages a form's 303 leads to
-    // (the walks reach those).
+    // Pages that need no link: nginx's answers to a missing page and to an
+    // /api/ error, the old addresses kept as redirects, and the pages a
+    // form's 303 leads to (the walks reach those).
     const skip = (p) => {
       if (p === '/404.html') return 'not found page';
+      // nginx serves these for /api/ errors only (502/503/504 and 429)
+      if (p === '/50x.html' || p === '/429.html') return 'error page';
       const m = manifest.byPath.get(p);
       return m && ['redirect', 'thanks', 'feedback', 'notfound'].includes(m.kind) ? m.kind : null;
     };
