@@ -337,7 +337,9 @@ void contact_handle(struct app *app, struct req *rq, struct reply *rp)
 		log_line(rq->id, "contact: nginx passes no REMOTE_ADDR; all clients share one rate limit");
 		app->warned_no_addr = 1;
 	}
-	if (!ratelimit_take(&app->rl, rq->remote_addr, rq->now, &retry)) {
+	/* Only what is stored takes a token (below): a visitor who mistypes is
+	 * never locked out by the refusals; nginx's limit_req bounds those. */
+	if (!ratelimit_check(&app->rl, rq->remote_addr, rq->now, &retry)) {
 		log_line(rq->id, "contact: 429 rate limited");
 		reply_error(rq, rp, 429);
 		rp->retry_after = retry;
@@ -387,6 +389,7 @@ void contact_handle(struct app *app, struct req *rq, struct reply *rp)
 	switch (db_contact_add(app->db, &c, rq->now, &id)) {
 	case DB_STORED:
 		log_line(rq->id, "contact: stored #%lld", id);
+		(void)ratelimit_take(&app->rl, rq->remote_addr, rq->now, &retry);
 		break;
 	case DB_DUPLICATE:
 		log_line(rq->id, "contact: repeat of #%lld, not stored again", id);

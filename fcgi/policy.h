@@ -19,7 +19,9 @@
 /* In-process limit on POST /api/contact per client address: a token bucket
  * holding POLICY_RATE_BURST submissions, refilled by one every
  * POLICY_RATE_REFILL_SECONDS. hhd-fcgi --rate-limit N overrides the burst
- * (0 turns the limit off, for load tests). Invalid submissions count too. */
+ * (0 turns the limit off, for load tests). Only stored submissions take a
+ * token: refused ones (422, 400, ...) and repeats do not, so a visitor who
+ * mistypes is not locked out; nginx's limit_req on /api/contact bounds them. */
 #define POLICY_RATE_BURST 10
 #define POLICY_RATE_REFILL_SECONDS 60
 
