@@ -263,31 +263,101 @@ static int S_cmd_export(struct db *db, int argc, char **argv)
 	return S_print(&b);
 }
 
+/* purge's walk over what it would delete: counts, and the list for --dry-run. */
+struct purge {
+	struct buf b;
+	long long done, open;
+	int list;
+};
+
+static int S_purge_row(const struct db_row *row, void *arg)
+{
+	struct purge *p = arg;
+	int open = db_null(row, "done");
+	char when[20];
+
+	if (open)
+		p->open++;
+	else
+		p->done++;
+	if (!p->list)
+		return 0;
+	S_time(db_int(row, "created"), when);
+	buf_addf(&p->b, "#%lld  %.16s  %s  %s", db_int(row, "id"), when, open ? "open" : "done", db_text(row, "lang"));
+	if (*db_text(row, "incident")) {
+		buf_adds(&p->b, "  ");
+		export_safe(&p->b, db_text(row, "incident"), 0);
+		buf_addch(&p->b, '/');
+		export_safe(&p->b, db_text(row, "node"), 0);
+	}
+	buf_addch(&p->b, '\n');
+	return 0;
+}
+
 static int S_cmd_purge(struct db *db, int argc, char **argv)
 {
+	struct purge p = { BUF_INIT, 0, 0, 0 };
 	long days = POLICY_RETENTION_DAYS;
-	long long n;
+	int include_open = 0, dry = 0, i;
+	long long n, kept;
+	time_t before;
 
-	if (argc != 0 && (argc != 2 || strcmp(argv[0], "--older-than") != 0))
-		return S_bad_usage();
-	if (argc == 2) {
-		char *end;
-		days = strtol(argv[1], &end, 10);
-		if (argv[1][0] < '0' || argv[1][0] > '9' || *end || days > 100000) {
-			fprintf(stderr, "hhd-admin: --older-than wants a number of days\n");
-			return 2;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--include-open") == 0) {
+			include_open = 1;
+		} else if (strcmp(argv[i], "--dry-run") == 0) {
+			dry = 1;
+		} else if (strcmp(argv[i], "--older-than") == 0 && i + 1 < argc) {
+			char *end;
+			i++;
+			days = strtol(argv[i], &end, 10);
+			if (argv[i][0] < '0' || argv[i][0] > '9' || *end || days > 100000) {
+				fprintf(stderr, "hhd-admin: --older-than wants a number of days\n");
+				return 2;
+			}
+		} else {
+			return S_bad_usage();
 		}
 	}
-	n = db_contact_purge(db, time(NULL) - (time_t)days * 86400);
-	if (n < 0)
+	before = time(NULL) - (time_t)days * 86400;
+	/* every row older than the cut-off, to list it or to count the open ones kept */
+	p.list = dry;
+	if (db_contact_purgeable(db, before, 1, S_purge_row, &p) < 0) {
+		buf_free(&p.b);
 		return S_dbfail(db, "purge");
-	/* secure_delete zeroed the freed pages; a truncating checkpoint also
-	 * moves them out of the write-ahead log, where the old copies sat */
-	if (db_checkpoint(db) < 0)
-		fprintf(stderr, "hhd-admin: warning: checkpoint incomplete (%s); old copies leave the"
-			" log at the next checkpoint\n", db_errmsg(db));
-	printf("%lld submission%s older than %ld day%s deleted\n", n, n == 1 ? "" : "s", days, days == 1 ? "" : "s");
-	return 0;
+	}
+	kept = include_open ? 0 : p.open;
+	if (dry) {
+		n = p.done + p.open - kept;
+		if (kept) {
+			/* list only what would go */
+			buf_free(&p.b);
+			p.done = p.open = 0;
+			if (db_contact_purgeable(db, before, 0, S_purge_row, &p) < 0) {
+				buf_free(&p.b);
+				return S_dbfail(db, "purge");
+			}
+		}
+		buf_addf(&p.b, "%lld submission%s older than %ld day%s would be deleted (dry run)\n",
+			n, n == 1 ? "" : "s", days, days == 1 ? "" : "s");
+	} else {
+		n = db_contact_purge(db, before, include_open);
+		if (n < 0) {
+			buf_free(&p.b);
+			return S_dbfail(db, "purge");
+		}
+		/* secure_delete zeroed the freed pages; a truncating checkpoint also
+		 * moves them out of the write-ahead log, where the old copies sat */
+		if (db_checkpoint(db) < 0)
+			fprintf(stderr, "hhd-admin: warning: checkpoint incomplete (%s); old copies leave the"
+				" log at the next checkpoint\n", db_errmsg(db));
+		buf_addf(&p.b, "%lld submission%s older than %ld day%s deleted\n", n, n == 1 ? "" : "s",
+			days, days == 1 ? "" : "s");
+	}
+	if (kept)
+		buf_addf(&p.b, "%lld open submission%s kept (--include-open deletes them too)\n",
+			kept, kept == 1 ? "" : "s");
+	return S_print(&p.b);
 }
 
 static int S_cmd_backup(struct db *db, int argc, char **argv)
@@ -376,8 +446,9 @@ static const struct command {
 	{ "show", DB_READONLY, S_cmd_show, "show ID", "one submission in full" },
 	{ "done", 0, S_cmd_done, "done ID", "mark a submission as handled" },
 	{ "export", DB_READONLY, S_cmd_export, "export --csv", "all submissions as CSV on standard output" },
-	{ "purge", 0, S_cmd_purge, "purge [--older-than DAYS]",
-	  "delete submissions older than DAYS days (default " S_XSTR(POLICY_RETENTION_DAYS) ")" },
+	{ "purge", 0, S_cmd_purge, "purge [--older-than DAYS] [--include-open] [--dry-run]",
+	  "delete handled submissions older than DAYS days (default " S_XSTR(POLICY_RETENTION_DAYS) ");\n"
+	  "open ones stay unless --include-open; --dry-run lists what would go" },
 	{ "backup", DB_READONLY, S_cmd_backup, "backup FILE",
 	  "copy the database to a new FILE, safe while hhd-fcgi runs" },
 	{ "stats", DB_READONLY, S_cmd_stats, "stats [--from DATE] [--to DATE] [--csv | --json | --html FILE]",

@@ -504,11 +504,19 @@ int db_contact_done(struct db *db, long long id, time_t now)
 	return sqlite3_changes(db->h) > 0;
 }
 
-long long db_contact_purge(struct db *db, time_t before)
+int db_contact_purgeable(struct db *db, time_t before, int open, db_row_fn fn, void *arg)
 {
-	struct param p = { NULL, (long long)before };
+	struct param p[] = { { NULL, (long long)before }, { NULL, open != 0 } };
 
-	if (S_query(db, "DELETE FROM contact WHERE created <= ?1", &p, 1, NULL, NULL) < 0)
+	return S_query(db, "SELECT id, created, done, lang, incident, node FROM contact"
+		" WHERE created <= ?1 AND (?2 OR done IS NOT NULL) ORDER BY id", p, 2, fn, arg);
+}
+
+long long db_contact_purge(struct db *db, time_t before, int open)
+{
+	struct param p[] = { { NULL, (long long)before }, { NULL, open != 0 } };
+
+	if (S_query(db, "DELETE FROM contact WHERE created <= ?1 AND (?2 OR done IS NOT NULL)", p, 2, NULL, NULL) < 0)
 		return -1;
 	return sqlite3_changes(db->h);
 }

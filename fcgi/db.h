@@ -102,8 +102,12 @@ int db_contacts(struct db *db, enum db_contacts which, db_row_fn fn, void *arg);
 int db_contact_get(struct db *db, long long id, db_row_fn fn, void *arg);
 /* Mark submission `id` done at `now`: 1, 0 when there is no open one, -1. */
 int db_contact_done(struct db *db, long long id, time_t now);
-/* Delete the submissions created at or before `before`: how many, or -1. */
-long long db_contact_purge(struct db *db, time_t before);
+/* Delete the submissions created at or before `before` that are done, and
+ * with `open` the open ones too: how many, or -1. */
+long long db_contact_purge(struct db *db, time_t before, int open);
+/* The rows db_contact_purge() would delete, oldest first, with the columns
+ * id, created, done, lang, incident and node (nothing personal). */
+int db_contact_purgeable(struct db *db, time_t before, int open, db_row_fn fn, void *arg);
 /* Move everything out of the write-ahead log and truncate it (after a
  * purge, so deleted text leaves the log too). 0, or -1 when incomplete. */
 int db_checkpoint(struct db *db);

@@ -1,6 +1,6 @@
 # test_admin.sh: hhd-admin against the database a running hhd-fcgi writes:
 # inbox, show, done, export --csv, backup (while serving), stats in every
-# format, and purge with the retention default.
+# format, and purge with the retention default, --include-open and --dry-run.
 . "$(dirname "$0")/lib.sh"
 start --relaxed-limits -- --rate-limit 0
 ADMIN="$BUILD/hhd-admin --db $STATE/hhd.db"
@@ -69,11 +69,32 @@ grep -q -e '<script' -e 'src=' -e '<link' "$T/report.html" && fail "report is no
 $ADMIN stats --from 2025-02-30 2>/dev/null && fail "impossible date accepted"
 CHECKS=$((CHECKS + 7))
 
-# purge: the default keeps recent submissions; older ones go
+# purge: the default keeps recent submissions; older handled ones go, open
+# ones only with --include-open; --dry-run lists and deletes nothing.
+# Here #2 is done, #1 and #3 are open.
+kept='1 open submission kept (--include-open deletes them too)'
 eq "$($ADMIN purge)" "0 submissions older than 90 days deleted" "purge with the default"
 sql "UPDATE contact SET created = created - 91 * 86400 WHERE id = 1"
-eq "$($ADMIN purge)" "1 submission older than 90 days deleted" "purge of an old one"
-eq "$($ADMIN purge --older-than 0)" "2 submissions older than 0 days deleted" "purge everything"
+eq "$($ADMIN purge)" "0 submissions older than 90 days deleted
+$kept" "an old open one is kept"
+$ADMIN purge --dry-run --include-open >"$T/dry.txt"
+grep -q '^#1  .*  open  nl' "$T/dry.txt" || fail "dry run lists #1: $(cat "$T/dry.txt")"
+eq "$(wc -l <"$T/dry.txt")" 2 "dry run lists one row"
+eq "$(tail -1 "$T/dry.txt")" "1 submission older than 90 days would be deleted (dry run)" "dry run total"
+eq "$(sql 'SELECT count(*) FROM contact')" 3 "dry run deletes nothing"
+eq "$($ADMIN purge --include-open)" "1 submission older than 90 days deleted" "purge of an old open one"
+$ADMIN purge --older-than 0 --dry-run >"$T/dry.txt"
+grep -q '^#2  .*  done  ' "$T/dry.txt" || fail "dry run lists #2: $(cat "$T/dry.txt")"
+grep -q '^#3 ' "$T/dry.txt" && fail "dry run lists the open #3"
+eq "$(tail -2 "$T/dry.txt")" "1 submission older than 0 days would be deleted (dry run)
+$kept" "dry run total, open kept"
+eq "$($ADMIN purge --older-than 0)" "1 submission older than 0 days deleted
+$kept" "purge of the handled one"
+eq "$(sql 'SELECT id FROM contact')" 3 "the open one stays"
+eq "$($ADMIN purge --include-open --older-than 0)" "1 submission older than 0 days deleted" "purge everything"
+$ADMIN purge --older-than 2>/dev/null && fail "--older-than without a number"
+$ADMIN purge --everything 2>/dev/null && fail "unknown purge option"
+CHECKS=$((CHECKS + 4))
 eq "$(sql 'SELECT count(*) FROM contact')" 0 "inbox empty"
 grep -q 'Regel' "$STATE/hhd.db" "$STATE/hhd.db-wal" && fail "purged text still in the database files"
 eq "$(sql 'SELECT sum(n) FROM hit')" 9 "counters kept"
