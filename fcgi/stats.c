@@ -395,10 +395,13 @@ static void S_svg_days(const struct report *r, struct buf *o)
 		"<span class=\"kh\"></span> help-button presses</p>\n");
 }
 
-/* "Did this help" per step plan: a 100% bar split into yes and no. */
+/* "Did this help" per step plan: a 100% bar split into yes and no, with
+ * "75% (3/4)" after it. LABEL_W holds the longest such label, "100%
+ * (999999999/999999999)", at the 12px text size (about 7px a character). */
+#define LABEL_W 180
 static void S_svg_plans(const struct report *r, struct buf *o)
 {
-	const double W = 720, row = 26, bar = 360, x0 = 340;
+	const double row = 26, bar = 360, x0 = 340, W = x0 + bar + 8 + LABEL_W;
 	size_t i, n = 0;
 
 	for (i = 0; i < r->nplans; i++)
@@ -422,9 +425,9 @@ static void S_svg_plans(const struct report *r, struct buf *o)
 		S_ratio(pct, p->yes, p->no);
 		buf_addf(o, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">", x0 - 8, y + 16);
 		S_esc(o, p->path);
-		buf_addf(o, "</text><rect class=\"y\" x=\"%.0f\" y=\"%.1f\" width=\"%.2f\" height=\"18\">"
+		buf_addf(o, "</text><rect class=\"yes\" x=\"%.0f\" y=\"%.1f\" width=\"%.2f\" height=\"18\">"
 			"<title>%lld yes</title></rect>", x0, y + 2, yw, p->yes);
-		buf_addf(o, "<rect class=\"n\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"18\"><title>%lld no</title></rect>",
+		buf_addf(o, "<rect class=\"no\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"18\"><title>%lld no</title></rect>",
 			x0 + yw, y + 2, bar - yw, p->no);
 		buf_addf(o, "<text x=\"%.0f\" y=\"%.1f\">%s (%lld/%lld)</text>\n", x0 + bar + 8, y + 16, pct,
 			p->yes, p->yes + p->no);
@@ -443,11 +446,11 @@ static void S_html(const struct report *r, struct buf *o)
 		"<title>Hackhelpdesk counters %s to %s</title>\n<style>\n"
 		"body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}\n"
 		"table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{padding:.15rem .6rem;border-bottom:1px solid #ddd}\n"
-		"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+		"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 		".big{display:flex;gap:1rem;flex-wrap:wrap}.big div{border:1px solid #ccc;padding:.5rem 1rem;border-radius:.4rem}\n"
 		".big b{display:block;font-size:1.8rem}svg text{font-size:12px;fill:#333}.axis{stroke:#999}\n"
 		".v,.kv{fill:#2b6cb0;background:#2b6cb0}.h{fill:none;stroke:#c05621;stroke-width:2}.kh{background:#c05621}\n"
-		".y,.ky{fill:#2f855a;background:#2f855a}.n,.kn{fill:#c53030;background:#c53030}\n"
+		"rect.yes{fill:#2f855a}.ky{background:#2f855a}rect.no{fill:#c53030}.kn{background:#c53030}\n"
 		".legend span{display:inline-block;width:.9rem;height:.9rem;margin:0 .3rem 0 1rem;vertical-align:middle}\n"
 		"details{margin-bottom:1rem}\n</style></head>\n<body>\n", r->from, r->to);
 	buf_addf(o, "<h1>Hackhelpdesk: are visitors helped?</h1>\n<p>Counters from %s to %s. Counts are "
@@ -458,37 +461,37 @@ static void S_html(const struct report *r, struct buf *o)
 
 	buf_adds(o, "<h2>Visits and help-button presses per day</h2>\n");
 	S_svg_days(r, o);
-	buf_adds(o, "<details><summary>Numbers per day</summary><table><tr><th>day</th><th class=\"n\">visits</th>"
-		"<th class=\"n\">help</th><th class=\"n\">plans reached</th><th class=\"n\">yes</th><th class=\"n\">no</th></tr>\n");
+	buf_adds(o, "<details><summary>Numbers per day</summary><table><tr><th>day</th><th class=\"num\">visits</th>"
+		"<th class=\"num\">help</th><th class=\"num\">plans reached</th><th class=\"num\">yes</th><th class=\"num\">no</th></tr>\n");
 	for (i = 0; i < r->ndays; i++) {
 		const long long *n = r->days[i].n;
-		buf_addf(o, "<tr><td>%s</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-			"<td class=\"n\">%lld</td><td class=\"n\">%lld</td></tr>\n", r->days[i].day, n[EV_VIEW],
+		buf_addf(o, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+			"<td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>\n", r->days[i].day, n[EV_VIEW],
 			n[EV_HELP], n[EV_OUTCOME], n[EV_YES], n[EV_NO]);
 	}
 	buf_adds(o, "</table></details>\n");
 
 	buf_adds(o, "<h2>Did this help? Per step plan</h2>\n");
 	S_svg_plans(r, o);
-	buf_adds(o, "<table><tr><th>step plan</th><th class=\"n\">reached</th><th class=\"n\">yes</th>"
-		"<th class=\"n\">no</th><th class=\"n\">helped</th></tr>\n");
+	buf_adds(o, "<table><tr><th>step plan</th><th class=\"num\">reached</th><th class=\"num\">yes</th>"
+		"<th class=\"num\">no</th><th class=\"num\">helped</th></tr>\n");
 	for (i = 0; i < r->nplans; i++) {
 		const struct plan_row *p = &r->plans[i];
 		S_ratio(pct, p->yes, p->no);
 		buf_adds(o, "<tr><td>");
 		S_esc(o, p->path);
-		buf_addf(o, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-			"<td class=\"n\">%s</td></tr>\n", p->outcome, p->yes, p->no, pct);
+		buf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+			"<td class=\"num\">%s</td></tr>\n", p->outcome, p->yes, p->no, pct);
 	}
 	buf_adds(o, "</table>\n<h2>Partner referrals</h2>\n");
 	if (!r->npartners)
 		buf_adds(o, "<p>No visits came through a partner link in this period.</p>\n");
 	else {
-		buf_adds(o, "<table><tr><th>partner</th><th class=\"n\">visits</th><th class=\"n\">all events</th></tr>\n");
+		buf_adds(o, "<table><tr><th>partner</th><th class=\"num\">visits</th><th class=\"num\">all events</th></tr>\n");
 		for (i = 0; i < r->npartners; i++) {
 			buf_adds(o, "<tr><td>");
 			S_esc(o, r->partners[i].via);
-			buf_addf(o, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td></tr>\n",
+			buf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>\n",
 				r->partners[i].views, r->partners[i].hits);
 		}
 		buf_adds(o, "</table>\n");
@@ -497,11 +500,11 @@ static void S_html(const struct report *r, struct buf *o)
 	if (!r->nhelp)
 		buf_adds(o, "<p>No presses in this period.</p>\n");
 	else {
-		buf_adds(o, "<table><tr><th>page</th><th class=\"n\">presses</th></tr>\n");
+		buf_adds(o, "<table><tr><th>page</th><th class=\"num\">presses</th></tr>\n");
 		for (i = 0; i < r->nhelp; i++) {
 			buf_adds(o, "<tr><td>");
 			S_esc(o, r->help[i].path);
-			buf_addf(o, "</td><td class=\"n\">%lld</td></tr>\n", r->help[i].n);
+			buf_addf(o, "</td><td class=\"num\">%lld</td></tr>\n", r->help[i].n);
 		}
 		buf_adds(o, "</table>\n");
 	}

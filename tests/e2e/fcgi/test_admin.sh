@@ -66,6 +66,21 @@ grep -q "^day,$today,view,4"$'\r'"\$" "$T/stats.csv" || fail "stats csv"
 ok $ADMIN stats --html "$T/report.html" >/dev/null
 grep -q '<svg' "$T/report.html" || fail "no chart"
 grep -q -e '<script' -e 'src=' -e '<link' "$T/report.html" && fail "report is not self-contained"
+# no table cell wears a class that the "no" colour (solid red) is bound to
+red=$(grep -o '[^{}]*{[^}]*#c53030[^}]*}' "$T/report.html" | sed 's/{.*//' | tr ',' '\n')
+[ -n "$red" ] || fail "no rule for the colour of no"
+cells=$(grep -o '<t[dh] class="[^"]*"' "$T/report.html" | sed 's/.*class="//; s/"$//' | sort -u)
+[ -n "$cells" ] || fail "no numeric cells"
+for c in $cells; do
+	echo "$red" | grep -qx -e "\.$c" -e "t[dh]\.$c" && fail "table cells of class $c are drawn in the colour of no"
+done
+# the bar label ("67% (2/3)") fits inside the chart at about 7px a character
+width=$(sed -n 's/.*<svg viewBox="0 0 \([0-9.]*\) [0-9.]*"[^>]*aria-labelledby="plans-t".*/\1/p' "$T/report.html")
+label=$(grep -o '<text x="[0-9.]*" y="[0-9.]*">67% (2/3)</text>' "$T/report.html")
+[ -n "$width" ] && [ -n "$label" ] || fail "plans chart or its label missing"
+x=$(echo "$label" | sed 's/<text x="\([0-9.]*\)".*/\1/')
+awk -v x="$x" -v w="$width" 'BEGIN { exit !(x + 7 * length("67% (2/3)") <= w) }' || fail "bar label cut off: x $x, width $width"
+CHECKS=$((CHECKS + 3))
 $ADMIN stats --from 2025-02-30 2>/dev/null && fail "impossible date accepted"
 CHECKS=$((CHECKS + 7))
 
