@@ -1,6 +1,7 @@
 /* admin.c: hhd-admin, the helpdesk team's command for the database.
  *
- *   hhd-admin --db PATH COMMAND [ARG...]
+ *   hhd-admin --db PATH [--key SECRETFILE]... COMMAND [ARG...]
+ *   hhd-admin keygen SECRETFILE PUBFILE
  *
  * The commands are rows of one table (`commands`, at the end), from which
  * both the dispatch and the usage text come. Every database access goes
@@ -22,7 +23,9 @@
 #include "export.h"
 #include "fileio.h"
 #include "policy.h"
+#include "seal.h"
 #include "stats.h"
+#include "xalloc.h"
 
 static void S_usage(FILE *f);
 
@@ -88,6 +91,60 @@ static int S_one_id(int argc, char **argv, long long *id)
 	return S_id(argv[0], id) < 0 ? 2 : 0;
 }
 
+/* The secret keys given with --key (several while keys rotate), and how
+ * many sealed rows none of them opened. */
+#define ADMIN_KEYS_MAX 8
+static struct seal_key keys[ADMIN_KEYS_MAX];
+static size_t nkeys;
+static int unopened;
+static char unopened_why[200];
+
+/* A row's personal fields (seal_field order): opened from its sealed blob
+ * with the --key secret keys, or its plaintext columns (an old row). */
+struct fields {
+	const char *f[SF__MAX];
+	struct seal_opened o;
+	int opened;
+};
+
+static void S_fields(const struct db_row *row, struct fields *fl)
+{
+	size_t i, len;
+	const void *blob = db_blob(row, "sealed", &len);
+
+	fl->opened = 0;
+	if (!blob) {
+		for (i = 0; i < SF__MAX; i++)
+			fl->f[i] = db_text(row, seal_field_names[i]);
+		return;
+	}
+	if (seal_open(blob, len, keys, nkeys, &fl->o, unopened_why, sizeof unopened_why) == SEAL_OK) {
+		fl->opened = 1;
+		for (i = 0; i < SF__MAX; i++)
+			fl->f[i] = fl->o.f[i];
+		return;
+	}
+	unopened++;
+	for (i = 0; i < SF__MAX; i++)
+		fl->f[i] = "(sealed)";
+}
+
+static void S_fields_free(struct fields *fl)
+{
+	if (fl->opened)
+		seal_opened_free(&fl->o);
+}
+
+/* After a reading command: 1 (and why on stderr) when some rows stayed sealed. */
+static int S_unopened(int rc)
+{
+	if (!unopened)
+		return rc;
+	fprintf(stderr, "hhd-admin: %d submission%s stayed sealed (%s); give the secret key with --key SECRETFILE\n",
+		unopened, unopened == 1 ? "" : "s", unopened_why);
+	return rc ? rc : 1;
+}
+
 /* inbox: one entry per submission, built in b. */
 struct inbox {
 	struct buf b;
@@ -98,9 +155,13 @@ static int S_inbox_row(const struct db_row *row, void *arg)
 {
 	struct inbox *in = arg;
 	struct buf *b = &in->b;
-	const char *msg = db_text(row, "message");
+	struct fields fl;
+	const char *msg;
 	char when[20], first[81];
 	size_t k;
+
+	S_fields(row, &fl);
+	msg = fl.f[SF_MESSAGE];
 
 	S_time(db_int(row, "created"), when);
 	/* the message's start, one line, cut at a character boundary */
@@ -118,18 +179,19 @@ static int S_inbox_row(const struct db_row *row, void *arg)
 		export_safe(b, db_text(row, "node"), 0);
 	}
 	buf_adds(b, "\n     ");
-	export_safe(b, *db_text(row, "name") ? db_text(row, "name") : "(no name)", 0);
-	if (*db_text(row, "company")) {
+	export_safe(b, *fl.f[SF_NAME] ? fl.f[SF_NAME] : "(no name)", 0);
+	if (*fl.f[SF_COMPANY]) {
 		buf_adds(b, ", ");
-		export_safe(b, db_text(row, "company"), 0);
+		export_safe(b, fl.f[SF_COMPANY], 0);
 	}
 	buf_adds(b, "  ");
-	export_safe(b, db_text(row, "email"), 0);
-	buf_adds(b, *db_text(row, "email") && *db_text(row, "phone") ? "  " : "");
-	export_safe(b, db_text(row, "phone"), 0);
+	export_safe(b, fl.f[SF_EMAIL], 0);
+	buf_adds(b, *fl.f[SF_EMAIL] && *fl.f[SF_PHONE] ? "  " : "");
+	export_safe(b, fl.f[SF_PHONE], 0);
 	buf_adds(b, "\n     ");
 	export_safe(b, first, 0);
 	buf_adds(b, k < strlen(msg) ? "...\n" : "\n");
+	S_fields_free(&fl);
 	in->n++;
 	return 0;
 }
@@ -146,19 +208,25 @@ static int S_cmd_inbox(struct db *db, int argc, char **argv)
 		return S_dbfail(db, "inbox");
 	}
 	buf_addf(&in.b, "%d %ssubmission%s\n", in.n, all ? "" : "open ", in.n == 1 ? "" : "s");
-	return S_print(&in.b);
+	return S_unopened(S_print(&in.b));
 }
 
 static int S_show_row(const struct db_row *row, void *arg)
 {
 	/* label, column */
 	static const char *const fields[][2] = {
-		{ "language", "lang" }, { "incident", "incident" }, { "node", "node" }, { "name", "name" },
-		{ "company", "company" }, { "email", "email" }, { "phone", "phone" },
+		{ "language", "lang" }, { "incident", "incident" }, { "node", "node" },
+	};
+	/* label, seal field */
+	static const struct { const char *label; enum seal_field f; } personal[] = {
+		{ "name", SF_NAME }, { "company", SF_COMPANY }, { "email", SF_EMAIL }, { "phone", SF_PHONE },
 	};
 	struct buf *b = arg;
+	struct fields fl;
 	char when[20];
 	size_t i;
+
+	S_fields(row, &fl);
 
 	S_time(db_int(row, "created"), when);
 	buf_addf(b, "id:       %lld\nreceived: %s\n", db_int(row, "id"), when);
@@ -173,9 +241,15 @@ static int S_show_row(const struct db_row *row, void *arg)
 		export_safe(b, db_text(row, fields[i][1]), 0);
 		buf_addch(b, '\n');
 	}
+	for (i = 0; i < sizeof personal / sizeof *personal; i++) {
+		buf_addf(b, "%s:%*s", personal[i].label, (int)(9 - strlen(personal[i].label)), "");
+		export_safe(b, fl.f[personal[i].f], 0);
+		buf_addch(b, '\n');
+	}
 	buf_adds(b, "\n");
-	export_safe(b, db_text(row, "message"), 1);
+	export_safe(b, fl.f[SF_MESSAGE], 1);
 	buf_adds(b, "\n");
+	S_fields_free(&fl);
 	return 0;
 }
 
@@ -195,7 +269,7 @@ static int S_cmd_show(struct db *db, int argc, char **argv)
 		fprintf(stderr, "hhd-admin: no submission #%lld\n", id);
 		return 1;
 	}
-	return S_print(&b);
+	return S_unopened(S_print(&b));
 }
 
 static int S_cmd_done(struct db *db, int argc, char **argv)
@@ -223,10 +297,23 @@ static const char *const export_cols[][2] = {
 	{ "email", "email" }, { "phone", "phone" }, { "message", "message" },
 };
 #define EXPORT_TEXT_FROM 3   /* export_cols from here on are text cells */
+#define EXPORT_SEALED_FROM 6 /* and from here on personal fields, perhaps sealed */
+
+/* The seal field of a column name, or -1. */
+static int S_seal_field(const char *col)
+{
+	int i;
+
+	for (i = 0; i < SF__MAX; i++)
+		if (strcmp(seal_field_names[i], col) == 0)
+			return i;
+	return -1;
+}
 
 static int S_export_row(const struct db_row *row, void *arg)
 {
 	struct buf *b = arg;
+	struct fields fl;
 	char when[20];
 	size_t i;
 
@@ -237,10 +324,13 @@ static int S_export_row(const struct db_row *row, void *arg)
 		S_time(db_int(row, "done"), when);
 		buf_adds(b, when);
 	}
+	S_fields(row, &fl);
 	for (i = EXPORT_TEXT_FROM; i < sizeof export_cols / sizeof *export_cols; i++) {
+		int k = i >= EXPORT_SEALED_FROM ? S_seal_field(export_cols[i][1]) : -1;
 		buf_addch(b, ',');
-		export_csv_cell(b, db_text(row, export_cols[i][1]));
+		export_csv_cell(b, k >= 0 ? fl.f[k] : db_text(row, export_cols[i][1]));
 	}
+	S_fields_free(&fl);
 	buf_adds(b, "\r\n");
 	/* a write error stops the walk; the last flush reports it */
 	return b->len > 65536 && S_flush(b) < 0;
@@ -260,7 +350,7 @@ static int S_cmd_export(struct db *db, int argc, char **argv)
 		buf_free(&b);
 		return S_dbfail(db, "export");
 	}
-	return S_print(&b);
+	return S_unopened(S_print(&b));
 }
 
 /* purge's walk over what it would delete: counts, and the list for --dry-run. */
@@ -430,8 +520,106 @@ static int S_cmd_stats(struct db *db, int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
+/* keygen SECRETFILE PUBFILE: a new key pair, each in a new file. */
+static int S_cmd_keygen(struct db *db, int argc, char **argv)
+{
+	struct seal_key k;
+	char err[PATH_MAX + 128], hex[SEAL_KEYID_HEX];
+
+	(void)db;
+	if (argc != 2)
+		return S_bad_usage();
+	seal_keygen(&k);
+	if (seal_key_save(argv[0], &k, 1, err, sizeof err) < 0
+	    || seal_key_save(argv[1], &k, 0, err, sizeof err) < 0) {
+		seal_key_wipe(&k);
+		fprintf(stderr, "hhd-admin: keygen: %s\n", err);
+		return 1;
+	}
+	seal_keyid_hex(k.id, hex);
+	seal_key_wipe(&k);
+	printf("key %s: secret key in %s (keep it with the helpdesk), public key in %s (for hhd-fcgi --seal-key)\n",
+		hex, argv[0], argv[1]);
+	return 0;
+}
+
+/* seal: the plaintext rows, sealed in memory before any is written. */
+struct unsealed {
+	const struct seal_key *pub;
+	long long *id;
+	struct buf *blob;
+	size_t n, cap;
+	int failed;
+};
+
+static int S_seal_row(const struct db_row *row, void *arg)
+{
+	struct unsealed *u = arg;
+	struct fields fl;
+	size_t len;
+
+	if (db_blob(row, "sealed", &len))
+		return 0;
+	if (u->n == u->cap) {
+		u->cap = u->cap ? 2 * u->cap : 64;
+		u->id = xrealloc(u->id, u->cap * sizeof *u->id);
+		u->blob = xrealloc(u->blob, u->cap * sizeof *u->blob);
+	}
+	S_fields(row, &fl);
+	buf_init(&u->blob[u->n]);
+	if (seal_seal(u->pub, fl.f, &u->blob[u->n]) != SEAL_OK) {
+		buf_free(&u->blob[u->n]);
+		fprintf(stderr, "hhd-admin: seal: #%lld has a field too long to seal\n", db_int(row, "id"));
+		u->failed = 1;
+		return 0;
+	}
+	u->id[u->n++] = db_int(row, "id");
+	return 0;
+}
+
+/* seal --pub PUBFILE: seal the rows stored in plaintext (from before
+ * sealing, or from hhd-fcgi without --seal-key) to the public key. */
+static int S_cmd_seal(struct db *db, int argc, char **argv)
+{
+	struct unsealed u = { NULL, NULL, NULL, 0, 0, 0 };
+	struct seal_key pub;
+	char err[PATH_MAX + 128], hex[SEAL_KEYID_HEX];
+	long long done = 0;
+	size_t i;
+	int rc = 0;
+
+	if (argc != 2 || strcmp(argv[0], "--pub") != 0)
+		return S_bad_usage();
+	if (seal_key_load(argv[1], &pub, err, sizeof err) < 0) {
+		fprintf(stderr, "hhd-admin: seal: %s\n", err);
+		return 1;
+	}
+	u.pub = &pub;
+	if (db_contacts(db, DB_CONTACTS_EXPORT, S_seal_row, &u) < 0)
+		rc = S_dbfail(db, "seal");
+	for (i = 0; i < u.n; i++) {
+		int r = rc ? 0 : db_contact_set_sealed(db, u.id[i], u.blob[i].ptr, u.blob[i].len);
+		if (r < 0)
+			rc = S_dbfail(db, "seal");
+		done += r > 0;
+		buf_free(&u.blob[i]);
+	}
+	free(u.id);
+	free(u.blob);
+	/* the emptied text was zeroed by secure_delete; move it out of the log too */
+	if (done && db_checkpoint(db) < 0)
+		fprintf(stderr, "hhd-admin: warning: checkpoint incomplete (%s); old copies leave the"
+			" log at the next checkpoint\n", db_errmsg(db));
+	seal_keyid_hex(pub.id, hex);
+	seal_key_wipe(&pub);
+	printf("%lld submission%s sealed to key %s\n", done, done == 1 ? "" : "s", hex);
+	return rc ? rc : u.failed;
+}
+
 #define S_STR(x) #x
 #define S_XSTR(x) S_STR(x)
+
+#define ADMIN_NO_DB (1u << 15)   /* in flags: a command without a database */
 
 /* The commands: dispatch and the usage text both come from here. */
 static const struct command {
@@ -449,6 +637,10 @@ static const struct command {
 	{ "purge", 0, S_cmd_purge, "purge [--older-than DAYS] [--include-open] [--dry-run]",
 	  "delete handled submissions older than DAYS days (default " S_XSTR(POLICY_RETENTION_DAYS) ");\n"
 	  "open ones stay unless --include-open; --dry-run lists what would go" },
+	{ "keygen", ADMIN_NO_DB, S_cmd_keygen, "keygen SECRETFILE PUBFILE",
+	  "a new key pair for sealing submissions, each in a new file" },
+	{ "seal", 0, S_cmd_seal, "seal --pub PUBFILE",
+	  "seal the submissions stored in plaintext to the public key" },
 	{ "backup", DB_READONLY, S_cmd_backup, "backup FILE",
 	  "copy the database to a new FILE, safe while hhd-fcgi runs" },
 	{ "stats", DB_READONLY, S_cmd_stats, "stats [--from DATE] [--to DATE] [--csv | --json | --html FILE]",
@@ -462,7 +654,9 @@ static void S_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: hhd-admin --db PATH COMMAND\n");
+	fprintf(f, "usage: hhd-admin --db PATH [--key SECRETFILE]... COMMAND\n"
+		"  --key SECRETFILE opens sealed submissions (inbox, show, export); give\n"
+		"  every secret key still in use while keys rotate\n");
 	for (i = 0; i < sizeof commands / sizeof *commands; i++) {
 		const struct command *c = &commands[i];
 		const char *h = c->help;
@@ -498,14 +692,27 @@ int main(int argc, char **argv)
 		printf("hhd-admin %s\n", HHD_VERSION);
 		return 0;
 	}
-	if (argc > 2 && strcmp(argv[1], "--db") == 0) {
-		db_path = argv[2];
-		i = 3;
-	}
-	if (!db_path || i >= argc)
-		return S_bad_usage();
 	if (sodium_init() < 0)
 		return 1;
+	while (i + 1 < argc && (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--key") == 0)) {
+		if (strcmp(argv[i], "--db") == 0) {
+			db_path = argv[i + 1];
+		} else if (nkeys == ADMIN_KEYS_MAX) {
+			fprintf(stderr, "hhd-admin: at most %d --key\n", ADMIN_KEYS_MAX);
+			return 2;
+		} else if (seal_key_load(argv[i + 1], &keys[nkeys], err, sizeof err) < 0) {
+			fprintf(stderr, "hhd-admin: --key: %s\n", err);
+			return 1;
+		} else if (!keys[nkeys].has_secret) {
+			fprintf(stderr, "hhd-admin: --key %s is a public key; reading needs the secret key\n", argv[i + 1]);
+			return 2;
+		} else {
+			nkeys++;
+		}
+		i += 2;
+	}
+	if (i >= argc)
+		return S_bad_usage();
 	for (k = 0; !c && k < sizeof commands / sizeof *commands; k++)
 		if (strcmp(argv[i], commands[k].name) == 0)
 			c = &commands[k];
@@ -513,6 +720,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hhd-admin: unknown command '%s'\n", argv[i]);
 		return S_bad_usage();
 	}
+	if (c->flags & ADMIN_NO_DB) {
+		rc = c->fn(NULL, argc - i - 1, argv + i + 1);
+		goto out;
+	}
+	if (!db_path)
+		return S_bad_usage();
 	db = db_open(db_path, c->flags, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "hhd-admin: %s\n", err);
@@ -520,5 +733,8 @@ int main(int argc, char **argv)
 	}
 	rc = c->fn(db, argc - i - 1, argv + i + 1);
 	db_close(db);
+out:
+	for (k = 0; k < nkeys; k++)
+		seal_key_wipe(&keys[k]);
 	return rc;
 }

@@ -52,6 +52,12 @@ static const struct migration {
 	"  PRIMARY KEY (day, path, event, via)"
 	") WITHOUT ROWID;",
 	  "PRAGMA user_version=1" },
+	/* 1 -> 2: the personal fields sealed to the helpdesk's public key
+	 * (fcgi/seal.h). A sealed row keeps '' in name, company, email, phone
+	 * and message; a row from before (or from hhd-fcgi without
+	 * --seal-key) has sealed NULL until `hhd-admin seal` seals it. */
+	{ "ALTER TABLE contact ADD COLUMN sealed BLOB;",
+	  "PRAGMA user_version=2" },
 };
 
 enum stmt {
@@ -74,7 +80,7 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_DUP] = "SELECT id FROM contact WHERE digest = ?1 AND created >= ?2 LIMIT 1",
 	[ST_INSERT] = "INSERT INTO contact (created, lang, incident, node, name, company, email,"
-		" phone, message, consent, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10)",
+		" phone, message, consent, digest, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11)",
 	[ST_HIT] = "INSERT INTO hit (day, path, event, via, n) VALUES (?1, ?2, ?3, ?4, 1)"
 		" ON CONFLICT (day, path, event, via) DO UPDATE SET n = n + 1",
 };
@@ -176,6 +182,15 @@ const char *db_text(const struct db_row *row, const char *col)
 long long db_int(const struct db_row *row, const char *col)
 {
 	return sqlite3_column_int64(row->st, S_column(row, col));
+}
+
+const void *db_blob(const struct db_row *row, const char *col, size_t *len)
+{
+	int i = S_column(row, col);
+	const void *p = sqlite3_column_blob(row->st, i);
+
+	*len = p ? (size_t)sqlite3_column_bytes(row->st, i) : 0;
+	return p;
 }
 
 int db_null(const struct db_row *row, const char *col)
@@ -382,8 +397,13 @@ enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, l
 	text[4] = c->company, text[5] = c->email, text[6] = c->phone, text[7] = c->message;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	for (i = 0; i < 8; i++)
-		sqlite3_bind_text(st, i + 2, text[i], -1, SQLITE_STATIC);
+		/* sealed: the personal fields (name on) are only in the blob */
+		sqlite3_bind_text(st, i + 2, c->sealed && i >= 3 ? "" : text[i], -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 10, dg, sizeof dg, SQLITE_STATIC);
+	if (c->sealed)
+		sqlite3_bind_blob(st, 11, c->sealed, (int)c->sealed_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 11);
 	if (S_step(db, st) != SQLITE_DONE)
 		goto rollback;
 	if (id)
@@ -461,7 +481,7 @@ int db_hit_add(struct db *db, const char *day, const char *path, const char *eve
 
 /* hhd-admin's reads and maintenance. */
 
-#define CONTACT_COLUMNS "id, created, done, lang, incident, node, name, company, email, phone, message"
+#define CONTACT_COLUMNS "id, created, done, lang, incident, node, name, company, email, phone, message, sealed"
 
 int db_contacts(struct db *db, enum db_contacts which, db_row_fn fn, void *arg)
 {
@@ -519,6 +539,25 @@ long long db_contact_purge(struct db *db, time_t before, int open)
 	if (S_query(db, "DELETE FROM contact WHERE created <= ?1 AND (?2 OR done IS NOT NULL)", p, 2, NULL, NULL) < 0)
 		return -1;
 	return sqlite3_changes(db->h);
+}
+
+int db_contact_set_sealed(struct db *db, long long id, const void *blob, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->h, "UPDATE contact SET sealed = ?2, name = '', company = '', email = '',"
+		" phone = '', message = '' WHERE id = ?1 AND sealed IS NULL", -1, &st, NULL) != SQLITE_OK) {
+		S_failed(db);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		S_failed(db);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? sqlite3_changes(db->h) : -1;
 }
 
 int db_checkpoint(struct db *db)

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 #define DB_BUSY_MS 5000        /* wait this long for a lock held by hhd-admin */
 #define DB_DIGEST_BYTES 16
 
@@ -37,9 +37,14 @@ enum db_open_flags {
 	DB_KEEP_WAL = 1 << 2,
 };
 
-/* A submission, as validated by contact.c. All strings are UTF-8 and never NULL. */
+/* A submission, as validated by contact.c. All strings are UTF-8 and never
+ * NULL. With `sealed` (seal_seal() of name, company, email, phone and
+ * message) those five are stored only inside the blob; they are still
+ * needed here for the duplicate check's digest. */
 struct contact {
 	const char *lang, *incident, *node, *name, *company, *email, *phone, *message;
+	const void *sealed;
+	size_t sealed_len;
 };
 
 enum db_add {
@@ -88,10 +93,12 @@ typedef int (*db_row_fn)(const struct db_row *row, void *arg);
 const char *db_text(const struct db_row *row, const char *col);  /* "" for NULL */
 long long db_int(const struct db_row *row, const char *col);
 int db_null(const struct db_row *row, const char *col);
+const void *db_blob(const struct db_row *row, const char *col, size_t *len);  /* NULL for NULL */
 
 /* Submissions, with the columns id, created (unix time), done (unix time,
- * NULL while open), lang, incident, node, name, company, email, phone and
- * message. */
+ * NULL while open), lang, incident, node, name, company, email, phone,
+ * message and sealed (a blob, NULL for a row stored in plaintext; when
+ * present the five personal columns are ''). */
 enum db_contacts {
 	DB_CONTACTS_OPEN,     /* not done, newest first */
 	DB_CONTACTS_ALL,      /* newest first */
@@ -108,6 +115,10 @@ long long db_contact_purge(struct db *db, time_t before, int open);
 /* The rows db_contact_purge() would delete, oldest first, with the columns
  * id, created, done, lang, incident and node (nothing personal). */
 int db_contact_purgeable(struct db *db, time_t before, int open, db_row_fn fn, void *arg);
+/* Seal an old plaintext row: store `blob` and empty its personal columns
+ * (secure_delete zeroes the old text; checkpoint after). 1, 0 when there is
+ * no unsealed row `id`, or -1. */
+int db_contact_set_sealed(struct db *db, long long id, const void *blob, size_t len);
 /* Move everything out of the write-ahead log and truncate it (after a
  * purge, so deleted text leaves the log too). 0, or -1 when incomplete. */
 int db_checkpoint(struct db *db);

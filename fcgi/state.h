@@ -19,6 +19,7 @@
 #include "ratelimit.h"
 
 struct db;
+struct seal_key;
 
 struct app {
 	struct db *db;
@@ -34,6 +35,9 @@ struct app {
 	time_t man_checked;
 	int warned_no_addr;          /* logged once: nginx passed no REMOTE_ADDR */
 	struct ratelimit rl;
+	/* the helpdesk's public key (--seal-key): submissions' personal fields
+	 * are stored sealed to it. NULL: stored in plaintext (logged at start) */
+	const struct seal_key *seal;
 	struct arena arena;
 };
 
