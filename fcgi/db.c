@@ -58,6 +58,13 @@ static const struct migration {
 	 * --seal-key) has sealed NULL until `hhd-admin seal` seals it. */
 	{ "ALTER TABLE contact ADD COLUMN sealed BLOB;",
 	  "PRAGMA user_version=2" },
+	/* 2 -> 3: unique visitors, one HyperLogLog sketch (fcgi/hll.h's stored
+	 * form) per day; writers merge register-wise, never add */
+	{ "CREATE TABLE visitors ("
+	"  day TEXT PRIMARY KEY,"              /* YYYY-MM-DD, local time */
+	"  sketch BLOB NOT NULL"
+	") WITHOUT ROWID;",
+	  "PRAGMA user_version=3" },
 };
 
 enum stmt {
@@ -69,6 +76,8 @@ enum stmt {
 	ST_DUP,
 	ST_INSERT,
 	ST_HIT,
+	ST_SKETCH_GET,
+	ST_SKETCH_PUT,
 	ST__MAX
 };
 
@@ -81,6 +90,9 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_DUP] = "SELECT id FROM contact WHERE digest = ?1 AND created >= ?2 LIMIT 1",
 	[ST_INSERT] = "INSERT INTO contact (created, lang, incident, node, name, company, email,"
 		" phone, message, consent, digest, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11)",
+	[ST_SKETCH_GET] = "SELECT sketch FROM visitors WHERE day = ?1",
+	[ST_SKETCH_PUT] = "INSERT INTO visitors (day, sketch) VALUES (?1, ?2)"
+		" ON CONFLICT (day) DO UPDATE SET sketch = excluded.sketch",
 	[ST_HIT] = "INSERT INTO hit (day, path, event, via, n) VALUES (?1, ?2, ?3, ?4, 1)"
 		" ON CONFLICT (day, path, event, via) DO UPDATE SET n = n + 1",
 };
@@ -456,6 +468,33 @@ int db_batch_commit(struct db *db, char *err, size_t errsz)
 	return -1;
 }
 
+int db_sketch_get(struct db *db, const char *day, struct buf *out)
+{
+	sqlite3_stmt *st = db->st[ST_SKETCH_GET];
+	int rc;
+
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(st, 0);
+		buf_add(out, p ? p : "", (size_t)sqlite3_column_bytes(st, 0));
+	} else if (rc != SQLITE_DONE) {
+		S_failed(db);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_sketch_put(struct db *db, const char *day, const void *sketch, size_t len)
+{
+	sqlite3_stmt *st = db->st[ST_SKETCH_PUT];
+
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, sketch, (int)len, SQLITE_STATIC);
+	return S_step(db, st) == SQLITE_DONE ? 0 : -1;
+}
+
 int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via)
 {
 	sqlite3_stmt *st = db->st[ST_HIT];
@@ -634,6 +673,7 @@ static const char *const report_sql[DB_REPORT__MAX] = {
 		" FROM hit WHERE day BETWEEN ?1 AND ?2 AND via <> '' GROUP BY via ORDER BY 2 DESC, via LIMIT 1000",
 	[DB_REPORT_HELP] = "SELECT path, SUM(n) AS n FROM hit WHERE day BETWEEN ?1 AND ?2 AND event = 'help'"
 		" GROUP BY path ORDER BY 2 DESC, path LIMIT 20",
+	[DB_REPORT_VISITORS] = "SELECT day, sketch FROM visitors WHERE day BETWEEN ?1 AND ?2 ORDER BY day",
 };
 
 int db_report(struct db *db, enum db_report report, const char *from, const char *to, db_row_fn fn, void *arg)

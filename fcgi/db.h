@@ -23,7 +23,9 @@
 #include <stddef.h>
 #include <time.h>
 
-#define DB_SCHEMA_VERSION 2
+#include "buf.h"
+
+#define DB_SCHEMA_VERSION 3
 #define DB_BUSY_MS 5000        /* wait this long for a lock held by hhd-admin */
 #define DB_DIGEST_BYTES 16
 
@@ -65,6 +67,13 @@ enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, l
  * Inside a batch the row is written but not committed; outside one it is
  * committed on its own. */
 int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via);
+
+/* The unique-visitor sketch of `day` (hll.h's stored form): appended to
+ * out, 1; 0 when the day has none; -1. */
+int db_sketch_get(struct db *db, const char *day, struct buf *out);
+/* Store `day`'s sketch (the caller has merged it with the stored one). Like
+ * db_hit_add(), inside an open batch it joins the batch. 0 or -1. */
+int db_sketch_put(struct db *db, const char *day, const void *sketch, size_t len);
 
 /* Open a batch: one write transaction (BEGIN IMMEDIATE, synchronous=NORMAL)
  * for the db_hit_add() calls until db_batch_commit(). 0 (also when one is
@@ -134,8 +143,10 @@ int db_backup(struct db *db, const char *file, char *err, size_t errsz);
  *                       or an answer, most reached first (at most 1000)
  *   DB_REPORT_PARTNERS  via, hits, views: per partner code, most first
  *                       (at most 1000)
- *   DB_REPORT_HELP      path, n: where the help button was pressed most (20) */
-enum db_report { DB_REPORT_DAYS, DB_REPORT_PLANS, DB_REPORT_PARTNERS, DB_REPORT_HELP, DB_REPORT__MAX };
+ *   DB_REPORT_HELP      path, n: where the help button was pressed most (20)
+ *   DB_REPORT_VISITORS  day, sketch: the unique-visitor sketch per day */
+enum db_report { DB_REPORT_DAYS, DB_REPORT_PLANS, DB_REPORT_PARTNERS, DB_REPORT_HELP, DB_REPORT_VISITORS,
+	DB_REPORT__MAX };
 int db_report(struct db *db, enum db_report report, const char *from, const char *to, db_row_fn fn, void *arg);
 
 /* "YYYY-MM-DD" of `now` in local time (set TZ for the service). */

@@ -40,6 +40,7 @@
 
 #include "app.h"
 #include "buf.h"
+#include "counters.h"
 #include "db.h"
 #include "log.h"
 #include "policy.h"
@@ -429,6 +430,7 @@ int main(int argc, char **argv)
 		reply_free(&l.rp[i]);
 	}
 	buf_free(&l.out);
+	hit_visitors_flush(&app, time(NULL));
 	app_free(&app);
 	if (key_path)
 		seal_key_wipe(&key);

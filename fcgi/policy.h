@@ -42,4 +42,11 @@
  * a hit arrives. */
 #define POLICY_HIT_BATCH_MAX 32
 
+/* hhd-fcgi keeps the day's unique-visitor sketch (fcgi/hll.h) in memory and
+ * stores it, merged register-wise with the stored one, at most this often
+ * (and when the day changes, and at exit). A kill -9 loses at most this
+ * many seconds of visitors from the unique count; the counters are not
+ * affected. */
+#define POLICY_VISITOR_FLUSH_SECONDS 10
+
 #endif

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "hll.h"
 #include "siteindex.h"
 #include "ratelimit.h"
 
@@ -38,6 +39,16 @@ struct app {
 	/* the helpdesk's public key (--seal-key): submissions' personal fields
 	 * are stored sealed to it. NULL: stored in plaintext (logged at start) */
 	const struct seal_key *seal;
+	/* unique visitors of `day` seen by this process (counters.c): stored,
+	 * merged with the stored sketch, every POLICY_VISITOR_FLUSH_SECONDS,
+	 * when the day changes and at exit */
+	struct {
+		struct hll *sketch;
+		struct hll_key key;       /* in memory only; a new one every day */
+		char day[11];             /* "" before the first visitor */
+		time_t flushed;
+		int dirty;                /* visitors added since the last store */
+	} visitors;
 	struct arena arena;
 };
 

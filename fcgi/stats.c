@@ -15,6 +15,7 @@
 #include "counters.h"
 #include "db.h"
 #include "export.h"
+#include "hll.h"
 #include "html.h"
 #include "xalloc.h"
 
@@ -23,6 +24,8 @@
 struct day_row {
 	char day[11];
 	long long n[EV__MAX];
+	long long unique;      /* the day's sketch's estimate, rounded */
+	char week[11];         /* the Monday of its week */
 };
 
 struct plan_row {
@@ -52,6 +55,7 @@ struct report {
 	size_t nhelp, cap_help;
 	long long total[EV__MAX];
 	long long max_day;
+	long long unique;      /* the days' unique visitors, summed */
 };
 
 /* Parse "YYYY-MM-DD" into tm at noon (noon keeps day arithmetic clear of
@@ -141,6 +145,30 @@ static int S_day_row(const struct db_row *row, void *arg)
 	return 0;
 }
 
+static int S_visitor_row(const struct db_row *row, void *arg)
+{
+	struct report *r = arg;
+	long off = S_days_between(r->from, db_text(row, "day"));
+	struct hll *h;
+	const void *p;
+	size_t len;
+	char err[128];
+
+	if (off < 0 || (size_t)off >= r->ndays)
+		return 0;
+	p = db_blob(row, "sketch", &len);
+	h = xmalloc(sizeof *h);
+	if (p && hll_parse(h, p, len, err, sizeof err) == 0) {
+		r->days[off].unique = (long long)(hll_estimate(h) + 0.5);
+		r->unique += r->days[off].unique;
+	} else {
+		fprintf(stderr, "hhd-admin: stats: the visitor sketch of %s is unreadable: %s\n",
+			db_text(row, "day"), p ? err : "empty");
+	}
+	free(h);
+	return 0;
+}
+
 static int S_plan_row(const struct db_row *row, void *arg)
 {
 	struct report *r = arg;
@@ -189,14 +217,23 @@ static int S_load(struct db *db, struct report *r)
 		[DB_REPORT_PLANS] = S_plan_row,
 		[DB_REPORT_PARTNERS] = S_partner_row,
 		[DB_REPORT_HELP] = S_help_row,
+		[DB_REPORT_VISITORS] = S_visitor_row,
 	};
 	size_t i;
 	int k;
 
 	r->ndays = (size_t)S_days_between(r->from, r->to) + 1;
 	r->days = xcalloc(r->ndays, sizeof *r->days);
-	for (i = 0; i < r->ndays; i++)
+	for (i = 0; i < r->ndays; i++) {
+		struct tm tm;
 		stats_date_add(r->from, (int)i, r->days[i].day);
+		/* its week: the Monday on or before it */
+		if (S_parse_date(r->days[i].day, &tm) == 0) {
+			time_t t = timegm(&tm);
+			gmtime_r(&t, &tm);
+			stats_date_add(r->days[i].day, -((tm.tm_wday + 6) % 7), r->days[i].week);
+		}
+	}
 	for (k = 0; k < DB_REPORT__MAX; k++)
 		if (db_report(db, (enum db_report)k, r->from, r->to, fns[k], r) < 0)
 			return -1;
@@ -225,11 +262,22 @@ static void S_text(const struct report *r, struct buf *o)
 	buf_addf(o, "visits %lld, help-button presses %lld, step plans reached %lld,"
 		" did this help: %lld yes / %lld no (%s)\n\n", r->total[EV_VIEW], r->total[EV_HELP],
 		r->total[EV_OUTCOME], r->total[EV_YES], r->total[EV_NO], pct);
-	buf_addf(o, "%-10s %8s %8s %8s %6s %6s\n", "day", "visits", "help", "plans", "yes", "no");
+	buf_addf(o, "%-10s %8s %8s %8s %6s %6s %8s\n", "day", "visits", "help", "plans", "yes", "no", "unique");
 	for (i = 0; i < r->ndays; i++) {
 		const long long *n = r->days[i].n;
-		buf_addf(o, "%-10s %8lld %8lld %8lld %6lld %6lld\n", r->days[i].day, n[EV_VIEW], n[EV_HELP],
-			n[EV_OUTCOME], n[EV_YES], n[EV_NO]);
+		buf_addf(o, "%-10s %8lld %8lld %8lld %6lld %6lld %8lld\n", r->days[i].day, n[EV_VIEW], n[EV_HELP],
+			n[EV_OUTCOME], n[EV_YES], n[EV_NO], r->days[i].unique);
+	}
+	buf_addf(o, "\nunique visitors per week (visitor-days: a visitor counts once a day)\n%-10s %8s\n",
+		"week of", "unique");
+	for (i = 0; i < r->ndays; i++) {
+		long long sum = 0;
+		size_t j;
+		if (i && strcmp(r->days[i].week, r->days[i - 1].week) == 0)
+			continue;
+		for (j = i; j < r->ndays && strcmp(r->days[j].week, r->days[i].week) == 0; j++)
+			sum += r->days[j].unique;
+		buf_addf(o, "%-10s %8lld\n", r->days[i].week, sum);
 	}
 	buf_addf(o, "\n%8s %6s %6s %7s  %s\n", "reached", "yes", "no", "helped", "step plan");
 	for (i = 0; i < r->nplans; i++) {
@@ -266,9 +314,11 @@ static void S_csv(const struct report *r, struct buf *o)
 	buf_adds(o, "section,key,metric,value\r\n");
 	for (e = 0; e < EV__MAX; e++)
 		buf_addf(o, "total,%s..%s,%s,%lld\r\n", r->from, r->to, hit_event_name(e), r->total[e]);
-	for (i = 0; i < r->ndays; i++)
+	for (i = 0; i < r->ndays; i++) {
 		for (e = 0; e < EV__MAX; e++)
 			buf_addf(o, "day,%s,%s,%lld\r\n", r->days[i].day, hit_event_name(e), r->days[i].n[e]);
+		buf_addf(o, "day,%s,unique,%lld\r\n", r->days[i].day, r->days[i].unique);
+	}
 	for (i = 0; i < r->nplans; i++) {
 		const struct plan_row *p = &r->plans[i];
 		const char *m[] = { "view", "outcome", "yes", "no" };
@@ -325,7 +375,7 @@ static void S_json(const struct report *r, struct buf *o)
 		buf_addf(o, "%s\n{\"day\":\"%s\"", i ? "," : "", r->days[i].day);
 		for (e = 0; e < EV__MAX; e++)
 			buf_addf(o, ",\"%s\":%lld", hit_event_name(e), r->days[i].n[e]);
-		buf_adds(o, "}");
+		buf_addf(o, ",\"unique\":%lld}", r->days[i].unique);
 	}
 	buf_adds(o, "],\n\"plans\":[");
 	for (i = 0; i < r->nplans; i++) {
@@ -455,19 +505,21 @@ static void S_html(const struct report *r, struct buf *o)
 		"details{margin-bottom:1rem}\n</style></head>\n<body>\n", r->from, r->to);
 	buf_addf(o, "<h1>Hackhelpdesk: are visitors helped?</h1>\n<p>Counters from %s to %s. Counts are "
 		"anonymous totals per day and page; nothing identifies a visitor.</p>\n", r->from, r->to);
-	buf_addf(o, "<div class=\"big\"><div><b>%lld</b>visits</div><div><b>%lld</b>help-button presses</div>"
+	buf_addf(o, "<div class=\"big\"><div><b>%lld</b>unique visitors (summed per day)</div>"
+		"<div><b>%lld</b>visits</div><div><b>%lld</b>help-button presses</div>"
 		"<div><b>%lld</b>step plans reached</div><div><b>%s</b>helped (%lld yes, %lld no)</div></div>\n",
-		r->total[EV_VIEW], r->total[EV_HELP], r->total[EV_OUTCOME], pct, r->total[EV_YES], r->total[EV_NO]);
+		r->unique, r->total[EV_VIEW], r->total[EV_HELP], r->total[EV_OUTCOME], pct, r->total[EV_YES], r->total[EV_NO]);
 
 	buf_adds(o, "<h2>Visits and help-button presses per day</h2>\n");
 	S_svg_days(r, o);
 	buf_adds(o, "<details><summary>Numbers per day</summary><table><tr><th>day</th><th class=\"num\">visits</th>"
-		"<th class=\"num\">help</th><th class=\"num\">plans reached</th><th class=\"num\">yes</th><th class=\"num\">no</th></tr>\n");
+		"<th class=\"num\">help</th><th class=\"num\">plans reached</th><th class=\"num\">yes</th><th class=\"num\">no</th>"
+		"<th class=\"num\">unique visitors</th></tr>\n");
 	for (i = 0; i < r->ndays; i++) {
 		const long long *n = r->days[i].n;
 		buf_addf(o, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-			"<td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>\n", r->days[i].day, n[EV_VIEW],
-			n[EV_HELP], n[EV_OUTCOME], n[EV_YES], n[EV_NO]);
+			"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>\n",
+			r->days[i].day, n[EV_VIEW], n[EV_HELP], n[EV_OUTCOME], n[EV_YES], n[EV_NO], r->days[i].unique);
 	}
 	buf_adds(o, "</table></details>\n");
 
