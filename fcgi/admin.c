@@ -178,6 +178,15 @@ static int S_inbox_row(const struct db_row *row, void *arg)
 		buf_addch(b, '/');
 		export_safe(b, db_text(row, "node"), 0);
 	}
+	if (db_null(row, "done")) {
+		long long w = (long long)time(NULL) - db_int(row, "created");
+		if (w < 0)
+			w = 0;
+		if (w >= 86400)
+			buf_addf(b, "  waiting %lldd %02lldh", w / 86400, w % 86400 / 3600);
+		else
+			buf_addf(b, "  waiting %lldh %02lldm", w / 3600, w % 3600 / 60);
+	}
 	buf_adds(b, "\n     ");
 	export_safe(b, *fl.f[SF_NAME] ? fl.f[SF_NAME] : "(no name)", 0);
 	if (*fl.f[SF_COMPANY]) {
@@ -630,7 +639,8 @@ static const struct command {
 	const char *help;            /* lines after the first indented like it */
 } commands[] = {
 	{ "inbox", DB_READONLY, S_cmd_inbox, "inbox [--all]",
-	  "open submissions, newest first (--all: done ones too)" },
+	  "open submissions, oldest first, with how long each has waited\n"
+	  "(--all: done ones too, newest first)" },
 	{ "show", DB_READONLY, S_cmd_show, "show ID", "one submission in full" },
 	{ "done", 0, S_cmd_done, "done ID", "mark a submission as handled" },
 	{ "export", DB_READONLY, S_cmd_export, "export --csv", "all submissions as CSV on standard output" },

@@ -528,6 +528,9 @@ int db_contacts(struct db *db, enum db_contacts which, db_row_fn fn, void *arg)
 
 	if (which == DB_CONTACTS_EXPORT)
 		return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact ORDER BY id", NULL, 0, fn, arg);
+	if (which == DB_CONTACTS_OPEN)
+		return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact WHERE done IS NULL ORDER BY created, id",
+			NULL, 0, fn, arg);
 	return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact WHERE ?1 OR done IS NULL ORDER BY id DESC",
 		&all, 1, fn, arg);
 }

@@ -109,7 +109,7 @@ const void *db_blob(const struct db_row *row, const char *col, size_t *len);  /*
  * message and sealed (a blob, NULL for a row stored in plaintext; when
  * present the five personal columns are ''). */
 enum db_contacts {
-	DB_CONTACTS_OPEN,     /* not done, newest first */
+	DB_CONTACTS_OPEN,     /* not done, oldest first: the work queue */
 	DB_CONTACTS_ALL,      /* newest first */
 	DB_CONTACTS_EXPORT,   /* all, oldest first */
 };

@@ -23,7 +23,14 @@ sql "UPDATE contact SET message = message || ' ' || char(27) || '[31mrood' || ch
 # inbox, show, done
 $ADMIN inbox >"$T/inbox"
 grep -q '^3 open submissions$' "$T/inbox" || fail "inbox count: $(tail -1 "$T/inbox")"
-grep -q '^#1 .* open  nl  ransomware/start$' "$T/inbox" || fail "inbox line for #1"
+grep -q '^#1 .* open  nl  ransomware/start  waiting 0h 0[0-9]m$' "$T/inbox" || fail "inbox line for #1: $(cat "$T/inbox")"
+# oldest first, with how long each has waited
+sql "UPDATE contact SET created = created - 2 * 86400 - 3 * 3600 WHERE id = 3"
+$ADMIN inbox >"$T/inbox"
+eq "$(grep -o '^#[0-9]*' "$T/inbox" | tr -d '#' | tr '\n' ' ')" "3 1 2 " "inbox: oldest first"
+grep -q '^#3 .*  waiting 2d 03h$' "$T/inbox" || fail "inbox: waited two days: $(cat "$T/inbox")"
+sql "UPDATE contact SET created = created + 2 * 86400 + 3 * 3600 WHERE id = 3"
+CHECKS=$((CHECKS + 1))
 $ADMIN show 1 >"$T/show"
 grep -q '^name:     Jan$' "$T/show" || fail "show: name"
 grep -q '^incident: ransomware$' "$T/show" || fail "show: incident"
