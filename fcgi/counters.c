@@ -10,9 +10,9 @@
 #include "hll.h"
 #include "log.h"
 #include "policy.h"
-#include "xalloc.h"
 #include "siteindex.h"
 #include "state.h"
+#include "xalloc.h"
 
 static const char *const event_names[EV__MAX] = {
 	[EV_VIEW] = "view",
