@@ -1,6 +1,6 @@
 /* admin.c: hhd-admin, the helpdesk team's command for the database.
  *
- *   hhd-admin --db PATH [--key SECRETFILE]... COMMAND [ARG...]
+ *   hhd-admin [--db PATH] [--key SECRETFILE]... COMMAND [ARG...]
  *   hhd-admin keygen SECRETFILE PUBFILE
  *
  * The commands are rows of one table (`commands`, at the end), from which
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -664,7 +665,8 @@ static void S_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: hhd-admin --db PATH [--key SECRETFILE]... COMMAND\n"
+	fprintf(f, "usage: hhd-admin [--db PATH] [--key SECRETFILE]... COMMAND\n"
+		"  (--db defaults to " HHD_DB_INSTALLED " when it exists)\n"
 		"  --key SECRETFILE opens sealed submissions (inbox, show, export); give\n"
 		"  every secret key still in use while keys rotate\n");
 	for (i = 0; i < sizeof commands / sizeof *commands; i++) {
@@ -734,8 +736,16 @@ int main(int argc, char **argv)
 		rc = c->fn(NULL, argc - i - 1, argv + i + 1);
 		goto out;
 	}
-	if (!db_path)
-		return S_bad_usage();
+	if (!db_path) {
+		struct stat st;
+		if (stat(HHD_DB_INSTALLED, &st) < 0) {
+			fprintf(stderr, "hhd-admin: no --db, and the default " HHD_DB_INSTALLED ": %s\n",
+				strerror(errno));
+			rc = S_bad_usage();
+			goto out;
+		}
+		db_path = HHD_DB_INSTALLED;
+	}
 	db = db_open(db_path, c->flags, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "hhd-admin: %s\n", err);

@@ -85,10 +85,26 @@ void app_refresh_manifest(struct app *app, time_t now, int force)
 	log_line(NULL, "site manifest loaded: %zu pages, %zu partner codes", m->rows.npages, m->rows.npartners);
 }
 
+/* /api/health, for monitoring: 200 "ok", or 503 and why the database
+ * fails (see db_health()). Counts nothing. */
+static void S_health(struct app *app, struct req *rq, struct reply *rp)
+{
+	const char *why;
+
+	(void)rq;
+	if (db_health(app->db, &why) < 0) {
+		reply_set(rp, 503, "text/plain; charset=utf-8");
+		buf_addf(&rp->body, "unavailable: %s\n", why);
+		return;
+	}
+	reply_set(rp, 200, "text/plain; charset=utf-8");
+	buf_adds(&rp->body, "ok\n");
+}
+
 /* The routes: every path hhd-fcgi answers, the methods it takes there (as
  * the Allow header of a 405 lists them) and its handler. A path not in the
  * table is a 404; a method not in its row is a 405. Hits may share a batch. */
-enum route_id { ROUTE_CONTACT, ROUTE_HIT, ROUTE_HIT_GIF, ROUTE__MAX };
+enum route_id { ROUTE_CONTACT, ROUTE_HIT, ROUTE_HIT_GIF, ROUTE_HEALTH, ROUTE__MAX };
 
 struct route {
 	const char *path;
@@ -101,6 +117,7 @@ static const struct route routes[ROUTE__MAX] = {
 	[ROUTE_CONTACT] = { "/api/contact", "POST", contact_handle, 0 },
 	[ROUTE_HIT] = { "/api/hit", "POST", hit_handle_post, 1 },
 	[ROUTE_HIT_GIF] = { "/api/hit.gif", "GET, HEAD", hit_handle_gif, 1 },
+	[ROUTE_HEALTH] = { "/api/health", "GET, HEAD", S_health, 0 },
 };
 
 /* The route of a path, or NULL. */

@@ -78,6 +78,7 @@ enum stmt {
 	ST_HIT,
 	ST_SKETCH_GET,
 	ST_SKETCH_PUT,
+	ST_HEALTH,
 	ST__MAX
 };
 
@@ -95,12 +96,16 @@ static const char *const stmt_sql[ST__MAX] = {
 		" ON CONFLICT (day) DO UPDATE SET sketch = excluded.sketch",
 	[ST_HIT] = "INSERT INTO hit (day, path, event, via, n) VALUES (?1, ?2, ?3, ?4, 1)"
 		" ON CONFLICT (day, path, event, via) DO UPDATE SET n = n + 1",
+	[ST_HEALTH] = "PRAGMA user_version",
 };
 
 struct db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST__MAX];
 	int batch;   /* db_batch_begin() opened a transaction not yet ended */
+	char *path;  /* as opened, and the file it named then (db_health) */
+	dev_t dev;
+	ino_t ino;
 	char err[200];  /* why the last write failed (cleanup after it may succeed) */
 };
 
@@ -130,6 +135,7 @@ void db_close(struct db *db)
 	for (i = 0; i < ST__MAX; i++)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close(db->h);
+	free(db->path);
 	free(db);
 }
 
@@ -262,6 +268,7 @@ static int S_migrate(struct db *db, int readonly, char *err, size_t errsz)
 struct db *db_open(const char *path, unsigned flags, char *err, size_t errsz)
 {
 	struct db *db = xcalloc(1, sizeof *db);
+	struct stat st;
 	int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
 	char *msg = NULL;
 	size_t i;
@@ -301,6 +308,11 @@ struct db *db_open(const char *path, unsigned flags, char *err, size_t errsz)
 		goto fail;
 	if (flags & DB_READONLY)
 		return db;
+	db->path = xstrdup(path);
+	if (stat(path, &st) == 0) {
+		db->dev = st.st_dev;
+		db->ino = st.st_ino;
+	}
 	for (i = 0; i < ST__MAX; i++) {
 		if (sqlite3_prepare_v3(db->h, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &db->st[i], NULL) != SQLITE_OK) {
 			snprintf(err, errsz, "cannot prepare statement %zu: %s", i, sqlite3_errmsg(db->h));
@@ -324,6 +336,48 @@ static int S_step(struct db *db, sqlite3_stmt *st)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
+}
+
+/* The health check: a read through the open connection (the schema
+ * version, which takes a read lock and checks the WAL index), then whether
+ * the path still names the file opened and this process may still read and
+ * write it (a file moved, replaced or made unreadable on disk goes unseen
+ * by an open handle until it is too late). */
+int db_health(struct db *db, const char **why)
+{
+	sqlite3_stmt *st = db->st[ST_HEALTH];
+	struct stat sb;
+	int rc, version;
+
+	if (!st) {
+		*why = "database not open for writing";
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		*why = "database cannot be read";
+		return -1;
+	}
+	if (version != DB_SCHEMA_VERSION) {
+		*why = "database has another schema version";
+		return -1;
+	}
+	if (stat(db->path, &sb) < 0) {
+		*why = "database file is gone";
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_dev != db->dev || sb.st_ino != db->ino) {
+		*why = "database file was replaced";
+		return -1;
+	}
+	if (access(db->path, R_OK | W_OK) < 0) {
+		*why = "database file is not readable and writable";
+		return -1;
+	}
+	*why = NULL;
+	return 0;
 }
 
 /* Step a statement that returns no rows, and reset it. */

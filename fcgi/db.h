@@ -74,6 +74,11 @@ int db_sketch_get(struct db *db, const char *day, struct buf *out);
 /* Store `day`'s sketch (the caller has merged it with the stored one). Like
  * db_hit_add(), inside an open batch it joins the batch. 0 or -1. */
 int db_sketch_put(struct db *db, const char *day, const void *sketch, size_t len);
+/* For /api/health: 0 when the database answers a read through the open
+ * connection and its path still names that file, readable and writable by
+ * this process; -1 with a short reason (a string literal) in *why. Needs a
+ * database opened for writing (hhd-fcgi's). */
+int db_health(struct db *db, const char **why);
 
 /* Open a batch: one write transaction (BEGIN IMMEDIATE, synchronous=NORMAL)
  * for the db_hit_add() calls until db_batch_commit(). 0 (also when one is

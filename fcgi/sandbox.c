@@ -32,6 +32,7 @@ static const char *const allowed[] = {
 	"accept", "accept4", "shutdown", "poll", "ppoll", "select", "pselect6",
 	"getsockname", "getpeername", "getsockopt", "setsockopt",
 	"fcntl", "fcntl64", "fstat", "fstat64", "newfstatat", "fstatat64", "stat", "stat64", "lstat", "statx",
+	"access", "faccessat", "faccessat2",   /* db_health() */
 	"fsync", "fdatasync", "ftruncate", "ftruncate64",
 	/* memory */
 	"brk", "munmap", "mremap", "madvise",

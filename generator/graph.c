@@ -27,13 +27,68 @@ static void S_quote(struct buf *out, const char *s)
 
 static const char *const urgency_colour[URG__MAX] = { "#f8d0d0", "#fde8c0", "#d8ecd8" };
 
+/* The words of the picture, [0] Dutch, [1] other languages (English). */
+static const char *const urgency_words[2][URG__MAX] = { { "acuut", "vandaag", "binnenkort" },
+							{ "acute", "today", "soon" } };
+static const char *const legend_words[2][4] = {
+	{ "Legenda", "vraag [id in next:]", "uitkomst: ", "andere beslisboom" },
+	{ "Legend", "question [id for next:]", "outcome: ", "another decision tree" },
+};
+
+#define GRAPH_WRAP 28      /* label lines are broken after this many characters */
+#define GRAPH_WIDE 4       /* more nodes than this on one level: lay out left to right */
+
+/* `s` with a line break at the last space before every GRAPH_WRAP characters. */
+static void S_wrap(struct buf *out, const char *s)
+{
+	size_t col = 0;
+	while (s && *s) {
+		size_t w = strcspn(s, " ");
+		size_t chars = 0;
+		for (size_t i = 0; i < w; i++)
+			chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+		if (col && col + 1 + chars > GRAPH_WRAP) {
+			buf_addch(out, '\n');
+			col = 0;
+		} else if (col) {
+			buf_addch(out, ' ');
+			col++;
+		}
+		buf_add(out, s, w);
+		col += chars;
+		s += w;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+/* The widest level of the tree (nodes at one depth, other trees counted
+ * one level below their question). */
+static size_t S_widest(const struct tree *t)
+{
+	size_t width[64] = { 0 }, max = 0;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct node *n = &t->nodes[i];
+		if (n->depth > 0 && n->depth < 63)
+			width[n->depth]++;
+		for (size_t a = 0; a < n->nanswers; a++)
+			if (n->answers[a].target_tree && n->answers[a].target_tree != t && n->depth > 0 && n->depth < 62)
+				width[n->depth + 1]++;
+	}
+	for (size_t d = 0; d < 64; d++)
+		if (width[d] > max)
+			max = width[d];
+	return max;
+}
+
 void graph_dot(const struct model *m, const struct tree *t, struct buf *out)
 {
-	(void)m;
+	int en = strcmp(m->site.langs[t->lang].code, "nl") != 0;
 	buf_adds(out, "digraph ");
 	S_quote(out, t->id);
-	buf_adds(out, " {\n  rankdir=TB;\n  node [fontname=\"sans-serif\", fontsize=11];\n"
-		      "  edge [fontname=\"sans-serif\", fontsize=9];\n  label=");
+	buf_addf(out, " {\n  rankdir=%s;\n  node [fontname=\"sans-serif\", fontsize=11];\n"
+		      "  edge [fontname=\"sans-serif\", fontsize=9];\n  label=",
+		 S_widest(t) > GRAPH_WIDE ? "LR" : "TB");
 	S_quote(out, t->title.s);
 	buf_adds(out, ";\n");
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -42,17 +97,19 @@ void graph_dot(const struct model *m, const struct tree *t, struct buf *out)
 			continue;
 		buf_adds(out, "  ");
 		S_quote(out, n->id.s);
+		struct buf l = BUF_INIT;
+		buf_addf(&l, "[%s]\n", n->id.s);
 		if (n->is_outcome) {
 			buf_addf(out, " [shape=box, style=\"filled,rounded\", fillcolor=\"%s\", label=",
 				 urgency_colour[n->urgency]);
-			struct buf l = BUF_INIT;
-			buf_addf(&l, "%s\n(%s)", n->title.s ? n->title.s : n->id.s, urgency_name(n->urgency));
-			S_quote(out, l.ptr);
-			buf_free(&l);
+			S_wrap(&l, n->title.s ? n->title.s : n->id.s);
+			buf_addf(&l, "\n(%s)", urgency_words[en][n->urgency]);
 		} else {
 			buf_adds(out, " [shape=ellipse, label=");
-			S_quote(out, n->question.s ? n->question.s : n->id.s);
+			S_wrap(&l, n->question.s ? n->question.s : n->id.s);
 		}
+		S_quote(out, l.ptr);
+		buf_free(&l);
 		if (n == t->start_node)
 			buf_adds(out, ", penwidth=2");
 		buf_adds(out, "];\n");
@@ -70,6 +127,7 @@ void graph_dot(const struct model *m, const struct tree *t, struct buf *out)
 				buf_adds(out, " [shape=note, label=");
 				struct buf l = BUF_INIT;
 				buf_addf(&l, "→ %s", an->target_tree->title.s ? an->target_tree->title.s : an->next.s);
+				buf_addf(&l, "\n[%s]", an->next.s);
 				S_quote(out, l.ptr);
 				buf_free(&l);
 				buf_adds(out, "];\n");
@@ -83,7 +141,24 @@ void graph_dot(const struct model *m, const struct tree *t, struct buf *out)
 			buf_adds(out, "];\n");
 		}
 	}
-	buf_adds(out, "}\n");
+	/* the legend: what the shapes and colours mean, in the tree's language */
+	buf_adds(out, "  subgraph cluster_legend {\n    label=");
+	S_quote(out, legend_words[en][0]);
+	buf_adds(out, ";\n    fontname=\"sans-serif\";\n    \"legend:question\" [shape=ellipse, label=");
+	S_quote(out, legend_words[en][1]);
+	buf_adds(out, "];\n");
+	for (int u = 0; u < URG__MAX; u++) {
+		buf_addf(out, "    \"legend:%s\" [shape=box, style=\"filled,rounded\", fillcolor=\"%s\", label=",
+			 urgency_name((enum urgency)u), urgency_colour[u]);
+		struct buf l = BUF_INIT;
+		buf_addf(&l, "%s%s", legend_words[en][2], urgency_words[en][u]);
+		S_quote(out, l.ptr);
+		buf_free(&l);
+		buf_adds(out, "];\n");
+	}
+	buf_adds(out, "    \"legend:tree\" [shape=note, label=");
+	S_quote(out, legend_words[en][3]);
+	buf_adds(out, "];\n  }\n}\n");
 }
 
 static int S_have_dot(void)
@@ -112,7 +187,9 @@ int graph_print(const struct model *m, const char *id, const char *lang, int svg
 	}
 	const struct tree *t = tree_find(m, id, li);
 	if (!t) {
-		fprintf(stderr, "hhd: no tree '%s' in language '%s'\n", id, m->site.langs[li].code);
+		char hint[160];
+		fprintf(stderr, "hhd: no tree '%s' in language '%s'%s\n", id, m->site.langs[li].code,
+			tree_hint(m, li, id, hint, sizeof hint));
 		return 2;
 	}
 	if (diags_failed(d))

@@ -126,8 +126,16 @@ static void S_parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
 	free(w);
 	for (size_t i = 0; i < js->n; i++) {
 		struct page *p = js->items[i].page;
-		if (!p || (p->draft && !m->drafts))
+		if (!p) {
+			const struct md_job *j = &js->items[i];
+			model_unloaded_add(m, j->kind == PAGE_TIP ? UNLOADED_TIP : UNLOADED_PAGE, j->lang, j->id, j->path);
 			continue;
+		}
+		if (p->draft && !m->drafts) {
+			m->skipped = xgrow(m->skipped, &m->capskipped, m->nskipped + 1, sizeof *m->skipped);
+			m->skipped[m->nskipped++] = p;
+			continue;
+		}
 		m->pages = xgrow(m->pages, &m->cappages, m->npages + 1, sizeof *m->pages);
 		m->pages[m->npages++] = p;
 	}
@@ -186,9 +194,11 @@ static void S_load_trees(struct model *m, const char *dir, int lang, struct diag
 	struct buf src = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(&src);
-		if (load_file(e[i].path, &src, d) < 0)
-			continue;
-		struct tree *t = tree_parse(m, src.ptr, src.len, e[i].path, e[i].id, lang, d);
+		struct tree *t = NULL;
+		if (load_file(e[i].path, &src, d) == 0)
+			t = tree_parse(m, src.ptr, src.len, e[i].path, e[i].id, lang, d);
+		if (!t)
+			model_unloaded_add(m, UNLOADED_TREE, lang, e[i].id, e[i].path);
 		if (t) {
 			m->trees = xgrow(m->trees, &m->captrees, m->ntrees + 1, sizeof *m->trees);
 			m->trees[m->ntrees++] = t;
@@ -207,6 +217,8 @@ static void S_load_orgs(struct model *m, const char *path, struct diags *d)
 	struct buf src = BUF_INIT;
 	if (load_file(path, &src, d) == 0)
 		orgs_parse(m, src.ptr, src.len, path, d);
+	if (!m->orgs)
+		model_unloaded_add(m, UNLOADED_ORGS, 0, NULL, path);
 	buf_free(&src);
 }
 

@@ -3,10 +3,14 @@
  *   hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [--force] [-j N] [-q]
  *   hhd check [--content DIR] [--theme DIR] [--strict] [--report]
  *   hhd graph TREE [--lang L] [--svg] [--content DIR]
+ *   hhd new tip|tree|page NAME [--lang nl,en] [--content DIR]
+ *   hhd serve [--port 1313] [--bind 127.0.0.1] [--content DIR] [--theme DIR] [--fcgi SOCKET]
  *
  * load -> validate -> render -> write; nothing is written unless the first
  * two stages found no errors. Exit: 0 ok, 1 content errors, 2 usage/system. */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,37 +25,55 @@
 #include "fileio.h"
 #include "render.h"
 #include "report.h"
+#include "scaffold.h"
+#include "schema.h"
+#include "serve.h"
 #include "site.h"
 #include "stamp.h"
 #include "theme.h"
 #include "validate.h"
 #include "write.h"
+#include "ydoc.h"
 #include "xalloc.h"
 
 static const char usage[] =
 	"usage: hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [--force] [-j N] [-q]\n"
 	"       hhd check [--content DIR] [--theme DIR] [--drafts] [--strict] [--report]\n"
 	"       hhd graph TREE [--lang L] [--svg] [--content DIR]\n"
+	"       hhd new tip|tree|page NAME [--lang nl,en] [--content DIR]\n"
+	"       hhd serve [--port 1313] [--bind 127.0.0.1] [--content DIR] [--theme DIR] [--fcgi SOCKET]\n"
 	"       hhd --help | --version\n"
 	"\n"
 	"  build   load, check and write the site into --out (default public/), atomically\n"
 	"  check   load and check only; write nothing (--report: translation status)\n"
 	"  graph   print a decision tree as Graphviz DOT (--svg: through dot)\n"
+	"  new     write a new tip, tree or page for each language (--lang: only these),\n"
+	"          with every text still to write marked TODO:; never overwrites\n"
+	"  serve   build with drafts into a temporary folder, serve it on loopback and\n"
+	"          rebuild and reload the open page on every change under --content\n"
+	"          and --theme; errors show in the browser (Ctrl-C stops)\n"
 	"\n"
 	"  --content DIR  content folder (default content)\n"
-	"  --theme DIR    theme folder (default themes/default)\n"
+	"  --theme DIR    theme folder (default themes/default, here or beside the content,\n"
+	"                 else the installed default theme)\n"
 	"  --out DIR      output folder (default public)\n"
 	"  --drafts       include pages marked draft: true\n"
 	"  --strict       warnings fail the build\n"
 	"  --force        build even when nothing changed since the last build\n"
 	"  -j N           load and render on N threads (default: the number of cores)\n"
 	"  -q             no summary line\n"
+	"  --port N       serve: TCP port (default 1313; 0: any free port)\n"
+	"  --bind ADDR    serve: numeric address to listen on (default 127.0.0.1)\n"
+	"  --fcgi SOCKET  serve: pass /api/ to a running hhd-fcgi on this Unix socket\n"
 	"\n"
-	"Exit status: 0 success, 1 content errors, 2 usage or system errors.\n";
+	"Exit status: 0 success, 1 content errors, 2 usage or system errors\n"
+	"(serve: 2 also when the port is in use).\n";
 
 struct opts {
-	const char *cmd, *content, *theme, *out, *lang, *tree;
-	int drafts, strict, quiet, report, svg, jobs, force;
+	const char *cmd, *content, *theme, *out, *lang, *tree, *bind, *fcgi, *kind, *name;
+	int drafts, strict, quiet, report, svg, jobs, force, port, preview;
+	int out_set;
+	char theme_buf[4096];   /* theme_default_dir()'s */
 };
 
 static double S_now(void)
@@ -70,11 +92,14 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 		{ "lang", required_argument, 0, 'l' },    { "svg", no_argument, 0, 'V' },
 		{ "help", no_argument, 0, 'h' },          { "version", no_argument, 0, 'v' },
 		{ "quiet", no_argument, 0, 'q' },         { "force", no_argument, 0, 'F' },
+		{ "port", required_argument, 0, 'p' },    { "bind", required_argument, 0, 'b' },
+		{ "fcgi", required_argument, 0, 'f' },
 		{ 0, 0, 0, 0 },
 	};
 	o->content = "content";
-	o->theme = "themes/default";
+	o->theme = NULL;   /* theme_default_dir() once --content is known */
 	o->out = "public";
+	o->port = SERVE_DEFAULT_PORT;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	o->jobs = n > 0 ? (int)n : 1;
 	int c;
@@ -82,7 +107,19 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'c': o->content = optarg; break;
 		case 't': o->theme = optarg; break;
-		case 'o': o->out = optarg; break;
+		case 'o': o->out = optarg; o->out_set = 1; break;
+		case 'b': o->bind = optarg; break;
+		case 'f': o->fcgi = optarg; break;
+		case 'p': {
+			char *end;
+			long p = strtol(optarg, &end, 10);
+			if (!*optarg || *end || p < 0 || p > 65535) {
+				fprintf(stderr, "hhd: --port wants a number from 0 to 65535 (0: any free port)\n");
+				return -1;
+			}
+			o->port = (int)p;
+			break;
+		}
 		case 'D': o->drafts = 1; break;
 		case 'S': o->strict = 1; break;
 		case 'R': o->report = 1; break;
@@ -117,46 +154,58 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 		}
 		o->tree = argv[optind++];
 	}
+	if (!strcmp(o->cmd, "new")) {
+		if (optind + 2 > argc) {
+			fprintf(stderr, "hhd: new needs what to make (tip, tree or page) and a name\n");
+			return -1;
+		}
+		o->kind = argv[optind++];
+		o->name = argv[optind++];
+	}
 	if (optind < argc) {
 		fprintf(stderr, "hhd: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "graph")) {
+	if (!strcmp(o->cmd, "serve") && o->out_set) {
+		fprintf(stderr, "hhd: serve builds into a temporary folder of its own; --out is for build\n");
+		return -1;
+	}
+	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "graph") && strcmp(o->cmd, "serve") &&
+	    strcmp(o->cmd, "new")) {
 		fprintf(stderr, "hhd: unknown command '%s'\n", o->cmd);
 		fputs(usage, stderr);
 		return -1;
 	}
+	if (!o->theme)
+		o->theme = theme_default_dir(o->content, o->theme_buf, sizeof o->theme_buf);
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* load -> validate -> (theme) -> render -> write, as o->cmd says, reporting
+ * into `d`. Returns 0, or 2 after a system error; content errors are in `d`. */
+static int S_pipeline(const struct opts *o, struct diags *d)
 {
-	struct opts o = { 0 };
-	if (S_parse_args(argc, argv, &o) < 0)
-		return 2;
 	double t0 = S_now();
-	md_init();
 	struct arena arena;
 	arena_init_large(&arena);
-	struct model m = { .arena = &arena, .drafts = o.drafts, .jobs = o.jobs };
-	struct diags d;
-	diags_init(&d);
-	d.strict = o.strict;
+	struct model m = { .arena = &arena, .drafts = o->drafts, .preview = o->preview, .jobs = o->jobs };
 	int status = 0;
 	struct theme theme = { 0 };
 	int have_theme = 0;
+	int build = !strcmp(o->cmd, "build");
 
 	int timing = getenv("HHD_TIMING") != NULL;
 	uint64_t stamp = 0;
-	if (!strcmp(o.cmd, "build")) {
+	if (build) {
 		char desc[4096];
-		snprintf(desc, sizeof desc, "drafts=%d strict=%d out=%s", o.drafts, o.strict, o.out);
-		stamp = stamp_compute(o.content, o.theme, desc);
+		snprintf(desc, sizeof desc, "drafts=%d strict=%d preview=%d out=%s", o->drafts, o->strict,
+			 o->preview, o->out);
+		stamp = stamp_compute(o->content, o->theme, desc);
 		struct buf old = BUF_INIT;
-		if (!o.force && stamp_matches(o.out, stamp, &old)) {
+		if (!o->force && stamp_matches(o->out, stamp, &old)) {
 			fputs(old.ptr, stderr);
-			if (!o.quiet)
-				fprintf(stderr, "hhd: nothing changed since the last build of %s (%.0f ms)\n", o.out,
+			if (!o->quiet)
+				fprintf(stderr, "hhd: nothing changed since the last build of %s (%.0f ms)\n", o->out,
 					(S_now() - t0) * 1000);
 			buf_free(&old);
 			model_free(&m);
@@ -164,81 +213,301 @@ int main(int argc, char **argv)
 		}
 		buf_free(&old);
 	}
-	int loaded = load_content(&m, o.content, &d);
+	int loaded = load_content(&m, o->content, d);
 	if (loaded == -2)
 		status = 2;
 	if (loaded == 0) {
 		if (timing)
 			fprintf(stderr, "hhd: timing: load %.0f ms\n", (S_now() - t0) * 1000);
-		validate_site(&m, &d);
+		validate_site(&m, d);
 		if (timing)
 			fprintf(stderr, "hhd: timing: validate %.0f ms\n", (S_now() - t0) * 1000);
-		if (!strcmp(o.cmd, "graph")) {
-			status = graph_print(&m, o.tree, o.lang, o.svg, &d);
+		if (!strcmp(o->cmd, "graph")) {
+			status = graph_print(&m, o->tree, o->lang, o->svg, d);
 			goto out;
 		}
-		have_theme = theme_load(&theme, o.theme, &m, &d) == 0;
+		have_theme = theme_load(&theme, o->theme, &m, d) == 0;
 		if (have_theme)
 			validate_ask_urls(&m, &theme);
-		if (o.report)
+		if (o->report)
 			report_translations(&m, stdout);
 	}
-	if (diags_failed(&d) || !have_theme)
+	if (diags_failed(d) || !have_theme)
 		goto out;
-	if (!strcmp(o.cmd, "build")) {
-		struct writer *w = writer_open(o.out, &d);
+	if (build) {
+		struct writer *w = writer_open(o->out, d);
 		if (!w) {
 			status = 2;
 			goto out;
 		}
-		long files = render_site(&m, &theme, w, o.jobs, &d);
+		long files = render_site(&m, &theme, w, o->jobs, d);
 		if (timing)
 			fprintf(stderr, "hhd: timing: render+write %.0f ms\n", (S_now() - t0) * 1000);
-		if (files < 0 || diags_failed(&d)) {
+		if (files < 0 || diags_failed(d)) {
 			writer_abort(w);
-			if (!diags_failed(&d))
+			if (!diags_failed(d))
 				status = 2; /* a failure that reported nothing must still fail */
 			goto out;
 		}
 		size_t unchanged;
 		writer_count(w, &unchanged);
 		struct buf spath = BUF_INIT;
-		stamp_path(o.out, &spath);
+		stamp_path(o->out, &spath);
 		unlink(spath.ptr);
-		if (writer_commit(w, &d) < 0) {
+		if (writer_commit(w, d) < 0) {
 			buf_free(&spath);
 			status = 2;
 			goto out;
 		}
 		/* the diagnostics of this build go into the stamp, to be shown again */
 		struct buf text = BUF_INIT, file = BUF_INIT;
-		diags_text(&d, &text);
+		diags_text(d, &text);
 		/* no stamp only means a full build next time */
-		if (stamp_format(o.out, stamp, text.ptr, text.len, &file) == 0)
+		if (stamp_format(o->out, stamp, text.ptr, text.len, &file) == 0)
 			file_write_atomic(spath.ptr, file.ptr, file.len);
 		buf_free(&text);
 		buf_free(&file);
 		buf_free(&spath);
-		if (!o.quiet)
+		if (!o->quiet)
 			fprintf(stderr, "hhd: wrote %ld files (%zu unchanged) to %s in %.0f ms\n", files, unchanged,
-				o.out, (S_now() - t0) * 1000);
-	} else if (!o.quiet) {
+				o->out, (S_now() - t0) * 1000);
+	} else if (!o->quiet) {
 		fprintf(stderr, "hhd: checked %zu pages and %zu trees in %.0f ms\n", m.npages, m.ntrees,
 			(S_now() - t0) * 1000);
 	}
 out:
+	if (have_theme || theme.tpl)
+		theme_free(&theme);
+	model_free(&m);
+	return status;
+}
+
+/* ---- hhd serve ---- */
+
+struct preview {
+	struct opts o;               /* a build of the preview folder, drafts included */
+};
+
+static int S_stop_pipe[2] = { -1, -1 };
+
+static void S_on_signal(int sig)
+{
+	(void)sig;
+	int e = errno;
+	if (S_stop_pipe[1] >= 0)
+		(void)!write(S_stop_pipe[1], "x", 1);
+	errno = e;
+}
+
+/* serve_run's rebuild hook: the whole pipeline into the preview folder. The
+ * stamp makes an unchanged site cost next to nothing; the writer keeps the
+ * last good build when this one fails. */
+static int S_rebuild(void *ctx, const char *const changed[], size_t n, struct diags *out)
+{
+	(void)changed;
+	(void)n;
+	struct preview *p = ctx;
+	double t0 = S_now();
+	int status = S_pipeline(&p->o, out);
+	diags_print(out, stderr);
+	int failed = status != 0 || diags_failed(out);
+	if (failed)
+		fprintf(stderr, "hhd: %zu error(s), %zu warning(s); the browser shows them until they are fixed\n",
+			out->errors, out->warnings);
+	else
+		fprintf(stderr, "hhd: rebuilt in %.0f ms%s\n", (S_now() - t0) * 1000,
+			out->warnings ? " (with warnings)" : "");
+	return failed ? -1 : 0;
+}
+
+static void S_ready(void *ctx, int port)
+{
+	struct preview *p = ctx;
+	const char *host = p->o.bind ? p->o.bind : SERVE_DEFAULT_BIND;
+	int v6 = strchr(host, ':') != NULL;
+	fprintf(stderr, "hhd: serving http://%s%s%s:%d/ (drafts shown; Ctrl-C stops)\n", v6 ? "[" : "", host,
+		v6 ? "]" : "", port);
+}
+
+static int S_serve(const struct opts *o)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct buf dir = BUF_INIT, out = BUF_INIT, err = BUF_INIT;
+	buf_addf(&dir, "%s/hhd-serve-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir.ptr)) {
+		fprintf(stderr, "hhd: cannot make a preview folder in %s: %s\n", tmp && *tmp ? tmp : "/tmp",
+			strerror(errno));
+		buf_free(&dir);
+		return 2;
+	}
+	buf_addf(&out, "%s/site", dir.ptr);
+	struct preview p = { .o = *o };
+	p.o.cmd = "build";
+	p.o.out = out.ptr;
+	p.o.drafts = 1;
+	p.o.preview = 1;
+	p.o.quiet = 1;
+
+	int status = 2;
+	if (pipe2(S_stop_pipe, O_CLOEXEC) != 0) {
+		fprintf(stderr, "hhd: %s\n", strerror(errno));
+		goto done;
+	}
+	struct sigaction sa = { .sa_handler = S_on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	const char *watch[] = { o->content, o->theme, NULL };
+	struct serve_opts so = {
+		.bind = o->bind, .port = o->port, .root = out.ptr, .watch = watch, .fcgi_socket = o->fcgi,
+		.stop_fd = S_stop_pipe[0], .build_first = 1,
+	};
+	struct serve_hooks hooks = { .ctx = &p, .rebuild = S_rebuild, .ready = S_ready };
+	enum serve_status st = serve_run(&so, &hooks, &err);
+	if (st == SERVE_OK) {
+		status = 0;
+		fprintf(stderr, "hhd: stopped\n");
+	} else {
+		fprintf(stderr, "hhd: %s\n", err.len ? err.ptr : "the preview server failed");
+	}
+	close(S_stop_pipe[0]);
+	close(S_stop_pipe[1]);
+	S_stop_pipe[0] = S_stop_pipe[1] = -1;
+done:
+	dir_remove(dir.ptr);
+	buf_free(&dir);
+	buf_free(&out);
+	buf_free(&err);
+	return status;
+}
+
+/* ---- hhd new ---- */
+
+static int S_new(const struct opts *o)
+{
+	int k = scaffold_kind(o->kind);
+	if (k < 0) {
+		fprintf(stderr, "hhd: new makes a tip, a tree or a page, not '%s'\n", o->kind);
+		return 2;
+	}
+	if (!schema_is_slug(o->name)) {
+		fprintf(stderr, "hhd: '%s' cannot be a file name: use lowercase letters, digits and '-' "
+				"(for example wachtwoord-kluis)\n", o->name);
+		return 2;
+	}
+	/* the languages: site.yaml's, or those --lang names */
+	struct arena arena;
+	arena_init_large(&arena);
+	struct model m = { .arena = &arena, .jobs = 1 };
+	struct diags d;
+	diags_init(&d);
+	struct buf src = BUF_INIT;
+	const char *site_path = arena_printf(&arena, "%s/site.yaml", o->content);
+	struct ynode *root = NULL;
+	if (load_file(site_path, &src, &d) == 0)
+		root = yaml_load(&arena, site_path, src.ptr, src.len, 0, &d);
+	buf_free(&src);
+	int status = 0;
+	if (!root || site_load(&m, site_path, root, &d) < 0 || diags_failed(&d)) {
+		diags_print(&d, stderr);
+		fprintf(stderr, "hhd: new needs a working %s to know the languages\n", site_path);
+		status = 1;
+		goto out;
+	}
+	int langs[HHD_MAX_LANGS], n = 0;
+	if (o->lang) {
+		char *list = arena_strdup(&arena, o->lang), *save = NULL;
+		for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+			int li = site_lang(&m.site, c);
+			if (li < 0) {
+				fprintf(stderr, "hhd: '%s' is not a language of %s\n", c, site_path);
+				status = 2;
+				goto out;
+			}
+			int dup = 0;
+			for (int i = 0; i < n; i++)
+				dup |= langs[i] == li;
+			if (!dup)
+				langs[n++] = li;
+		}
+	} else {
+		for (int li = 0; li < m.site.nlangs; li++)
+			langs[n++] = li;
+	}
+	/* nothing is written when any of the files exists */
+	char *paths[HHD_MAX_LANGS];
+	for (int i = 0; i < n; i++) {
+		struct buf rel = BUF_INIT;
+		scaffold_path((enum scaffold_kind)k, m.site.langs[langs[i]].code, o->name, &rel);
+		paths[i] = arena_printf(&arena, "%s/%s", o->content, rel.ptr);
+		buf_free(&rel);
+		if (access(paths[i], F_OK) == 0) {
+			fprintf(stderr, "hhd: %s already exists; hhd new never overwrites (choose another name)\n",
+				paths[i]);
+			status = 2;
+			goto out;
+		}
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	char date[16];
+	strftime(date, sizeof date, "%Y-%m-%d", localtime_r(&now, &tm));
+	for (int i = 0; i < n; i++) {
+		char *dir = arena_strdup(&arena, paths[i]);
+		*strrchr(dir, '/') = '\0';
+		struct buf text = BUF_INIT;
+		scaffold_text((enum scaffold_kind)k, m.site.langs[langs[i]].code, date, &text);
+		int fd = -1;
+		if (dir_make(dir) == 0)
+			fd = open(paths[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		int ok = fd >= 0 && write(fd, text.ptr, text.len) == (ssize_t)text.len;
+		if (fd >= 0 && close(fd) != 0)
+			ok = 0;
+		buf_free(&text);
+		if (!ok) {
+			fprintf(stderr, "hhd: cannot write %s: %s\n", paths[i], strerror(errno));
+			status = 2;
+			goto out;
+		}
+		fprintf(stderr, "hhd: wrote %s\n", paths[i]);
+	}
+	fprintf(stderr, "hhd: fill in every 'TODO:'; hhd check lists what is still to write\n");
+out:
+	diags_free(&d);
+	model_free(&m);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	if (S_parse_args(argc, argv, &o) < 0)
+		return 2;
+	if (!strcmp(o.cmd, "new"))
+		return S_new(&o);
+	md_init();
+	if (!strcmp(o.cmd, "serve")) {
+		int rc = S_serve(&o);
+		md_thread_done();
+		return rc;
+	}
+	struct diags d;
+	diags_init(&d);
+	d.strict = o.strict;
+	int status = S_pipeline(&o, &d);
 	diags_print(&d, stderr);
 	if (!status && diags_failed(&d)) {
 		status = 1;
 		if (!o.quiet)
-			fprintf(stderr, "hhd: %zu error(s), %zu warning(s); nothing was written\n", d.errors, d.warnings);
+			fprintf(stderr, "hhd: %zu error(s), %zu warning(s)%s\n", d.errors, d.warnings,
+				strcmp(o.cmd, "build") ? "" : "; nothing was written");
 	} else if (!status && d.warnings && !o.quiet) {
 		fprintf(stderr, "hhd: %zu warning(s)\n", d.warnings);
 	}
-	if (have_theme || theme.tpl)
-		theme_free(&theme);
 	diags_free(&d);
-	model_free(&m);
 	md_thread_done();
 	return status;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "xalloc.h"
@@ -225,6 +226,164 @@ static int S_count_sentences(const char *text, size_t len, struct pos at, struct
 	return total;
 }
 
+/* Dutch phone numbers in text that is not a link (a tel: link lets a
+ * victim on a phone call with one tap). Recognised, between word bounds:
+ *   0800, 0900, 0906, 0909 and 4 to 7 more digits   0900-8844
+ *   0 and 9 more digits (not 00)                     088-123 45 67, 06-12345678
+ *   +31 or 0031, an optional (0), and 8 or 9 digits  +31 (0)20 123 4567
+ *   112 after a word like "bel" or "call"             Bel 112, belt u 112
+ * Digit groups may be split by one '-' or ' '. Not a phone number: a date
+ * (dd-dd-dddd), a time or an amount (a ':', '.' or ',' and a digit follow),
+ * a part of an IBAN (after a word of four capitals), anything glued to a
+ * letter, digit or '/', '.', ',', '€'. Returns the bytes matched, or 0. */
+static size_t S_phone_at(const char *s, size_t i, size_t len, char *tel, size_t telsz)
+{
+	if (i > 0) {
+		unsigned char b = (unsigned char)s[i - 1];
+		if ((b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '/' ||
+		    b == '.' || b == ',' || b == '-' || b == '+' || b == '#' || b == '=' || b == 0xAC /* € */)
+			return 0;
+	}
+	size_t p = i, nt = 0;
+	int intl = 0;
+	if (s[p] == '+') {
+		if (p + 3 > len || s[p + 1] != '3' || s[p + 2] != '1')
+			return 0;
+		intl = 1;
+		tel[nt++] = '+';
+	} else if (s[p] < '0' || s[p] > '9') {
+		return 0;
+	}
+	int digits = 0, groups = 0, glen[4] = { 0 }, dashes = 0, spaces = 0;
+	size_t end = p;
+	while (p < len) {
+		if (s[p] >= '0' && s[p] <= '9') {
+			if (nt + 1 >= telsz)
+				return 0;
+			tel[nt++] = s[p];
+			digits++;
+			if (groups < 4)
+				glen[groups]++;
+			p++;
+			end = p;
+			continue;
+		}
+		if (s[p] == '+' && p == i) {
+			p++;
+			continue;
+		}
+		/* a separator: one '-' or ' ' (or " - ") between digit groups,
+		 * or "(0)" after +31 */
+		size_t q = p;
+		if (intl && s[q] == ' ' && q + 1 < len && s[q + 1] == '(')
+			q++;
+		if (intl && s[q] == '(' && q + 2 < len && s[q + 1] == '0' && s[q + 2] == ')') {
+			p = q + 3;
+			if (p < len && s[p] == ' ')
+				p++;
+			continue;
+		}
+		if (s[q] == ' ' && q + 2 < len && s[q + 1] == '-' && s[q + 2] == ' ')
+			q += 3, dashes++;
+		else if (s[q] == '-')
+			q++, dashes++;
+		else if (s[q] == ' ')
+			q++, spaces++;
+		else
+			break;
+		if (q >= len || s[q] < '0' || s[q] > '9')
+			break;
+		groups++;
+		p = q;
+	}
+	tel[nt] = 0;
+	/* what follows: a word bound, not ':', '.' or ',' with a digit */
+	if (end < len) {
+		unsigned char a = (unsigned char)s[end];
+		if ((a >= '0' && a <= '9') || (a >= 'a' && a <= 'z') || (a >= 'A' && a <= 'Z') || a == '/' || a == '@')
+			return 0;
+		if ((a == ':' || a == '.' || a == ',') && end + 1 < len && s[end + 1] >= '0' && s[end + 1] <= '9')
+			return 0;
+	}
+	const char *t = tel + intl;
+	if (intl) {
+		if (t[0] != '3' || t[1] != '1' || t[2] == '0' || digits - 2 < 8 || digits - 2 > 9)
+			return 0;
+	} else if (!strncmp(t, "0031", 4)) {
+		if (t[4] == '0' || digits - 4 < 8 || digits - 4 > 9)
+			return 0;
+	} else if (!strncmp(t, "112", 3) && digits == 3) {
+		/* only after "bel", "belt", "bellen", "call" or "dial" */
+		size_t w = i;
+		while (w > 0 && s[w - 1] == ' ')
+			w--;
+		size_t ws = w;
+		while (ws > 0 && ((s[ws - 1] | 0x20) >= 'a' && (s[ws - 1] | 0x20) <= 'z'))
+			ws--;
+		if (w - ws == 1 && (s[ws] | 0x20) == 'u' && ws > 1 && s[ws - 1] == ' ') {
+			/* "belt u 112": the verb before "u" */
+			w = ws - 1;
+			ws = w;
+			while (ws > 0 && ((s[ws - 1] | 0x20) >= 'a' && (s[ws - 1] | 0x20) <= 'z'))
+				ws--;
+		}
+		static const char *const verbs[] = { "bel", "belt", "bellen", "call", "dial", NULL };
+		int ok = 0;
+		for (const char *const *v = verbs; *v && w > ws; v++)
+			ok |= strlen(*v) == w - ws && !strncasecmp(s + ws, *v, w - ws);
+		if (!ok || w == i)
+			return 0;
+	} else if (t[0] != '0' || t[1] == '0') {
+		return 0;
+	} else if (!strncmp(t, "0800", 4) || !strncmp(t, "0900", 4) || !strncmp(t, "0906", 4) ||
+		   !strncmp(t, "0909", 4)) {
+		if (digits < 8 || digits > 11)
+			return 0;
+	} else if (digits != 10) {
+		return 0;
+	}
+	/* a date: dd-dd-dddd */
+	if (dashes >= 2 && glen[0] == 2 && glen[1] == 2 && glen[2] == 4)
+		return 0;
+	/* part of an IBAN: NL91 ABNA 0417 1643 00 */
+	if (i >= 5 && s[i - 1] == ' ') {
+		int caps = 0;
+		size_t w = i - 1;
+		while (w > 0 && s[w - 1] >= 'A' && s[w - 1] <= 'Z')
+			w--, caps++;
+		if (caps == 4)
+			return 0;
+	}
+	(void)spaces;
+	if (!strncmp(tel, "0031", 4)) /* the link dials +31 */
+		memmove(tel + 1, tel + 2, strlen(tel + 2) + 1), tel[0] = '+', tel[1] = '3', tel[2] = '1';
+	return end - i;
+}
+
+/* Warn about each phone number in a text node outside a link. */
+static void S_check_phones(const char *s, struct pos at, int own_pos, struct diags *d)
+{
+	size_t len = strlen(s);
+	char tel[40];
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '+' && (s[i] < '0' || s[i] > '9'))
+			continue;
+		size_t n = S_phone_at(s, i, len, tel, sizeof tel);
+		if (!n) {
+			while (i + 1 < len && ((s[i + 1] >= '0' && s[i + 1] <= '9') || s[i + 1] == '+'))
+				i++; /* not in the middle of a longer number */
+			continue;
+		}
+		struct pos p = at;
+		if (own_pos)
+			p.col += (unsigned)i;
+		char shown[64];
+		snprintf(shown, sizeof shown, "%.*s", (int)(n < 60 ? n : 60), s + i);
+		diag_report(d, D_MD_PHONE, p, shown, shown, tel);
+		i += n - 1;
+	}
+}
+
 /* Whether the text holds "[^" (memchr is much faster than memmem here). */
 static int S_has_footnote(const char *s, size_t len)
 {
@@ -309,7 +468,7 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 	 * their text for the ids. */
 	struct heading *heads = NULL;
 	size_t nheads = 0, capheads = 0;
-	int total_words = 0, collecting = 0;
+	int total_words = 0, collecting = 0, in_link = 0;
 	struct buf para = BUF_INIT; /* the paragraph or heading being walked */
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
@@ -317,6 +476,8 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type type = cmark_node_get_type(n);
 		if (ev == CMARK_EVENT_EXIT) {
+			if (type == CMARK_NODE_LINK)
+				in_link--;
 			if (type != CMARK_NODE_PARAGRAPH && type != CMARK_NODE_HEADING)
 				continue;
 			collecting = 0;
@@ -338,6 +499,8 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 			break;
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
+			if (type == CMARK_NODE_LINK)
+				in_link++;
 			if (links) {
 				links->items = xgrow(links->items, &links->cap, links->n + 1, sizeof *links->items);
 				links->items[links->n++] = (struct link){ arena_strdup(a, cmark_node_get_url(n)),
@@ -350,6 +513,12 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 			collecting = 1;
 			break;
 		case CMARK_NODE_TEXT:
+			if (!in_link && d)
+				S_check_phones(cmark_node_get_literal(n), S_node_pos(n, at, flags),
+					       cmark_node_get_start_line(n) > 0, d);
+			if (collecting)
+				buf_adds(&para, cmark_node_get_literal(n));
+			break;
 		case CMARK_NODE_CODE:
 			if (collecting)
 				buf_adds(&para, cmark_node_get_literal(n));

@@ -39,6 +39,14 @@ struct site {
 	struct sstr triage;           /* tree id behind the help button */
 	struct slist partners;
 	int allow_raw_html, allow_commercial;
+	/* operator: who runs the site (name required; the rest only when known) */
+	struct {
+		const char *name, *address, *email, *phone, *url, *kvk;
+		const char *tel;      /* derived from phone: tel:+31... */
+	} op;
+	/* helpdesk: per language, how soon it answers and what it can and cannot do */
+	const char *answer_within[HHD_MAX_LANGS];
+	const char *scope_html[HHD_MAX_LANGS];  /* rendered Markdown */
 };
 
 enum page_kind { PAGE_HOME, PAGE_PAGE, PAGE_TIP };
@@ -116,7 +124,7 @@ struct tree {
 	const char *path;
 	const char *id;               /* file name without .yaml */
 	int lang;
-	struct sstr title, summary, reviewed, start;
+	struct sstr title, summary, reviewed, start, slug;
 	int weight;
 	struct slist sources;
 	struct node *nodes;
@@ -125,6 +133,10 @@ struct tree {
 	/* derived */
 	struct node *start_node;
 	int longest;                  /* nodes on the longest path from start */
+	int offset;                   /* questions before this tree's start on the path from
+				       * the triage's start: the entry's place on that path */
+	int total;                    /* longest path from the triage's start through this
+				       * tree (and the trees it hands over to) */
 	const char *url;
 	struct tree *trans[HHD_MAX_LANGS];
 };
@@ -141,6 +153,18 @@ struct org {
 	struct pos pos;
 };
 
+/* A content file that failed to load (its own errors are reported): what
+ * refers to it is not reported again as missing, and one note on the file
+ * counts those references (validate.c). */
+enum unloaded_kind { UNLOADED_PAGE, UNLOADED_TIP, UNLOADED_TREE, UNLOADED_ORGS };
+struct unloaded {
+	enum unloaded_kind kind;
+	int lang;
+	const char *id, *path;
+	size_t refs;                  /* references not checked because of it */
+	struct unloaded *next;
+};
+
 struct model {
 	struct arena *arena;
 	const char *content_dir;
@@ -152,17 +176,26 @@ struct model {
 	struct org *orgs;
 	size_t norgs;
 	int drafts;                   /* build drafts too */
+	int preview;                  /* built for hhd serve: draft pages carry the draft marker */
 	int jobs;                     /* threads for loading and rendering */
 	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
 	size_t narenas;
 	struct strmap *urls;          /* derived: every output URL -> what owns it */
 	struct strmap *index;         /* derived: lookups by id (index.h) */
+	struct unloaded *unloaded;    /* files that failed to load, in m->arena */
+	struct page **skipped;        /* drafts left out (not m->drafts): links to them say so */
+	size_t nskipped, capskipped;
 };
 
 /* Free everything the model holds: the lists, the load threads' arenas, the
  * maps, and the contents of m->arena (the struct arena itself is the
  * caller's). The model is zeroed and may be reused after a new arena_init. */
 void model_free(struct model *m);
+/* Record a file that failed to load (main thread only). */
+void model_unloaded_add(struct model *m, enum unloaded_kind kind, int lang, const char *id, const char *path);
+/* The failed file of that kind, language and id (orgs: lang 0, id NULL),
+ * with one more reference counted; NULL when it did not fail. */
+struct unloaded *model_unloaded_ref(const struct model *m, enum unloaded_kind kind, int lang, const char *id);
 
 const char *urgency_name(enum urgency u);
 const char *org_kind_name(enum org_kind k);

@@ -55,6 +55,44 @@ static int S_root_and_404(const struct render_ctx *c, struct writer *w, struct b
 	return rc;
 }
 
+/* The error pages nginx shows when hhd-fcgi is down (502, 503: /50x.html)
+ * or a client is past its rate limit (429: /429.html). An /api/ request
+ * has no language in its path, so each page holds every language's text
+ * and emergency block (the police numbers, from site.yaml). Written only
+ * when the theme has an "error" template (it is optional). */
+static int S_error_pages(const struct render_ctx *c, struct writer *w, struct buf *out, struct diags *d)
+{
+	static const struct {
+		const char *url, *key;
+	} pages[] = { { "/50x.html", "unavailable" }, { "/429.html", "busy" } };
+	const struct model *m = c->m;
+	int rc = 0;
+
+	if (!mustache_get(c->t->tpl, "error"))
+		return 0;
+	for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+		struct val *v = val_map(c->a), *langs = val_list(c->a);
+		const char *title = arena_cat(c->a, pages[i].key, "_title", NULL);
+		const char *text = arena_cat(c->a, pages[i].key, "_text", NULL);
+		for (int li = 0; li < m->site.nlangs; li++) {
+			int lang = li == 0 ? m->site.deflang : li <= m->site.deflang ? li - 1 : li;
+			struct val *x = val_map(c->a);
+			render_set(c->a, x, "code", m->site.langs[lang].code);
+			render_set(c->a, x, "name", m->site.langs[lang].name);
+			render_set(c->a, x, "home", m->site.langs[lang].home_url);
+			render_set(c->a, x, "title", render_str(c, lang, title));
+			render_set(c->a, x, "text", render_str(c, lang, text));
+			render_set(c->a, x, "emergency", m->site.langs[lang].emergency_html);
+			val_list_push(c->a, langs, x);
+		}
+		render_set(c->a, v, "lang", m->site.langs[m->site.deflang].code);
+		render_set(c->a, v, "title", render_str(c, m->site.deflang, title));
+		val_map_set(c->a, v, "languages", langs);
+		rc |= S_put_template(c, w, "error", v, pages[i].url, pages[i].url + 1, out, d);
+	}
+	return rc;
+}
+
 /* base URL + path, escaped for XML */
 static void S_abs_url(struct buf *out, const struct model *m, const char *path)
 {
@@ -155,6 +193,8 @@ int render_files_write(const struct render_ctx *c, struct writer *w, const struc
 {
 	struct buf out = BUF_INIT;
 	int rc = S_root_and_404(c, w, &out, d);
+
+	rc |= S_error_pages(c, w, &out, d);
 
 	buf_reset(&out);
 	buf_addf(&out, "User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: %s/sitemap.xml\n", c->m->site.base_url);

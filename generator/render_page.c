@@ -88,6 +88,28 @@ static struct val *S_build_common(const struct model *m, const struct theme *t, 
 	val_map_set(a, c, "t", t->strings[li]);
 	val_map_set(a, c, "assets", t->asset_urls);
 	render_set(a, c, "emergency", l->emergency_html);
+	/* who runs the site (the page layouts' operator partial) and the
+	 * helpdesk's promise (contact and thank-you pages); absent values are null */
+	const struct site *st = &m->site;
+	struct val *op = val_map(a);
+	render_set(a, op, "name", st->op.name);
+	render_set(a, op, "address", st->op.address);
+	render_set(a, op, "email", st->op.email);
+	render_set(a, op, "mailto", st->op.email ? arena_cat(a, "mailto:", st->op.email, NULL) : NULL);
+	render_set(a, op, "phone", st->op.phone);
+	render_set(a, op, "tel", st->op.tel);
+	render_set(a, op, "url", st->op.url);
+	render_set(a, op, "kvk", st->op.kvk);
+	val_map_bool(a, op, "has_details", st->op.address || st->op.email || st->op.phone || st->op.url || st->op.kvk);
+	val_map_set(a, c, "operator", op);
+	if (st->answer_within[li] && st->scope_html[li]) {
+		struct val *hd = val_map(a);
+		render_set(a, hd, "answer_within", st->answer_within[li]);
+		render_set(a, hd, "scope", st->scope_html[li]);
+		val_map_set(a, c, "helpdesk", hd);
+	} else {
+		val_map_set(a, c, "helpdesk", val_null(a));
+	}
 	render_set(a, c, "home_url", l->home_url);
 	render_set(a, c, "help_url", l->help_url);
 	render_set(a, c, "tips_url", l->tips_url);
@@ -250,8 +272,9 @@ static struct val *S_question_ctx(const struct render_ctx *c, const struct node 
 	const char *triage = c->m->site.triage.s;
 	val_map_bool(c->a, q, "is_start", n == t->start_node);
 	val_map_bool(c->a, q, "is_triage_start", n == t->start_node && triage && !strcmp(t->id, triage));
-	render_set(c->a, q, "step", arena_printf(c->a, "%d", n->depth));
-	render_set(c->a, q, "steps", arena_printf(c->a, "%d", t->longest));
+	/* counted from the triage's start, across the hand-over to a plan */
+	render_set(c->a, q, "step", arena_printf(c->a, "%d", t->offset + n->depth));
+	render_set(c->a, q, "steps", arena_printf(c->a, "%d", t->total));
 	val_map_set(c->a, v, "question", q);
 	val_map_set(c->a, v, "tree", S_tree_val(c, t));
 	return v;
@@ -432,6 +455,8 @@ int render_page(const struct render_ctx *c, const struct render_job *j, struct b
 		const struct page *p = j->page;
 		v = render_page_ctx(c, lang, p->url, p->title.s, "view");
 		val_map_set(c->a, v, "page", S_page_val(c, p));
+		/* the draft marker of serve_inject.h, only in hhd serve's preview */
+		val_map_bool(c->a, v, "preview_draft", m->preview && p->draft);
 		if (p->kind == PAGE_HOME) {
 			val_map_set(c->a, v, "tips", c->sh->tips[lang]);
 		}

@@ -7,33 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
-
-static size_t S_min3(size_t a, size_t b, size_t c)
-{
-	size_t m = a < b ? a : b;
-	return m < c ? m : c;
-}
-
-/* Levenshtein distance, for "did you mean" on short keys only. */
-static size_t S_edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 32 || lb > 32)
-		return 99;
-	size_t row[33];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			row[j] = S_min3(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1]));
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
+#include "suggest.h"
 
 int schema_keys(const struct ynode *map, const char *const *allowed, struct diags *d)
 {
@@ -42,25 +16,26 @@ int schema_keys(const struct ynode *map, const char *const *allowed, struct diag
 		const struct ynode *k = map->items[i];
 		if (k->type != Y_SCALAR)
 			continue; /* reported by the loader */
-		const char *best = NULL;
-		size_t best_d = 3;
+		struct suggest s;
+		suggest_init(&s, k->str);
 		int known = 0;
 		for (const char *const *a = allowed; *a; a++) {
 			if (strcmp(*a, k->str) == 0) {
 				known = 1;
 				break;
 			}
-			size_t e = S_edit_distance(*a, k->str);
-			if (e < best_d) {
-				best_d = e;
-				best = *a;
-			}
+			suggest_add(&s, *a);
 		}
 		if (known)
 			continue;
-		char hint[96] = "";
-		if (best)
-			snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
+		char hint[512];
+		suggest_hint(&s, hint, sizeof hint);
+		if (!s.best) {
+			/* nothing close: list what is allowed here */
+			size_t len = (size_t)snprintf(hint, sizeof hint, "; allowed here:");
+			for (const char *const *a = allowed; *a && len < sizeof hint; a++)
+				len += (size_t)snprintf(hint + len, sizeof hint - len, "%s %s", a == allowed ? "" : ",", *a);
+		}
 		diag_report(d, D_KEY_UNKNOWN, k->pos, k->str, hint);
 		bad++;
 	}
@@ -94,6 +69,9 @@ struct sstr schema_str(const struct ynode *map, const char *key, int required, s
 		return r;
 	}
 	r.s = v->str;
+	/* what `hhd new` left to write (scaffold.h) */
+	if (!strncmp(v->str, "TODO: ", 6))
+		diag_report(d, D_PLACEHOLDER, v->pos, key, v->str + 6);
 	return r;
 }
 

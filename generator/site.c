@@ -1,5 +1,6 @@
 /* site.c: fill the model's site settings from the parsed site.yaml: base
- * URL, languages with their section names, triage tree, partners, policy. */
+ * URL, languages with their section names, triage tree, partners, policy,
+ * the operator (who runs the site) and the helpdesk's promise per language. */
 #include "site.h"
 
 #include <string.h>
@@ -7,10 +8,12 @@
 #include "markdown.h"
 
 static const char *const site_keys[] = { "base_url", "default_language", "languages", "triage",
-					   "partners", "policy", NULL };
+					   "partners", "policy", "operator", "helpdesk", NULL };
 static const char *const lang_keys[] = { "code", "name", "title", "tagline", "sections", "emergency", NULL };
 static const char *const section_keys[] = { "tips", "help", "plans", "orgs", NULL };
 static const char *const policy_keys[] = { "allow_raw_html", "allow_commercial", NULL };
+static const char *const operator_keys[] = { "name", "address", "email", "phone", "url", "kvk", NULL };
+static const char *const helpdesk_keys[] = { "answer_within", "scope", NULL };
 
 int site_lang(const struct site *s, const char *code)
 {
@@ -18,6 +21,134 @@ int site_lang(const struct site *s, const char *code)
 		if (strcmp(s->langs[i].code, code) == 0)
 			return i;
 	return -1;
+}
+
+static int S_valid_phone(const char *s)
+{
+	int digits = 0;
+	for (const char *c = s; *c; c++) {
+		if (*c >= '0' && *c <= '9')
+			digits++;
+		else if (!(*c == ' ' || *c == '-' || (*c == '+' && c == s) || *c == '(' || *c == ')'))
+			return 0;
+	}
+	return digits >= 3 && digits <= 15;
+}
+
+static int S_valid_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@') || strpbrk(s, " \t<>\"'"))
+		return 0;
+	const char *dot = strrchr(at + 1, '.');
+	return dot && dot > at + 1 && dot[1];
+}
+
+/* tel: link for a displayed number, as the templates' org phones get it. */
+static const char *S_tel(struct arena *a, const char *phone)
+{
+	char *t = arena_alloc(a, strlen(phone) + 4);
+	size_t n = 0;
+	for (const char *c = phone; *c; c++)
+		if ((*c >= '0' && *c <= '9') || (*c == '+' && c == phone))
+			t[n++] = *c;
+	t[n] = 0;
+	if (n > 3 && t[0] == '0' && t[1] != '0' && strncmp(t, "0800", 4) && strncmp(t, "0900", 4))
+		return arena_printf(a, "tel:+31%s", t + 1);
+	return arena_printf(a, "tel:%s", t);
+}
+
+static void S_load_operator(struct model *m, const struct ynode *root, struct diags *d)
+{
+	struct site *s = &m->site;
+	const struct ynode *op = ymap_get(root, "operator");
+	if (!op || yscalar_is_null(op)) {
+		diag_report(d, D_SITE_NO_OPERATOR, root->pos);
+		return;
+	}
+	if (op->type != Y_MAP) {
+		diag_report(d, D_TYPE_MAP, op->pos, "operator");
+		return;
+	}
+	schema_keys(op, operator_keys, d);
+	s->op.name = schema_str(op, "name", 1, d).s;
+	s->op.address = schema_str(op, "address", 0, d).s;
+	struct sstr email = schema_str(op, "email", 0, d);
+	if (email.s && !S_valid_email(email.s)) {
+		diag_report(d, D_SITE_EMAIL, email.pos, email.s);
+		email.s = NULL;
+	}
+	s->op.email = email.s;
+	struct sstr phone = schema_str(op, "phone", 0, d);
+	if (phone.s && !S_valid_phone(phone.s)) {
+		diag_report(d, D_ORG_PHONE, phone.pos, phone.s);
+		phone.s = NULL;
+	}
+	s->op.phone = phone.s;
+	s->op.tel = phone.s ? S_tel(m->arena, phone.s) : NULL;
+	struct sstr url = schema_str(op, "url", 0, d);
+	if (url.s && !schema_is_http_url(url.s)) {
+		diag_report(d, D_URL_FIELD, url.pos, "url", url.s);
+		url.s = NULL;
+	}
+	s->op.url = url.s;
+	struct sstr kvk = schema_str(op, "kvk", 0, d);
+	if (kvk.s) {
+		size_t i = 0;
+		while (kvk.s[i] >= '0' && kvk.s[i] <= '9')
+			i++;
+		if (i != 8 || kvk.s[i]) {
+			diag_report(d, D_SITE_KVK, kvk.pos, kvk.s);
+			kvk.s = NULL;
+		}
+	}
+	s->op.kvk = kvk.s;
+}
+
+/* A text per site language: a mapping from every language code to a string. */
+static void S_per_lang(struct model *m, const struct ynode *map, const char *key, const char *out[HHD_MAX_LANGS],
+		       struct pos *pos, struct diags *d)
+{
+	const struct ynode *v = schema_map(map, key, 1, d);
+	if (!v)
+		return;
+	*pos = v->pos;
+	int seen[HHD_MAX_LANGS] = { 0 }; /* a bad text is reported once, not as missing too */
+	for (size_t i = 0; i + 1 < v->n; i += 2) {
+		const struct ynode *k = v->items[i], *t = v->items[i + 1];
+		int li = site_lang(&m->site, k->str);
+		if (li < 0) {
+			diag_report(d, D_LANG_UNKNOWN, k->pos, k->str);
+			continue;
+		}
+		seen[li] = 1;
+		if (t->type != Y_SCALAR || !t->str[0]) {
+			diag_report(d, t->type != Y_SCALAR ? D_TYPE_STRING : D_EMPTY_STRING, t->pos, key);
+			continue;
+		}
+		out[li] = t->str;
+	}
+	for (int i = 0; i < m->site.nlangs; i++)
+		if (!seen[i])
+			diag_report(d, D_LANG_MISSING, v->pos, m->site.langs[i].code);
+}
+
+/* helpdesk: optional; when given, both texts in every site language. */
+static void S_load_helpdesk(struct model *m, const struct ynode *root, struct diags *d)
+{
+	struct site *s = &m->site;
+	const struct ynode *h = schema_map(root, "helpdesk", 0, d);
+	if (!h)
+		return;
+	schema_keys(h, helpdesk_keys, d);
+	struct pos pos = h->pos;
+	S_per_lang(m, h, "answer_within", s->answer_within, &pos, d);
+	const char *scope[HHD_MAX_LANGS] = { 0 };
+	S_per_lang(m, h, "scope", scope, &pos, d);
+	for (int i = 0; i < s->nlangs; i++)
+		if (scope[i])
+			s->scope_html[i] = md_render(m->arena, scope[i], strlen(scope[i]), pos,
+						     s->allow_raw_html ? MD_ALLOW_RAW_HTML : 0, NULL, NULL, d);
 }
 
 static const char *S_section(const struct ynode *secs, const char *key, struct diags *d)
@@ -134,6 +265,8 @@ int site_load(struct model *m, const char *path, const struct ynode *root, struc
 	for (size_t i = 0; i < s->partners.n; i++)
 		if (!schema_is_slug(s->partners.items[i].s))
 			diag_report(d, D_BAD_SLUG, s->partners.items[i].pos, s->partners.items[i].s);
+	S_load_operator(m, root, d);
+	S_load_helpdesk(m, root, d);
 	/* Other problems are reported and checking goes on; without a language
 	 * there is nothing to check. */
 	return s->nlangs ? 0 : -1;

@@ -3,6 +3,7 @@
 #include "theme.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -133,6 +134,31 @@ static void S_load_assets(struct theme *t, struct model *m, struct diags *d)
 		t->nassets++;
 	}
 	dir_names_free(names);
+}
+
+#ifndef HHD_THEME_INSTALLED
+#define HHD_THEME_INSTALLED "/usr/share/hhd/themes/default"
+#endif
+
+static int S_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *theme_default_dir(const char *content, char *buf, size_t n)
+{
+	int k;
+
+	if (S_is_dir("themes/default"))
+		return "themes/default";
+	k = snprintf(buf, n, "%s/../themes/default", content);
+	if (k > 0 && (size_t)k < n && S_is_dir(buf))
+		return buf;
+	if (S_is_dir(HHD_THEME_INSTALLED))
+		return HHD_THEME_INSTALLED;
+	return "themes/default";
 }
 
 int theme_load(struct theme *t, const char *dir, struct model *m, struct diags *d)

@@ -31,6 +31,12 @@ struct theme {
 
 /* Load the theme for the site's languages; reports every problem. 0 or -1. */
 int theme_load(struct theme *t, const char *dir, struct model *m, struct diags *d);
+/* The theme folder when none is given: the first that exists of
+ * themes/default (in the working folder), themes/default beside the
+ * content folder, and the installed default (HHD_THEME_INSTALLED); the
+ * first when none does (its absence is then reported by theme_load).
+ * The result is a literal or written to buf. */
+const char *theme_default_dir(const char *content, char *buf, size_t n);
 void theme_free(struct theme *t);
 
 #endif

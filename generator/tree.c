@@ -8,11 +8,12 @@
 
 #include "index.h"
 #include "markdown.h"
+#include "suggest.h"
 #include "xalloc.h"
 #include "ydoc.h"
 
 static const char *const tree_keys[] = { "title", "summary", "start", "reviewed", "weight", "sources",
-					   "nodes", NULL };
+					   "nodes", "slug", NULL };
 static const char *const question_keys[] = { "question", "help", "answers", NULL };
 static const char *const outcome_keys[] = { "title", "urgency", "intro", "steps", "contacts", "report",
 					      "deadline", "tips", "sources", NULL };
@@ -136,6 +137,12 @@ struct tree *tree_parse(struct model *m, const char *src, size_t len, const char
 	t->summary = schema_str(root, "summary", 0, d);
 	t->reviewed = schema_date(root, "reviewed", 1, d);
 	t->start = schema_str(root, "start", 1, d);
+	/* the URL's last part (default: the file name); next: and translations use the file name */
+	t->slug = schema_str(root, "slug", 0, d);
+	if (t->slug.s && !schema_is_slug(t->slug.s)) {
+		diag_report(d, D_BAD_SLUG, t->slug.pos, t->slug.s);
+		t->slug.s = NULL;
+	}
 	t->weight = schema_int(root, "weight", 0, d);
 	t->sources = schema_sources(m->arena, root, d);
 	const struct ynode *nodes = schema_map(root, "nodes", 1, d);
@@ -160,6 +167,16 @@ struct tree *tree_find(const struct model *m, const char *id, int lang)
 		if (m->trees[i]->lang == lang && !strcmp(m->trees[i]->id, id))
 			return m->trees[i];
 	return NULL;
+}
+
+const char *tree_hint(const struct model *m, int lang, const char *typed, char *out, size_t outsz)
+{
+	struct suggest s;
+	suggest_init(&s, typed);
+	for (size_t i = 0; i < m->ntrees; i++)
+		if (m->trees[i]->lang == lang)
+			suggest_add(&s, m->trees[i]->id);
+	return suggest_hint(&s, out, outsz);
 }
 
 struct node *tree_node(const struct tree *t, const char *id)

@@ -12,5 +12,8 @@ struct tree *tree_parse(struct model *m, const char *src, size_t len, const char
 			int lang, struct diags *d);
 struct tree *tree_find(const struct model *m, const char *id, int lang);
 struct node *tree_node(const struct tree *t, const char *id);
+/* " (did you mean 'ID'?)" for a tree id typed for language `lang`, into
+ * out[0..outsz), or "" (lib/suggest.h). */
+const char *tree_hint(const struct model *m, int lang, const char *typed, char *out, size_t outsz);
 
 #endif

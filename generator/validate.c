@@ -11,6 +11,7 @@
 #include "index.h"
 #include "org.h"
 #include "strmap.h"
+#include "suggest.h"
 #include "tree.h"
 #include "xalloc.h"
 
@@ -98,6 +99,21 @@ static void S_claim(struct model *m, const char *url, const char *owner, struct 
 	}
 }
 
+/* The URL of a page of `kind` in language `lang` with this slug. */
+static const char *S_page_url(const struct model *m, enum page_kind kind, int lang, const char *slug)
+{
+	const struct lang *l = &m->site.langs[lang];
+	switch (kind) {
+	case PAGE_HOME:
+		return l->home_url;
+	case PAGE_TIP:
+		return arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_tips, slug);
+	case PAGE_PAGE:
+	default:
+		return arena_printf(m->arena, "/%s/%s/", l->code, slug);
+	}
+}
+
 static void S_derive_page_urls(struct model *m, struct diags *d)
 {
 	for (int li = 0; li < m->site.nlangs; li++) {
@@ -115,33 +131,83 @@ static void S_derive_page_urls(struct model *m, struct diags *d)
 	}
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
-		const struct lang *l = &m->site.langs[p->lang];
-		const char *slug = p->slug.s ? p->slug.s : p->id;
-		switch (p->kind) {
-		case PAGE_HOME:
-			p->url = l->home_url;
-			break;
-		case PAGE_TIP:
-			p->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_tips, slug);
-			break;
-		case PAGE_PAGE:
-			p->url = arena_printf(m->arena, "/%s/%s/", l->code, slug);
-			break;
-		}
+		p->url = S_page_url(m, p->kind, p->lang, p->slug.s ? p->slug.s : p->id);
 		S_claim(m, p->url, p->path, p->slug.s ? p->slug.pos : p->pos, d);
 	}
 }
+
+/* ---- "did you mean" for the names an editor types (lib/suggest.h) ---- */
+
+#define HINT_MAX 160
+
+/* A node id of `t`. */
+static const char *S_hint_node(const struct tree *t, const char *typed, char *out)
+{
+	struct suggest s;
+	suggest_init(&s, typed);
+	for (size_t k = 0; k < t->nnodes; k++)
+		suggest_add(&s, t->nodes[k].id.s);
+	return suggest_hint(&s, out, HINT_MAX);
+}
+
+/* What `next:` may say in tree `t`: a node of `t`, another tree of its
+ * language (or the default language's), or "tree#node". */
+static const char *S_hint_next(const struct model *m, const struct tree *t, const char *typed, char *out)
+{
+	struct suggest s;
+	suggest_init(&s, typed);
+	int hash = strchr(typed, '#') != NULL;
+	if (!hash)
+		for (size_t k = 0; k < t->nnodes; k++)
+			suggest_add(&s, t->nodes[k].id.s);
+	for (size_t i = 0; i < m->ntrees; i++) {
+		const struct tree *o = m->trees[i];
+		if (o == t || (o->lang != t->lang && o->lang != m->site.deflang) || !o->id)
+			continue;
+		if (o->lang != t->lang && tree_find(m, o->id, t->lang))
+			continue; /* the default language's tree is used only where this one has none */
+		if (!hash) {
+			suggest_add(&s, o->id);
+			continue;
+		}
+		for (size_t k = 0; k < o->nnodes; k++)
+			if (o->nodes[k].id.s)
+				suggest_add(&s, arena_printf(m->arena, "%s#%s", o->id, o->nodes[k].id.s));
+	}
+	return suggest_hint(&s, out, HINT_MAX);
+}
+
+static const char *S_hint_org(const struct model *m, const char *typed, char *out)
+{
+	struct suggest s;
+	suggest_init(&s, typed);
+	for (size_t i = 0; i < m->norgs; i++)
+		suggest_add(&s, m->orgs[i].id.s);
+	return suggest_hint(&s, out, HINT_MAX);
+}
+
+static const char *S_hint_tip(const struct model *m, int lang, const char *typed, char *out)
+{
+	struct suggest s;
+	suggest_init(&s, typed);
+	for (size_t i = 0; i < m->npages; i++)
+		if (m->pages[i]->kind == PAGE_TIP && m->pages[i]->lang == lang)
+			suggest_add(&s, m->pages[i]->id);
+	return suggest_hint(&s, out, HINT_MAX);
+}
+
 
 static void S_derive_tree_urls(struct model *m, struct diags *d)
 {
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
 		const struct lang *l = &m->site.langs[t->lang];
-		t->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->id);
-		S_claim(m, t->url, t->path, t->pos, d);
+		t->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->slug.s ? t->slug.s : t->id);
+		S_claim(m, t->url, t->path, t->slug.s ? t->slug.pos : t->pos, d);
 		t->start_node = t->start.s ? tree_node(t, t->start.s) : NULL;
+		char hint[HINT_MAX];
 		if (t->start.s && !t->start_node)
-			diag_report(d, D_TREE_START, t->start.pos, t->start.s);
+			diag_report(d, D_TREE_START, t->start.pos, t->start.s, S_hint_node(t, t->start.s, hint));
 		for (size_t k = 0; k < t->nnodes; k++) {
 			struct node *n = &t->nodes[k];
 			if (!n->id.s)
@@ -175,7 +241,8 @@ static void S_link_translations(struct model *m, struct diags *d)
 		struct page **group = strmap_get(by_key, arena_printf(m->arena, "%d/%s", (int)p->kind, p->id));
 		memcpy(p->trans, group, HHD_MAX_LANGS * sizeof *group);
 		for (int li = 0; li < m->site.nlangs; li++)
-			if (!group[li])
+			if (!group[li] &&
+			    !model_unloaded_ref(m, p->kind == PAGE_TIP ? UNLOADED_TIP : UNLOADED_PAGE, li, p->id))
 				diag_report(d, D_TRANSLATION_MISSING, p->pos, m->site.langs[li].code);
 	}
 	strmap_free(by_key);
@@ -185,7 +252,7 @@ static void S_link_translations(struct model *m, struct diags *d)
 			t->trans[li] = tree_find(m, t->id, li);
 		if (t->lang == m->site.deflang)
 			for (int li = 0; li < m->site.nlangs; li++)
-				if (!t->trans[li])
+				if (!t->trans[li] && !model_unloaded_ref(m, UNLOADED_TREE, li, t->id))
 					diag_report(d, D_TREE_MISSING_LANG, t->pos, t->id, m->site.langs[li].code);
 	}
 }
@@ -219,8 +286,14 @@ static void S_resolve_answers(struct model *m, struct diags *d)
 					an->target_tree = o;
 					an->target = hash ? tree_node(o, hash + 1) : o->start_node;
 				}
-				if (!an->target)
-					diag_report(d, D_TREE_NEXT, an->next.pos, an->next.s);
+				char hint[HINT_MAX];
+				/* a tree whose start node is missing is reported there, once */
+				if (!o && (model_unloaded_ref(m, UNLOADED_TREE, t->lang, tid) ||
+					   model_unloaded_ref(m, UNLOADED_TREE, m->site.deflang, tid)))
+					continue; /* that tree's file did not load: reported there */
+				if (!an->target && !(o && o != t && !hash && !o->start_node))
+					diag_report(d, D_TREE_NEXT, an->next.pos, an->next.s,
+						    S_hint_next(m, t, an->next.s, hint));
 			}
 		}
 	}
@@ -256,7 +329,8 @@ static void S_walk_tree(struct tree *t, struct diags *d)
 
 /* Depth-first search for cycles over all answers of one language, across
  * trees. Colours: 0 unseen, 1 on the stack, 2 done. Also computes, per
- * node, the longest path (in nodes) within its own tree. */
+ * node, the most questions on a path within its own tree (outcomes do not
+ * count: a one-question tree says "Vraag 1 van 1"). */
 struct dfs {
 	struct strmap *colour; /* node url -> (void *)colour */
 	struct diags *d;
@@ -266,7 +340,8 @@ struct dfs {
 static int S_dfs_visit(struct dfs *s, struct node *n)
 {
 	strmap_put(s->colour, n->url, (void *)1);
-	int longest = 1;
+	int self = n->is_outcome ? 0 : 1;
+	int longest = self;
 	for (size_t a = 0; a < n->nanswers; a++) {
 		struct node *c = n->answers[a].target;
 		if (!c || !c->url)
@@ -278,8 +353,8 @@ static int S_dfs_visit(struct dfs *s, struct node *n)
 			continue;
 		}
 		int sub = col == 0 ? S_dfs_visit(s, c) : (int)(col >> 2);
-		if (c->tree == n->tree && sub + 1 > longest)
-			longest = sub + 1;
+		if (c->tree == n->tree && sub + self > longest)
+			longest = sub + self;
 	}
 	strmap_put(s->colour, n->url, (void *)(intptr_t)(2 | (longest << 2)));
 	return longest;
@@ -297,6 +372,8 @@ static void S_check_cycles(struct model *m, struct diags *d)
 		}
 		if (t->start_node)
 			t->longest = (int)((intptr_t)strmap_get(s.colour, t->start_node->url) >> 2);
+		t->offset = 0; /* S_count_path sets them for trees the triage reaches */
+		t->total = t->longest;
 	}
 	strmap_free(s.colour);
 }
@@ -312,8 +389,12 @@ static void S_check_outcomes(struct model *m, struct diags *d)
 			int public_org = 0;
 			for (size_t c = 0; c < n->contacts.n; c++) {
 				const struct org *o = org_find(m, n->contacts.items[c].s);
+				char hint[HINT_MAX];
+				if (!o && model_unloaded_ref(m, UNLOADED_ORGS, 0, NULL))
+					continue;
 				if (!o) {
-					diag_report(d, D_TREE_ORG, n->contacts.items[c].pos, n->contacts.items[c].s);
+					diag_report(d, D_TREE_ORG, n->contacts.items[c].pos, n->contacts.items[c].s,
+						    S_hint_org(m, n->contacts.items[c].s, hint));
 					continue;
 				}
 				if (o->kind == ORG_COMMERCIAL && !m->site.allow_commercial)
@@ -321,11 +402,22 @@ static void S_check_outcomes(struct model *m, struct diags *d)
 				if (o->kind != ORG_COMMERCIAL && o->kind != ORG_ROLE)
 					public_org = 1;
 			}
-			if (!public_org && n->id.s)
+			if (!public_org && n->id.s && !model_unloaded_ref(m, UNLOADED_ORGS, 0, NULL))
 				diag_report(d, D_TREE_NO_PUBLIC_ORG, n->id.pos, n->id.s);
-			for (size_t c = 0; c < n->tips.n; c++)
-				if (!tip_find(m, n->tips.items[c].s, t->lang))
-					diag_report(d, D_TREE_TIP, n->tips.items[c].pos, n->tips.items[c].s);
+			for (size_t c = 0; c < n->tips.n; c++) {
+				char hint[HINT_MAX];
+				const struct page *draft = NULL;
+				for (size_t x = 0; x < m->nskipped && !draft; x++)
+					if (m->skipped[x]->kind == PAGE_TIP && m->skipped[x]->lang == t->lang &&
+					    !strcmp(m->skipped[x]->id, n->tips.items[c].s))
+						draft = m->skipped[x];
+				if (draft && !tip_find(m, n->tips.items[c].s, t->lang))
+					diag_report(d, D_TREE_TIP_DRAFT, n->tips.items[c].pos, n->tips.items[c].s, draft->path);
+				else if (!tip_find(m, n->tips.items[c].s, t->lang) &&
+				    !model_unloaded_ref(m, UNLOADED_TIP, t->lang, n->tips.items[c].s))
+					diag_report(d, D_TREE_TIP, n->tips.items[c].pos, n->tips.items[c].s,
+						    S_hint_tip(m, t->lang, n->tips.items[c].s, hint));
+			}
 		}
 	}
 }
@@ -355,13 +447,20 @@ static void S_check_tree_translations(struct model *m, struct diags *d)
 					    "a question in one, an outcome in the other");
 				continue;
 			}
-			int same = b->nanswers == n->nanswers;
-			for (size_t a = 0; same && a < n->nanswers; a++)
-				same = n->answers[a].next.s && b->answers[a].next.s &&
-				       !strcmp(n->answers[a].next.s, b->answers[a].next.s);
-			if (!same)
-				diag_report(d, D_TREE_TRANS_NODES, n->id.pos, n->id.s, bl,
-					    "the answers lead elsewhere");
+			if (b->nanswers != n->nanswers) {
+				diag_report(d, D_TREE_TRANS_NANSWERS, n->id.pos, n->id.s, n->nanswers, b->nanswers,
+					    bl);
+				continue;
+			}
+			/* answer by answer; an answer whose `next` does not resolve is
+			 * reported where it is (D_TREE_NEXT), not blamed on the other file */
+			for (size_t a = 0; a < n->nanswers; a++) {
+				const struct answer *x = &n->answers[a], *y = &b->answers[a];
+				if (!x->next.s || !y->next.s || !x->target || !y->target || !strcmp(x->next.s, y->next.s))
+					continue;
+				diag_report(d, D_TREE_TRANS_ANSWER, x->next.pos, a + 1, n->id.s, x->next.s, y->next.s,
+					    bl);
+			}
 		}
 		for (size_t k = 0; k < base->nnodes; k++)
 			if (base->nodes[k].id.s && !tree_node(t, base->nodes[k].id.s))
@@ -464,14 +563,68 @@ static int S_url_exists(const struct model *m, struct arena *a, const char *u)
 	return 0;
 }
 
+/* Same URL, with or without a trailing "/" or "/index.html". */
+static int S_same_url(struct arena *a, const char *u, const char *page_url)
+{
+	if (!strcmp(u, page_url))
+		return 1;
+	size_t n = strlen(u);
+	if (n > 11 && !strcmp(u + n - 11, "/index.html"))
+		return !strcmp(arena_strndup(a, u, n - 10), page_url);
+	return u[n - 1] != '/' && !strcmp(arena_printf(a, "%s/", u), page_url);
+}
+
+/* A link `u` that does not exist: to a draft (said so), to a file that did
+ * not load (not reported again), or broken. */
+static void S_link_missing(struct model *m, const char *u, const struct link *lk, struct diags *d)
+{
+	for (size_t i = 0; i < m->nskipped; i++) {
+		const struct page *p = m->skipped[i];
+		if (S_same_url(m->arena, u, S_page_url(m, p->kind, p->lang, p->slug.s ? p->slug.s : p->id))) {
+			diag_report(d, D_LINK_DRAFT, lk->pos, lk->url, p->path);
+			return;
+		}
+	}
+	for (struct unloaded *x = m->unloaded; x; x = x->next) {
+		const char *url = NULL;
+		if (x->kind == UNLOADED_TIP || x->kind == UNLOADED_PAGE)
+			url = S_page_url(m, x->kind == UNLOADED_TIP ? PAGE_TIP
+					  : !strcmp(x->id, "index") ? PAGE_HOME : PAGE_PAGE, x->lang, x->id);
+		else if (x->kind == UNLOADED_TREE)
+			url = arena_printf(m->arena, "/%s/%s/%s/", m->site.langs[x->lang].code,
+					   m->site.langs[x->lang].sec_help, x->id);
+		if (url && (S_same_url(m->arena, u, url) ||
+			    (x->kind == UNLOADED_TREE && !strncmp(u, url, strlen(url))))) {
+			x->refs++;
+			return;
+		}
+	}
+	diag_report(d, D_LINK_BROKEN, lk->pos, lk->url);
+}
+
+/* An absolute link to the site itself ("https://base/nl/...") is checked
+ * as the path it names. */
+static const char *S_own(const struct model *m, const char *url)
+{
+	const char *b = m->site.base_url;
+	size_t n = b ? strlen(b) : 0;
+	while (n && b[n - 1] == '/')
+		n--;
+	if (!n || strncmp(url, b, n))
+		return url;
+	if (url[n] == '\0')
+		return "/";
+	return url[n] == '/' || url[n] == '?' || url[n] == '#' ? url + n : url;
+}
+
 static void S_check_links(struct model *m, struct diags *d)
 {
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
 		for (size_t k = 0; k < p->links.n; k++) {
-			const char *u = S_resolve(m->arena, p->url, p->links.items[k].url);
+			const char *u = S_resolve(m->arena, p->url, S_own(m, p->links.items[k].url));
 			if (u && !S_url_exists(m, m->arena, u))
-				diag_report(d, D_LINK_BROKEN, p->links.items[k].pos, p->links.items[k].url);
+				S_link_missing(m, u, &p->links.items[k], d);
 		}
 	}
 	for (size_t i = 0; i < m->ntrees; i++) {
@@ -479,9 +632,9 @@ static void S_check_links(struct model *m, struct diags *d)
 		for (size_t k = 0; k < t->nnodes; k++) {
 			struct node *n = &t->nodes[k];
 			for (size_t l = 0; n->url && l < n->links.n; l++) {
-				const char *u = S_resolve(m->arena, n->url, n->links.items[l].url);
+				const char *u = S_resolve(m->arena, n->url, S_own(m, n->links.items[l].url));
 				if (u && !S_url_exists(m, m->arena, u))
-					diag_report(d, D_LINK_BROKEN, n->links.items[l].pos, n->links.items[l].url);
+					S_link_missing(m, u, &n->links.items[l], d);
 			}
 		}
 	}
@@ -489,6 +642,28 @@ static void S_check_links(struct model *m, struct diags *d)
 
 /* Every tree should be reachable from the triage tree behind the help
  * button, or visitors in a panic never find it. */
+/* Progress across the whole path ("Vraag 2 van 3" goes on after the triage
+ * hands over to a plan). queue[0..n) holds the trees the triage reaches, in
+ * the order met: a tree's entry question lies in a tree met before it. A
+ * tree's offset is its entry's place on the path (the entry tree's offset
+ * plus the entry's depth); its total the longest path through it, or
+ * through a tree it hands over to, whichever is longer. */
+static void S_count_path(struct tree **queue, size_t n)
+{
+	for (size_t q = 0; q < n; q++) {
+		struct tree *t = queue[q];
+		const struct node *e = t->start_node ? t->start_node->entry : NULL;
+		t->offset = e && e->tree != t ? e->tree->offset + e->depth : 0;
+		t->total = t->offset + t->longest;
+	}
+	for (size_t q = n; q-- > 0;) {
+		const struct tree *t = queue[q];
+		const struct node *e = t->start_node ? t->start_node->entry : NULL;
+		if (e && e->tree != t && t->total > e->tree->total)
+			e->tree->total = t->total;
+	}
+}
+
 static void S_check_triage_reach(struct model *m, struct diags *d)
 {
 	for (int li = 0; li < m->site.nlangs; li++) {
@@ -523,6 +698,7 @@ static void S_check_triage_reach(struct model *m, struct diags *d)
 						target->entry = &t->nodes[k];
 				}
 		}
+		S_count_path(queue, tail);
 		for (size_t i = 0; i < m->ntrees; i++)
 			if (m->trees[i]->lang == li && !strmap_get(seen, m->trees[i]->id))
 				diag_report(d, D_TREE_NOT_IN_TRIAGE, m->trees[i]->pos, m->trees[i]->id, triage->id);
@@ -555,8 +731,15 @@ void validate_site(struct model *m, struct diags *d)
 	S_check_tree_translations(m, d);
 	S_check_aliases(m, d);
 	S_check_links(m, d);
-	if (m->site.triage.s && !tree_find(m, m->site.triage.s, m->site.deflang))
-		diag_report(d, D_TRIAGE_MISSING, m->site.triage.pos, m->site.triage.s);
+	char hint[HINT_MAX];
+	if (m->site.triage.s && !tree_find(m, m->site.triage.s, m->site.deflang) &&
+	    !model_unloaded_ref(m, UNLOADED_TREE, m->site.deflang, m->site.triage.s))
+		diag_report(d, D_TRIAGE_MISSING, m->site.triage.pos, m->site.triage.s,
+			    tree_hint(m, m->site.deflang, m->site.triage.s, hint, sizeof hint));
 	else if (m->site.triage.s)
 		S_check_triage_reach(m, d);
+	/* once per file that did not load, what was not checked because of it */
+	for (const struct unloaded *u = m->unloaded; u; u = u->next)
+		if (u->refs)
+			diag_at(d, D_NOT_CHECKED, u->path, 0, 0, u->refs, u->refs == 1 ? "" : "s");
 }

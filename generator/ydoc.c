@@ -210,16 +210,156 @@ static struct ynode *S_parse_node(struct loader *l, yaml_parser_t *p, yaml_event
 	}
 }
 
+/* Line `line` (0-based) of the source: start and length, without the
+ * newline; NULL past the end. */
+static const char *S_line(const struct loader *l, size_t line, size_t *len)
+{
+	const char *p = l->src, *end = l->src + l->len;
+	for (size_t i = 0; i < line; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+	}
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*len = (size_t)((nl ? nl : end) - p);
+	if (*len && p[*len - 1] == '\r')
+		(*len)--;
+	return p;
+}
+
+/* The byte at character column `col` (0-based, as libyaml counts) of a line. */
+static size_t S_col_byte(const char *line, size_t len, size_t col)
+{
+	size_t i = 0;
+	for (size_t c = 0; c < col && i < len; c++) {
+		i++;
+		while (i < len && ((unsigned char)line[i] & 0xC0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
+static size_t S_indent(const char *line, size_t len)
+{
+	size_t i = 0;
+	while (i < len && line[i] == ' ')
+		i++;
+	return i;
+}
+
+/* The source line of mark `m` and a '^' under its column, as compilers print
+ * them (tabs before the column are kept, so the marker lines up). */
+static void S_excerpt(const struct loader *l, yaml_mark_t m, struct buf *out)
+{
+	size_t len;
+	const char *line = S_line(l, m.line, &len);
+	if (!line)
+		return;
+	if (len > 200)
+		len = 200;
+	buf_adds(out, "\n  ");
+	buf_add(out, line, len);
+	buf_adds(out, "\n  ");
+	size_t at = S_col_byte(line, len, m.column);
+	for (size_t i = 0; i < at; i++) {
+		if (((unsigned char)line[i] & 0xC0) == 0x80)
+			continue;
+		buf_addch(out, line[i] == '\t' ? '\t' : ' ');
+	}
+	buf_addch(out, '^');
+}
+
+/* libyaml's problem, in words an editor can act on; the mark the message
+ * is about in *at (libyaml's problem mark unless the context's start says
+ * more). NULL: no plain wording known, libyaml's own is used. */
+static const char *S_plain(const struct loader *l, const yaml_parser_t *p, yaml_mark_t *at, char *tmp, size_t tmpsz)
+{
+	const char *pr = p->problem ? p->problem : "", *cx = p->context ? p->context : "";
+	yaml_mark_t m = p->problem_mark, c = p->context_mark;
+	size_t len = 0;
+	const char *line = S_line(l, m.line, &len);
+	size_t b = line ? S_col_byte(line, len, m.column) : 0;
+	if (strstr(pr, "tab character") || (line && b < len && line[b] == '\t')) {
+		/* point at the tab itself */
+		if (line) {
+			const char *tab = memchr(line, '\t', len);
+			if (tab) {
+				size_t col = 0;
+				for (const char *q = line; q < tab; q++)
+					col += ((unsigned char)*q & 0xC0) != 0x80;
+				at->column = col;
+			}
+		}
+		return "a tab character is not allowed here; use spaces";
+	}
+	/* indented further than the line above (blank and comment lines skipped) */
+	int further = 0;
+	if (line) {
+		size_t plen;
+		for (size_t k = m.line; k-- > 0;) {
+			const char *prev = S_line(l, k, &plen);
+			size_t pi = prev ? S_indent(prev, plen) : 0;
+			if (prev && pi < plen && prev[pi] != '#') {
+				further = S_indent(line, len) > pi;
+				break;
+			}
+		}
+	}
+	if (further && (!strcmp(pr, "mapping values are not allowed in this context") ||
+			(!strcmp(pr, "did not find expected key") && b == S_indent(line, len)))) {
+		at->column = S_indent(line, len);
+		return "this line is indented further than the one above";
+	}
+	if (!strcmp(pr, "mapping values are not allowed in this context")) {
+		return "a ':' followed by a space cannot stand inside a value; put the whole value in quotes";
+	}
+	if (strstr(pr, "end of stream") && strstr(cx, "quoted scalar")) {
+		*at = c;
+		return "this quoted value has no closing quote";
+	}
+	if (!strcmp(pr, "could not find expected ':'") && strstr(cx, "simple key")) {
+		*at = c;
+		return "a ':' is missing: write 'key: value'";
+	}
+	if (strstr(pr, "did not find expected ',' or ']'") || strstr(pr, "did not find expected ',' or '}'")) {
+		*at = c;
+		snprintf(tmp, tmpsz, "this list is not closed: a '%c' is missing (or a ',' between its items)",
+			 strchr(pr, ']') ? ']' : '}');
+		return tmp;
+	}
+	if (!strcmp(pr, "did not find expected key") && strstr(cx, "block mapping")) {
+		if (line && b > S_indent(line, len))
+			return "text after a quoted value; put all of it inside the quotes";
+		if (line && b < len && line[b] == '-')
+			return "this list item does not line up with the lines above it; check its indentation";
+		return "this line does not line up with the keys above it; check its indentation";
+	}
+	if (!strcmp(pr, "did not find expected '-' indicator"))
+		return "this line does not line up with the list items above it; check its indentation";
+	if (!strcmp(pr, "did not find expected <document start>"))
+		return "this line is indented less than the first line; start every key at the same column";
+	return NULL;
+}
+
 static void S_report_parser_error(struct loader *l, yaml_parser_t *p)
 {
-	yaml_mark_t m = p->problem_mark;
+	yaml_mark_t at = p->problem_mark;
 	struct buf msg = BUF_INIT;
-	buf_adds(&msg, p->problem ? p->problem : "unknown problem");
-	if (p->context) {
-		buf_adds(&msg, " ");
-		buf_adds(&msg, p->context);
+	char tmp[128];
+	const char *plain = S_plain(l, p, &at, tmp, sizeof tmp);
+	if (plain) {
+		buf_adds(&msg, plain);
+	} else {
+		buf_adds(&msg, "YAML syntax error: ");
+		buf_adds(&msg, p->problem ? p->problem : "unknown problem");
+		if (p->context) {
+			buf_adds(&msg, " ");
+			buf_adds(&msg, p->context);
+		}
 	}
-	diag_report(l->d, D_YAML_SYNTAX, S_mark_pos(l, m), msg.ptr);
+	S_excerpt(l, at, &msg);
+	diag_report(l->d, D_YAML_SYNTAX, S_mark_pos(l, at), msg.ptr);
 	buf_free(&msg);
 	l->failed = 1;
 }

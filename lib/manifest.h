@@ -8,7 +8,7 @@
  * layout, with its one names table), a writer and a parser.
  *
  * Format (UTF-8, LF lines, TAB-separated):
- *   # hhd-manifest 1                       the first line, with the version
+ *   # hhd-manifest 2                       the first line, with the version
  *   P <path> <lang> <kind> <tree> <node>   one per page; tree/node are "-"
  *                                          unless kind is question or outcome
  *   R <code>                               an allowed partner code
@@ -42,7 +42,7 @@
 #include "buf.h"
 
 #define MANIFEST_NAME "hhd-manifest.tsv"
-#define MANIFEST_VERSION 1
+#define MANIFEST_VERSION 2   /* 2: the emergency-card and incident-log layouts */
 #define MANIFEST_MAX_BYTES (16u << 20)   /* a reader refuses larger files */
 #define MANIFEST_MAX_FIELD 1024          /* bytes of one field */
 #define MANIFEST_MAX_LINE 4096           /* bytes of one line, without its LF */
@@ -57,6 +57,8 @@ enum layout {
 	LAYOUT_CONTACT,   /* the contact form (and an outcome's "ask the helpdesk" page) */
 	LAYOUT_THANKS,    /* where the contact form goes after sending */
 	LAYOUT_FEEDBACK,  /* where the "did this help?" form goes */
+	LAYOUT_EMERGENCY_CARD, /* the printable emergency card (form fields, nothing sent) */
+	LAYOUT_INCIDENT_LOG,   /* the printable incident log */
 	LAYOUT_HOME,      /* a language's home page */
 	LAYOUT_TIP,
 	LAYOUT_TIPS,      /* the list of tips */
@@ -69,7 +71,7 @@ enum layout {
 	LAYOUT_NOTFOUND,  /* a 404 page */
 	LAYOUT__MAX
 };
-#define LAYOUT__CHOOSABLE (LAYOUT_FEEDBACK + 1)
+#define LAYOUT__CHOOSABLE (LAYOUT_INCIDENT_LOG + 1)
 
 extern const char *const layout_names[LAYOUT__MAX];
 
@@ -97,7 +99,7 @@ struct manifest_rows {
 	size_t npartners, cappartners;
 };
 
-/* Append the first line, "# hhd-manifest 1\n". */
+/* Append the first line, "# hhd-manifest 2\n". */
 void manifest_put_header(struct buf *out);
 /* Append one P record. 0, or -1 (nothing appended) when the row would not
  * parse back: a malformed path, language, tree or node, a tree and node

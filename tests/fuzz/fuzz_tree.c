@@ -8,7 +8,7 @@
 
 #include "load.h"
 #include "markdown.h"
-#include "strmap.h"
+#include "model.h"
 #include "tree.h"
 #include "validate.h"
 #include "xalloc.h"
@@ -41,15 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		m.trees[m.ntrees++] = t;
 	}
 	validate_site(&m, &d);
-	for (size_t i = 0; i < m.ntrees; i++)
-		for (size_t k = 0; k < m.trees[i]->nnodes; k++)
-			free(m.trees[i]->nodes[k].links.items);
-	free(m.trees);
-	if (m.urls)
-		strmap_free(m.urls);
-	if (m.index)
-		strmap_free(m.index);
+	model_free(&m);  /* frees the arena too */
 	diags_free(&d);
-	arena_free(&a);
 	return 0;
 }

@@ -44,6 +44,8 @@ update=0
 golden_files='
 index.html
 404.html
+50x.html
+429.html
 robots.txt
 sitemap.xml
 hhd-manifest.tsv
@@ -62,6 +64,9 @@ en/help/ransomware/encrypted/index.html
 nl/stappenplannen/index.html
 nl/organisaties/index.html
 nl/contact/index.html
+nl/over-ons/index.html
+en/about/index.html
+nl/bedankt/index.html
 '
 
 tests=
@@ -464,13 +469,15 @@ test_graph() {
 	fi
 	missing=
 	for want in 'digraph "triage"' \
-		'"start" [shape=ellipse, label="Wat is er gebeurd?", penwidth=2];' \
-		'"more" [shape=ellipse, label="Ziet u een losgeldbericht?"];' \
+		'"start" [shape=ellipse, label="[start]\nWat is er gebeurd?", penwidth=2];' \
+		'"more" [shape=ellipse, label="[more]\nZiet u een losgeldbericht?"];' \
 		'"start" -> "ransomware" [label="Mijn bestanden zijn versleuteld"];' \
 		'"start" -> "more" [label="Iets anders"];' \
 		'"more" -> "ransomware#encrypted" [label="Ja, en alles is versleuteld"];' \
 		'"more" -> "ransomware#restored" [label="Nee, maar ik heb mijn back-up teruggezet"];' \
-		'"ransomware#encrypted" [shape=note, label="→ Ransomware"];'; do
+		'"ransomware#encrypted" [shape=note, label="→ Ransomware\n[ransomware#encrypted]"];' \
+		'rankdir=TB;' 'label="Legenda";' \
+		'"legend:acute" [shape=box, style="filled,rounded", fillcolor="#f8d0d0", label="uitkomst: acuut"];'; do
 		grep -qF -- "$want" "$tmp/graph.dot" || missing="$missing
   $want"
 	done
@@ -482,12 +489,27 @@ test_graph() {
 	fi
 	# English, and outcomes styled by urgency
 	"$hhd" graph ransomware --lang en --content "$fixture" > "$tmp/graph-en.dot" 2>&1
-	if grep -qF '"encrypted" [shape=box, style="filled,rounded", fillcolor="#f8d0d0", label="Your files are encrypted\n(acute)"];' "$tmp/graph-en.dot" &&
+	if grep -qF '"encrypted" [shape=box, style="filled,rounded", fillcolor="#f8d0d0", label="[encrypted]\nYour files are encrypted\n(acute)"];' "$tmp/graph-en.dot" &&
+		grep -qF 'label="Legend";' "$tmp/graph-en.dot" &&
 		grep -qF '"start" -> "restored" [label="Yes, I restored a back-up"];' "$tmp/graph-en.dot"; then
 		pass
 	else
 		fail "graph: the English ransomware DOT lacks its outcome or edge:"
 		cat "$tmp/graph-en.dot"
+	fi
+	# A wide tree (more than GRAPH_WIDE nodes on one level) is laid out left to right.
+	rm -rf "$tmp/wide" && cp -r "$fixture" "$tmp/wide"
+	{
+		printf 'title: Breed\nreviewed: 2026-01-15\nstart: start\nnodes:\n  start:\n    question: Welke?\n    answers:\n'
+		for i in 1 2 3 4 5; do printf '      - label: Antwoord %s\n        next: uit-%s\n' $i $i; done
+		for i in 1 2 3 4 5; do printf '  uit-%s:\n    title: Uitkomst %s\n    urgency: soon\n    steps:\n      - title: Stap\n' $i $i; done
+	} > "$tmp/wide/nl/trees/breed.yaml"
+	"$hhd" graph breed --content "$tmp/wide" > "$tmp/graph-wide.dot" 2> "$tmp/graph.err"
+	if grep -qF 'rankdir=LR;' "$tmp/graph-wide.dot" && grep -qF '"uit-5" [shape=box' "$tmp/graph-wide.dot"; then
+		pass
+	else
+		fail "graph: a tree with five outcomes on one level is not laid out left to right: $(cat "$tmp/graph.err")"
+		cat "$tmp/graph-wide.dot"
 	fi
 	# An unknown tree is a usage error.
 	"$hhd" graph nope --content "$fixture" > /dev/null 2> "$tmp/graph.err"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -17,7 +18,7 @@
 #include "t.h"
 
 static const char manifest_text[] =
-	"# hhd-manifest 1\n"
+	"# hhd-manifest 2\n"
 	"P\t/nl/\tnl\thome\t-\t-\n"
 	"P\t/nl/bedankt/\tnl\tthanks\t-\t-\n"
 	"P\t/nl/contact/\tnl\tcontact\t-\t-\n"
@@ -462,6 +463,55 @@ static void test_routing(void)
 	T_CHECK(S_has("\"status\":404"));
 }
 
+/* /api/health: 200 while the database answers and its path names the file
+ * opened; 503 with the reason once it is moved away, replaced (here by a
+ * folder), unreadable, or of another schema; 200 again once it is back. */
+static void test_health(void)
+{
+	char dbpath[128], away[160], version[64];
+	long long hits = S_int("SELECT count(*) FROM hit");
+
+	snprintf(dbpath, sizeof dbpath, "%s/hhd.db", dir);
+	snprintf(away, sizeof away, "%s/hhd.db.away", dir);
+	T_CHECK(S_req("GET", "/api/health", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 200);
+	T_CHECK(strcmp(rp.body.ptr, "ok\n") == 0);
+	T_CHECK(strcmp(rp.content_type, "text/plain; charset=utf-8") == 0);
+	T_CHECK(S_req("HEAD", "/api/health", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 200);
+	T_CHECK(S_req("POST", "/api/health", NULL, FORM, NULL, "", NULL, UA, NULL) == 405);
+	T_CHECK(rp.allow && strcmp(rp.allow, "GET, HEAD") == 0);
+	T_CHECK(S_req("GET", "/api/health/", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 404);
+
+	T_CHECK(rename(dbpath, away) == 0);
+	T_CHECK(S_req("GET", "/api/health", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 503);
+	T_CHECK(S_has("unavailable: database file is gone"));
+	T_CHECK(dir_make(dbpath) == 0);
+	T_CHECK(S_req("GET", "/api/health", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 503);
+	T_CHECK(S_has("unavailable: database file was replaced"));
+	T_CHECK(rmdir(dbpath) == 0);
+	T_CHECK(rename(away, dbpath) == 0);
+	T_CHECK(S_req("GET", "/api/health", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 200);
+
+	if (geteuid() != 0) {   /* root reads and writes whatever the mode */
+		T_CHECK(chmod(dbpath, 0) == 0);
+		T_CHECK(S_req("GET", "/api/health", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 503);
+		T_CHECK(S_has("not readable and writable"));
+		T_CHECK(chmod(dbpath, 0600) == 0);
+		T_CHECK(S_req("GET", "/api/health", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 200);
+	}
+
+	/* a read that finds another schema (fault injected through the handle),
+	 * then back to this build's */
+	snprintf(version, sizeof version, "PRAGMA user_version=%d", DB_SCHEMA_VERSION);
+	T_CHECK(sqlite3_exec(db_test_handle(db), "PRAGMA user_version=99", NULL, NULL, NULL) == SQLITE_OK);
+	T_CHECK(S_req("GET", "/api/health", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 503);
+	T_CHECK(S_has("another schema version"));
+	T_CHECK(sqlite3_exec(db_test_handle(db), version, NULL, NULL, NULL) == SQLITE_OK);
+	T_CHECK(S_req("GET", "/api/health", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 200);
+
+	/* counts nothing */
+	T_CHECK(S_int("SELECT count(*) FROM hit") == hits);
+}
+
 static void test_reload(void)
 {
 	char extra[1024];
@@ -660,6 +710,7 @@ int main(void)
 	test_bots();
 	test_hits();
 	test_routing();
+	test_health();
 	test_reload();
 	test_batchable();
 	test_batch();

@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "html.h"
 #include "pool.h"
+#include "suggest.h"
 #include "t.h"
 #include "utf8.h"
 
@@ -240,6 +241,45 @@ static void test_pool(void)
 	T_CHECK(none.jobs == 0);
 }
 
+static void test_suggest(void)
+{
+	char h[128];
+	struct suggest s;
+	T_CHECK(suggest_distance("", "") == 0);
+	T_CHECK(suggest_distance("kitten", "sitting") == 3);
+	T_CHECK(suggest_distance("ransomwar", "ransomware") == 1);
+	/* the length limit, at and past its edge */
+	char at[SUGGEST_MAX_LEN + 1], past[SUGGEST_MAX_LEN + 2];
+	memset(at, 'a', SUGGEST_MAX_LEN);
+	at[SUGGEST_MAX_LEN] = '\0';
+	memset(past, 'a', SUGGEST_MAX_LEN + 1);
+	past[SUGGEST_MAX_LEN + 1] = '\0';
+	T_CHECK(suggest_distance(at, at) == 0);
+	T_CHECK(suggest_distance(past, past) == SIZE_MAX);
+	/* the closest within SUGGEST_MAX_DIST; the first on a tie */
+	suggest_init(&s, "encrypt");
+	suggest_add(&s, "restored");
+	suggest_add(&s, "encrypted");
+	suggest_add(&s, "encrypten");
+	T_STREQ(suggest_hint(&s, h, sizeof h), " (did you mean 'encrypted'?)");
+	/* two edits is the edge; three is too far */
+	suggest_init(&s, "summmaryy");
+	suggest_add(&s, "summary");
+	T_STREQ(suggest_hint(&s, h, sizeof h), " (did you mean 'summary'?)");
+	suggest_init(&s, "colour");
+	suggest_add(&s, "title");
+	suggest_add(&s, "co");
+	T_STREQ(suggest_hint(&s, h, sizeof h), "");
+	/* never closer than the typed name is long; never the name itself */
+	suggest_init(&s, "x");
+	suggest_add(&s, "y");
+	suggest_add(&s, "x");
+	T_STREQ(suggest_hint(&s, h, sizeof h), "");
+	suggest_init(&s, "ab");
+	suggest_add(&s, "abc");
+	T_STREQ(suggest_hint(&s, h, sizeof h), " (did you mean 'abc'?)");
+}
+
 int main(void)
 {
 	test_buf();
@@ -249,5 +289,6 @@ int main(void)
 	test_fileio();
 	test_diag();
 	test_pool();
+	test_suggest();
 	return t_done();
 }

@@ -43,18 +43,18 @@ static void test_keys(void)
 	T_CHECK(schema_keys(m, allowed, &D) == 7);
 	T_STREQ(S_printed(), "m.yaml:1:1: error: unknown key 'titel' (did you mean 'title'?)\n"
 			   "m.yaml:2:1: error: unknown key 'summmary' (did you mean 'summary'?)\n"
-			   "m.yaml:3:1: error: unknown key 'colour'\n"
+			   "m.yaml:3:1: error: unknown key 'colour'; allowed here: title, summary, weight, tags, reviewed, slug\n"
 			   "m.yaml:4:1: error: unknown key 'Title' (did you mean 'title'?)\n"
 			   "m.yaml:5:1: error: unknown key 'tgs' (did you mean 'tags'?)\n"
 			   "m.yaml:6:1: error: unknown key 'slugs' (did you mean 'slug'?)\n"
 			   "m.yaml:7:1: error: unknown key 'wieght' (did you mean 'weight'?)");
 
-	/* the hint needs an edit distance of at most 2 */
+	/* the hint needs an edit distance of at most 2; without one, the allowed keys */
 	m = S_map("reviewd: 1\nrevd: 2\nxyzzy: 3\n");
 	T_CHECK(schema_keys(m, allowed, &D) == 3);
 	T_STREQ(S_printed(), "m.yaml:1:1: error: unknown key 'reviewd' (did you mean 'reviewed'?)\n"
-			   "m.yaml:2:1: error: unknown key 'revd'\n"
-			   "m.yaml:3:1: error: unknown key 'xyzzy'");
+			   "m.yaml:2:1: error: unknown key 'revd'; allowed here: title, summary, weight, tags, reviewed, slug\n"
+			   "m.yaml:3:1: error: unknown key 'xyzzy'; allowed here: title, summary, weight, tags, reviewed, slug");
 
 	/* a very long key gets no hint (and no trouble) */
 	char big[200];

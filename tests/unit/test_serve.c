@@ -1160,7 +1160,7 @@ static void test_server(void)
 		fprintf(stderr, "broken page: %d [%s] [%s]\n", r.status, r.head.ptr, r.body.ptr);
 	const char *panel = strstr(r.body.ptr, "<section class=\"hhd-preview hhd-preview-errors\"");
 	T_CHECK(panel != NULL);
-	T_CHECK(strstr(r.body.ptr, "<li><code>content/page.txt:3:7: error: YAML syntax error: found "
+	T_CHECK(strstr(r.body.ptr, "<li><code>content/page.txt:3:7: error: found "
 				   "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</code></li>") != NULL);
 	T_CHECK(strstr(r.body.ptr, "<script>alert") == NULL);
 	T_CHECK(panel && strstr(r.body.ptr, "<main>v2</main>") > panel);

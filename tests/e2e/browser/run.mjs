@@ -29,7 +29,7 @@ import { startStack, startStatic, killByPids } from './lib/servers.mjs';
 import { readManifest, htmlFiles, urlPathOf, readWords, samplePages, readBaseUrl } from './lib/site.mjs';
 import {
   vnuCheck, axeCheck, horizontalOverflow, smallTargets, printCheck, crawl, unreachablePages, guardContext, storageProblems,
-  inlineCode, ensureDir,
+  inlineCode, ensureDir, belowFold, printFit,
 } from './lib/checks.mjs';
 import { sql, readCounters, waitForCounts, walk } from './lib/flows.mjs';
 
@@ -67,6 +67,7 @@ const CHROMIUM_ARGS = [
 ];
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 375, height: 740 };
+const SMALL_PHONE = { width: 375, height: 667 }; // the first screen a question must fit on
 const LANGS = ['nl', 'en'];
 
 const opts = parseArgs(process.argv.slice(2));
@@ -285,6 +286,86 @@ async function main() {
     await ctx.close();
   }
 
+  // ------------------------------------------------------------ the first screen on a small phone
+  // Without JavaScript, on 375 x 667: every question's heading and first
+  // answer, and the triage's first question with its first two answers (the
+  // ransomware answer and the next), need no scrolling, in every language.
+  await t.test('phone: at 375x667 without JavaScript every question and its first answer show without scrolling (triage start: two answers), every language', async () => {
+    const ctx = await newContext({ viewport: SMALL_PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 1, javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    const problems = [];
+    const questions = manifest.pages.filter((p) => p.kind === 'question');
+    const langs = new Set();
+    for (const q of questions) {
+      await page.goto(origin + q.path, { waitUntil: 'load' });
+      const n = q.tree === 'triage' && q.node === 'start' ? 2 : 1;
+      for (const p of await belowFold(page, 'ul.answers a', n)) problems.push(`${q.path}: ${p}`);
+      langs.add(q.lang);
+    }
+    await ctx.close();
+    assert(questions.length > 0, 'no question page was measured');
+    for (const l of LANGS) assert(langs.has(l), `no question page in ${l}`);
+    expectNone(problems, 'problem(s)');
+    console.log(`        ${questions.length} question pages measured`);
+  });
+  await t.test('phone: at 375x667 the home page shows the help button and a first direct entry without scrolling, every language', async () => {
+    const ctx = await newContext({ viewport: SMALL_PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 1, javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    const problems = [];
+    for (const lang of LANGS) {
+      const s = byType('home', lang);
+      await page.goto(origin + s.path, { waitUntil: 'load' });
+      for (const p of await belowFold(page, 'main .help-button, main .direct li a', 2)) problems.push(`${s.path}: ${p}`);
+    }
+    await ctx.close();
+    expectNone(problems, 'problem(s)');
+  });
+
+  // ------------------------------------------------------------ the printable tools
+  await t.test('print: the emergency card prints on one A4 sheet and the incident log on at most two, every field on the paper, every language', async () => {
+    const ctx = await newContext({ viewport: { width: 794, height: 1123 } });
+    const page = await ctx.newPage();
+    const problems = [];
+    const limits = { 'emergency-card': 1, 'incident-log': 2 };
+    let n = 0;
+    for (const lang of LANGS) {
+      for (const [kind, max] of Object.entries(limits)) {
+        const tool = manifest.pages.find((p) => p.kind === kind && p.lang === lang);
+        if (!tool) { problems.push(`no ${kind} page in ${lang}`); continue; }
+        await page.goto(origin + tool.path, { waitUntil: 'load' });
+        // filled in as an owner would: text in every field
+        for (const f of await page.locator('main input[type=text], main textarea').all()) await f.fill('Voorbeeld 0900-1234567');
+        const r = await printFit(page);
+        problems.push(...r.problems.map((p) => `${tool.path}: ${p}`));
+        if (r.sheets < 1 || r.sheets > max) problems.push(`${tool.path}: prints on ${r.sheets} A4 sheet(s), at most ${max} allowed`);
+        n++;
+        console.log(`        ${tool.path}: ${r.sheets} sheet(s)`);
+      }
+      if (lang === 'nl') {
+        await page.emulateMedia({ media: 'print' });
+        await page.goto(origin + manifest.pages.find((p) => p.kind === 'emergency-card' && p.lang === lang).path, { waitUntil: 'load' });
+        await page.screenshot({ path: path.join(shots, 'emergency-card-print.png'), fullPage: true });
+        await page.emulateMedia({ media: 'screen' });
+      }
+    }
+    await ctx.close();
+    assert(n === LANGS.length * 2, `measured ${n} tool pages`);
+    expectNone(problems, 'print problem(s)');
+  });
+  await t.test('print: the tools send and store nothing: no form, no submit button, no script writes', async () => {
+    const problems = [];
+    for (const kind of ['emergency-card', 'incident-log']) {
+      for (const tool of manifest.pages.filter((p) => p.kind === kind)) {
+        const h = fs.readFileSync(path.join(publicDir, tool.path, 'index.html'), 'utf8');
+        const main = h.slice(h.indexOf('<main'), h.indexOf('</main>'));
+        if (/<form\b/i.test(main)) problems.push(`${tool.path}: has a <form>`);
+        if (/type="submit"/i.test(main)) problems.push(`${tool.path}: has a submit button`);
+        if (!/autocomplete="off"/.test(main)) problems.push(`${tool.path}: fields without autocomplete="off"`);
+      }
+    }
+    expectNone(problems, 'problem(s)');
+  });
+
   // ------------------------------------------------------------ print
   await t.test('print: a step plan in print emulation shows its phone numbers and link targets', async () => {
     const ctx = await newContext({ viewport: { width: 794, height: 1123 } });
@@ -449,6 +530,26 @@ async function main() {
       const o = await horizontalOverflow(page);
       await page.setViewportSize(DESKTOP);
       assert(o.length > 0, 'no overflow reported');
+    });
+    await t.test('negative: the fold check catches the fixture page whose answers start below a 375x667 screen', async () => {
+      await page.setViewportSize(SMALL_PHONE);
+      await page.goto(`${fx}/below-fold.html`);
+      const low = await belowFold(page, 'ul.answers a', 1);
+      await page.goto(`${fx}/control.html`);
+      const ok = await belowFold(page, 'ul.answers a', 1);
+      await page.setViewportSize(DESKTOP);
+      assert(low.some((p) => /answer 1 .* below the 667px screen/.test(p)), `no fold problem reported (got: ${low.join('; ') || 'nothing'})`);
+      expectNone(ok, 'fold problem(s) on the control fixture');
+    });
+    await t.test('negative: the print check catches the fixture form that needs two A4 sheets and a field off the paper', async () => {
+      await page.goto(`${fx}/print-long.html`);
+      const r = await printFit(page);
+      assert(r.sheets >= 2, `the fixture printed on ${r.sheets} sheet(s)`);
+      assert(r.problems.some((p) => /runs off the paper/.test(p)), `no field off the paper reported (got: ${r.problems.join('; ') || 'nothing'})`);
+      await page.goto(`${fx}/control.html`);
+      const c = await printFit(page);
+      assert(c.sheets === 1, `the control fixture printed on ${c.sheets} sheet(s)`);
+      expectNone(c.problems, 'print problem(s) on the control fixture');
     });
     await t.test('negative: the privacy guard catches the fixture page that loads a third-party image', async () => {
       const c2 = await newContext();

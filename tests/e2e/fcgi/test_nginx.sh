@@ -29,6 +29,7 @@ eq "$(header Cache-Control)" no-store "API caching"
 eq "$(status GET /hhd-manifest.tsv)" 404 "manifest hidden"
 grep -q 'P	/' "$T/body" && fail "manifest content served"
 eq "$(status GET /.git/config)" 404 "dot files hidden"
+eq "$(status GET /.well-known/acme-challenge/x)" 404 "no challenge outside its webroot"
 eq "$(status GET /nope/)" 404 "missing page"
 grep -q 'Niet gevonden' "$T/body" || fail "404 page served"
 eq "$(status GET /404.html)" 404 "404 page is not a page"
@@ -57,7 +58,11 @@ CHECKS=$((CHECKS + 5))
 if grep -q -e '127\.0\.0\.1' -e Mozilla -e 'e=view' "$STATE/access.log"; then
 	fail "address, user agent or query in the access log"
 fi
-CHECKS=$((CHECKS + 2))
+# the path the visitor asked for, not nginx's internal rewrite
+grep -q '"/nl/" 200' "$STATE/access.log" || fail "page logged under another path"
+grep -q '"/nope/" 404' "$STATE/access.log" || fail "404 logged under another path"
+grep -q '"/nl/index.html"' "$STATE/access.log" && fail "rewritten path in the access log"
+CHECKS=$((CHECKS + 5))
 
 # SIGTERM (serve --stop) is a clean stop: hhd-fcgi logs its way out
 stop

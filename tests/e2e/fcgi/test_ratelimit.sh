@@ -38,6 +38,12 @@ before=$(sql "SELECT n FROM hit WHERE path = '/nl/' AND event = 'view'")
 codes=$(for i in $(seq 1 200); do printf -- '-o /dev/null %s\n' "$URL/api/hit.gif?p=/nl/&e=view"; done |
 	xargs curl -s -A "$UA" -w '%{http_code}\n' 2>/dev/null | sort | uniq -c)
 echo "$codes" | grep -q ' 429$' || fail "nginx limit_req never answered 429: $codes"
+# nginx's 429 is hhd build's page (every language, the emergency numbers)
+mkdir "$T/burst"
+curl -s -A "$UA" -o "$T/burst/#1" -w '%{http_code}\n' "$URL/api/hit.gif?p=/nl/&e=view&n=[1-100]" >"$T/burst.codes" 2>/dev/null || true
+grep -q '^429$' "$T/burst.codes" || fail "no 429 in the second burst"
+n429=$(grep -c '^429$' "$T/burst.codes")
+eq "$(grep -l '<section lang="en">' "$T"/burst/* | xargs grep -l 'tel:112' | wc -l | tr -d ' ')" "$n429" "every 429 is /429.html"
 CHECKS=$((CHECKS + 1))
 n200=$(echo "$codes" | awk '$2 == 200 { print $1 }')
 eq "$(sql "SELECT n FROM hit WHERE path = '/nl/' AND event = 'view'")" $((before + n200)) "counted = acknowledged"

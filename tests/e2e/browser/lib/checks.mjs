@@ -81,6 +81,53 @@ export async function horizontalOverflow(page) {
   });
 }
 
+// Is the page's <h1> and are its first `count` elements matching `selector`
+// fully inside the first screen (the viewport's height, no scrolling)?
+// Returns the problems: an element missing, hidden or ending below the fold.
+export async function belowFold(page, selector, count) {
+  return page.evaluate(({ selector, count }) => {
+    const fold = window.innerHeight;
+    const problems = [];
+    const check = (el, what) => {
+      if (!el) { problems.push(`${what}: missing`); return; }
+      const r = el.getBoundingClientRect();
+      if (r.height === 0) problems.push(`${what}: not shown`);
+      else if (r.bottom > fold + 0.5) problems.push(`${what} ends at ${Math.round(r.bottom)}px, below the ${fold}px screen`);
+    };
+    window.scrollTo(0, 0);
+    check(document.querySelector('h1'), 'the heading');
+    const els = [...document.querySelectorAll(selector)];
+    for (let i = 0; i < count; i++) check(els[i], `answer ${i + 1} ("${els[i] ? els[i].textContent.trim().slice(0, 40) : ''}")`);
+    return problems;
+  }, { selector, count });
+}
+
+// Print the page to PDF (A4, the page's own @page size wins) and count its
+// sheets; in print emulation, report form fields that are hidden or wider
+// than the paper, and a document wider than the paper.
+export async function printFit(page) {
+  await page.emulateMedia({ media: 'print' });
+  const problems = await page.evaluate(() => {
+    const out = [];
+    const vw = document.documentElement.clientWidth;
+    const sw = document.documentElement.scrollWidth;
+    if (sw > vw + 1) out.push(`the printed page is ${sw}px wide on ${vw}px of paper`);
+    const fields = [...document.querySelectorAll('main input, main textarea')];
+    if (fields.length === 0) out.push('no form field to fill in');
+    for (const f of fields) {
+      const r = f.getBoundingClientRect();
+      const name = f.id || f.getAttribute('aria-label') || f.name;
+      if (!f.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) || r.height === 0) out.push(`field ${name} is not printed`);
+      else if (r.right > vw + 1) out.push(`field ${name} runs off the paper (right edge ${Math.round(r.right)}px of ${vw}px)`);
+    }
+    return out;
+  });
+  const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: false });
+  const sheets = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  await page.emulateMedia({ media: 'screen' });
+  return { problems, sheets };
+}
+
 // Links or buttons matching selector that are shorter than min pixels.
 export async function smallTargets(page, selector, min = 44) {
   const boxes = await page.locator(selector).evaluateAll((els) => els.map((el) => {

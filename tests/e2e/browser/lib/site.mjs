@@ -108,6 +108,8 @@ export function samplePages(publicDir, manifest, langs) {
     add('thank-you', of('thanks')[0]);
     add('feedback thanks', of('feedback')[0]);
     add('page', of('page')[0]);
+    add('emergency card', of('emergency-card')[0]);
+    add('incident log', of('incident-log')[0]);
     out.push({ type: '404', lang, path: `/${lang}/no-such-page-${Date.now()}/`, kind: 'notfound', status: 404 });
   }
   return out;
