@@ -1,6 +1,7 @@
 /* admin.c: hhd-admin, the helpdesk team's command for the database.
  *
- *   hhd-admin [--db PATH] COMMAND [ARG...]
+ *   hhd-admin [--db PATH] [--key SECRETFILE]... COMMAND [ARG...]
+ *   hhd-admin keygen SECRETFILE PUBFILE
  *
  * The commands are rows of one table (`commands`, at the end), from which
  * both the dispatch and the usage text come. Every database access goes
@@ -23,7 +24,9 @@
 #include "export.h"
 #include "fileio.h"
 #include "policy.h"
+#include "seal.h"
 #include "stats.h"
+#include "xalloc.h"
 
 static void S_usage(FILE *f);
 
@@ -89,6 +92,60 @@ static int S_one_id(int argc, char **argv, long long *id)
 	return S_id(argv[0], id) < 0 ? 2 : 0;
 }
 
+/* The secret keys given with --key (several while keys rotate), and how
+ * many sealed rows none of them opened. */
+#define ADMIN_KEYS_MAX 8
+static struct seal_key keys[ADMIN_KEYS_MAX];
+static size_t nkeys;
+static int unopened;
+static char unopened_why[200];
+
+/* A row's personal fields (seal_field order): opened from its sealed blob
+ * with the --key secret keys, or its plaintext columns (an old row). */
+struct fields {
+	const char *f[SF__MAX];
+	struct seal_opened o;
+	int opened;
+};
+
+static void S_fields(const struct db_row *row, struct fields *fl)
+{
+	size_t i, len;
+	const void *blob = db_blob(row, "sealed", &len);
+
+	fl->opened = 0;
+	if (!blob) {
+		for (i = 0; i < SF__MAX; i++)
+			fl->f[i] = db_text(row, seal_field_names[i]);
+		return;
+	}
+	if (seal_open(blob, len, keys, nkeys, &fl->o, unopened_why, sizeof unopened_why) == SEAL_OK) {
+		fl->opened = 1;
+		for (i = 0; i < SF__MAX; i++)
+			fl->f[i] = fl->o.f[i];
+		return;
+	}
+	unopened++;
+	for (i = 0; i < SF__MAX; i++)
+		fl->f[i] = "(sealed)";
+}
+
+static void S_fields_free(struct fields *fl)
+{
+	if (fl->opened)
+		seal_opened_free(&fl->o);
+}
+
+/* After a reading command: 1 (and why on stderr) when some rows stayed sealed. */
+static int S_unopened(int rc)
+{
+	if (!unopened)
+		return rc;
+	fprintf(stderr, "hhd-admin: %d submission%s stayed sealed (%s); give the secret key with --key SECRETFILE\n",
+		unopened, unopened == 1 ? "" : "s", unopened_why);
+	return rc ? rc : 1;
+}
+
 /* inbox: one entry per submission, built in b. */
 struct inbox {
 	struct buf b;
@@ -99,9 +156,13 @@ static int S_inbox_row(const struct db_row *row, void *arg)
 {
 	struct inbox *in = arg;
 	struct buf *b = &in->b;
-	const char *msg = db_text(row, "message");
+	struct fields fl;
+	const char *msg;
 	char when[20], first[81];
 	size_t k;
+
+	S_fields(row, &fl);
+	msg = fl.f[SF_MESSAGE];
 
 	S_time(db_int(row, "created"), when);
 	/* the message's start, one line, cut at a character boundary */
@@ -118,19 +179,29 @@ static int S_inbox_row(const struct db_row *row, void *arg)
 		buf_addch(b, '/');
 		export_safe(b, db_text(row, "node"), 0);
 	}
+	if (db_null(row, "done")) {
+		long long w = (long long)time(NULL) - db_int(row, "created");
+		if (w < 0)
+			w = 0;
+		if (w >= 86400)
+			buf_addf(b, "  waiting %lldd %02lldh", w / 86400, w % 86400 / 3600);
+		else
+			buf_addf(b, "  waiting %lldh %02lldm", w / 3600, w % 3600 / 60);
+	}
 	buf_adds(b, "\n     ");
-	export_safe(b, *db_text(row, "name") ? db_text(row, "name") : "(no name)", 0);
-	if (*db_text(row, "company")) {
+	export_safe(b, *fl.f[SF_NAME] ? fl.f[SF_NAME] : "(no name)", 0);
+	if (*fl.f[SF_COMPANY]) {
 		buf_adds(b, ", ");
-		export_safe(b, db_text(row, "company"), 0);
+		export_safe(b, fl.f[SF_COMPANY], 0);
 	}
 	buf_adds(b, "  ");
-	export_safe(b, db_text(row, "email"), 0);
-	buf_adds(b, *db_text(row, "email") && *db_text(row, "phone") ? "  " : "");
-	export_safe(b, db_text(row, "phone"), 0);
+	export_safe(b, fl.f[SF_EMAIL], 0);
+	buf_adds(b, *fl.f[SF_EMAIL] && *fl.f[SF_PHONE] ? "  " : "");
+	export_safe(b, fl.f[SF_PHONE], 0);
 	buf_adds(b, "\n     ");
 	export_safe(b, first, 0);
 	buf_adds(b, k < strlen(msg) ? "...\n" : "\n");
+	S_fields_free(&fl);
 	in->n++;
 	return 0;
 }
@@ -147,19 +218,25 @@ static int S_cmd_inbox(struct db *db, int argc, char **argv)
 		return S_dbfail(db, "inbox");
 	}
 	buf_addf(&in.b, "%d %ssubmission%s\n", in.n, all ? "" : "open ", in.n == 1 ? "" : "s");
-	return S_print(&in.b);
+	return S_unopened(S_print(&in.b));
 }
 
 static int S_show_row(const struct db_row *row, void *arg)
 {
 	/* label, column */
 	static const char *const fields[][2] = {
-		{ "language", "lang" }, { "incident", "incident" }, { "node", "node" }, { "name", "name" },
-		{ "company", "company" }, { "email", "email" }, { "phone", "phone" },
+		{ "language", "lang" }, { "incident", "incident" }, { "node", "node" },
+	};
+	/* label, seal field */
+	static const struct { const char *label; enum seal_field f; } personal[] = {
+		{ "name", SF_NAME }, { "company", SF_COMPANY }, { "email", SF_EMAIL }, { "phone", SF_PHONE },
 	};
 	struct buf *b = arg;
+	struct fields fl;
 	char when[20];
 	size_t i;
+
+	S_fields(row, &fl);
 
 	S_time(db_int(row, "created"), when);
 	buf_addf(b, "id:       %lld\nreceived: %s\n", db_int(row, "id"), when);
@@ -174,9 +251,15 @@ static int S_show_row(const struct db_row *row, void *arg)
 		export_safe(b, db_text(row, fields[i][1]), 0);
 		buf_addch(b, '\n');
 	}
+	for (i = 0; i < sizeof personal / sizeof *personal; i++) {
+		buf_addf(b, "%s:%*s", personal[i].label, (int)(9 - strlen(personal[i].label)), "");
+		export_safe(b, fl.f[personal[i].f], 0);
+		buf_addch(b, '\n');
+	}
 	buf_adds(b, "\n");
-	export_safe(b, db_text(row, "message"), 1);
+	export_safe(b, fl.f[SF_MESSAGE], 1);
 	buf_adds(b, "\n");
+	S_fields_free(&fl);
 	return 0;
 }
 
@@ -196,7 +279,7 @@ static int S_cmd_show(struct db *db, int argc, char **argv)
 		fprintf(stderr, "hhd-admin: no submission #%lld\n", id);
 		return 1;
 	}
-	return S_print(&b);
+	return S_unopened(S_print(&b));
 }
 
 static int S_cmd_done(struct db *db, int argc, char **argv)
@@ -224,10 +307,23 @@ static const char *const export_cols[][2] = {
 	{ "email", "email" }, { "phone", "phone" }, { "message", "message" },
 };
 #define EXPORT_TEXT_FROM 3   /* export_cols from here on are text cells */
+#define EXPORT_SEALED_FROM 6 /* and from here on personal fields, perhaps sealed */
+
+/* The seal field of a column name, or -1. */
+static int S_seal_field(const char *col)
+{
+	int i;
+
+	for (i = 0; i < SF__MAX; i++)
+		if (strcmp(seal_field_names[i], col) == 0)
+			return i;
+	return -1;
+}
 
 static int S_export_row(const struct db_row *row, void *arg)
 {
 	struct buf *b = arg;
+	struct fields fl;
 	char when[20];
 	size_t i;
 
@@ -238,10 +334,13 @@ static int S_export_row(const struct db_row *row, void *arg)
 		S_time(db_int(row, "done"), when);
 		buf_adds(b, when);
 	}
+	S_fields(row, &fl);
 	for (i = EXPORT_TEXT_FROM; i < sizeof export_cols / sizeof *export_cols; i++) {
+		int k = i >= EXPORT_SEALED_FROM ? S_seal_field(export_cols[i][1]) : -1;
 		buf_addch(b, ',');
-		export_csv_cell(b, db_text(row, export_cols[i][1]));
+		export_csv_cell(b, k >= 0 ? fl.f[k] : db_text(row, export_cols[i][1]));
 	}
+	S_fields_free(&fl);
 	buf_adds(b, "\r\n");
 	/* a write error stops the walk; the last flush reports it */
 	return b->len > 65536 && S_flush(b) < 0;
@@ -261,34 +360,104 @@ static int S_cmd_export(struct db *db, int argc, char **argv)
 		buf_free(&b);
 		return S_dbfail(db, "export");
 	}
-	return S_print(&b);
+	return S_unopened(S_print(&b));
+}
+
+/* purge's walk over what it would delete: counts, and the list for --dry-run. */
+struct purge {
+	struct buf b;
+	long long done, open;
+	int list;
+};
+
+static int S_purge_row(const struct db_row *row, void *arg)
+{
+	struct purge *p = arg;
+	int open = db_null(row, "done");
+	char when[20];
+
+	if (open)
+		p->open++;
+	else
+		p->done++;
+	if (!p->list)
+		return 0;
+	S_time(db_int(row, "created"), when);
+	buf_addf(&p->b, "#%lld  %.16s  %s  %s", db_int(row, "id"), when, open ? "open" : "done", db_text(row, "lang"));
+	if (*db_text(row, "incident")) {
+		buf_adds(&p->b, "  ");
+		export_safe(&p->b, db_text(row, "incident"), 0);
+		buf_addch(&p->b, '/');
+		export_safe(&p->b, db_text(row, "node"), 0);
+	}
+	buf_addch(&p->b, '\n');
+	return 0;
 }
 
 static int S_cmd_purge(struct db *db, int argc, char **argv)
 {
+	struct purge p = { BUF_INIT, 0, 0, 0 };
 	long days = POLICY_RETENTION_DAYS;
-	long long n;
+	int include_open = 0, dry = 0, i;
+	long long n, kept;
+	time_t before;
 
-	if (argc != 0 && (argc != 2 || strcmp(argv[0], "--older-than") != 0))
-		return S_bad_usage();
-	if (argc == 2) {
-		char *end;
-		days = strtol(argv[1], &end, 10);
-		if (argv[1][0] < '0' || argv[1][0] > '9' || *end || days > 100000) {
-			fprintf(stderr, "hhd-admin: --older-than wants a number of days\n");
-			return 2;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--include-open") == 0) {
+			include_open = 1;
+		} else if (strcmp(argv[i], "--dry-run") == 0) {
+			dry = 1;
+		} else if (strcmp(argv[i], "--older-than") == 0 && i + 1 < argc) {
+			char *end;
+			i++;
+			days = strtol(argv[i], &end, 10);
+			if (argv[i][0] < '0' || argv[i][0] > '9' || *end || days > 100000) {
+				fprintf(stderr, "hhd-admin: --older-than wants a number of days\n");
+				return 2;
+			}
+		} else {
+			return S_bad_usage();
 		}
 	}
-	n = db_contact_purge(db, time(NULL) - (time_t)days * 86400);
-	if (n < 0)
+	before = time(NULL) - (time_t)days * 86400;
+	/* every row older than the cut-off, to list it or to count the open ones kept */
+	p.list = dry;
+	if (db_contact_purgeable(db, before, 1, S_purge_row, &p) < 0) {
+		buf_free(&p.b);
 		return S_dbfail(db, "purge");
-	/* secure_delete zeroed the freed pages; a truncating checkpoint also
-	 * moves them out of the write-ahead log, where the old copies sat */
-	if (db_checkpoint(db) < 0)
-		fprintf(stderr, "hhd-admin: warning: checkpoint incomplete (%s); old copies leave the"
-			" log at the next checkpoint\n", db_errmsg(db));
-	printf("%lld submission%s older than %ld day%s deleted\n", n, n == 1 ? "" : "s", days, days == 1 ? "" : "s");
-	return 0;
+	}
+	kept = include_open ? 0 : p.open;
+	if (dry) {
+		n = p.done + p.open - kept;
+		if (kept) {
+			/* list only what would go */
+			buf_free(&p.b);
+			p.done = p.open = 0;
+			if (db_contact_purgeable(db, before, 0, S_purge_row, &p) < 0) {
+				buf_free(&p.b);
+				return S_dbfail(db, "purge");
+			}
+		}
+		buf_addf(&p.b, "%lld submission%s older than %ld day%s would be deleted (dry run)\n",
+			n, n == 1 ? "" : "s", days, days == 1 ? "" : "s");
+	} else {
+		n = db_contact_purge(db, before, include_open);
+		if (n < 0) {
+			buf_free(&p.b);
+			return S_dbfail(db, "purge");
+		}
+		/* secure_delete zeroed the freed pages; a truncating checkpoint also
+		 * moves them out of the write-ahead log, where the old copies sat */
+		if (db_checkpoint(db) < 0)
+			fprintf(stderr, "hhd-admin: warning: checkpoint incomplete (%s); old copies leave the"
+				" log at the next checkpoint\n", db_errmsg(db));
+		buf_addf(&p.b, "%lld submission%s older than %ld day%s deleted\n", n, n == 1 ? "" : "s",
+			days, days == 1 ? "" : "s");
+	}
+	if (kept)
+		buf_addf(&p.b, "%lld open submission%s kept (--include-open deletes them too)\n",
+			kept, kept == 1 ? "" : "s");
+	return S_print(&p.b);
 }
 
 static int S_cmd_backup(struct db *db, int argc, char **argv)
@@ -361,8 +530,106 @@ static int S_cmd_stats(struct db *db, int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
+/* keygen SECRETFILE PUBFILE: a new key pair, each in a new file. */
+static int S_cmd_keygen(struct db *db, int argc, char **argv)
+{
+	struct seal_key k;
+	char err[PATH_MAX + 128], hex[SEAL_KEYID_HEX];
+
+	(void)db;
+	if (argc != 2)
+		return S_bad_usage();
+	seal_keygen(&k);
+	if (seal_key_save(argv[0], &k, 1, err, sizeof err) < 0
+	    || seal_key_save(argv[1], &k, 0, err, sizeof err) < 0) {
+		seal_key_wipe(&k);
+		fprintf(stderr, "hhd-admin: keygen: %s\n", err);
+		return 1;
+	}
+	seal_keyid_hex(k.id, hex);
+	seal_key_wipe(&k);
+	printf("key %s: secret key in %s (keep it with the helpdesk), public key in %s (for hhd-fcgi --seal-key)\n",
+		hex, argv[0], argv[1]);
+	return 0;
+}
+
+/* seal: the plaintext rows, sealed in memory before any is written. */
+struct unsealed {
+	const struct seal_key *pub;
+	long long *id;
+	struct buf *blob;
+	size_t n, cap;
+	int failed;
+};
+
+static int S_seal_row(const struct db_row *row, void *arg)
+{
+	struct unsealed *u = arg;
+	struct fields fl;
+	size_t len;
+
+	if (db_blob(row, "sealed", &len))
+		return 0;
+	if (u->n == u->cap) {
+		u->cap = u->cap ? 2 * u->cap : 64;
+		u->id = xrealloc(u->id, u->cap * sizeof *u->id);
+		u->blob = xrealloc(u->blob, u->cap * sizeof *u->blob);
+	}
+	S_fields(row, &fl);
+	buf_init(&u->blob[u->n]);
+	if (seal_seal(u->pub, fl.f, &u->blob[u->n]) != SEAL_OK) {
+		buf_free(&u->blob[u->n]);
+		fprintf(stderr, "hhd-admin: seal: #%lld has a field too long to seal\n", db_int(row, "id"));
+		u->failed = 1;
+		return 0;
+	}
+	u->id[u->n++] = db_int(row, "id");
+	return 0;
+}
+
+/* seal --pub PUBFILE: seal the rows stored in plaintext (from before
+ * sealing, or from hhd-fcgi without --seal-key) to the public key. */
+static int S_cmd_seal(struct db *db, int argc, char **argv)
+{
+	struct unsealed u = { NULL, NULL, NULL, 0, 0, 0 };
+	struct seal_key pub;
+	char err[PATH_MAX + 128], hex[SEAL_KEYID_HEX];
+	long long done = 0;
+	size_t i;
+	int rc = 0;
+
+	if (argc != 2 || strcmp(argv[0], "--pub") != 0)
+		return S_bad_usage();
+	if (seal_key_load(argv[1], &pub, err, sizeof err) < 0) {
+		fprintf(stderr, "hhd-admin: seal: %s\n", err);
+		return 1;
+	}
+	u.pub = &pub;
+	if (db_contacts(db, DB_CONTACTS_EXPORT, S_seal_row, &u) < 0)
+		rc = S_dbfail(db, "seal");
+	for (i = 0; i < u.n; i++) {
+		int r = rc ? 0 : db_contact_set_sealed(db, u.id[i], u.blob[i].ptr, u.blob[i].len);
+		if (r < 0)
+			rc = S_dbfail(db, "seal");
+		done += r > 0;
+		buf_free(&u.blob[i]);
+	}
+	free(u.id);
+	free(u.blob);
+	/* the emptied text was zeroed by secure_delete; move it out of the log too */
+	if (done && db_checkpoint(db) < 0)
+		fprintf(stderr, "hhd-admin: warning: checkpoint incomplete (%s); old copies leave the"
+			" log at the next checkpoint\n", db_errmsg(db));
+	seal_keyid_hex(pub.id, hex);
+	seal_key_wipe(&pub);
+	printf("%lld submission%s sealed to key %s\n", done, done == 1 ? "" : "s", hex);
+	return rc ? rc : u.failed;
+}
+
 #define S_STR(x) #x
 #define S_XSTR(x) S_STR(x)
+
+#define ADMIN_NO_DB (1u << 15)   /* in flags: a command without a database */
 
 /* The commands: dispatch and the usage text both come from here. */
 static const struct command {
@@ -373,12 +640,18 @@ static const struct command {
 	const char *help;            /* lines after the first indented like it */
 } commands[] = {
 	{ "inbox", DB_READONLY, S_cmd_inbox, "inbox [--all]",
-	  "open submissions, newest first (--all: done ones too)" },
+	  "open submissions, oldest first, with how long each has waited\n"
+	  "(--all: done ones too, newest first)" },
 	{ "show", DB_READONLY, S_cmd_show, "show ID", "one submission in full" },
 	{ "done", 0, S_cmd_done, "done ID", "mark a submission as handled" },
 	{ "export", DB_READONLY, S_cmd_export, "export --csv", "all submissions as CSV on standard output" },
-	{ "purge", 0, S_cmd_purge, "purge [--older-than DAYS]",
-	  "delete submissions older than DAYS days (default " S_XSTR(POLICY_RETENTION_DAYS) ")" },
+	{ "purge", 0, S_cmd_purge, "purge [--older-than DAYS] [--include-open] [--dry-run]",
+	  "delete handled submissions older than DAYS days (default " S_XSTR(POLICY_RETENTION_DAYS) ");\n"
+	  "open ones stay unless --include-open; --dry-run lists what would go" },
+	{ "keygen", ADMIN_NO_DB, S_cmd_keygen, "keygen SECRETFILE PUBFILE",
+	  "a new key pair for sealing submissions, each in a new file" },
+	{ "seal", 0, S_cmd_seal, "seal --pub PUBFILE",
+	  "seal the submissions stored in plaintext to the public key" },
 	{ "backup", DB_READONLY, S_cmd_backup, "backup FILE",
 	  "copy the database to a new FILE, safe while hhd-fcgi runs" },
 	{ "stats", DB_READONLY, S_cmd_stats, "stats [--from DATE] [--to DATE] [--csv | --json | --html FILE]",
@@ -392,8 +665,10 @@ static void S_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: hhd-admin [--db PATH] COMMAND\n"
-		"  (--db defaults to " HHD_DB_INSTALLED " when it exists)\n");
+	fprintf(f, "usage: hhd-admin [--db PATH] [--key SECRETFILE]... COMMAND\n"
+		"  (--db defaults to " HHD_DB_INSTALLED " when it exists)\n"
+		"  --key SECRETFILE opens sealed submissions (inbox, show, export); give\n"
+		"  every secret key still in use while keys rotate\n");
 	for (i = 0; i < sizeof commands / sizeof *commands; i++) {
 		const struct command *c = &commands[i];
 		const char *h = c->help;
@@ -429,29 +704,47 @@ int main(int argc, char **argv)
 		printf("hhd-admin %s\n", HHD_VERSION);
 		return 0;
 	}
-	if (argc > 2 && strcmp(argv[1], "--db") == 0) {
-		db_path = argv[2];
-		i = 3;
+	if (sodium_init() < 0)
+		return 1;
+	while (i + 1 < argc && (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--key") == 0)) {
+		if (strcmp(argv[i], "--db") == 0) {
+			db_path = argv[i + 1];
+		} else if (nkeys == ADMIN_KEYS_MAX) {
+			fprintf(stderr, "hhd-admin: at most %d --key\n", ADMIN_KEYS_MAX);
+			return 2;
+		} else if (seal_key_load(argv[i + 1], &keys[nkeys], err, sizeof err) < 0) {
+			fprintf(stderr, "hhd-admin: --key: %s\n", err);
+			return 1;
+		} else if (!keys[nkeys].has_secret) {
+			fprintf(stderr, "hhd-admin: --key %s is a public key; reading needs the secret key\n", argv[i + 1]);
+			return 2;
+		} else {
+			nkeys++;
+		}
+		i += 2;
 	}
 	if (i >= argc)
 		return S_bad_usage();
-	if (!db_path) {
-		struct stat st;
-		if (stat(HHD_DB_INSTALLED, &st) < 0) {
-			fprintf(stderr, "hhd-admin: no --db, and the default " HHD_DB_INSTALLED ": %s\n",
-				strerror(errno));
-			return S_bad_usage();
-		}
-		db_path = HHD_DB_INSTALLED;
-	}
-	if (sodium_init() < 0)
-		return 1;
 	for (k = 0; !c && k < sizeof commands / sizeof *commands; k++)
 		if (strcmp(argv[i], commands[k].name) == 0)
 			c = &commands[k];
 	if (!c) {
 		fprintf(stderr, "hhd-admin: unknown command '%s'\n", argv[i]);
 		return S_bad_usage();
+	}
+	if (c->flags & ADMIN_NO_DB) {
+		rc = c->fn(NULL, argc - i - 1, argv + i + 1);
+		goto out;
+	}
+	if (!db_path) {
+		struct stat st;
+		if (stat(HHD_DB_INSTALLED, &st) < 0) {
+			fprintf(stderr, "hhd-admin: no --db, and the default " HHD_DB_INSTALLED ": %s\n",
+				strerror(errno));
+			rc = S_bad_usage();
+			goto out;
+		}
+		db_path = HHD_DB_INSTALLED;
 	}
 	db = db_open(db_path, c->flags, err, sizeof err);
 	if (!db) {
@@ -460,5 +753,8 @@ int main(int argc, char **argv)
 	}
 	rc = c->fn(db, argc - i - 1, argv + i + 1);
 	db_close(db);
+out:
+	for (k = 0; k < nkeys; k++)
+		seal_key_wipe(&keys[k]);
 	return rc;
 }

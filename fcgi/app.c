@@ -20,6 +20,9 @@ void app_init(struct app *app, struct db *db, const char *site_dir, unsigned rat
 
 	memset(app, 0, sizeof *app);
 	app->db = db;
+	app->visitors.sketch = xmalloc(sizeof *app->visitors.sketch);
+	hll_init(app->visitors.sketch);
+	app->visitors.flushed = now;
 	app->man = xmalloc(sizeof *app->man);
 	siteindex_init(app->man);
 	app->manifest_path = xmalloc(n + sizeof "/" MANIFEST_NAME);
@@ -35,6 +38,8 @@ void app_free(struct app *app)
 	siteindex_free(app->man);
 	free(app->man);
 	free(app->manifest_path);
+	free(app->visitors.sketch);
+	hll_key_wipe(&app->visitors.key);
 	arena_free(&app->arena);
 }
 

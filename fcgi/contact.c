@@ -12,6 +12,7 @@
 
 #include "html.h"
 #include "log.h"
+#include "seal.h"
 #include "state.h"
 
 const struct form_field contact_fields[CF__MAX] = {
@@ -326,6 +327,8 @@ void contact_handle(struct app *app, struct req *rq, struct reply *rp)
 	enum contact_err errs[CF__MAX];
 	struct contact c;
 	enum form_status fs;
+	enum db_add rc;
+	struct buf sealed = BUF_INIT;
 	unsigned retry = 0;
 	size_t len = 0, where = 0;
 	long long id = 0;
@@ -337,7 +340,9 @@ void contact_handle(struct app *app, struct req *rq, struct reply *rp)
 		log_line(rq->id, "contact: nginx passes no REMOTE_ADDR; all clients share one rate limit");
 		app->warned_no_addr = 1;
 	}
-	if (!ratelimit_take(&app->rl, rq->remote_addr, rq->now, &retry)) {
+	/* Only what is stored takes a token (below): a visitor who mistypes is
+	 * never locked out by the refusals; nginx's limit_req bounds those. */
+	if (!ratelimit_check(&app->rl, rq->remote_addr, rq->now, &retry)) {
 		log_line(rq->id, "contact: 429 rate limited");
 		reply_error(rq, rp, 429);
 		rp->retry_after = retry;
@@ -384,9 +389,28 @@ void contact_handle(struct app *app, struct req *rq, struct reply *rp)
 		S_invalid(rq, rp, app->man, !errs[CF_LANG] || strcmp(c.lang, "en") == 0 ? c.lang : "nl", errs);
 		return;
 	}
-	switch (db_contact_add(app->db, &c, rq->now, &id)) {
+	c.sealed = NULL;
+	c.sealed_len = 0;
+	if (app->seal) {
+		const char *f[SF__MAX] = {
+			[SF_NAME] = c.name, [SF_COMPANY] = c.company, [SF_EMAIL] = c.email,
+			[SF_PHONE] = c.phone, [SF_MESSAGE] = c.message,
+		};
+		/* the form's limits keep every field far below SEAL_FIELD_MAX */
+		if (seal_seal(app->seal, f, &sealed) != SEAL_OK) {
+			log_line(rq->id, "contact: 503 not sealed");
+			reply_error(rq, rp, 503);
+			return;
+		}
+		c.sealed = sealed.ptr;
+		c.sealed_len = sealed.len;
+	}
+	rc = db_contact_add(app->db, &c, rq->now, &id);
+	buf_free(&sealed);
+	switch (rc) {
 	case DB_STORED:
 		log_line(rq->id, "contact: stored #%lld", id);
+		(void)ratelimit_take(&app->rl, rq->remote_addr, rq->now, &retry);
 		break;
 	case DB_DUPLICATE:
 		log_line(rq->id, "contact: repeat of #%lld, not stored again", id);

@@ -24,6 +24,7 @@
 #include "db.h"
 #include "form.h"
 #include "http.h"
+#include "formlimits.h"
 #include "siteindex.h"
 
 struct app;
@@ -31,10 +32,11 @@ struct app;
 /* Field limits in code points; the encoded body is bounded by FORM_MAX_BODY. */
 #define CONTACT_MAX_LANG 16
 #define CONTACT_MAX_ID 64          /* incident and node */
-#define CONTACT_MAX_NAME 100       /* name and company */
-#define CONTACT_MAX_EMAIL 254      /* RFC 5321's path limit */
-#define CONTACT_MAX_PHONE 32
-#define CONTACT_MAX_MESSAGE 3000
+/* The fields a visitor types: lib/formlimits.h, shared with the form's maxlength. */
+#define CONTACT_MAX_NAME LIMIT_CONTACT_NAME          /* name and company */
+#define CONTACT_MAX_EMAIL LIMIT_CONTACT_EMAIL
+#define CONTACT_MAX_PHONE LIMIT_CONTACT_PHONE
+#define CONTACT_MAX_MESSAGE LIMIT_CONTACT_MESSAGE
 #define CONTACT_MAX_CONSENT 8
 #define CONTACT_MAX_HONEYPOT 512
 

@@ -1,14 +1,18 @@
 /* counters.c: the anonymous counters (see counters.h). */
 #include "counters.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "db.h"
 #include "form.h"
+#include "hll.h"
 #include "log.h"
+#include "policy.h"
 #include "siteindex.h"
 #include "state.h"
+#include "xalloc.h"
 
 static const char *const event_names[EV__MAX] = {
 	[EV_VIEW] = "view",
@@ -128,6 +132,59 @@ static int S_input(struct app *app, struct req *rq, int gif, const char **text, 
 	return 0;
 }
 
+int hit_visitors_flush(struct app *app, time_t now)
+{
+	struct hll *stored;
+	struct buf b = BUF_INIT;
+	char err[128];
+	int rc;
+
+	if (!app->visitors.dirty)
+		return 0;
+	stored = xmalloc(sizeof *stored);
+	rc = db_sketch_get(app->db, app->visitors.day, &b);
+	if (rc == 1 && hll_parse(stored, b.ptr, b.len, err, sizeof err) < 0) {
+		/* only this sketch is lost, not the counters */
+		log_line(NULL, "visitors: the stored sketch of %s is replaced: %s", app->visitors.day, err);
+		hll_init(stored);
+	} else if (rc == 0) {
+		hll_init(stored);
+	}
+	if (rc >= 0) {
+		hll_merge(stored, app->visitors.sketch);
+		buf_reset(&b);
+		hll_serialise(stored, &b);
+		rc = db_sketch_put(app->db, app->visitors.day, b.ptr, b.len);
+	}
+	if (rc < 0) {
+		log_line(NULL, "visitors: sketch of %s not stored: %s", app->visitors.day, db_errmsg(app->db));
+	} else {
+		app->visitors.dirty = 0;
+		app->visitors.flushed = now;
+	}
+	buf_free(&b);
+	free(stored);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Count the hit's visitor in the day's sketch (the address and user agent
+ * go no further than hll_add_visitor's keyed hash). */
+static void S_visitor(struct app *app, const struct req *rq, const char *day)
+{
+	long daynum = strtol(day, NULL, 10) * 10000 + strtol(day + 5, NULL, 10) * 100 + strtol(day + 8, NULL, 10);
+
+	if (app->visitors.day[0] && strcmp(app->visitors.day, day) != 0) {
+		hit_visitors_flush(app, rq->now);   /* the day before's */
+		hll_init(app->visitors.sketch);
+		app->visitors.dirty = 0;
+	}
+	memcpy(app->visitors.day, day, sizeof app->visitors.day);
+	hll_add_visitor(app->visitors.sketch, &app->visitors.key, daynum, rq->remote_addr, rq->user_agent);
+	app->visitors.dirty = 1;
+	if (rq->now - app->visitors.flushed >= POLICY_VISITOR_FLUSH_SECONDS || rq->now < app->visitors.flushed)
+		hit_visitors_flush(app, rq->now);
+}
+
 /* Answer one hit, by GIF (query string) or POST (body). */
 static void S_hit(struct app *app, struct req *rq, struct reply *rp, int gif)
 {
@@ -161,6 +218,7 @@ static void S_hit(struct app *app, struct req *rq, struct reply *rp, int gif)
 		}
 		/* written, not yet committed: the batch's commit decides */
 		rp->uncommitted = db_batch_open(app->db);
+		S_visitor(app, rq, day);
 	}
 	if (back && page) {
 		const struct manifest_row *fb = siteindex_find_kind(app->man, page->lang, LAYOUT_FEEDBACK);

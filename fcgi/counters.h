@@ -10,7 +10,10 @@
  * counted, and only for a user agent that is not an obvious bot; anything
  * else is answered 204 and ignored, so nobody can grow the database with
  * invented paths. What is stored is one row per (day, path, event, via)
- * with a count: no address, no user agent, no cookie, no per-visit row. */
+ * with a count: no address, no user agent, no cookie, no per-visit row.
+ * Unique visitors: each counted hit also adds its client address and user
+ * agent, through a keyed hash whose key lives in memory only, to the day's
+ * HyperLogLog sketch (hll.h); only the sketch is stored. */
 #ifndef HHD_COUNTERS_H
 #define HHD_COUNTERS_H
 
@@ -36,5 +39,10 @@ int hit_is_bot(const char *ua);
  * only if the batch is committed. */
 void hit_handle_post(struct app *app, struct req *rq, struct reply *rp);
 void hit_handle_gif(struct app *app, struct req *rq, struct reply *rp);
+/* Store the visitor sketch if visitors were added since the last store:
+ * merged (register-wise max) with the day's stored sketch, so processes and
+ * nodes writing the same day never count a visitor twice through the
+ * merge. Inside an open batch it joins the batch. 0, or -1 (logged). */
+int hit_visitors_flush(struct app *app, time_t now);
 
 #endif

@@ -52,6 +52,19 @@ static const struct migration {
 	"  PRIMARY KEY (day, path, event, via)"
 	") WITHOUT ROWID;",
 	  "PRAGMA user_version=1" },
+	/* 1 -> 2: the personal fields sealed to the helpdesk's public key
+	 * (fcgi/seal.h). A sealed row keeps '' in name, company, email, phone
+	 * and message; a row from before (or from hhd-fcgi without
+	 * --seal-key) has sealed NULL until `hhd-admin seal` seals it. */
+	{ "ALTER TABLE contact ADD COLUMN sealed BLOB;",
+	  "PRAGMA user_version=2" },
+	/* 2 -> 3: unique visitors, one HyperLogLog sketch (fcgi/hll.h's stored
+	 * form) per day; writers merge register-wise, never add */
+	{ "CREATE TABLE visitors ("
+	"  day TEXT PRIMARY KEY,"              /* YYYY-MM-DD, local time */
+	"  sketch BLOB NOT NULL"
+	") WITHOUT ROWID;",
+	  "PRAGMA user_version=3" },
 };
 
 enum stmt {
@@ -63,6 +76,8 @@ enum stmt {
 	ST_DUP,
 	ST_INSERT,
 	ST_HIT,
+	ST_SKETCH_GET,
+	ST_SKETCH_PUT,
 	ST_HEALTH,
 	ST__MAX
 };
@@ -75,7 +90,10 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_DUP] = "SELECT id FROM contact WHERE digest = ?1 AND created >= ?2 LIMIT 1",
 	[ST_INSERT] = "INSERT INTO contact (created, lang, incident, node, name, company, email,"
-		" phone, message, consent, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10)",
+		" phone, message, consent, digest, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11)",
+	[ST_SKETCH_GET] = "SELECT sketch FROM visitors WHERE day = ?1",
+	[ST_SKETCH_PUT] = "INSERT INTO visitors (day, sketch) VALUES (?1, ?2)"
+		" ON CONFLICT (day) DO UPDATE SET sketch = excluded.sketch",
 	[ST_HIT] = "INSERT INTO hit (day, path, event, via, n) VALUES (?1, ?2, ?3, ?4, 1)"
 		" ON CONFLICT (day, path, event, via) DO UPDATE SET n = n + 1",
 	[ST_HEALTH] = "PRAGMA user_version",
@@ -182,6 +200,15 @@ const char *db_text(const struct db_row *row, const char *col)
 long long db_int(const struct db_row *row, const char *col)
 {
 	return sqlite3_column_int64(row->st, S_column(row, col));
+}
+
+const void *db_blob(const struct db_row *row, const char *col, size_t *len)
+{
+	int i = S_column(row, col);
+	const void *p = sqlite3_column_blob(row->st, i);
+
+	*len = p ? (size_t)sqlite3_column_bytes(row->st, i) : 0;
+	return p;
 }
 
 int db_null(const struct db_row *row, const char *col)
@@ -436,8 +463,13 @@ enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, l
 	text[4] = c->company, text[5] = c->email, text[6] = c->phone, text[7] = c->message;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	for (i = 0; i < 8; i++)
-		sqlite3_bind_text(st, i + 2, text[i], -1, SQLITE_STATIC);
+		/* sealed: the personal fields (name on) are only in the blob */
+		sqlite3_bind_text(st, i + 2, c->sealed && i >= 3 ? "" : text[i], -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 10, dg, sizeof dg, SQLITE_STATIC);
+	if (c->sealed)
+		sqlite3_bind_blob(st, 11, c->sealed, (int)c->sealed_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 11);
 	if (S_step(db, st) != SQLITE_DONE)
 		goto rollback;
 	if (id)
@@ -490,6 +522,33 @@ int db_batch_commit(struct db *db, char *err, size_t errsz)
 	return -1;
 }
 
+int db_sketch_get(struct db *db, const char *day, struct buf *out)
+{
+	sqlite3_stmt *st = db->st[ST_SKETCH_GET];
+	int rc;
+
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(st, 0);
+		buf_add(out, p ? p : "", (size_t)sqlite3_column_bytes(st, 0));
+	} else if (rc != SQLITE_DONE) {
+		S_failed(db);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_sketch_put(struct db *db, const char *day, const void *sketch, size_t len)
+{
+	sqlite3_stmt *st = db->st[ST_SKETCH_PUT];
+
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, sketch, (int)len, SQLITE_STATIC);
+	return S_step(db, st) == SQLITE_DONE ? 0 : -1;
+}
+
 int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via)
 {
 	sqlite3_stmt *st = db->st[ST_HIT];
@@ -515,7 +574,7 @@ int db_hit_add(struct db *db, const char *day, const char *path, const char *eve
 
 /* hhd-admin's reads and maintenance. */
 
-#define CONTACT_COLUMNS "id, created, done, lang, incident, node, name, company, email, phone, message"
+#define CONTACT_COLUMNS "id, created, done, lang, incident, node, name, company, email, phone, message, sealed"
 
 int db_contacts(struct db *db, enum db_contacts which, db_row_fn fn, void *arg)
 {
@@ -523,6 +582,9 @@ int db_contacts(struct db *db, enum db_contacts which, db_row_fn fn, void *arg)
 
 	if (which == DB_CONTACTS_EXPORT)
 		return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact ORDER BY id", NULL, 0, fn, arg);
+	if (which == DB_CONTACTS_OPEN)
+		return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact WHERE done IS NULL ORDER BY created, id",
+			NULL, 0, fn, arg);
 	return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact WHERE ?1 OR done IS NULL ORDER BY id DESC",
 		&all, 1, fn, arg);
 }
@@ -558,13 +620,40 @@ int db_contact_done(struct db *db, long long id, time_t now)
 	return sqlite3_changes(db->h) > 0;
 }
 
-long long db_contact_purge(struct db *db, time_t before)
+int db_contact_purgeable(struct db *db, time_t before, int open, db_row_fn fn, void *arg)
 {
-	struct param p = { NULL, (long long)before };
+	struct param p[] = { { NULL, (long long)before }, { NULL, open != 0 } };
 
-	if (S_query(db, "DELETE FROM contact WHERE created <= ?1", &p, 1, NULL, NULL) < 0)
+	return S_query(db, "SELECT id, created, done, lang, incident, node FROM contact"
+		" WHERE created <= ?1 AND (?2 OR done IS NOT NULL) ORDER BY id", p, 2, fn, arg);
+}
+
+long long db_contact_purge(struct db *db, time_t before, int open)
+{
+	struct param p[] = { { NULL, (long long)before }, { NULL, open != 0 } };
+
+	if (S_query(db, "DELETE FROM contact WHERE created <= ?1 AND (?2 OR done IS NOT NULL)", p, 2, NULL, NULL) < 0)
 		return -1;
 	return sqlite3_changes(db->h);
+}
+
+int db_contact_set_sealed(struct db *db, long long id, const void *blob, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->h, "UPDATE contact SET sealed = ?2, name = '', company = '', email = '',"
+		" phone = '', message = '' WHERE id = ?1 AND sealed IS NULL", -1, &st, NULL) != SQLITE_OK) {
+		S_failed(db);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		S_failed(db);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? sqlite3_changes(db->h) : -1;
 }
 
 int db_checkpoint(struct db *db)
@@ -641,6 +730,7 @@ static const char *const report_sql[DB_REPORT__MAX] = {
 		" FROM hit WHERE day BETWEEN ?1 AND ?2 AND via <> '' GROUP BY via ORDER BY 2 DESC, via LIMIT 1000",
 	[DB_REPORT_HELP] = "SELECT path, SUM(n) AS n FROM hit WHERE day BETWEEN ?1 AND ?2 AND event = 'help'"
 		" GROUP BY path ORDER BY 2 DESC, path LIMIT 20",
+	[DB_REPORT_VISITORS] = "SELECT day, sketch FROM visitors WHERE day BETWEEN ?1 AND ?2 ORDER BY day",
 };
 
 int db_report(struct db *db, enum db_report report, const char *from, const char *to, db_row_fn fn, void *arg)

@@ -23,7 +23,9 @@
 #include <stddef.h>
 #include <time.h>
 
-#define DB_SCHEMA_VERSION 1
+#include "buf.h"
+
+#define DB_SCHEMA_VERSION 3
 #define DB_BUSY_MS 5000        /* wait this long for a lock held by hhd-admin */
 #define DB_DIGEST_BYTES 16
 
@@ -37,9 +39,14 @@ enum db_open_flags {
 	DB_KEEP_WAL = 1 << 2,
 };
 
-/* A submission, as validated by contact.c. All strings are UTF-8 and never NULL. */
+/* A submission, as validated by contact.c. All strings are UTF-8 and never
+ * NULL. With `sealed` (seal_seal() of name, company, email, phone and
+ * message) those five are stored only inside the blob; they are still
+ * needed here for the duplicate check's digest. */
 struct contact {
 	const char *lang, *incident, *node, *name, *company, *email, *phone, *message;
+	const void *sealed;
+	size_t sealed_len;
 };
 
 enum db_add {
@@ -61,6 +68,12 @@ enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, l
  * committed on its own. */
 int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via);
 
+/* The unique-visitor sketch of `day` (hll.h's stored form): appended to
+ * out, 1; 0 when the day has none; -1. */
+int db_sketch_get(struct db *db, const char *day, struct buf *out);
+/* Store `day`'s sketch (the caller has merged it with the stored one). Like
+ * db_hit_add(), inside an open batch it joins the batch. 0 or -1. */
+int db_sketch_put(struct db *db, const char *day, const void *sketch, size_t len);
 /* For /api/health: 0 when the database answers a read through the open
  * connection and its path still names that file, readable and writable by
  * this process; -1 with a short reason (a string literal) in *why. Needs a
@@ -94,12 +107,14 @@ typedef int (*db_row_fn)(const struct db_row *row, void *arg);
 const char *db_text(const struct db_row *row, const char *col);  /* "" for NULL */
 long long db_int(const struct db_row *row, const char *col);
 int db_null(const struct db_row *row, const char *col);
+const void *db_blob(const struct db_row *row, const char *col, size_t *len);  /* NULL for NULL */
 
 /* Submissions, with the columns id, created (unix time), done (unix time,
- * NULL while open), lang, incident, node, name, company, email, phone and
- * message. */
+ * NULL while open), lang, incident, node, name, company, email, phone,
+ * message and sealed (a blob, NULL for a row stored in plaintext; when
+ * present the five personal columns are ''). */
 enum db_contacts {
-	DB_CONTACTS_OPEN,     /* not done, newest first */
+	DB_CONTACTS_OPEN,     /* not done, oldest first: the work queue */
 	DB_CONTACTS_ALL,      /* newest first */
 	DB_CONTACTS_EXPORT,   /* all, oldest first */
 };
@@ -108,8 +123,16 @@ int db_contacts(struct db *db, enum db_contacts which, db_row_fn fn, void *arg);
 int db_contact_get(struct db *db, long long id, db_row_fn fn, void *arg);
 /* Mark submission `id` done at `now`: 1, 0 when there is no open one, -1. */
 int db_contact_done(struct db *db, long long id, time_t now);
-/* Delete the submissions created at or before `before`: how many, or -1. */
-long long db_contact_purge(struct db *db, time_t before);
+/* Delete the submissions created at or before `before` that are done, and
+ * with `open` the open ones too: how many, or -1. */
+long long db_contact_purge(struct db *db, time_t before, int open);
+/* The rows db_contact_purge() would delete, oldest first, with the columns
+ * id, created, done, lang, incident and node (nothing personal). */
+int db_contact_purgeable(struct db *db, time_t before, int open, db_row_fn fn, void *arg);
+/* Seal an old plaintext row: store `blob` and empty its personal columns
+ * (secure_delete zeroes the old text; checkpoint after). 1, 0 when there is
+ * no unsealed row `id`, or -1. */
+int db_contact_set_sealed(struct db *db, long long id, const void *blob, size_t len);
 /* Move everything out of the write-ahead log and truncate it (after a
  * purge, so deleted text leaves the log too). 0, or -1 when incomplete. */
 int db_checkpoint(struct db *db);
@@ -125,8 +148,10 @@ int db_backup(struct db *db, const char *file, char *err, size_t errsz);
  *                       or an answer, most reached first (at most 1000)
  *   DB_REPORT_PARTNERS  via, hits, views: per partner code, most first
  *                       (at most 1000)
- *   DB_REPORT_HELP      path, n: where the help button was pressed most (20) */
-enum db_report { DB_REPORT_DAYS, DB_REPORT_PLANS, DB_REPORT_PARTNERS, DB_REPORT_HELP, DB_REPORT__MAX };
+ *   DB_REPORT_HELP      path, n: where the help button was pressed most (20)
+ *   DB_REPORT_VISITORS  day, sketch: the unique-visitor sketch per day */
+enum db_report { DB_REPORT_DAYS, DB_REPORT_PLANS, DB_REPORT_PARTNERS, DB_REPORT_HELP, DB_REPORT_VISITORS,
+	DB_REPORT__MAX };
 int db_report(struct db *db, enum db_report report, const char *from, const char *to, db_row_fn fn, void *arg);
 
 /* "YYYY-MM-DD" of `now` in local time (set TZ for the service). */

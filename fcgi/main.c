@@ -40,10 +40,12 @@
 
 #include "app.h"
 #include "buf.h"
+#include "counters.h"
 #include "db.h"
 #include "log.h"
 #include "policy.h"
 #include "sandbox.h"
+#include "seal.h"
 
 #define LISTEN_BACKLOG 4096       /* --socket: queued connections, as systemd's socket unit gets by default */
 #define ACCEPT_FAILURES_MAX 20   /* in a row: give up and let systemd restart us */
@@ -60,13 +62,17 @@ static void S_on_stop(int sig)
 
 static void S_usage(FILE *f)
 {
-	fprintf(f, "usage: hhd-fcgi --db PATH --site DIR [--socket PATH] [--rate-limit N] [--no-seccomp]\n"
+	fprintf(f, "usage: hhd-fcgi --db PATH --site DIR [--socket PATH] [--rate-limit N] [--seal-key PUBFILE]\n"
+		"                [--no-seccomp]\n"
 		"  --db PATH        SQLite database (created and migrated as needed)\n"
 		"  --site DIR       the built site; its " MANIFEST_NAME " says which pages exist\n"
 		"  --socket PATH    listen on a new Unix socket (mode 0660) instead of fd 0 or\n"
 		"                   systemd's socket (LISTEN_FDS)\n"
 		"  --rate-limit N   contact submissions per client in a burst (default %d,\n"
 		"                   then one per %d s; 0 turns the limit off)\n"
+		"  --seal-key PUBFILE  seal each submission's name, company, e-mail, phone and\n"
+		"                   message to this public key (hhd-admin keygen); only the\n"
+		"                   secret key, kept by the helpdesk, opens them\n"
 		"  --no-seccomp     do not enter the system-call filter (debugging only)\n",
 		POLICY_RATE_BURST, POLICY_RATE_REFILL_SECONDS);
 }
@@ -257,12 +263,14 @@ int main(int argc, char **argv)
 		{ "site", required_argument, NULL, 's' },
 		{ "socket", required_argument, NULL, 'S' },
 		{ "rate-limit", required_argument, NULL, 'r' },
+		{ "seal-key", required_argument, NULL, 'k' },
 		{ "no-seccomp", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db_path = NULL, *site = NULL, *sock = NULL;
+	const char *db_path = NULL, *site = NULL, *sock = NULL, *key_path = NULL;
+	struct seal_key key;
 	unsigned burst = POLICY_RATE_BURST, failures = 0;
 	int c, fd, fl, seccomp = 1;
 	struct sigaction sa;
@@ -289,6 +297,7 @@ int main(int argc, char **argv)
 			burst = (unsigned)v;
 			break;
 		}
+		case 'k': key_path = optarg; break;
 		case 'n': seccomp = 0; break;
 		case 'h': S_usage(stdout); return 0;
 		case 'V': printf("hhd-fcgi %s\n", HHD_VERSION); return 0;
@@ -320,6 +329,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	tzset();  /* localtime_r must not open files once the filter is on */
+	if (key_path) {
+		if (seal_key_load(key_path, &key, err, sizeof err) < 0) {
+			log_line(NULL, "--seal-key: %s", err);
+			return 1;
+		}
+		if (key.has_secret) {
+			/* the web server must never be able to read the inbox */
+			seal_key_wipe(&key);
+			log_line(NULL, "--seal-key %s is a secret key; give the public key (hhd-admin keygen"
+				" writes both)", key_path);
+			return 1;
+		}
+	}
 	db = db_open(db_path, DB_CREATE | DB_KEEP_WAL, err, sizeof err);
 	if (!db) {
 		log_line(NULL, "%s", err);
@@ -351,6 +373,14 @@ int main(int argc, char **argv)
 		reply_init(&l.rp[i]);
 	}
 	app_init(&app, db, site, burst, time(NULL));
+	if (key_path) {
+		char hex[SEAL_KEYID_HEX];
+		seal_keyid_hex(key.id, hex);
+		app.seal = &key;
+		log_line(NULL, "contact submissions are sealed to key %s", hex);
+	} else {
+		log_line(NULL, "no --seal-key: contact submissions are stored in plaintext");
+	}
 	l.app = &app;
 	buf_init(&l.out);
 	l.prefix = randombytes_random();
@@ -400,7 +430,10 @@ int main(int argc, char **argv)
 		reply_free(&l.rp[i]);
 	}
 	buf_free(&l.out);
+	hit_visitors_flush(&app, time(NULL));
 	app_free(&app);
+	if (key_path)
+		seal_key_wipe(&key);
 	db_close(db);
 	return failures >= ACCEPT_FAILURES_MAX ? 1 : 0;
 }

@@ -19,7 +19,9 @@
 /* In-process limit on POST /api/contact per client address: a token bucket
  * holding POLICY_RATE_BURST submissions, refilled by one every
  * POLICY_RATE_REFILL_SECONDS. hhd-fcgi --rate-limit N overrides the burst
- * (0 turns the limit off, for load tests). Invalid submissions count too. */
+ * (0 turns the limit off, for load tests). Only stored submissions take a
+ * token: refused ones (422, 400, ...) and repeats do not, so a visitor who
+ * mistypes is not locked out; nginx's limit_req on /api/contact bounds them. */
 #define POLICY_RATE_BURST 10
 #define POLICY_RATE_REFILL_SECONDS 60
 
@@ -39,5 +41,12 @@
  * A batch also ends when no connection is waiting or a request other than
  * a hit arrives. */
 #define POLICY_HIT_BATCH_MAX 32
+
+/* hhd-fcgi keeps the day's unique-visitor sketch (fcgi/hll.h) in memory and
+ * stores it, merged register-wise with the stored one, at most this often
+ * (and when the day changes, and at exit). A kill -9 loses at most this
+ * many seconds of visitors from the unique count; the counters are not
+ * affected. */
+#define POLICY_VISITOR_FLUSH_SECONDS 10
 
 #endif

@@ -22,15 +22,14 @@ void ratelimit_init(struct ratelimit *rl, unsigned burst, unsigned refill_second
 	S_rekey(rl, now);
 }
 
-int ratelimit_take(struct ratelimit *rl, const char *addr, time_t now, unsigned *retry_after)
+/* The client's bucket, refilled up to `now` (a new one when not found). */
+static struct rl_slot *S_slot(struct ratelimit *rl, const char *addr, time_t now)
 {
 	unsigned char out[crypto_shorthash_BYTES];
 	struct rl_slot *s = NULL, *empty = NULL, *oldest = NULL;
 	uint64_t h;
 	size_t i, base;
 
-	if (rl->burst == 0)
-		return 1;
 	/* a clock stepped back must not stretch the key's life */
 	if (now - rl->key_born >= POLICY_RATE_KEY_SECONDS || now < rl->key_born)
 		S_rekey(rl, now);
@@ -69,12 +68,36 @@ int ratelimit_take(struct ratelimit *rl, const char *addr, time_t now, unsigned 
 	} else if (now < s->last) {
 		s->last = now;
 	}
-	if (s->tokens > 0) {
-		s->tokens--;
+	return s;
+}
+
+/* 1 when the bucket holds a token; else 0 with *retry_after set. */
+static int S_has_token(const struct ratelimit *rl, const struct rl_slot *s, time_t now, unsigned *retry_after)
+{
+	if (s->tokens > 0)
 		return 1;
-	}
 	*retry_after = (unsigned)(rl->refill_seconds - (uint64_t)(now - s->last));
 	if (*retry_after == 0)
 		*retry_after = 1;
 	return 0;
+}
+
+int ratelimit_check(struct ratelimit *rl, const char *addr, time_t now, unsigned *retry_after)
+{
+	if (rl->burst == 0)
+		return 1;
+	return S_has_token(rl, S_slot(rl, addr, now), now, retry_after);
+}
+
+int ratelimit_take(struct ratelimit *rl, const char *addr, time_t now, unsigned *retry_after)
+{
+	struct rl_slot *s;
+
+	if (rl->burst == 0)
+		return 1;
+	s = S_slot(rl, addr, now);
+	if (!S_has_token(rl, s, now, retry_after))
+		return 0;
+	s->tokens--;
+	return 1;
 }

@@ -36,5 +36,8 @@ void ratelimit_init(struct ratelimit *rl, unsigned burst, unsigned refill_second
  * Returns 1 when allowed; 0 when not, with *retry_after set to the seconds
  * until the next token. */
 int ratelimit_take(struct ratelimit *rl, const char *addr, time_t now, unsigned *retry_after);
+/* As ratelimit_take() but without taking the token: whether the client
+ * may try. The contact form checks first and takes only for what it stored. */
+int ratelimit_check(struct ratelimit *rl, const char *addr, time_t now, unsigned *retry_after);
 
 #endif

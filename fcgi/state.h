@@ -15,10 +15,12 @@
 #include <time.h>
 
 #include "arena.h"
+#include "hll.h"
 #include "siteindex.h"
 #include "ratelimit.h"
 
 struct db;
+struct seal_key;
 
 struct app {
 	struct db *db;
@@ -34,6 +36,19 @@ struct app {
 	time_t man_checked;
 	int warned_no_addr;          /* logged once: nginx passed no REMOTE_ADDR */
 	struct ratelimit rl;
+	/* the helpdesk's public key (--seal-key): submissions' personal fields
+	 * are stored sealed to it. NULL: stored in plaintext (logged at start) */
+	const struct seal_key *seal;
+	/* unique visitors of `day` seen by this process (counters.c): stored,
+	 * merged with the stored sketch, every POLICY_VISITOR_FLUSH_SECONDS,
+	 * when the day changes and at exit */
+	struct {
+		struct hll *sketch;
+		struct hll_key key;       /* in memory only; a new one every day */
+		char day[11];             /* "" before the first visitor */
+		time_t flushed;
+		int dirty;                /* visitors added since the last store */
+	} visitors;
 	struct arena arena;
 };
 

@@ -15,6 +15,7 @@
 #include "counters.h"
 #include "db.h"
 #include "export.h"
+#include "hll.h"
 #include "html.h"
 #include "xalloc.h"
 
@@ -23,6 +24,8 @@
 struct day_row {
 	char day[11];
 	long long n[EV__MAX];
+	long long unique;      /* the day's sketch's estimate, rounded */
+	char week[11];         /* the Monday of its week */
 };
 
 struct plan_row {
@@ -52,6 +55,7 @@ struct report {
 	size_t nhelp, cap_help;
 	long long total[EV__MAX];
 	long long max_day;
+	long long unique;      /* the days' unique visitors, summed */
 };
 
 /* Parse "YYYY-MM-DD" into tm at noon (noon keeps day arithmetic clear of
@@ -141,6 +145,30 @@ static int S_day_row(const struct db_row *row, void *arg)
 	return 0;
 }
 
+static int S_visitor_row(const struct db_row *row, void *arg)
+{
+	struct report *r = arg;
+	long off = S_days_between(r->from, db_text(row, "day"));
+	struct hll *h;
+	const void *p;
+	size_t len;
+	char err[128];
+
+	if (off < 0 || (size_t)off >= r->ndays)
+		return 0;
+	p = db_blob(row, "sketch", &len);
+	h = xmalloc(sizeof *h);
+	if (p && hll_parse(h, p, len, err, sizeof err) == 0) {
+		r->days[off].unique = (long long)(hll_estimate(h) + 0.5);
+		r->unique += r->days[off].unique;
+	} else {
+		fprintf(stderr, "hhd-admin: stats: the visitor sketch of %s is unreadable: %s\n",
+			db_text(row, "day"), p ? err : "empty");
+	}
+	free(h);
+	return 0;
+}
+
 static int S_plan_row(const struct db_row *row, void *arg)
 {
 	struct report *r = arg;
@@ -189,14 +217,23 @@ static int S_load(struct db *db, struct report *r)
 		[DB_REPORT_PLANS] = S_plan_row,
 		[DB_REPORT_PARTNERS] = S_partner_row,
 		[DB_REPORT_HELP] = S_help_row,
+		[DB_REPORT_VISITORS] = S_visitor_row,
 	};
 	size_t i;
 	int k;
 
 	r->ndays = (size_t)S_days_between(r->from, r->to) + 1;
 	r->days = xcalloc(r->ndays, sizeof *r->days);
-	for (i = 0; i < r->ndays; i++)
+	for (i = 0; i < r->ndays; i++) {
+		struct tm tm;
 		stats_date_add(r->from, (int)i, r->days[i].day);
+		/* its week: the Monday on or before it */
+		if (S_parse_date(r->days[i].day, &tm) == 0) {
+			time_t t = timegm(&tm);
+			gmtime_r(&t, &tm);
+			stats_date_add(r->days[i].day, -((tm.tm_wday + 6) % 7), r->days[i].week);
+		}
+	}
 	for (k = 0; k < DB_REPORT__MAX; k++)
 		if (db_report(db, (enum db_report)k, r->from, r->to, fns[k], r) < 0)
 			return -1;
@@ -225,11 +262,22 @@ static void S_text(const struct report *r, struct buf *o)
 	buf_addf(o, "visits %lld, help-button presses %lld, step plans reached %lld,"
 		" did this help: %lld yes / %lld no (%s)\n\n", r->total[EV_VIEW], r->total[EV_HELP],
 		r->total[EV_OUTCOME], r->total[EV_YES], r->total[EV_NO], pct);
-	buf_addf(o, "%-10s %8s %8s %8s %6s %6s\n", "day", "visits", "help", "plans", "yes", "no");
+	buf_addf(o, "%-10s %8s %8s %8s %6s %6s %8s\n", "day", "visits", "help", "plans", "yes", "no", "unique");
 	for (i = 0; i < r->ndays; i++) {
 		const long long *n = r->days[i].n;
-		buf_addf(o, "%-10s %8lld %8lld %8lld %6lld %6lld\n", r->days[i].day, n[EV_VIEW], n[EV_HELP],
-			n[EV_OUTCOME], n[EV_YES], n[EV_NO]);
+		buf_addf(o, "%-10s %8lld %8lld %8lld %6lld %6lld %8lld\n", r->days[i].day, n[EV_VIEW], n[EV_HELP],
+			n[EV_OUTCOME], n[EV_YES], n[EV_NO], r->days[i].unique);
+	}
+	buf_addf(o, "\nunique visitors per week (visitor-days: a visitor counts once a day)\n%-10s %8s\n",
+		"week of", "unique");
+	for (i = 0; i < r->ndays; i++) {
+		long long sum = 0;
+		size_t j;
+		if (i && strcmp(r->days[i].week, r->days[i - 1].week) == 0)
+			continue;
+		for (j = i; j < r->ndays && strcmp(r->days[j].week, r->days[i].week) == 0; j++)
+			sum += r->days[j].unique;
+		buf_addf(o, "%-10s %8lld\n", r->days[i].week, sum);
 	}
 	buf_addf(o, "\n%8s %6s %6s %7s  %s\n", "reached", "yes", "no", "helped", "step plan");
 	for (i = 0; i < r->nplans; i++) {
@@ -266,9 +314,11 @@ static void S_csv(const struct report *r, struct buf *o)
 	buf_adds(o, "section,key,metric,value\r\n");
 	for (e = 0; e < EV__MAX; e++)
 		buf_addf(o, "total,%s..%s,%s,%lld\r\n", r->from, r->to, hit_event_name(e), r->total[e]);
-	for (i = 0; i < r->ndays; i++)
+	for (i = 0; i < r->ndays; i++) {
 		for (e = 0; e < EV__MAX; e++)
 			buf_addf(o, "day,%s,%s,%lld\r\n", r->days[i].day, hit_event_name(e), r->days[i].n[e]);
+		buf_addf(o, "day,%s,unique,%lld\r\n", r->days[i].day, r->days[i].unique);
+	}
 	for (i = 0; i < r->nplans; i++) {
 		const struct plan_row *p = &r->plans[i];
 		const char *m[] = { "view", "outcome", "yes", "no" };
@@ -325,7 +375,7 @@ static void S_json(const struct report *r, struct buf *o)
 		buf_addf(o, "%s\n{\"day\":\"%s\"", i ? "," : "", r->days[i].day);
 		for (e = 0; e < EV__MAX; e++)
 			buf_addf(o, ",\"%s\":%lld", hit_event_name(e), r->days[i].n[e]);
-		buf_adds(o, "}");
+		buf_addf(o, ",\"unique\":%lld}", r->days[i].unique);
 	}
 	buf_adds(o, "],\n\"plans\":[");
 	for (i = 0; i < r->nplans; i++) {
@@ -395,10 +445,13 @@ static void S_svg_days(const struct report *r, struct buf *o)
 		"<span class=\"kh\"></span> help-button presses</p>\n");
 }
 
-/* "Did this help" per step plan: a 100% bar split into yes and no. */
+/* "Did this help" per step plan: a 100% bar split into yes and no, with
+ * "75% (3/4)" after it. LABEL_W holds the longest such label, "100%
+ * (999999999/999999999)", at the 12px text size (about 7px a character). */
+#define LABEL_W 180
 static void S_svg_plans(const struct report *r, struct buf *o)
 {
-	const double W = 720, row = 26, bar = 360, x0 = 340;
+	const double row = 26, bar = 360, x0 = 340, W = x0 + bar + 8 + LABEL_W;
 	size_t i, n = 0;
 
 	for (i = 0; i < r->nplans; i++)
@@ -422,9 +475,9 @@ static void S_svg_plans(const struct report *r, struct buf *o)
 		S_ratio(pct, p->yes, p->no);
 		buf_addf(o, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">", x0 - 8, y + 16);
 		S_esc(o, p->path);
-		buf_addf(o, "</text><rect class=\"y\" x=\"%.0f\" y=\"%.1f\" width=\"%.2f\" height=\"18\">"
+		buf_addf(o, "</text><rect class=\"yes\" x=\"%.0f\" y=\"%.1f\" width=\"%.2f\" height=\"18\">"
 			"<title>%lld yes</title></rect>", x0, y + 2, yw, p->yes);
-		buf_addf(o, "<rect class=\"n\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"18\"><title>%lld no</title></rect>",
+		buf_addf(o, "<rect class=\"no\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"18\"><title>%lld no</title></rect>",
 			x0 + yw, y + 2, bar - yw, p->no);
 		buf_addf(o, "<text x=\"%.0f\" y=\"%.1f\">%s (%lld/%lld)</text>\n", x0 + bar + 8, y + 16, pct,
 			p->yes, p->yes + p->no);
@@ -443,52 +496,54 @@ static void S_html(const struct report *r, struct buf *o)
 		"<title>Hackhelpdesk counters %s to %s</title>\n<style>\n"
 		"body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}\n"
 		"table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{padding:.15rem .6rem;border-bottom:1px solid #ddd}\n"
-		"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+		"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 		".big{display:flex;gap:1rem;flex-wrap:wrap}.big div{border:1px solid #ccc;padding:.5rem 1rem;border-radius:.4rem}\n"
 		".big b{display:block;font-size:1.8rem}svg text{font-size:12px;fill:#333}.axis{stroke:#999}\n"
 		".v,.kv{fill:#2b6cb0;background:#2b6cb0}.h{fill:none;stroke:#c05621;stroke-width:2}.kh{background:#c05621}\n"
-		".y,.ky{fill:#2f855a;background:#2f855a}.n,.kn{fill:#c53030;background:#c53030}\n"
+		"rect.yes{fill:#2f855a}.ky{background:#2f855a}rect.no{fill:#c53030}.kn{background:#c53030}\n"
 		".legend span{display:inline-block;width:.9rem;height:.9rem;margin:0 .3rem 0 1rem;vertical-align:middle}\n"
 		"details{margin-bottom:1rem}\n</style></head>\n<body>\n", r->from, r->to);
 	buf_addf(o, "<h1>Hackhelpdesk: are visitors helped?</h1>\n<p>Counters from %s to %s. Counts are "
 		"anonymous totals per day and page; nothing identifies a visitor.</p>\n", r->from, r->to);
-	buf_addf(o, "<div class=\"big\"><div><b>%lld</b>visits</div><div><b>%lld</b>help-button presses</div>"
+	buf_addf(o, "<div class=\"big\"><div><b>%lld</b>unique visitors (summed per day)</div>"
+		"<div><b>%lld</b>visits</div><div><b>%lld</b>help-button presses</div>"
 		"<div><b>%lld</b>step plans reached</div><div><b>%s</b>helped (%lld yes, %lld no)</div></div>\n",
-		r->total[EV_VIEW], r->total[EV_HELP], r->total[EV_OUTCOME], pct, r->total[EV_YES], r->total[EV_NO]);
+		r->unique, r->total[EV_VIEW], r->total[EV_HELP], r->total[EV_OUTCOME], pct, r->total[EV_YES], r->total[EV_NO]);
 
 	buf_adds(o, "<h2>Visits and help-button presses per day</h2>\n");
 	S_svg_days(r, o);
-	buf_adds(o, "<details><summary>Numbers per day</summary><table><tr><th>day</th><th class=\"n\">visits</th>"
-		"<th class=\"n\">help</th><th class=\"n\">plans reached</th><th class=\"n\">yes</th><th class=\"n\">no</th></tr>\n");
+	buf_adds(o, "<details><summary>Numbers per day</summary><table><tr><th>day</th><th class=\"num\">visits</th>"
+		"<th class=\"num\">help</th><th class=\"num\">plans reached</th><th class=\"num\">yes</th><th class=\"num\">no</th>"
+		"<th class=\"num\">unique visitors</th></tr>\n");
 	for (i = 0; i < r->ndays; i++) {
 		const long long *n = r->days[i].n;
-		buf_addf(o, "<tr><td>%s</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-			"<td class=\"n\">%lld</td><td class=\"n\">%lld</td></tr>\n", r->days[i].day, n[EV_VIEW],
-			n[EV_HELP], n[EV_OUTCOME], n[EV_YES], n[EV_NO]);
+		buf_addf(o, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+			"<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>\n",
+			r->days[i].day, n[EV_VIEW], n[EV_HELP], n[EV_OUTCOME], n[EV_YES], n[EV_NO], r->days[i].unique);
 	}
 	buf_adds(o, "</table></details>\n");
 
 	buf_adds(o, "<h2>Did this help? Per step plan</h2>\n");
 	S_svg_plans(r, o);
-	buf_adds(o, "<table><tr><th>step plan</th><th class=\"n\">reached</th><th class=\"n\">yes</th>"
-		"<th class=\"n\">no</th><th class=\"n\">helped</th></tr>\n");
+	buf_adds(o, "<table><tr><th>step plan</th><th class=\"num\">reached</th><th class=\"num\">yes</th>"
+		"<th class=\"num\">no</th><th class=\"num\">helped</th></tr>\n");
 	for (i = 0; i < r->nplans; i++) {
 		const struct plan_row *p = &r->plans[i];
 		S_ratio(pct, p->yes, p->no);
 		buf_adds(o, "<tr><td>");
 		S_esc(o, p->path);
-		buf_addf(o, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-			"<td class=\"n\">%s</td></tr>\n", p->outcome, p->yes, p->no, pct);
+		buf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+			"<td class=\"num\">%s</td></tr>\n", p->outcome, p->yes, p->no, pct);
 	}
 	buf_adds(o, "</table>\n<h2>Partner referrals</h2>\n");
 	if (!r->npartners)
 		buf_adds(o, "<p>No visits came through a partner link in this period.</p>\n");
 	else {
-		buf_adds(o, "<table><tr><th>partner</th><th class=\"n\">visits</th><th class=\"n\">all events</th></tr>\n");
+		buf_adds(o, "<table><tr><th>partner</th><th class=\"num\">visits</th><th class=\"num\">all events</th></tr>\n");
 		for (i = 0; i < r->npartners; i++) {
 			buf_adds(o, "<tr><td>");
 			S_esc(o, r->partners[i].via);
-			buf_addf(o, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td></tr>\n",
+			buf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>\n",
 				r->partners[i].views, r->partners[i].hits);
 		}
 		buf_adds(o, "</table>\n");
@@ -497,11 +552,11 @@ static void S_html(const struct report *r, struct buf *o)
 	if (!r->nhelp)
 		buf_adds(o, "<p>No presses in this period.</p>\n");
 	else {
-		buf_adds(o, "<table><tr><th>page</th><th class=\"n\">presses</th></tr>\n");
+		buf_adds(o, "<table><tr><th>page</th><th class=\"num\">presses</th></tr>\n");
 		for (i = 0; i < r->nhelp; i++) {
 			buf_adds(o, "<tr><td>");
 			S_esc(o, r->help[i].path);
-			buf_addf(o, "</td><td class=\"n\">%lld</td></tr>\n", r->help[i].n);
+			buf_addf(o, "</td><td class=\"num\">%lld</td></tr>\n", r->help[i].n);
 		}
 		buf_adds(o, "</table>\n");
 	}

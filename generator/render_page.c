@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formlimits.h"
 #include "html.h"
 #include "org.h"
 #include "tree.h"
@@ -322,10 +323,25 @@ static struct val *S_outcome_val(const struct render_ctx *c, const struct node *
 	return o;
 }
 
-/* The contact form's hidden fields. */
+/* The contact form's field limits (lib/formlimits.h, as hhd-fcgi checks them). */
+static struct val *S_form_max_val(struct arena *a)
+{
+	static const struct { const char *key; int max; } lim[] = {
+		{ "name", LIMIT_CONTACT_NAME }, { "company", LIMIT_CONTACT_NAME },
+		{ "email", LIMIT_CONTACT_EMAIL }, { "phone", LIMIT_CONTACT_PHONE },
+		{ "message", LIMIT_CONTACT_MESSAGE },
+	};
+	struct val *v = val_map(a);
+	for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++)
+		render_set(a, v, lim[i].key, arena_printf(a, "%d", lim[i].max));
+	return v;
+}
+
+/* The contact form's hidden fields and limits. */
 static struct val *S_form_val(const struct render_ctx *c, int lang, const struct node *n)
 {
 	struct val *f = val_map(c->a);
+	val_map_set(c->a, f, "max", S_form_max_val(c->a));
 	render_set(c->a, f, "lang", c->m->site.langs[lang].code);
 	render_set(c->a, f, "incident", n ? n->tree->id : "");
 	render_set(c->a, f, "node", n ? n->id.s : "");

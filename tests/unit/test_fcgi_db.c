@@ -287,7 +287,54 @@ static void test_versions(void)
 	sqlite3_exec(h, "PRAGMA user_version=99", NULL, NULL, NULL);
 	sqlite3_close(h);
 	T_CHECK(db_open(p2, DB_CREATE, err, sizeof err) == NULL);
-	T_STREQ(err, "the database has schema version 99, newer than this program's 1");
+	T_STREQ(err, "the database has schema version 99, newer than this program's 3");
+}
+
+/* A database written by the first release (schema 1, plaintext rows)
+ * migrates to schema 2 with its rows intact; db_contact_set_sealed()
+ * then replaces a row's text by a blob, once. A new sealed row stores
+ * the five personal columns empty. */
+static void test_migrate_sealed(void)
+{
+	char p[192], err[256];
+	struct contact c = C1;
+	struct db *db;
+	sqlite3 *h;
+	long long id = 0;
+
+	snprintf(p, sizeof p, "%s/v1.db", dir);
+	T_CHECK(sqlite3_open(p, &h) == SQLITE_OK);
+	T_CHECK(sqlite3_exec(h, "CREATE TABLE contact (id INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
+		" lang TEXT NOT NULL, incident TEXT NOT NULL, node TEXT NOT NULL, name TEXT NOT NULL,"
+		" company TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL, message TEXT NOT NULL,"
+		" consent INTEGER NOT NULL, digest BLOB NOT NULL, done INTEGER);"
+		"CREATE INDEX contact_created ON contact(created);CREATE INDEX contact_digest ON contact(digest);"
+		"CREATE TABLE hit (day TEXT NOT NULL, path TEXT NOT NULL, event TEXT NOT NULL, via TEXT NOT NULL,"
+		" n INTEGER NOT NULL, PRIMARY KEY (day, path, event, via)) WITHOUT ROWID;"
+		"INSERT INTO contact VALUES (7, 1700000000, 'nl', '', '', 'Old Name', 'Old Co', 'old@example.nl',"
+		" '', 'old message', 1, x'00', NULL);"
+		"PRAGMA user_version=1", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(h);
+	db = db_open(p, 0, err, sizeof err);
+	T_CHECK(db != NULL);
+	if (!db)
+		return;
+	h = db_test_handle(db);
+	T_CHECK(S_int(h, "PRAGMA user_version") == DB_SCHEMA_VERSION);
+	T_CHECK(S_int(h, "SELECT count(*) FROM contact WHERE id = 7 AND name = 'Old Name' AND sealed IS NULL") == 1);
+	T_CHECK(db_contact_set_sealed(db, 7, "BLOB", 4) == 1);
+	T_CHECK(S_int(h, "SELECT count(*) FROM contact WHERE id = 7 AND name = '' AND company = '' AND email = ''"
+		" AND phone = '' AND message = '' AND sealed = CAST('BLOB' AS BLOB)") == 1);
+	T_CHECK(db_contact_set_sealed(db, 7, "AGAIN", 5) == 0);  /* sealed already */
+	T_CHECK(db_contact_set_sealed(db, 99, "BLOB", 4) == 0);
+	c.sealed = "SEALED";
+	c.sealed_len = 6;
+	T_CHECK(db_contact_add(db, &c, 1700000100, &id) == DB_STORED);
+	T_CHECK(S_int(h, "SELECT count(*) FROM contact WHERE name = '' AND company = '' AND email = ''"
+		" AND phone = '' AND message = '' AND length(sealed) = 6 AND lang = 'nl'") == 1);
+	/* the duplicate check still sees the fields */
+	T_CHECK(db_contact_add(db, &c, 1700000200, &id) == DB_DUPLICATE);
+	db_close(db);
 }
 
 int main(void)
@@ -303,6 +350,7 @@ int main(void)
 	test_hits();
 	test_versions();
 	test_batch();
+	test_migrate_sealed();
 	dir_remove(dir);
 	return t_done();
 }

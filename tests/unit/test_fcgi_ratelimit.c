@@ -111,6 +111,29 @@ static void test_off(void)
 	T_CHECK(ok == 1000);
 }
 
+/* ratelimit_check() says whether a token is there without taking it: any
+ * number of checks (refused posts) leave the burst whole. */
+static void test_check(void)
+{
+	unsigned retry = 0;
+	time_t t0 = 1700000000;
+	int i, ok = 0;
+
+	ratelimit_init(&rl, 2, 60, t0);
+	for (i = 0; i < 100; i++)
+		ok += ratelimit_check(&rl, "192.0.2.9", t0, &retry);
+	T_CHECK(ok == 100);
+	T_CHECK(ratelimit_take(&rl, "192.0.2.9", t0, &retry) == 1);
+	T_CHECK(ratelimit_check(&rl, "192.0.2.9", t0, &retry) == 1);
+	T_CHECK(ratelimit_take(&rl, "192.0.2.9", t0, &retry) == 1);
+	T_CHECK(ratelimit_check(&rl, "192.0.2.9", t0, &retry) == 0 && retry == 60);
+	T_CHECK(ratelimit_check(&rl, "192.0.2.9", t0 + 60, &retry) == 1);
+	T_CHECK(ratelimit_take(&rl, "192.0.2.9", t0 + 60, &retry) == 1);
+	T_CHECK(ratelimit_check(&rl, "192.0.2.9", t0 + 60, &retry) == 0);
+	ratelimit_init(&rl, 0, 60, t0);
+	T_CHECK(ratelimit_check(&rl, "192.0.2.9", t0, &retry) == 1);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -120,5 +143,6 @@ int main(void)
 	test_nothing_stored();
 	test_flood();
 	test_off();
+	test_check();
 	return t_done();
 }

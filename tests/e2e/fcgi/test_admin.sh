@@ -1,6 +1,6 @@
 # test_admin.sh: hhd-admin against the database a running hhd-fcgi writes:
 # inbox, show, done, export --csv, backup (while serving), stats in every
-# format, and purge with the retention default.
+# format, and purge with the retention default, --include-open and --dry-run.
 . "$(dirname "$0")/lib.sh"
 start --relaxed-limits -- --rate-limit 0
 ADMIN="$BUILD/hhd-admin --db $STATE/hhd.db"
@@ -23,7 +23,14 @@ sql "UPDATE contact SET message = message || ' ' || char(27) || '[31mrood' || ch
 # inbox, show, done
 $ADMIN inbox >"$T/inbox"
 grep -q '^3 open submissions$' "$T/inbox" || fail "inbox count: $(tail -1 "$T/inbox")"
-grep -q '^#1 .* open  nl  ransomware/start$' "$T/inbox" || fail "inbox line for #1"
+grep -q '^#1 .* open  nl  ransomware/start  waiting 0h 0[0-9]m$' "$T/inbox" || fail "inbox line for #1: $(cat "$T/inbox")"
+# oldest first, with how long each has waited
+sql "UPDATE contact SET created = created - 2 * 86400 - 3 * 3600 WHERE id = 3"
+$ADMIN inbox >"$T/inbox"
+eq "$(grep -o '^#[0-9]*' "$T/inbox" | tr -d '#' | tr '\n' ' ')" "3 1 2 " "inbox: oldest first"
+grep -q '^#3 .*  waiting 2d 03h$' "$T/inbox" || fail "inbox: waited two days: $(cat "$T/inbox")"
+sql "UPDATE contact SET created = created + 2 * 86400 + 3 * 3600 WHERE id = 3"
+CHECKS=$((CHECKS + 1))
 $ADMIN show 1 >"$T/show"
 grep -q '^name:     Jan$' "$T/show" || fail "show: name"
 grep -q '^incident: ransomware$' "$T/show" || fail "show: incident"
@@ -66,14 +73,50 @@ grep -q "^day,$today,view,4"$'\r'"\$" "$T/stats.csv" || fail "stats csv"
 ok $ADMIN stats --html "$T/report.html" >/dev/null
 grep -q '<svg' "$T/report.html" || fail "no chart"
 grep -q -e '<script' -e 'src=' -e '<link' "$T/report.html" && fail "report is not self-contained"
+# no table cell wears a class that the "no" colour (solid red) is bound to
+red=$(grep -o '[^{}]*{[^}]*#c53030[^}]*}' "$T/report.html" | sed 's/{.*//' | tr ',' '\n')
+[ -n "$red" ] || fail "no rule for the colour of no"
+cells=$(grep -o '<t[dh] class="[^"]*"' "$T/report.html" | sed 's/.*class="//; s/"$//' | sort -u)
+[ -n "$cells" ] || fail "no numeric cells"
+for c in $cells; do
+	echo "$red" | grep -qx -e "\.$c" -e "t[dh]\.$c" && fail "table cells of class $c are drawn in the colour of no"
+done
+# the bar label ("67% (2/3)") fits inside the chart at about 7px a character
+width=$(sed -n 's/.*<svg viewBox="0 0 \([0-9.]*\) [0-9.]*"[^>]*aria-labelledby="plans-t".*/\1/p' "$T/report.html")
+label=$(grep -o '<text x="[0-9.]*" y="[0-9.]*">67% (2/3)</text>' "$T/report.html")
+[ -n "$width" ] && [ -n "$label" ] || fail "plans chart or its label missing"
+x=$(echo "$label" | sed 's/<text x="\([0-9.]*\)".*/\1/')
+awk -v x="$x" -v w="$width" 'BEGIN { exit !(x + 7 * length("67% (2/3)") <= w) }' || fail "bar label cut off: x $x, width $width"
+CHECKS=$((CHECKS + 3))
 $ADMIN stats --from 2025-02-30 2>/dev/null && fail "impossible date accepted"
 CHECKS=$((CHECKS + 7))
 
-# purge: the default keeps recent submissions; older ones go
+# purge: the default keeps recent submissions; older handled ones go, open
+# ones only with --include-open; --dry-run lists and deletes nothing.
+# Here #2 is done, #1 and #3 are open.
+kept='1 open submission kept (--include-open deletes them too)'
 eq "$($ADMIN purge)" "0 submissions older than 90 days deleted" "purge with the default"
 sql "UPDATE contact SET created = created - 91 * 86400 WHERE id = 1"
-eq "$($ADMIN purge)" "1 submission older than 90 days deleted" "purge of an old one"
-eq "$($ADMIN purge --older-than 0)" "2 submissions older than 0 days deleted" "purge everything"
+eq "$($ADMIN purge)" "0 submissions older than 90 days deleted
+$kept" "an old open one is kept"
+$ADMIN purge --dry-run --include-open >"$T/dry.txt"
+grep -q '^#1  .*  open  nl' "$T/dry.txt" || fail "dry run lists #1: $(cat "$T/dry.txt")"
+eq "$(wc -l <"$T/dry.txt")" 2 "dry run lists one row"
+eq "$(tail -1 "$T/dry.txt")" "1 submission older than 90 days would be deleted (dry run)" "dry run total"
+eq "$(sql 'SELECT count(*) FROM contact')" 3 "dry run deletes nothing"
+eq "$($ADMIN purge --include-open)" "1 submission older than 90 days deleted" "purge of an old open one"
+$ADMIN purge --older-than 0 --dry-run >"$T/dry.txt"
+grep -q '^#2  .*  done  ' "$T/dry.txt" || fail "dry run lists #2: $(cat "$T/dry.txt")"
+grep -q '^#3 ' "$T/dry.txt" && fail "dry run lists the open #3"
+eq "$(tail -2 "$T/dry.txt")" "1 submission older than 0 days would be deleted (dry run)
+$kept" "dry run total, open kept"
+eq "$($ADMIN purge --older-than 0)" "1 submission older than 0 days deleted
+$kept" "purge of the handled one"
+eq "$(sql 'SELECT id FROM contact')" 3 "the open one stays"
+eq "$($ADMIN purge --include-open --older-than 0)" "1 submission older than 0 days deleted" "purge everything"
+$ADMIN purge --older-than 2>/dev/null && fail "--older-than without a number"
+$ADMIN purge --everything 2>/dev/null && fail "unknown purge option"
+CHECKS=$((CHECKS + 4))
 eq "$(sql 'SELECT count(*) FROM contact')" 0 "inbox empty"
 grep -q 'Regel' "$STATE/hhd.db" "$STATE/hhd.db-wal" && fail "purged text still in the database files"
 eq "$(sql 'SELECT sum(n) FROM hit')" 9 "counters kept"

@@ -77,4 +77,33 @@ if grep -q -e 'Jantje' -e 'example.nl' -e '127.0.0.1' -e 'spam' "$STATE/hhd-fcgi
 	fail "personal data or an address in a log"
 fi
 CHECKS=$((CHECKS + 1))
+
+# The form's maxlength values (as hhd writes them: golden.pages keeps this
+# page equal to the generator's output) are exactly what hhd-fcgi accepts:
+# a value at each field's maxlength is stored, one more character is a 422.
+page=$SRC/tests/golden/expected/nl/contact/index.html
+maxlen() {
+	sed -n "s/.*name=\"$1\"[^>]*maxlength=\"\([0-9]*\)\".*/\1/p" "$page"
+}
+# rep CHAR N: CHAR N times
+rep() {
+	awk -v c="$1" -v n="$2" 'BEGIN { s = ""; for (i = 0; i < n; i++) s = s c; printf "%s", s }'
+}
+for f in message name company phone; do
+	n=$(maxlen $f)
+	[ -n "$n" ] || fail "no maxlength for $f in the generated form"
+	for len in "$n" $((n + 1)); do
+		case $f in
+		phone) v=0612345678$(rep - $((len - 10))) ;;
+		*) v=$(rep é "$len") ;;
+		esac
+		want=303
+		[ "$len" = "$n" ] || want=422
+		got=$(status POST /api/contact -H "$FORM" --data-urlencode "lang=nl" --data-urlencode "email=max-$f-$len@example.nl" \
+			--data-urlencode "consent=yes" --data-urlencode "message=limit $f" --data-urlencode "$f=$v")
+		[ $f = message ] && got=$(status POST /api/contact -H "$FORM" --data-urlencode "lang=nl" \
+			--data-urlencode "email=max-$f-$len@example.nl" --data-urlencode "consent=yes" --data-urlencode "$f=$v")
+		eq "$got" $want "$f of $len characters (form maxlength $n)"
+	done
+done
 done_ok

@@ -39,12 +39,14 @@ eq "$(status GET /api/contact.php)" 404 "unknown API path"
 # request bodies: small everywhere but the contact form
 eq "$(status POST /nl/ -d "$(head -c 2000 /dev/zero | tr '\0' a)")" 413 "body on a page"
 
-# what nginx passes to hhd-fcgi: the address only for /api/contact
+# what nginx passes to hhd-fcgi: the address for /api/contact (rate limit)
+# and the counters (the unique-visitor sketch's keyed hash), no other
+# header or parameter
 awk '/location ~ \^\/api\/hit/,/^    }/' "$STATE/hhd.conf" >"$T/hit-location"
 [ -s "$T/hit-location" ] || fail "no counter location in the generated config"
-if grep -q -e REMOTE_ADDR -e remote_addr -e 'include.*fastcgi_params' "$T/hit-location"; then
-	fail "the counter location passes a client address"
-fi
+grep -q 'include.*fastcgi_params' "$T/hit-location" && fail "the counter location includes fastcgi_params"
+eq "$(grep -c 'fastcgi_param ' "$T/hit-location")" 7 "the counter location's parameters"
+grep -q 'fastcgi_param REMOTE_ADDR \$remote_addr' "$T/hit-location" || fail "the counters get the address for the sketch"
 grep -q 'fastcgi_pass_request_headers off' "$T/hit-location" || fail "counter location passes all headers"
 grep -q 'fastcgi_keep_conn off' "$T/hit-location" || fail "fastcgi_keep_conn"
 awk '/location = \/api\/contact/,/^    }/' "$STATE/hhd.conf" | grep -q 'fastcgi_param REMOTE_ADDR \$remote_addr' ||
