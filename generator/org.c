@@ -55,18 +55,6 @@ static void S_localized(struct model *m, const struct ynode *map, const char *ke
 			diag_report(d, D_LANG_MISSING, v->pos, m->site.langs[i].code);
 }
 
-static int S_valid_phone(const char *s)
-{
-	int digits = 0;
-	for (const char *c = s; *c; c++) {
-		if (*c >= '0' && *c <= '9')
-			digits++;
-		else if (!(*c == ' ' || *c == '-' || (*c == '+' && c == s) || *c == '(' || *c == ')'))
-			return 0;
-	}
-	return digits >= 3 && digits <= 15;
-}
-
 void orgs_parse(struct model *m, const char *src, size_t len, const char *path, struct diags *d)
 {
 	struct ynode *root = yaml_load(m->arena, path, src, len, 0, d);
@@ -97,7 +85,7 @@ void orgs_parse(struct model *m, const char *src, size_t len, const char *path, 
 		/* unknown kinds are treated as the strictest */
 		o->kind = kind < 0 ? ORG_COMMERCIAL : (enum org_kind)kind;
 		o->phone = schema_str(n, "phone", 0, d);
-		if (o->phone.s && !S_valid_phone(o->phone.s))
+		if (o->phone.s && !schema_is_phone(o->phone.s))
 			diag_report(d, D_ORG_PHONE, o->phone.pos, o->phone.s);
 		o->url = schema_str(n, "url", 0, d);
 		if (o->url.s && !schema_is_http_url(o->url.s))

@@ -224,6 +224,18 @@ int schema_is_slug(const char *s)
 	return s[n - 1] != '-' && n <= SCHEMA_MAX_SLUG;
 }
 
+int schema_is_phone(const char *s)
+{
+	int digits = 0;
+	for (const char *c = s; *c; c++) {
+		if (*c >= '0' && *c <= '9')
+			digits++;
+		else if (!(*c == ' ' || *c == '-' || (*c == '+' && c == s) || *c == '(' || *c == ')'))
+			return 0;
+	}
+	return digits >= 3 && digits <= 15;
+}
+
 int schema_is_http_url(const char *s)
 {
 	const char *rest;

@@ -55,6 +55,9 @@ const struct ynode *schema_seq(const struct ynode *map, const char *key, int req
 #define SCHEMA_MAX_SLUG MANIFEST_MAX_ID
 int schema_is_slug(const char *s);
 /* Is `s` an http(s)://host... URL without spaces or quotes? */
+/* A phone number as editors write it: digits (3 to 15), spaces, '-', '(',
+ * ')' and a leading '+'. Used for organisations and the site's operator. */
+int schema_is_phone(const char *s);
 int schema_is_http_url(const char *s);
 /* A `sources` list: a list of http(s) URLs, each checked. */
 struct slist schema_sources(struct arena *a, const struct ynode *map, struct diags *d);

@@ -7,9 +7,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* The one file of the built site that is not for visitors (see
- * deploy/nginx/hhd.conf). */
-#define SERVE_MANIFEST "hhd-manifest.tsv"
+#include "manifest.h"   /* MANIFEST_NAME: the one file of the built site not for visitors */
+
 
 static int S_hex(int c)
 {
@@ -33,7 +32,7 @@ static enum serve_path_status S_segment(const struct buf *clean, size_t start, i
 		return SERVE_PATH_BAD;
 	if (s[0] == '.')
 		return SERVE_PATH_HIDDEN;
-	if (depth == 1 && n == strlen(SERVE_MANIFEST) && memcmp(s, SERVE_MANIFEST, n) == 0)
+	if (depth == 1 && n == strlen(MANIFEST_NAME) && memcmp(s, MANIFEST_NAME, n) == 0)
 		return SERVE_PATH_HIDDEN;
 	return SERVE_PATH_OK;
 }

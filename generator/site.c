@@ -23,18 +23,6 @@ int site_lang(const struct site *s, const char *code)
 	return -1;
 }
 
-static int S_valid_phone(const char *s)
-{
-	int digits = 0;
-	for (const char *c = s; *c; c++) {
-		if (*c >= '0' && *c <= '9')
-			digits++;
-		else if (!(*c == ' ' || *c == '-' || (*c == '+' && c == s) || *c == '(' || *c == ')'))
-			return 0;
-	}
-	return digits >= 3 && digits <= 15;
-}
-
 static int S_valid_email(const char *s)
 {
 	const char *at = strchr(s, '@');
@@ -80,7 +68,7 @@ static void S_load_operator(struct model *m, const struct ynode *root, struct di
 	}
 	s->op.email = email.s;
 	struct sstr phone = schema_str(op, "phone", 0, d);
-	if (phone.s && !S_valid_phone(phone.s)) {
+	if (phone.s && !schema_is_phone(phone.s)) {
 		diag_report(d, D_ORG_PHONE, phone.pos, phone.s);
 		phone.s = NULL;
 	}
