@@ -1,28 +1,49 @@
-/* write.h: the last stage: a staging tree swapped in by rename.
+/* write.h: the last stage: two trees, brought up to date and exchanged.
  *
- * The site is written into a fresh folder beside the output ("<out>.new-PID").
- * A file whose bytes equal the file at the same path in the current output
- * is hard-linked instead of written, so it keeps its modification time (rsync
- * sends only what changed). writer_commit() swaps the staging folder in with
- * one atomic rename (renameat2 RENAME_EXCHANGE where the file system has it)
- * and removes the old tree; writer_abort() removes the staging folder and
- * leaves the output exactly as it was. */
+ * Beside the output folder lives its spare, "<out>.hhd-spare": the tree the
+ * build before last published. A build brings the spare up to date in place
+ * and then exchanges it with the output in one atomic rename (renameat2
+ * RENAME_EXCHANGE where the file system has it); the tree it replaces becomes
+ * the next build's spare. Kernel work is therefore proportional to what
+ * changed, not to the size of the site: no folder is created or removed
+ * unless the site gained or lost it.
+ *
+ * Per file, writer_put():
+ *   - the spare already holds these bytes (often the same inode as the
+ *     output's file): nothing is written;
+ *   - the output holds these bytes: the spare's entry becomes a hard link to
+ *     the output's file, so it keeps its modification time (rsync sends only
+ *     what changed) and the next comparison reads one file;
+ *   - otherwise the bytes go to a new file that is renamed over the spare's
+ *     entry.
+ * A file is never written in place: the output may share its inode.
+ * writer_commit() removes what the spare holds that this build did not
+ * write, syncs, and exchanges. writer_abort() leaves the output exactly as it
+ * was (the spare is a scratch tree; the next build checks every file of it
+ * again, so a half-updated spare costs nothing but time). A lock file,
+ * "<out>.hhd-lock", keeps two builds into the same output apart. Neither
+ * the spare nor the lock is ever part of the site. */
 #ifndef HHD_WRITE_H
 #define HHD_WRITE_H
 
 #include <stddef.h>
 #include "diag.h"
 
+#define WRITE_SPARE_SUFFIX ".hhd-spare"
+#define WRITE_LOCK_SUFFIX ".hhd-lock"
+
 struct writer;
 
-/* Start a build into `out`. Returns NULL after reporting a system error. */
+/* Start a build into `out`. Waits while another build into `out` runs.
+ * Returns NULL after reporting a system error. */
 struct writer *writer_open(const char *out, struct diags *d);
 /* Write `rel` (a path under the output, no leading '/'). Safe to call from
- * several threads at once. Returns 0 or -1 (reported). */
+ * several threads at once; each rel at most once per build. 0 or -1
+ * (reported). */
 int writer_put(struct writer *w, const char *rel, const void *data, size_t len, struct diags *d);
 int writer_commit(struct writer *w, struct diags *d);
 void writer_abort(struct writer *w);
-/* Files written, and of those, how many were unchanged (linked). */
+/* Files written, and of those, how many were unchanged (not rewritten). */
 size_t writer_count(const struct writer *w, size_t *unchanged);
 
 #endif
