@@ -27,7 +27,7 @@
 #                                expected line is an error, else 0)
 #   === expected                 the exact expected stderr, last in the file
 #
-# hhd's staging folder name holds its pid: ".new-1234" is compared as ".new-PID".
+# An older hhd named its staging folder after its pid: ".new-1234" is compared as ".new-PID".
 # --update rewrites the status and expected sections from what hhd printed,
 # except in cases whose comment has a line starting "KNOWN BUG": those expect
 # what hhd should print and are edited by hand.
