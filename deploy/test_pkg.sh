@@ -3,8 +3,9 @@
 # Builds the package once (make deb, unit tests off: make test runs them),
 # lintian (fails on errors and warnings), apt-get install ./hhd_*.deb, checks the files,
 # the users, the state folder and --version; systemd-analyze verify on the
-# units; builds the shipped content with the installed hhd and theme into
-# /srv/hhd/public; starts hhd-fcgi the way hhd-fcgi.socket and .service do
+# units; as a new operator would, hhd new site, then hhd build of that site
+# (its warnings exactly those for the texts still to write) with the
+# installed hhd and theme into /srv/hhd/public; starts hhd-fcgi the way hhd-fcgi.socket and .service do
 # (systemd is not running here: the socket unit's ListenStream, SocketGroup
 # and SocketMode, the service's ExecStart, User, Group and UMask, through
 # systemd-socket-activate and setpriv) behind a private nginx running the
@@ -179,15 +180,20 @@ site=$(printf '%s\n' "$exec_start" | sed -n 's/.*--site \([^ ]*\).*/\1/p')
 	fail "cannot read the units: ExecStart='$exec_start' User='$user' Group='$group' ListenStream='$listen'"
 eq "$cond" "$site/hhd-manifest.tsv" "the socket starts only once the site is published"
 
-# 5. the site, built with the installed hhd from the shipped content
-step "building the site, starting hhd-fcgi and nginx"
+# 5. the site, as a new operator makes it: hhd new site, then hhd build with
+# the installed hhd and (no --theme) the installed default theme
+step "hhd new site, building it, starting hhd-fcgi and nginx"
 mkdir -p "$(dirname "$site")"
-# a copy of the content, away from the installed theme: hhd falls back on
-# the installed default theme with no --theme
-cp -R /usr/share/hhd/content "$T/content"
-(cd "$T" && hhd build -q -j 2 --content "$T/content" --out "$site") \
+(cd "$T" && hhd new site "$T/mysite") >"$T/hhd-new.log" 2>&1 || fail "hhd new site failed: $(cat "$T/hhd-new.log")"
+[ -e "$T/mysite/themes" ] && fail "hhd new site copied the installed theme"
+(cd "$T" && hhd build -j 2 --content "$T/mysite/content" --out "$site") \
 	>"$T/hhd-build.log" 2>&1 || fail "hhd build (installed theme) failed: $(tail -n 5 "$T/hhd-build.log")"
+grep -q "^hhd: 13 warning(s)$" "$T/hhd-build.log" || fail "not the starter's 13 warnings: $(cat "$T/hhd-build.log")"
+grep -q "^$T/mysite/content/site.yaml:13:9: warning: 'name' is still to be written" "$T/hhd-build.log" ||
+	grep -q "content/site.yaml:13:9: warning: 'name' is still to be written" "$T/hhd-build.log" ||
+	fail "no warning for the operator's name: $(cat "$T/hhd-build.log")"
 [ -f "$cond" ] || fail "no manifest after the build"
+grep -q 'tel:09008844' "$site/50x.html" || fail "50x.html lacks the police's number"
 ok
 
 # 6. hhd-fcgi as its units start it: systemd makes the socket (its

@@ -4,6 +4,7 @@
  *   hhd check [--content DIR] [--theme DIR] [--strict] [--report]
  *   hhd graph TREE [--lang L] [--svg] [--content DIR]
  *   hhd new tip|tree|page NAME [--lang nl,en] [--content DIR]
+ *   hhd new site DIR [--lang nl,en] [--theme DIR]
  *   hhd serve [--port 1313] [--bind 127.0.0.1] [--content DIR] [--theme DIR] [--fcgi SOCKET]
  *
  * load -> validate -> render -> write; nothing is written unless the first
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +43,7 @@ static const char usage[] =
 	"       hhd check [--content DIR] [--theme DIR] [--drafts] [--strict] [--report]\n"
 	"       hhd graph TREE [--lang L] [--svg] [--content DIR]\n"
 	"       hhd new tip|tree|page NAME [--lang nl,en] [--content DIR]\n"
+	"       hhd new site DIR [--lang nl,en] [--theme DIR]\n"
 	"       hhd serve [--port 1313] [--bind 127.0.0.1] [--content DIR] [--theme DIR] [--fcgi SOCKET]\n"
 	"       hhd --help | --version\n"
 	"\n"
@@ -49,6 +52,11 @@ static const char usage[] =
 	"  graph   print a decision tree as Graphviz DOT (--svg: through dot)\n"
 	"  new     write a new tip, tree or page for each language (--lang: only these),\n"
 	"          with every text still to write marked TODO:; never overwrites\n"
+	"  new site  write a small starting site into the new or empty folder DIR:\n"
+	"          site.yaml with the operator block to fill in, a triage tree with two\n"
+	"          example plans, a tip, the required pages and a README for the\n"
+	"          editors (--lang: its languages, the first the default; default\n"
+	"          nl,en); it uses the installed default theme, or a copy of --theme\n"
 	"  serve   build with drafts into a temporary folder, serve it on loopback and\n"
 	"          rebuild and reload the open page on every change under --content\n"
 	"          and --theme; errors show in the browser (Ctrl-C stops)\n"
@@ -72,7 +80,7 @@ static const char usage[] =
 struct opts {
 	const char *cmd, *content, *theme, *out, *lang, *tree, *bind, *fcgi, *kind, *name;
 	int drafts, strict, quiet, report, svg, jobs, force, port, preview;
-	int out_set;
+	int out_set, theme_set;
 	char theme_buf[4096];   /* theme_default_dir()'s */
 };
 
@@ -106,7 +114,7 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, "hvqj:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->content = optarg; break;
-		case 't': o->theme = optarg; break;
+		case 't': o->theme = optarg; o->theme_set = 1; break;
 		case 'o': o->out = optarg; o->out_set = 1; break;
 		case 'b': o->bind = optarg; break;
 		case 'f': o->fcgi = optarg; break;
@@ -156,7 +164,7 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (!strcmp(o->cmd, "new")) {
 		if (optind + 2 > argc) {
-			fprintf(stderr, "hhd: new needs what to make (tip, tree or page) and a name\n");
+			fprintf(stderr, "hhd: new needs what to make (tip, tree, page or site) and a name (for a site, its folder)\n");
 			return -1;
 		}
 		o->kind = argv[optind++];
@@ -390,7 +398,7 @@ static int S_new(const struct opts *o)
 {
 	int k = scaffold_kind(o->kind);
 	if (k < 0) {
-		fprintf(stderr, "hhd: new makes a tip, a tree or a page, not '%s'\n", o->kind);
+		fprintf(stderr, "hhd: new makes a tip, a tree, a page or a site, not '%s'\n", o->kind);
 		return 2;
 	}
 	if (!schema_is_slug(o->name)) {
@@ -481,13 +489,140 @@ out:
 	return status;
 }
 
+/* ---- hhd new site ---- */
+
+/* Copy the folder `src` into `dst` (made), regular files and folders only. */
+static int S_copy_dir(const char *src, const char *dst)
+{
+	if (dir_make(dst) < 0) {
+		fprintf(stderr, "hhd: cannot make %s: %s\n", dst, strerror(errno));
+		return -1;
+	}
+	char **names = dir_names(src, NULL);
+	int rc = 0;
+	for (char **n = names; *n && rc == 0; n++) {
+		struct buf from = BUF_INIT, to = BUF_INIT, data = BUF_INIT;
+		buf_addf(&from, "%s/%s", src, *n);
+		buf_addf(&to, "%s/%s", dst, *n);
+		struct stat st;
+		if (stat(from.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = S_copy_dir(from.ptr, to.ptr);
+		} else if (stat(from.ptr, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (file_read(from.ptr, (size_t)64 << 20, &data) != FILE_OK || file_write(to.ptr, data.ptr, data.len) < 0) {
+				fprintf(stderr, "hhd: cannot copy %s to %s: %s\n", from.ptr, to.ptr, strerror(errno));
+				rc = -1;
+			}
+		}
+		buf_free(&from);
+		buf_free(&to);
+		buf_free(&data);
+	}
+	dir_names_free(names);
+	return rc;
+}
+
+static int S_new_site(const struct opts *o)
+{
+	const char *dir = o->name;
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		char **names = S_ISDIR(st.st_mode) ? dir_names(dir, NULL) : NULL;
+		int empty = names && !names[0];
+		dir_names_free(names);
+		if (!empty) {
+			fprintf(stderr, "hhd: %s is not an empty folder; hhd new site writes only into a new or empty "
+					"one, so nothing is overwritten\n", dir);
+			return 2;
+		}
+	}
+	/* the languages: --lang's, the first the default; or Dutch and English */
+	char list[256];
+	snprintf(list, sizeof list, "%s", o->lang ? o->lang : "nl,en");
+	const char *langs[HHD_MAX_LANGS];
+	int n = 0;
+	char *save = NULL;
+	for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		if (!scaffold_site_lang(c)) {
+			fprintf(stderr, "hhd: hhd new site has no starter texts in language '%s' (it has nl and en); "
+					"add a language later as docs/content.md says\n", c);
+			return 2;
+		}
+		int dup = 0;
+		for (int i = 0; i < n; i++)
+			dup |= !strcmp(langs[i], c);
+		if (!dup && n < HHD_MAX_LANGS)
+			langs[n++] = c;
+	}
+	if (n == 0) {
+		fprintf(stderr, "hhd: --lang names no language\n");
+		return 2;
+	}
+	/* the theme: a copy of --theme, else the installed default, found by
+	 * hhd build in the new folder as it finds it anywhere */
+	if (o->theme_set) {
+		struct buf tpl = BUF_INIT;
+		buf_addf(&tpl, "%s/templates", o->theme);
+		int ok = stat(tpl.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+		buf_free(&tpl);
+		if (!ok) {
+			fprintf(stderr, "hhd: %s is not a theme folder (it has no templates/)\n", o->theme);
+			return 2;
+		}
+	} else if (stat(HHD_THEME_INSTALLED, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "hhd: no installed default theme in %s; name one with --theme DIR "
+				"(it is copied into the new site)\n", HHD_THEME_INSTALLED);
+		return 2;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	char date[16];
+	strftime(date, sizeof date, "%Y-%m-%d", localtime_r(&now, &tm));
+	struct scaffold_file *files;
+	size_t nfiles = scaffold_site(langs, n, date, &files);
+	int status = 0;
+	for (size_t i = 0; i < nfiles && status == 0; i++) {
+		struct buf path = BUF_INIT;
+		buf_addf(&path, "%s/%s", dir, files[i].path);
+		char *slash = strrchr(path.ptr, '/');
+		*slash = '\0';
+		int fd = -1;
+		if (dir_make(path.ptr) == 0) {
+			*slash = '/';
+			fd = open(path.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		}
+		*slash = '/';
+		int ok = fd >= 0 && write(fd, files[i].text.ptr, files[i].text.len) == (ssize_t)files[i].text.len;
+		if (fd >= 0 && close(fd) != 0)
+			ok = 0;
+		if (!ok) {
+			fprintf(stderr, "hhd: cannot write %s: %s\n", path.ptr, strerror(errno));
+			status = 2;
+		}
+		buf_free(&path);
+	}
+	if (status == 0 && o->theme_set) {
+		struct buf to = BUF_INIT;
+		buf_addf(&to, "%s/themes/default", dir);
+		if (S_copy_dir(o->theme, to.ptr) < 0)
+			status = 2;
+		buf_free(&to);
+	}
+	if (status == 0)
+		fprintf(stderr, "hhd: wrote a new site into %s (%zu files%s, theme %s)\n"
+				"hhd: next: cd %s && hhd check; fill in every 'TODO' (hhd check lists them), then hhd build\n",
+			dir, nfiles, o->theme_set ? " and a copy of the theme" : "",
+			o->theme_set ? "themes/default" : HHD_THEME_INSTALLED, dir);
+	scaffold_files_free(files, nfiles);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	if (S_parse_args(argc, argv, &o) < 0)
 		return 2;
 	if (!strcmp(o.cmd, "new"))
-		return S_new(&o);
+		return !strcmp(o.kind, "site") ? S_new_site(&o) : S_new(&o);
 	md_init();
 	if (!strcmp(o.cmd, "serve")) {
 		int rc = S_serve(&o);

@@ -23,6 +23,8 @@ void model_free(struct model *m)
 	free(m->arenas);
 	if (m->urls)
 		strmap_free(m->urls);
+	if (m->claims)
+		strmap_free(m->claims);
 	if (m->index)
 		strmap_free(m->index);
 	if (m->arena)

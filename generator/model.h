@@ -181,6 +181,7 @@ struct model {
 	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
 	size_t narenas;
 	struct strmap *urls;          /* derived: every output URL -> what owns it */
+	struct strmap *claims;        /* derived: output URL -> struct pos * where a file claims it */
 	struct strmap *index;         /* derived: lookups by id (index.h) */
 	struct unloaded *unloaded;    /* files that failed to load, in m->arena */
 	struct page **skipped;        /* drafts left out (not m->drafts): links to them say so */

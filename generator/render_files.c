@@ -58,7 +58,9 @@ static int S_root_and_404(const struct render_ctx *c, struct writer *w, struct b
 /* The error pages nginx shows when hhd-fcgi is down (502, 503: /50x.html)
  * or a client is past its rate limit (429: /429.html). An /api/ request
  * has no language in its path, so each page holds every language's text
- * and emergency block (the police numbers, from site.yaml). Written only
+ * and emergency block (the police numbers, from site.yaml), the police's
+ * phone number from orgs.yaml and the helpdesk's from site.yaml's operator
+ * block when it has one. Written only
  * when the theme has an "error" template (it is optional). */
 static int S_error_pages(const struct render_ctx *c, struct writer *w, struct buf *out, struct diags *d)
 {
@@ -70,6 +72,12 @@ static int S_error_pages(const struct render_ctx *c, struct writer *w, struct bu
 
 	if (!mustache_get(c->t->tpl, "error"))
 		return 0;
+	/* the police's number (the first organisation of kind police with a
+	 * phone) and the helpdesk's (the operator's), when site.yaml has one */
+	const struct org *police = NULL;
+	for (size_t i = 0; i < m->norgs && !police; i++)
+		if (m->orgs[i].kind == ORG_POLICE && m->orgs[i].phone.s)
+			police = &m->orgs[i];
 	for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
 		struct val *v = val_map(c->a), *langs = val_list(c->a);
 		const char *title = arena_cat(c->a, pages[i].key, "_title", NULL);
@@ -83,6 +91,21 @@ static int S_error_pages(const struct render_ctx *c, struct writer *w, struct bu
 			render_set(c->a, x, "title", render_str(c, lang, title));
 			render_set(c->a, x, "text", render_str(c, lang, text));
 			render_set(c->a, x, "emergency", m->site.langs[lang].emergency_html);
+			if (police) {
+				struct val *pv = val_map(c->a);
+				render_set(c->a, pv, "label", render_str(c, lang, "error_police"));
+				render_set(c->a, pv, "phone", police->phone.s);
+				render_set(c->a, pv, "tel", render_tel_href(c->a, police->phone.s));
+				val_map_set(c->a, x, "police", pv);
+			}
+			if (m->site.op.phone) {
+				struct val *hv = val_map(c->a);
+				render_set(c->a, hv, "label", render_str(c, lang, "error_helpdesk"));
+				render_set(c->a, hv, "name", m->site.op.name);
+				render_set(c->a, hv, "phone", m->site.op.phone);
+				render_set(c->a, hv, "tel", m->site.op.tel);
+				val_map_set(c->a, x, "helpdesk", hv);
+			}
 			val_list_push(c->a, langs, x);
 		}
 		render_set(c->a, v, "lang", m->site.langs[m->site.deflang].code);

@@ -42,7 +42,7 @@ static struct val *S_slist_val(struct arena *a, const struct slist *l)
 /* tel: link from a displayed number: digits and a leading '+'. A Dutch
  * number starting with one 0 gets the +31 country code, so it also works
  * from a foreign phone. */
-static const char *S_tel_href(struct arena *a, const char *phone)
+const char *render_tel_href(struct arena *a, const char *phone)
 {
 	struct buf b = BUF_INIT;
 	for (const char *c = phone; *c; c++)
@@ -223,7 +223,7 @@ static struct val *S_org_val(const struct render_ctx *c, const struct org *o, in
 	render_set(c->a, v, "kind", o->kind_s.s);
 	render_set(c->a, v, "kind_label", render_str(c, lang, arena_cat(c->a, "org_kind_", org_kind_name(o->kind), NULL)));
 	render_set(c->a, v, "phone", o->phone.s);
-	render_set(c->a, v, "tel", o->phone.s ? S_tel_href(c->a, o->phone.s) : NULL);
+	render_set(c->a, v, "tel", o->phone.s ? render_tel_href(c->a, o->phone.s) : NULL);
 	render_set(c->a, v, "url", o->url.s);
 	render_set(c->a, v, "hours", o->hours[lang]);
 	render_set(c->a, v, "about", o->about_html[lang]);

@@ -63,6 +63,9 @@ void render_alternates(const struct render_ctx *c, struct val *v, int lang, cons
 /* map[key] = s, or null when s is NULL. */
 void render_set(struct arena *a, struct val *map, const char *key, const char *s);
 /* The theme's string `key` in `lang`, or the key itself. */
+/* tel: link from a displayed number: digits and a leading '+'; a Dutch
+ * number starting with one 0 gets +31. */
+const char *render_tel_href(struct arena *a, const char *phone);
 const char *render_str(const struct render_ctx *c, int lang, const char *key);
 /* Report a failed render of `url` with the limit it hit. */
 void render_report(struct diags *d, const char *url, int status);

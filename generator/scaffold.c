@@ -1,7 +1,10 @@
 /* scaffold.c: the texts of `hhd new` (scaffold.h). Pure: no files. */
 #include "scaffold.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "xalloc.h"
 
 static const char *const kind_names[SCAFFOLD__MAX] = { "tip", "tree", "page" };
 
@@ -81,4 +84,97 @@ void scaffold_text(enum scaffold_kind k, const char *lang, const char *date, str
 		break;
 	}
 #undef T
+}
+
+/* ---- hhd new site ---- */
+
+static const struct scaffold_starter *S_starter(const char *path)
+{
+	for (const struct scaffold_starter *f = scaffold_starter; f->path; f++)
+		if (!strcmp(f->path, path))
+			return f;
+	return NULL;
+}
+
+int scaffold_site_lang(const char *code)
+{
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "lang/%s/language.yaml", code);
+	int ok = strchr(code, '/') == NULL && S_starter(p.ptr) != NULL;
+	buf_free(&p);
+	return ok;
+}
+
+/* `src` with @default@, @date@ and "@each NAME@" lines replaced. */
+static void S_expand(const char *src, const char *const langs[], int nlangs, const char *date, struct buf *out)
+{
+	while (*src) {
+		const char *eol = strchr(src, '\n');
+		size_t n = eol ? (size_t)(eol - src) + 1 : strlen(src);
+		if (n > 8 && !strncmp(src, "@each ", 6) && src[n - (eol ? 2 : 1)] == '@') {
+			struct buf p = BUF_INIT;
+			for (int i = 0; i < nlangs; i++) {
+				buf_reset(&p);
+				buf_addf(&p, "lang/%s/", langs[i]);
+				buf_add(&p, src + 6, n - 6 - (eol ? 2 : 1));
+				const struct scaffold_starter *f = S_starter(p.ptr);
+				if (f)
+					S_expand(f->data, langs, nlangs, date, out);
+			}
+			buf_free(&p);
+			src += n;
+			continue;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (!strncmp(src + i, "@default@", 9)) {
+				buf_adds(out, langs[0]);
+				i += 8;
+			} else if (!strncmp(src + i, "@date@", 6)) {
+				buf_adds(out, date);
+				i += 5;
+			} else {
+				buf_addch(out, src[i]);
+			}
+		}
+		src += n;
+	}
+}
+
+size_t scaffold_site(const char *const langs[], int nlangs, const char *date, struct scaffold_file **out)
+{
+	size_t n = 0, cap = 0;
+	struct scaffold_file *files = NULL;
+	for (int li = -1; li < nlangs; li++) {
+		for (const struct scaffold_starter *f = scaffold_starter; f->path; f++) {
+			struct buf path = BUF_INIT;
+			if (li < 0 && strncmp(f->path, "lang/", 5)) {
+				buf_adds(&path, f->path);
+			} else if (li >= 0) {
+				size_t pl = strlen(langs[li]);
+				if (strncmp(f->path, "lang/", 5) || strncmp(f->path + 5, langs[li], pl) ||
+				    strncmp(f->path + 5 + pl, "/content/", 9))
+					continue;
+				buf_addf(&path, "content/%s/%s", langs[li], f->path + 5 + pl + 9);
+			} else {
+				continue;
+			}
+			if (n == cap)
+				files = xrealloc(files, (cap = cap ? 2 * cap : 32) * sizeof *files);
+			files[n].path = buf_detach(&path, NULL);
+			files[n].text = (struct buf)BUF_INIT;
+			S_expand(f->data, langs, nlangs, date, &files[n].text);
+			n++;
+		}
+	}
+	*out = files;
+	return n;
+}
+
+void scaffold_files_free(struct scaffold_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(files[i].path);
+		buf_free(&files[i].text);
+	}
+	free(files);
 }

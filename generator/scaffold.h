@@ -19,4 +19,34 @@ void scaffold_path(enum scaffold_kind k, const char *lang, const char *name, str
  * goes into `reviewed`. */
 void scaffold_text(enum scaffold_kind k, const char *lang, const char *date, struct buf *out);
 
+/* ---- hhd new site DIR ----
+ *
+ * The starter site lives in generator/starter/ and is embedded at build time
+ * (embed.cmake) as scaffold_starter[], ending with a NULL path:
+ *   lang/CODE/content/PATH   written as content/CODE/PATH for each language
+ *   lang/CODE/NAME           a fragment, used only by "@each NAME@"
+ *   anything else            written at its own path (content/site.yaml, ...)
+ * In every file written, "@default@" is the first language's code, "@date@"
+ * the date, and a line "@each NAME@" the fragments lang/CODE/NAME of every
+ * language in order. Languages with starter texts: those with
+ * lang/CODE/language.yaml. */
+struct scaffold_starter {
+	const char *path;
+	const char *data;        /* NUL-terminated */
+	size_t len;
+};
+extern const struct scaffold_starter scaffold_starter[];
+
+struct scaffold_file {
+	char *path;              /* relative to the new site's folder */
+	struct buf text;
+};
+
+/* Whether the starter has texts in language `code`. */
+int scaffold_site_lang(const char *code);
+/* The starter site's files for `langs` (known to scaffold_site_lang, the
+ * first the default language) into a new array; returns how many. */
+size_t scaffold_site(const char *const langs[], int nlangs, const char *date, struct scaffold_file **out);
+void scaffold_files_free(struct scaffold_file *files, size_t n);
+
 #endif

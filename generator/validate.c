@@ -4,8 +4,10 @@
 #include "validate.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "index.h"
@@ -89,14 +91,43 @@ const struct page *tip_find(const struct model *m, const char *id, int lang)
 	return fallback;
 }
 
-/* Claim `url` for `owner` (a short description for messages). */
-static void S_claim(struct model *m, const char *url, const char *owner, struct pos at, struct diags *d)
+/* Whether file `a` counts as newer than `b` for a clash between them: the
+ * later modification time, or on a tie (or when either cannot be read) the
+ * later path in sort order. */
+static int S_newer(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0) {
+		if (sa.st_mtim.tv_sec != sb.st_mtim.tv_sec)
+			return sa.st_mtim.tv_sec > sb.st_mtim.tv_sec;
+		if (sa.st_mtim.tv_nsec != sb.st_mtim.tv_nsec)
+			return sa.st_mtim.tv_nsec > sb.st_mtim.tv_nsec;
+	}
+	return strcmp(a, b) > 0;
+}
+
+/* Claim `url` for `owner` (a short description for messages, or the path
+ * of the file at `at` when `file`). Two files with one URL: the error goes
+ * on the one the editor changed last (S_newer), naming the other. */
+static void S_claim(struct model *m, const char *url, const char *owner, int file, struct pos at,
+		    struct diags *d)
 {
 	const char *prev = strmap_put(m->urls, url, (void *)owner);
-	if (prev) {
-		diag_report(d, D_DUP_SLUG, at, url, prev);
-		strmap_put(m->urls, url, (void *)prev);
+	if (!prev) {
+		if (file) {
+			struct pos *p = arena_alloc(m->arena, sizeof *p);
+			*p = at;
+			strmap_put(m->claims, url, p);
+		}
+		return;
 	}
+	strmap_put(m->urls, url, (void *)prev);
+	const struct pos *prev_at = strmap_get(m->claims, url);
+	if (file && prev_at && prev_at->path && at.path && strcmp(prev_at->path, at.path) &&
+	    S_newer(prev_at->path, at.path))
+		diag_report(d, D_DUP_SLUG, *prev_at, url, owner);
+	else
+		diag_report(d, D_DUP_SLUG, at, url, prev);
 }
 
 /* The URL of a page of `kind` in language `lang` with this slug. */
@@ -123,16 +154,16 @@ static void S_derive_page_urls(struct model *m, struct diags *d)
 			has_home |= m->pages[i]->kind == PAGE_HOME && m->pages[i]->lang == li;
 		const struct lang *l = &m->site.langs[li];
 		if (!has_home)
-			S_claim(m, l->home_url, "the home page", at, d);
-		S_claim(m, l->tips_url, "the tips overview", at, d);
-		S_claim(m, l->plans_url, "the step-plan overview", at, d);
-		S_claim(m, l->orgs_url, "the organisations page", at, d);
-		S_claim(m, l->help_index_url, "the help section", at, d);
+			S_claim(m, l->home_url, "the home page", 0, at, d);
+		S_claim(m, l->tips_url, "the tips overview", 0, at, d);
+		S_claim(m, l->plans_url, "the step-plan overview", 0, at, d);
+		S_claim(m, l->orgs_url, "the organisations page", 0, at, d);
+		S_claim(m, l->help_index_url, "the help section", 0, at, d);
 	}
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
 		p->url = S_page_url(m, p->kind, p->lang, p->slug.s ? p->slug.s : p->id);
-		S_claim(m, p->url, p->path, p->slug.s ? p->slug.pos : p->pos, d);
+		S_claim(m, p->url, p->path, 1, p->slug.s ? p->slug.pos : p->pos, d);
 	}
 }
 
@@ -203,7 +234,7 @@ static void S_derive_tree_urls(struct model *m, struct diags *d)
 		struct tree *t = m->trees[i];
 		const struct lang *l = &m->site.langs[t->lang];
 		t->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->slug.s ? t->slug.s : t->id);
-		S_claim(m, t->url, t->path, t->slug.s ? t->slug.pos : t->pos, d);
+		S_claim(m, t->url, t->path, 1, t->slug.s ? t->slug.pos : t->pos, d);
 		t->start_node = t->start.s ? tree_node(t, t->start.s) : NULL;
 		char hint[HINT_MAX];
 		if (t->start.s && !t->start_node)
@@ -217,7 +248,7 @@ static void S_derive_tree_urls(struct model *m, struct diags *d)
 				continue;
 			}
 			n->url = arena_printf(m->arena, "%s%s/", t->url, n->id.s);
-			S_claim(m, n->url, t->path, n->id.pos, d);
+			S_claim(m, n->url, t->path, 1, n->id.pos, d);
 		}
 	}
 }
@@ -574,6 +605,39 @@ static int S_same_url(struct arena *a, const char *u, const char *page_url)
 	return u[n - 1] != '/' && !strcmp(arena_printf(a, "%s/", u), page_url);
 }
 
+/* A link `u` that names a page or tree by its file name where its slug
+ * differs: " (did you mean 'URL'?)" with the URL the slug gives, else "". */
+static const char *S_hint_link(const struct model *m, const char *u, char *out)
+{
+	*out = '\0';
+	for (size_t i = 0; i < m->npages; i++) {
+		const struct page *p = m->pages[i];
+		if (p->kind == PAGE_HOME || !p->slug.s || !strcmp(p->slug.s, p->id) || !p->url)
+			continue;
+		if (S_same_url(m->arena, u, S_page_url(m, p->kind, p->lang, p->id))) {
+			snprintf(out, HINT_MAX, " (did you mean '%s'?)", p->url);
+			return out;
+		}
+	}
+	for (size_t i = 0; i < m->ntrees; i++) {
+		const struct tree *t = m->trees[i];
+		if (!t->slug.s || !t->id || !t->url || !strcmp(t->slug.s, t->id))
+			continue;
+		const struct lang *l = &m->site.langs[t->lang];
+		const char *by_id = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->id);
+		size_t n = strlen(by_id);
+		if (S_same_url(m->arena, u, by_id)) {
+			snprintf(out, HINT_MAX, " (did you mean '%s'?)", t->url);
+			return out;
+		}
+		if (!strncmp(u, by_id, n) && u[n]) { /* a node: keep its part of the path */
+			snprintf(out, HINT_MAX, " (did you mean '%s%s'?)", t->url, u + n);
+			return out;
+		}
+	}
+	return out;
+}
+
 /* A link `u` that does not exist: to a draft (said so), to a file that did
  * not load (not reported again), or broken. */
 static void S_link_missing(struct model *m, const char *u, const struct link *lk, struct diags *d)
@@ -599,7 +663,8 @@ static void S_link_missing(struct model *m, const char *u, const struct link *lk
 			return;
 		}
 	}
-	diag_report(d, D_LINK_BROKEN, lk->pos, lk->url);
+	char hint[HINT_MAX];
+	diag_report(d, D_LINK_BROKEN, lk->pos, lk->url, S_hint_link(m, u, hint));
 }
 
 /* An absolute link to the site itself ("https://base/nl/...") is checked
@@ -711,6 +776,8 @@ void validate_site(struct model *m, struct diags *d)
 {
 	if (!m->urls)
 		m->urls = strmap_new();
+	if (!m->claims)
+		m->claims = strmap_new();
 	index_build(m);
 	S_derive_lang_urls(m);
 	S_derive_page_urls(m, d);

@@ -22,11 +22,15 @@
 #                                trailing \c leaves out the final newline
 #   === PATH (generate N bytes)  the lines that follow, then "Tekst.\n" repeated,
 #                                cut to exactly N bytes
+#   === PATH (mtime STAMP)       set PATH's modification time (touch -d STAMP,
+#                                for example 2024-01-01T00:00:00Z); no lines follow
 #   === args                     one line: hhd's arguments instead of the default
 #   === status N                 the expected exit status (default: 1 when an
 #                                expected line is an error, else 0)
 #   === expected                 the exact expected stderr, last in the file
 #
+# The copied fixture and theme are dated 2020-01-01, so every file a case
+# writes is newer than them (hhd reports a clash on the newer file).
 # An older hhd named its staging folder after its pid: ".new-1234" is compared as ".new-PID".
 # --update rewrites the status and expected sections from what hhd printed,
 # except in cases whose comment has a line starting "KNOWN BUG": those expect
@@ -95,6 +99,13 @@ split_case() { # case_file out_dir
 			start("generate", a, substr(h, 1, i - 1))
 			next
 		}
+		if (h ~ / \(mtime [^()]+\)$/) {
+			i = index(h, " (mtime ")
+			a = substr(h, i + 8)
+			sub(/\)$/, "", a)
+			start("mtime", a, substr(h, 1, i - 1))
+			next
+		}
 		if (h ~ /\(/) { print "bad section header: " $0 > "/dev/stderr"; exit 1 }
 		start("file", "", h)
 		next
@@ -126,6 +137,7 @@ for case_file in $cases; do
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hhd-diag.XXXXXX")
 	cp -R "$fixture" "$tmp/content"
 	cp -R "$theme" "$tmp/theme"
+	find "$tmp/content" "$tmp/theme" -exec touch -h -d 2020-01-01T00:00:00Z {} +
 	mkdir "$tmp/.case"
 	ok=1
 	args=$default_args
@@ -162,6 +174,7 @@ for case_file in $cases; do
 				}'
 			} > "$tmp/$path" ;;
 		append) cat "$body" >> "$tmp/$path" ;;
+		mtime) touch -h -d "$arg" "$tmp/$path" || ok=0 ;;
 		delete) rm -rf "$tmp/$path" ;;
 		directory) mkdir -p "$tmp/$path" ;;
 		args) args=$(cat "$body") ;;
