@@ -21,6 +21,7 @@ static const struct {
 	[SEARCH_TR] = { "tr", NULL },
 	[SEARCH_PL] = { "pl", NULL },
 	[SEARCH_AR] = { "ar", NULL },
+	[SEARCH_FOLD] = { "", NULL },
 };
 
 static const char *const kinds[SEARCH_KIND__MAX] = {
@@ -64,6 +65,7 @@ static const char *const stops[SEARCH_LANG__MAX] = {
 		"\xd8\xb9\xd9\x86 \xd8\xa7\xd9\x86 \xd9\x85\xd8\xa7 \xd9\x87\xd8\xb0\xd8\xa7 "
 		"\xd9\x87\xd8\xb0\xd9\x87 \xd9\x87\xd9\x84 \xd9\x84\xd8\xa7 \xd9\x85\xd8\xb9 "
 		"\xd9\x83\xd8\xa7\xd9\x86 \xd8\xab\xd9\x85 \xd8\xa7\xd9\x88 \xd9\x84\xd9\x8a \xd9\x84\xd9\x85 ",
+	[SEARCH_FOLD] = "",
 };
 
 /* Step 1 tables: Latin-1 U+00C0..U+00FF and Latin Extended-A U+0100..U+017F,
@@ -287,9 +289,14 @@ void search_words(const char *s, size_t len, search_word_fn fn, void *arg)
 int search_lang_find(const char *code)
 {
 	for (int i = 0; i < SEARCH_LANG__MAX; i++)
-		if (code && strcmp(code, langs[i].code) == 0)
+		if (code && *code && strcmp(code, langs[i].code) == 0)
 			return i;
 	return -1;
+}
+
+const char *search_lang_stemmer(enum search_lang lang)
+{
+	return (unsigned)lang < SEARCH_LANG__MAX && langs[lang].snowball ? langs[lang].snowball : "";
 }
 
 const char *search_lang_code(enum search_lang lang)
@@ -661,7 +668,8 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 	free(hits);
 
 	/* 3: the JSON */
-	buf_addf(out, "{\"v\":1,\"lang\":\"%s\",\"kinds\":[", langs[ix->lang].code);
+	buf_addf(out, "{\"v\":2,\"lang\":\"%s\",\"stem\":\"%s\",\"kinds\":[", langs[ix->lang].code,
+	    search_lang_stemmer(ix->lang));
 	for (int k = 0; k < SEARCH_KIND__MAX; k++)
 		buf_addf(out, "%s\"%s\"", k ? "," : "", kinds[k]);
 	buf_adds(out, "],\"fields\":[");
