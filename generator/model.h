@@ -182,6 +182,7 @@ struct model {
 	int drafts;                   /* build drafts too */
 	int preview;                  /* built for hhd serve: draft pages carry the draft marker */
 	int jobs;                     /* threads for loading and rendering */
+	int no_search_index;          /* leave the search indexes out (bench/search measures them) */
 	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
 	size_t narenas;
 	struct strmap *urls;          /* derived: every output URL -> what owns it */

@@ -94,7 +94,7 @@ static void S_render_one(void *state, size_t i)
 		if (S_render_write(&wk->c, &ask, wk->w, &wk->out, &wk->d) < 0)
 			wk->failed = 1;
 	}
-	if (j->kind == J_SEARCH) {
+	if (j->kind == J_SEARCH && !wk->c.m->no_search_index) {
 		/* the search page's index, built on the same thread: pure, from
 		 * the model, like the page */
 		const struct lang *l = &wk->c.m->site.langs[j->lang];

@@ -1,17 +1,20 @@
 /* render_search.c: a language's search index (generator/search.c) from the
- * validated model, and the search page's own values. Pure like the rest of
- * render: reads the model, writes into buffers and the thread's arena.
+ * validated model. Pure like the rest of render: reads the model, writes
+ * into a buffer.
  *
  * What goes in (issue 12; tests/search/docs.py mirrors it for the tests
  * that run without hhd):
  *   plan     a tree's start page: title, summary, keywords, its questions
  *            and answer labels, and the triage answer labels that lead to it
- *   outcome  title, intro, step titles, step bodies (the lowest weight),
- *            with the tree's title as a heading
- *   tip      title, summary, keywords, tags, headings, body
+ *   outcome  title, intro, step titles, with the tree's title as a heading
+ *   tip      title, summary, keywords, tags, headings
  *   page     the same (the triage tree is a page: it leads everywhere, so
  *            it must not rank as a plan)
- *   org      name and what it does, in the language */
+ *   org      name and what it does, in the language
+ * Body text (step bodies, the text of tips and pages) stays out: the issue
+ * lists what is indexed without it, and it would make the index of a large
+ * site many times larger and its build slower for little gain (keywords
+ * carry the victims' words). */
 #include "render_search.h"
 
 #include <stdlib.h>
@@ -22,7 +25,7 @@
 
 static void S_text(struct search_index *ix, enum search_field f, const char *s)
 {
-	if (s && *s)
+	if (s && *s && f != SEARCH_FIELD__MAX)
 		search_index_field(ix, f, s, strlen(s));
 }
 
@@ -58,41 +61,59 @@ static size_t S_entity(const char *p, struct buf *out)
 	return 0;
 }
 
-/* Rendered Markdown to the index: text inside <h1>..<h6> as headings, the
- * rest as `body`; tags go, entities are decoded, and block ends separate
- * words. */
-static void S_html(struct search_index *ix, enum search_field body, const char *html, struct buf *t)
+/* Text of html[0..len) into t: tags go, entities are decoded, a tag
+ * separates words. */
+static void S_strip(const char *p, const char *end, struct buf *t)
 {
-	if (!html)
-		return;
-	int heading = 0;
-	buf_reset(t);
-	for (const char *p = html; *p;) {
+	while (p < end) {
 		if (*p == '<') {
-			const char *end = strchr(p, '>');
-			if (!end)
-				break;
-			int close = p[1] == '/';
-			const char *name = p + 1 + close;
-			if ((name[0] == 'h' || name[0] == 'H') && name[1] >= '1' && name[1] <= '6' &&
-			    (name[2] == '>' || name[2] == ' ')) {
-				S_text(ix, heading ? SEARCH_F_HEADING : body, t->ptr);
-				buf_reset(t);
-				heading = !close;
-			} else {
-				buf_addch(t, ' ');
-			}
-			p = end + 1;
+			const char *e = memchr(p, '>', (size_t)(end - p));
+			buf_addch(t, ' ');
+			p = e ? e + 1 : end;
 		} else if (*p == '&') {
 			size_t n = S_entity(p, t);
 			if (!n)
 				buf_addch(t, '&');
 			p += n ? n : 1;
 		} else {
-			buf_addch(t, *p++);
+			const char *q = p;
+			while (q < end && *q != '<' && *q != '&')
+				q++;
+			buf_add(t, p, (size_t)(q - p));
+			p = q;
 		}
 	}
-	S_text(ix, heading ? SEARCH_F_HEADING : body, t->ptr);
+}
+
+/* The headings (<h1>..<h6>) of rendered Markdown, as heading text; with
+ * body < SEARCH_FIELD__MAX the rest too, as `body`. */
+static void S_html(struct search_index *ix, enum search_field body, const char *html, struct buf *t)
+{
+	if (!html)
+		return;
+	const char *p = html, *end = html + strlen(html);
+	while (p < end) {
+		const char *h = p;
+		while ((h = strstr(h, "<h")) && !(h[2] >= '1' && h[2] <= '6' && (h[3] == '>' || h[3] == ' ')))
+			h += 2;
+		const char *stop = h ? h : end;
+		if (body != SEARCH_FIELD__MAX) {
+			buf_reset(t);
+			S_strip(p, stop, t);
+			S_text(ix, body, t->ptr);
+		}
+		if (!h)
+			break;
+		const char *open_end = strchr(h, '>');
+		const char *close = open_end ? strstr(open_end, "</h") : NULL;
+		if (!close)
+			break;
+		buf_reset(t);
+		S_strip(open_end + 1, close, t);
+		S_text(ix, SEARCH_F_HEADING, t->ptr);
+		const char *after = strchr(close, '>');
+		p = after ? after + 1 : end;
+	}
 	buf_reset(t);
 }
 
@@ -139,7 +160,6 @@ static void S_tree(const struct model *m, struct search_index *ix, const struct 
 		S_html(ix, SEARCH_F_SUMMARY, n->intro_html, tmp);
 		for (size_t s = 0; s < n->nsteps; s++) {
 			S_text(ix, SEARCH_F_STEP, n->steps[s].title.s);
-			S_html(ix, SEARCH_F_BODY, n->steps[s].body_html, tmp);
 		}
 	}
 }
@@ -152,7 +172,7 @@ static void S_page(struct search_index *ix, const struct page *p, struct buf *tm
 	S_text(ix, SEARCH_F_SUMMARY, p->summary.s);
 	S_list(ix, SEARCH_F_KEYWORDS, &p->keywords);
 	S_list(ix, SEARCH_F_KEYWORDS, &p->tags);
-	S_html(ix, SEARCH_F_BODY, p->body_html, tmp);
+	S_html(ix, SEARCH_FIELD__MAX, p->body_html, tmp); /* its headings */
 }
 
 int render_search_index(const struct model *m, int lang, struct arena *a, struct buf *out)

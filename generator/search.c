@@ -599,6 +599,7 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 		return ix->err;
 	struct strmap *terms = strmap_new(); /* word -> term (arena), "" when filtered */
 	struct strmap *vocab = strmap_new(); /* term -> posting */
+	struct strmap *splits = strmap_new(); /* word -> its halves' postings (NULL, NULL: none) */
 	struct buf t = BUF_INIT, ha = BUF_INIT, hb = BUF_INIT;
 	struct posting **posts = NULL;
 	size_t nposts = 0, capposts = 0;
@@ -643,10 +644,21 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 				continue;
 			int wt = weights[w->field];
 			S_hit(dm, &hits, &nhits, &caphits, term, 2 * wt);
-			if (search_split(ix->st, w->text, w->len, S_known, vocab, &ha, &hb) == 0) {
-				struct posting *pa = strmap_get(vocab, ha.ptr), *pb = strmap_get(vocab, hb.ptr);
-				S_hit(dm, &hits, &nhits, &caphits, pa->term, wt);
-				S_hit(dm, &hits, &nhits, &caphits, pb->term, wt);
+			/* a word's split is looked for once (it tries many cuts,
+			 * each through the stemmer): NONE when it has none */
+			struct posting **sp = strmap_get(splits, w->text);
+			if (!sp) {
+				sp = arena_alloc(&ix->a, 2 * sizeof *sp);
+				sp[0] = sp[1] = NULL;
+				if (search_split(ix->st, w->text, w->len, S_known, vocab, &ha, &hb) == 0) {
+					sp[0] = strmap_get(vocab, ha.ptr);
+					sp[1] = strmap_get(vocab, hb.ptr);
+				}
+				strmap_put(splits, w->text, sp);
+			}
+			if (sp[0] && sp[1]) {
+				S_hit(dm, &hits, &nhits, &caphits, sp[0]->term, wt);
+				S_hit(dm, &hits, &nhits, &caphits, sp[1]->term, wt);
 			}
 		}
 		strmap_free(dm);
@@ -719,5 +731,6 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 	buf_free(&hb);
 	strmap_free(terms);
 	strmap_free(vocab);
+	strmap_free(splits);
 	return rc;
 }

@@ -67,7 +67,7 @@ enum {
 	SEARCH_PART_MIN = 4,        /* letters each half of a split needs */
 	SEARCH_DOC_TERMS_MAX = 500, /* distinct terms kept per document (best scores) */
 	SEARCH_DOCS_MAX = 20000,    /* documents per index */
-	SEARCH_INDEX_MAX = 1 << 20, /* bytes of JSON per index, before gzip */
+	SEARCH_INDEX_MAX = 8 << 20, /* bytes of JSON per index, before gzip */
 	SEARCH_TEXT_MAX = 1 << 20,  /* bytes of text per field call */
 };
 

@@ -418,11 +418,21 @@
 
   // Steps 3 and 4: the term for a normalised word, or null. stem: the
   // Snowball name from the index header ('' for none; omitted: lang's own).
+  // Remembered per rule set and stemmer: typing repeats the same words on
+  // every key, and a compound's split tries many cuts.
+  var MEMO = {}, memoSize = 0, MEMO_MAX = 20000;
   function term(lang, w, stem) {
-    var n = codepoints(w).length;
-    if (n < WORD_MIN || n > WORD_MAX || isStop(lang, w)) return null;
-    var fn = stemmer(lang, stem);
-    return fn && /^[a-z]+$/.test(w) ? fn(w) : w;
+    var key = lang + '\u0001' + (stem === undefined || stem === null ? '*' : stem) + '\u0001' + w;
+    if (Object.prototype.hasOwnProperty.call(MEMO, key)) return MEMO[key];
+    var n = codepoints(w).length, r;
+    if (n < WORD_MIN || n > WORD_MAX || isStop(lang, w)) r = null;
+    else {
+      var fn = stemmer(lang, stem);
+      r = fn && /^[a-z]+$/.test(w) ? fn(w) : w;
+    }
+    if (++memoSize > MEMO_MAX) { MEMO = {}; memoSize = 1; }
+    MEMO[key] = r;
+    return r;
   }
 
   // Dutch compounds, as search_split(): [head term, tail term] or null.
@@ -692,14 +702,7 @@
       if (a && box.contains(a) && a.closest('ol')) beacon(a.pathname, 'pick');
     });
     if (input) {
-      input.addEventListener('input', function () {
-        show(input.value);
-        if (history.replaceState) {
-          var u = new URL(location.href);
-          if (input.value) u.searchParams.set('q', input.value); else u.searchParams.delete('q');
-          history.replaceState(null, '', u.pathname + u.search);
-        }
-      });
+      input.addEventListener('input', function () { show(input.value); });
     }
     var url = box.getAttribute('data-index');
     var inline = root.HHD_SEARCH_INDEX;
