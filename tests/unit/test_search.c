@@ -263,11 +263,13 @@ static void S_word_for(int i, char *w)
 }
 
 /* n pages whose urls all have the same length */
+/* Pages with 500-digit URLs: rows long enough that SEARCH_INDEX_MAX is
+ * reached before SEARCH_DOCS_MAX. */
 static void S_pages(struct search_index *ix, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char url[300];
-		snprintf(url, sizeof url, "/en/%0200zu/", i);
+		char url[600];
+		snprintf(url, sizeof url, "/en/%0500zu/", i);
 		search_index_doc(ix, SEARCH_PAGE, url, "t", NULL);
 	}
 }
