@@ -431,7 +431,14 @@ static struct val *S_search_plans(const struct render_ctx *c, int lang)
 				continue;
 			buf_reset(&k);
 			search_normalise(nd->title.s, strlen(nd->title.s), &k);
-			all[n++] = (struct az){ arena_strndup(c->a, k.ptr ? k.ptr : "", k.len), nd };
+			/* punctuation is a separator there: one space for each run,
+			 * so "x, maar" sorts as "x maar" (after "x en") */
+			char *key = arena_strndup(c->a, k.ptr ? k.ptr : "", k.len), *o = key;
+			for (const char *p = key; *p; p++)
+				if (*p != ' ' || (o > key && o[-1] != ' '))
+					*o++ = *p;
+			*o = '\0';
+			all[n++] = (struct az){ key, nd };
 		}
 	}
 	buf_free(&k);
