@@ -260,6 +260,7 @@ async function main() {
         ['question', byType('question (triage start)')],
         ['outcome', byType('outcome')],
         ['contact', byType('ask the helpdesk')],
+        ['search', byType('search results')],
       ];
       const made = [];
       for (const [name, s] of wanted) {
