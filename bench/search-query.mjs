@@ -3,10 +3,10 @@
 // page in Debian's Chromium (playwright-core from tests/e2e/browser) at
 // 375x740 with the CPU throttled 4x (DevTools Emulation.setCPUThrottlingRate),
 // waits for the index, then times HHDSearch.query in the page for every
-// query of tests/search/queries.yaml, ROUNDS times each (performance.now
-// around the call): the first round apart ("cold": words not stemmed yet in
-// this page, JIT cold), the others together ("warm").
-// Prints one JSON line: {lang: {n, cold: {median_ms, p95_ms, max_ms}, warm: {...}, load_ms}}.
+// query of tests/search/queries.yaml (performance.now around the call):
+// ROUNDS page loads, each query once "cold" (its words not yet stemmed in
+// that page) and once "warm" per load; per query the median over the loads.
+// Prints one JSON line: {lang: {n, loads, cold: {median_ms, p95_ms, max_ms}, warm: {...}, load_ms, slowest}}.
 //
 //   node search-query.mjs SRC SITE [ROUNDS]
 import fs from 'node:fs';
@@ -60,36 +60,45 @@ try {
     if (!sets[l]) continue;
     const ctx = await browser.newContext({ viewport: { width: 375, height: 740 } });
     await ctx.route((u) => u.pathname.startsWith('/api/'), (route) => route.fulfill({ status: 204 }));
-    const page = await ctx.newPage();
-    const cdp = await ctx.newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-    const t0 = Date.now();
-    await page.goto(`${origin}${p}`);
-    await page.waitForSelector('#search-results[data-ready]', { timeout: 120_000 });
-    const loadMs = Date.now() - t0;
-    const times = await page.evaluate(async ({ queries, rounds }) => {
-      const r = await fetch(document.getElementById('search-results').getAttribute('data-index'));
-      const index = await r.json(); // the page's own copy is private: the same file, parsed again
-      window.HHDSearch.query(index, 'x'); // builds the lookup tables once, as the page does on its first query
-      const cold = [], warm = [];
-      for (let k = 0; k < rounds; k++) {
-        for (const q of queries) {
+    // ROUNDS page loads: in each, every query once "cold" (its words not yet
+    // stemmed in this page) and once more "warm"; per query, the median over
+    // the loads (a shared machine stalls single calls now and then)
+    const coldBy = sets[l].map(() => []), warmBy = sets[l].map(() => []);
+    let loadMs = 0;
+    for (let round = 0; round < rounds; round++) {
+      const page = await ctx.newPage();
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      const t0 = Date.now();
+      await page.goto(`${origin}${p}`);
+      await page.waitForSelector('#search-results[data-ready]', { timeout: 120_000 });
+      loadMs = Math.max(loadMs, Date.now() - t0);
+      const t = await page.evaluate(async (queries) => {
+        const r = await fetch(document.getElementById('search-results').getAttribute('data-index'));
+        const index = await r.json(); // the page's own copy is private: the same file, parsed again
+        window.HHDSearch.query(index, 'x'); // its lookup tables, as the page built them for its own copy
+        const once = () => queries.map((q) => {
           const a = performance.now();
           window.HHDSearch.query(index, q);
-          const b = performance.now();
-          (k === 0 ? cold : warm).push(b - a);
-        }
-      }
-      return { cold, warm };
-    }, { queries: sets[l], rounds });
+          return performance.now() - a;
+        });
+        const cold = once();
+        return { cold, warm: once() };
+      }, sets[l]);
+      t.cold.forEach((x, i) => coldBy[i].push(x));
+      t.warm.forEach((x, i) => warmBy[i].push(x));
+      await page.close();
+    }
+    const med = (a) => { const b = [...a].sort((x, y) => x - y); return b[Math.floor(b.length / 2)]; };
     const stats = (t) => {
       t.sort((a, b) => a - b);
       const at = (q) => t[Math.min(t.length - 1, Math.floor(q * t.length))];
       return { samples: t.length, median_ms: at(0.5), p95_ms: at(0.95), max_ms: t[t.length - 1] };
     };
-    // cold: each query the first time (its words not yet stemmed in this
-    // page); warm: the same queries again, as while typing on
-    out[l] = { n: sets[l].length, cold: stats(times.cold), warm: stats(times.warm), load_ms: loadMs };
+    const cold = coldBy.map(med), warm = warmBy.map(med);
+    const slow = sets[l].map((q, i) => [cold[i], q]).sort((a, b) => b[0] - a[0]).slice(0, 3);
+    out[l] = { n: sets[l].length, loads: rounds, cold: stats(cold), warm: stats(warm), load_ms: loadMs,
+      slowest: slow.map(([ms, q]) => `${ms.toFixed(1)} ms "${q}"`) };
     await ctx.close();
   }
 } finally {

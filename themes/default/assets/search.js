@@ -656,6 +656,21 @@
     data.set('e', event);
     navigator.sendBeacon('/api/hit', data);
   }
+  // Once, when the index arrives: a query through every path (stemmer,
+  // compound split, typo, prefix), so the browser has compiled them before
+  // the visitor's first word and that word is answered as fast as the rest.
+  function warm(index) {
+    prepare(index);
+    var v = index._vocab, some = [];
+    for (var i = 0; i < v.length && some.length < 8; i += Math.max(1, Math.floor(v.length / 8))) {
+      if (/^[a-z]{5,}$/.test(v[i])) some.push(v[i]);
+    }
+    if (!some.length) return;
+    var typo = some.map(function (w) { return w.slice(0, 2) + 'x' + w.slice(3); });
+    var qs = [some.join(' ') + ' ', typo.slice(0, 4).join(' ') + ' ', some[0] + some[some.length - 1] + ' ',
+      some.slice(0, 3).join(' ') + ' ' + some[0].slice(0, 3), 'qqqqqqqqqqqq qqqqq '];
+    for (var r = 0; r < 3; r++) for (var k = 0; k < qs.length; k++) query(index, qs[k]);
+  }
   function run() {
     var box = document.getElementById('search-results');
     if (!box) return;
@@ -713,6 +728,7 @@
       return r.json();
     }).then(function (ix) {
       index = ix;
+      warm(index);
       box.setAttribute('data-ready', '');
       show(input ? input.value : q);
     }).catch(function () { box.setAttribute('data-failed', ''); });
