@@ -197,6 +197,9 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 	struct arena arena;
 	arena_init_large(&arena);
 	struct model m = { .arena = &arena, .drafts = o->drafts, .preview = o->preview, .jobs = o->jobs };
+	/* bench/search only: the build without the search indexes, to measure
+	 * what they cost (the search pages are still written) */
+	m.no_search_index = getenv("HHD_BENCH_NO_SEARCH") != NULL;
 	int status = 0;
 	struct theme theme = { 0 };
 	int have_theme = 0;

@@ -20,11 +20,13 @@ struct strmap;
 struct lang {
 	const char *code, *name, *title, *tagline;
 	const char *emergency_html;   /* rendered Markdown */
-	const char *sec_tips, *sec_help, *sec_plans, *sec_orgs;
+	const char *sec_tips, *sec_help, *sec_plans, *sec_orgs, *sec_search;
 	struct pos pos;
 	/* derived: the language's fixed URLs, so rendering never builds one */
 	const char *home_url;         /* /nl/ */
 	const char *tips_url, *plans_url, *orgs_url; /* the section overviews */
+	const char *search_url;       /* /nl/zoeken/: the search page */
+	const char *search_index_url; /* /nl/zoeken/index.json: its index (render_search.c) */
 	const char *help_index_url;   /* /nl/hulp/: a redirect to help_url */
 	const char *help_url;         /* the triage tree's start (the help button), or home_url */
 	const char *notfound_url;     /* /nl/404.html */
@@ -71,6 +73,7 @@ struct page {
 	enum layout layout_id;         /* layout.s as an enum (lib/manifest.h) */
 	int weight, draft;
 	struct slist tags, sources, aliases;
+	struct slist keywords;        /* tips and pages: words victims use (search only) */
 	const char *body_html;
 	size_t body_len;        /* strlen(body_html): lists put every page's body in their context */
 	struct links links;
@@ -127,6 +130,7 @@ struct tree {
 	struct sstr title, summary, reviewed, start, slug;
 	int weight;
 	struct slist sources;
+	struct slist keywords;        /* words victims use (search only) */
 	struct node *nodes;
 	size_t nnodes;
 	struct pos pos;
@@ -178,6 +182,7 @@ struct model {
 	int drafts;                   /* build drafts too */
 	int preview;                  /* built for hhd serve: draft pages carry the draft marker */
 	int jobs;                     /* threads for loading and rendering */
+	int no_search_index;          /* leave the search indexes out (bench/search measures them) */
 	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
 	size_t narenas;
 	struct strmap *urls;          /* derived: every output URL -> what owns it */

@@ -9,7 +9,7 @@
 #include "ydoc.h"
 
 static const char *const fm_keys[] = { "title", "summary", "weight", "tags", "reviewed", "sources",
-					 "draft", "slug", "aliases", "layout", NULL };
+					 "draft", "slug", "aliases", "layout", "keywords", NULL };
 
 /* Length of the line starting at p (without its newline). */
 static size_t S_line_len(const char *p, const char *end)
@@ -70,6 +70,7 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	pg->summary = schema_str(root, "summary", 0, d);
 	pg->weight = schema_int(root, "weight", 0, d);
 	pg->tags = schema_strlist(a, root, "tags", d);
+	pg->keywords = schema_keywords(a, root, d);
 	pg->reviewed = schema_date(root, "reviewed", 0, d);
 	pg->sources = schema_sources(a, root, d);
 	pg->draft = schema_bool(root, "draft", 0, d);

@@ -10,6 +10,8 @@
 #include "pool.h"
 #include "render_files.h"
 #include "render_page.h"
+#include "render_search.h"
+#include "search.h"
 #include "xalloc.h"
 
 static void S_push(struct render_jobs *js, struct render_job j)
@@ -41,6 +43,7 @@ static void S_collect_jobs(const struct model *m, struct render_jobs *js)
 		S_push(js, (struct render_job){ .kind = J_TIPS, .lang = li, .url = l->tips_url });
 		S_push(js, (struct render_job){ .kind = J_PLANS, .lang = li, .url = l->plans_url });
 		S_push(js, (struct render_job){ .kind = J_ORGS, .lang = li, .url = l->orgs_url });
+		S_push(js, (struct render_job){ .kind = J_SEARCH, .lang = li, .url = l->search_url });
 		S_push(js, (struct render_job){ .kind = J_HELP_INDEX, .lang = li, .url = l->help_index_url,
 						.target = l->help_url });
 	}
@@ -90,6 +93,19 @@ static void S_render_one(void *state, size_t i)
 		struct render_job ask = { .kind = J_ASK, .lang = j->lang, .node = j->node, .url = j->node->ask_url };
 		if (S_render_write(&wk->c, &ask, wk->w, &wk->out, &wk->d) < 0)
 			wk->failed = 1;
+	}
+	if (j->kind == J_SEARCH && !wk->c.m->no_search_index) {
+		/* the search page's index, built on the same thread: pure, from
+		 * the model, like the page */
+		const struct lang *l = &wk->c.m->site.langs[j->lang];
+		buf_reset(&wk->out);
+		int rc = render_search_index(wk->c.m, j->lang, wk->c.a, &wk->out);
+		if (rc) {
+			diag_at(&wk->d, D_SEARCH_INDEX, l->search_index_url, 0, 0, search_err_text((enum search_err)rc));
+			wk->failed = 1;
+		} else if (writer_put(wk->w, l->search_index_url + 1, wk->out.ptr, wk->out.len, &wk->d) < 0) {
+			wk->failed = 1;
+		}
 	}
 	arena_reset(&wk->a);
 }

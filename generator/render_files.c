@@ -1,6 +1,7 @@
 /* render_files.c: the site-wide files, written after the pages: the root
  * language chooser, the 404 pages, robots.txt, the sitemap, the manifest
- * hhd-fcgi reads (hhd-manifest.tsv) and the theme's assets. */
+ * hhd-fcgi reads (hhd-manifest.tsv) and the theme's assets. (The search
+ * indexes are written by the render threads, beside their pages.) */
 #include "render_files.h"
 
 #include <string.h>
@@ -184,6 +185,7 @@ static int S_manifest(const struct render_ctx *c, const struct render_jobs *js, 
 		case J_TIPS: r.kind = LAYOUT_TIPS; break;
 		case J_PLANS: r.kind = LAYOUT_PLANS; break;
 		case J_ORGS: r.kind = LAYOUT_ORGS; break;
+		case J_SEARCH: r.kind = LAYOUT_SEARCH; break;
 		case J_REDIRECT:
 		case J_HELP_INDEX: r.kind = LAYOUT_REDIRECT; break;
 		case J_ASK:

@@ -10,6 +10,7 @@
 #include "formlimits.h"
 #include "html.h"
 #include "org.h"
+#include "search.h"
 #include "tree.h"
 #include "validate.h"
 
@@ -115,6 +116,7 @@ static struct val *S_build_common(const struct model *m, const struct theme *t, 
 	render_set(a, c, "tips_url", l->tips_url);
 	render_set(a, c, "plans_url", l->plans_url);
 	render_set(a, c, "orgs_url", l->orgs_url);
+	render_set(a, c, "search_url", l->search_url);
 	const struct page *contact = page_with_layout(m, li, LAYOUT_CONTACT);
 	render_set(a, c, "contact_url", contact ? contact->url : NULL);
 	/* footer: the language's plain pages (about, privacy, ...), by weight */
@@ -396,6 +398,62 @@ static struct val *S_plans_val(const struct render_ctx *c, int lang)
 	return groups;
 }
 
+/* The search page's A-Z of every step plan (outcome) in the language, by
+ * folded title (the search's own folding): what it shows without
+ * JavaScript or when nothing matches. */
+struct az {
+	const char *key;
+	const struct node *n;
+};
+
+static int S_cmp_az(const void *x, const void *y)
+{
+	const struct az *a = x, *b = y;
+	int r = strcmp(a->key, b->key);
+	return r ? r : strcmp(a->n->url, b->n->url);
+}
+
+static struct val *S_search_plans(const struct render_ctx *c, int lang)
+{
+	const struct model *m = c->m;
+	size_t n = 0;
+	for (size_t i = 0; i < m->ntrees; i++)
+		if (m->trees[i]->lang == lang)
+			n += m->trees[i]->nnodes;
+	struct az *all = arena_alloc(c->a, (n + 1) * sizeof *all);
+	struct buf k = BUF_INIT;
+	n = 0;
+	for (size_t i = 0; i < m->ntrees; i++) {
+		const struct tree *t = m->trees[i];
+		for (size_t j = 0; t->lang == lang && j < t->nnodes; j++) {
+			const struct node *nd = &t->nodes[j];
+			if (!nd->is_outcome || !nd->url || !nd->title.s)
+				continue;
+			buf_reset(&k);
+			search_normalise(nd->title.s, strlen(nd->title.s), &k);
+			/* punctuation is a separator there: one space for each run,
+			 * so "x, maar" sorts as "x maar" (after "x en") */
+			char *key = arena_strndup(c->a, k.ptr ? k.ptr : "", k.len), *o = key;
+			for (const char *p = key; *p; p++)
+				if (*p != ' ' || (o > key && o[-1] != ' '))
+					*o++ = *p;
+			*o = '\0';
+			all[n++] = (struct az){ key, nd };
+		}
+	}
+	buf_free(&k);
+	qsort(all, n, sizeof *all, S_cmp_az);
+	struct val *l = val_list(c->a);
+	for (size_t i = 0; i < n; i++) {
+		struct val *x = val_map(c->a);
+		render_set(c->a, x, "title", all[i].n->title.s);
+		render_set(c->a, x, "url", all[i].n->url);
+		render_set(c->a, x, "tree", all[i].n->tree->title.s);
+		val_list_push(c->a, l, x);
+	}
+	return l;
+}
+
 static const char *S_layout_template(const struct page *p)
 {
 	if (p->kind == PAGE_HOME)
@@ -425,6 +483,9 @@ void render_job_urls(const struct render_ctx *c, const struct render_job *j, con
 			break;
 		case J_ORGS:
 			u = m->site.langs[li].orgs_url;
+			break;
+		case J_SEARCH:
+			u = m->site.langs[li].search_url;
 			break;
 		case J_NODE:
 		case J_ASK: {
@@ -483,6 +544,15 @@ int render_page(const struct render_ctx *c, const struct render_job *j, struct b
 				val_list_push(c->a, orgs, S_org_val(c, &m->orgs[i], lang));
 		val_map_set(c->a, v, "orgs", orgs);
 		tpl = "orgs";
+		break;
+	}
+	case J_SEARCH: {
+		v = render_page_ctx(c, lang, j->url, render_str(c, lang, "search_title"), "view");
+		struct val *s = val_map(c->a);
+		render_set(c->a, s, "index_url", m->site.langs[lang].search_index_url);
+		val_map_set(c->a, s, "plans", S_search_plans(c, lang));
+		val_map_set(c->a, v, "search", s);
+		tpl = "search";
 		break;
 	}
 	case J_NODE: {

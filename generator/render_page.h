@@ -5,6 +5,7 @@
  *                   one page's template, rendered into a buffer
  *   render_files.c  the site-wide files: root, 404s, robots.txt, sitemap,
  *                   the manifest hhd-fcgi reads, the assets
+ *   render_search.c a language's search index (render.c calls it)
  *
  * Calls go one way: render.c -> render_files.c -> render_page.c. */
 #ifndef HHD_RENDER_PAGE_H
@@ -16,7 +17,7 @@
 #include "value.h"
 
 /* One unit of work: a page to render at a URL. */
-enum job_kind { J_PAGE, J_TIPS, J_PLANS, J_ORGS, J_NODE, J_ASK, J_REDIRECT, J_HELP_INDEX };
+enum job_kind { J_PAGE, J_TIPS, J_PLANS, J_ORGS, J_NODE, J_ASK, J_REDIRECT, J_HELP_INDEX, J_SEARCH };
 
 struct render_job {
 	enum job_kind kind;

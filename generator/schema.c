@@ -261,3 +261,44 @@ struct slist schema_sources(struct arena *a, const struct ynode *map, struct dia
 			diag_report(d, D_BAD_URL, l.items[i].pos, l.items[i].s);
 	return l;
 }
+
+/* keywords are compared without ASCII case, as the search folds them */
+static int S_same_keyword(const char *x, const char *y)
+{
+	for (; *x && *y; x++, y++) {
+		int a = *x >= 'A' && *x <= 'Z' ? *x + 32 : *x, b = *y >= 'A' && *y <= 'Z' ? *y + 32 : *y;
+		if (a != b)
+			return 0;
+	}
+	return *x == *y;
+}
+
+struct slist schema_keywords(struct arena *a, const struct ynode *map, struct diags *d)
+{
+	struct slist l = schema_strlist(a, map, "keywords", d);
+	size_t n = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct sstr *k = &l.items[i];
+		size_t cps = 0;
+		for (const char *c = k->s; *c; c++)
+			cps += ((unsigned char)*c & 0xC0) != 0x80;
+		if (cps > SCHEMA_MAX_KEYWORD) {
+			diag_report(d, D_KEYWORD_LONG, k->pos, k->s, SCHEMA_MAX_KEYWORD);
+			continue;
+		}
+		int dup = 0;
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = S_same_keyword(l.items[j].s, k->s);
+		if (dup) {
+			diag_report(d, D_KEYWORD_DUP, k->pos, k->s);
+			continue;
+		}
+		if (n == SCHEMA_MAX_KEYWORDS) {
+			diag_report(d, D_KEYWORDS_MANY, k->pos, SCHEMA_MAX_KEYWORDS);
+			break;
+		}
+		l.items[n++] = *k;
+	}
+	l.n = n;
+	return l;
+}

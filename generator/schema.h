@@ -62,4 +62,12 @@ int schema_is_http_url(const char *s);
 /* A `sources` list: a list of http(s) URLs, each checked. */
 struct slist schema_sources(struct arena *a, const struct ynode *map, struct diags *d);
 
+/* keywords: words victims use for a tree or tip, for the site search only
+ * (never shown). Each at most SCHEMA_MAX_KEYWORD code points, at most
+ * SCHEMA_MAX_KEYWORDS of them, none twice (compared without case); what
+ * breaks a limit is reported and left out. */
+#define SCHEMA_MAX_KEYWORD 60
+#define SCHEMA_MAX_KEYWORDS 40
+struct slist schema_keywords(struct arena *a, const struct ynode *map, struct diags *d);
+
 #endif

@@ -21,6 +21,7 @@ static const struct {
 	[SEARCH_TR] = { "tr", NULL },
 	[SEARCH_PL] = { "pl", NULL },
 	[SEARCH_AR] = { "ar", NULL },
+	[SEARCH_FOLD] = { "", NULL },
 };
 
 static const char *const kinds[SEARCH_KIND__MAX] = {
@@ -64,6 +65,7 @@ static const char *const stops[SEARCH_LANG__MAX] = {
 		"\xd8\xb9\xd9\x86 \xd8\xa7\xd9\x86 \xd9\x85\xd8\xa7 \xd9\x87\xd8\xb0\xd8\xa7 "
 		"\xd9\x87\xd8\xb0\xd9\x87 \xd9\x87\xd9\x84 \xd9\x84\xd8\xa7 \xd9\x85\xd8\xb9 "
 		"\xd9\x83\xd8\xa7\xd9\x86 \xd8\xab\xd9\x85 \xd8\xa7\xd9\x88 \xd9\x84\xd9\x8a \xd9\x84\xd9\x85 ",
+	[SEARCH_FOLD] = "",
 };
 
 /* Step 1 tables: Latin-1 U+00C0..U+00FF and Latin Extended-A U+0100..U+017F,
@@ -287,9 +289,14 @@ void search_words(const char *s, size_t len, search_word_fn fn, void *arg)
 int search_lang_find(const char *code)
 {
 	for (int i = 0; i < SEARCH_LANG__MAX; i++)
-		if (code && strcmp(code, langs[i].code) == 0)
+		if (code && *code && strcmp(code, langs[i].code) == 0)
 			return i;
 	return -1;
+}
+
+const char *search_lang_stemmer(enum search_lang lang)
+{
+	return (unsigned)lang < SEARCH_LANG__MAX && langs[lang].snowball ? langs[lang].snowball : "";
 }
 
 const char *search_lang_code(enum search_lang lang)
@@ -418,9 +425,9 @@ int search_split(struct search_stemmer *st, const char *word, size_t len, search
 
 /* The index builder. */
 
+struct winfo;
 struct word {
-	const char *text; /* normalised, in the arena */
-	size_t len;
+	struct winfo *wi; /* the distinct word */
 	unsigned char field;
 };
 
@@ -432,15 +439,28 @@ struct doc {
 	size_t nr; /* position after sorting by url */
 };
 
+struct posting;
 struct hit {
 	const char *term;
 	int score;
+	struct posting *post;
 };
 
 struct posting {
 	const char *term;
 	size_t *pairs; /* doc, score, doc, score ... */
 	size_t n, cap;
+	size_t mark, slot; /* while scoring: doc number + 1 and its place in hits[] */
+};
+
+/* A distinct word (normalised, in the arena) and, while writing, what it
+ * leads to: its term's posting (NULL: filtered out) and, once looked for,
+ * its compound halves' (NULL, NULL: none). */
+struct winfo {
+	const char *text;
+	size_t len;
+	struct posting *p, *sa, *sb;
+	int split_tried;
 };
 
 struct search_index {
@@ -450,6 +470,9 @@ struct search_index {
 	size_t ndocs, capdocs;
 	struct search_stemmer *st;
 	enum search_err err;
+	struct strmap *wmap;     /* word -> struct winfo: each distinct word once */
+	struct winfo **wlist;
+	size_t nwlist, capwlist;
 };
 
 struct search_index *search_index_new(enum search_lang lang)
@@ -460,6 +483,7 @@ struct search_index *search_index_new(enum search_lang lang)
 	ix->lang = lang;
 	arena_init(&ix->a);
 	ix->st = search_stemmer_new(lang);
+	ix->wmap = strmap_new();
 	if (!ix->st)
 		ix->err = SEARCH_E_STEMMER;
 	return ix;
@@ -473,6 +497,8 @@ void search_index_free(struct search_index *ix)
 		free(ix->docs[i]->words);
 	free(ix->docs);
 	search_stemmer_free(ix->st);
+	strmap_free(ix->wmap);
+	free(ix->wlist);
 	arena_free(&ix->a);
 	free(ix);
 }
@@ -505,7 +531,17 @@ static void S_add_word(void *arg, const char *word, size_t len, int part)
 	struct addctx *c = arg;
 	struct doc *d = c->d;
 	d->words = xgrow(d->words, &d->capwords, d->nwords + 1, sizeof *d->words);
-	d->words[d->nwords++] = (struct word){ arena_strndup(&c->ix->a, word, len), len, c->field };
+	struct search_index *ix = c->ix;
+	struct winfo *wi = strmap_get(ix->wmap, word);
+	if (!wi) {
+		wi = arena_zalloc(&ix->a, sizeof *wi);
+		wi->text = arena_strndup(&ix->a, word, len);
+		wi->len = len;
+		strmap_put(ix->wmap, wi->text, wi);
+		ix->wlist = xgrow(ix->wlist, &ix->capwlist, ix->nwlist + 1, sizeof *ix->wlist);
+		ix->wlist[ix->nwlist++] = wi;
+	}
+	d->words[d->nwords++] = (struct word){ wi, c->field };
 }
 
 enum search_err search_index_field(struct search_index *ix, enum search_field field, const char *text,
@@ -568,21 +604,28 @@ static void S_json_str(struct buf *out, const char *s)
 	buf_addch(out, '"');
 }
 
-/* Count a term for the document being scored: into the doc's map (term ->
- * struct hit in hits[]), with the score in half units. */
-static void S_hit(struct strmap *dm, struct hit **hits, size_t *nhits,
-    size_t *cap, const char *term, int score)
+/* Count a term for document `doc` (its number + 1): each posting knows
+ * whether it has a hit in this document yet and where. */
+static void S_hit(struct posting *p, size_t doc, struct hit **hits, size_t *nhits, size_t *cap, int score)
 {
-	uintptr_t at = (uintptr_t)strmap_get(dm, term);
-	if (at) {
-		(*hits)[at - 1].score += score;
+	if (p->mark == doc) {
+		(*hits)[p->slot].score += score;
 		return;
 	}
 	*hits = xgrow(*hits, cap, *nhits + 1, sizeof **hits);
-	/* hits[] may move: the map stores the index + 1 instead of a pointer */
-	(*hits)[*nhits] = (struct hit){ term, score };
-	(*nhits)++;
-	strmap_put(dm, term, (void *)(uintptr_t)*nhits);
+	p->mark = doc;
+	p->slot = *nhits;
+	(*hits)[(*nhits)++] = (struct hit){ p->term, score, p };
+}
+
+/* n in decimal (buf_addf's cost shows in a large index) */
+static void S_num(struct buf *out, size_t n)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *q = e;
+	do
+		*--q = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	buf_add(out, q, (size_t)(e - q));
 }
 
 enum search_err search_index_write(struct search_index *ix, struct buf *out)
@@ -590,7 +633,6 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 	buf_reset(out);
 	if (ix->err)
 		return ix->err;
-	struct strmap *terms = strmap_new(); /* word -> term (arena), "" when filtered */
 	struct strmap *vocab = strmap_new(); /* term -> posting */
 	struct buf t = BUF_INIT, ha = BUF_INIT, hb = BUF_INIT;
 	struct posting **posts = NULL;
@@ -598,23 +640,20 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 	enum search_err rc = SEARCH_OK;
 
 	/* 1: every word's term, and the vocabulary */
-	for (size_t i = 0; i < ix->ndocs; i++) {
-		struct doc *d = ix->docs[i];
-		for (size_t k = 0; k < d->nwords; k++) {
-			const char *w = d->words[k].text;
-			if (strmap_get(terms, w))
-				continue;
-			const char *term = "";
-			if (search_term(ix->st, w, d->words[k].len, &t) == 0)
-				term = arena_strndup(&ix->a, t.ptr, t.len);
-			strmap_put(terms, w, (void *)term);
-			if (*term && !strmap_get(vocab, term)) {
-				struct posting *p = arena_zalloc(&ix->a, sizeof *p);
-				p->term = term;
-				strmap_put(vocab, term, p);
-				posts = xgrow(posts, &capposts, nposts + 1, sizeof *posts);
-				posts[nposts++] = p;
-			}
+	for (size_t i = 0; i < ix->nwlist; i++) {
+		struct winfo *wi = ix->wlist[i];
+		wi->p = wi->sa = wi->sb = NULL;
+		wi->split_tried = 0;
+		if (search_term(ix->st, wi->text, wi->len, &t) != 0)
+			continue;
+		wi->p = strmap_get(vocab, t.ptr);
+		if (!wi->p) {
+			struct posting *p = arena_zalloc(&ix->a, sizeof *p);
+			p->term = arena_strndup(&ix->a, t.ptr, t.len);
+			strmap_put(vocab, p->term, p);
+			posts = xgrow(posts, &capposts, nposts + 1, sizeof *posts);
+			posts[nposts++] = p;
+			wi->p = p;
 		}
 	}
 	if (ix->ndocs > 1) /* qsort must not see the NULL of an empty array */
@@ -627,22 +666,28 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 	size_t caphits = 0;
 	for (size_t i = 0; i < ix->ndocs; i++) {
 		struct doc *d = ix->docs[i];
-		struct strmap *dm = strmap_new();
 		size_t nhits = 0;
 		for (size_t k = 0; k < d->nwords; k++) {
 			const struct word *w = &d->words[k];
-			const char *term = strmap_get(terms, w->text);
-			if (!term || !*term)
+			struct winfo *wi = w->wi;
+			if (!wi->p)
 				continue;
 			int wt = weights[w->field];
-			S_hit(dm, &hits, &nhits, &caphits, term, 2 * wt);
-			if (search_split(ix->st, w->text, w->len, S_known, vocab, &ha, &hb) == 0) {
-				struct posting *pa = strmap_get(vocab, ha.ptr), *pb = strmap_get(vocab, hb.ptr);
-				S_hit(dm, &hits, &nhits, &caphits, pa->term, wt);
-				S_hit(dm, &hits, &nhits, &caphits, pb->term, wt);
+			S_hit(wi->p, i + 1, &hits, &nhits, &caphits, 2 * wt);
+			/* a word's split is looked for once: it tries many cuts,
+			 * each through the stemmer */
+			if (!wi->split_tried) {
+				wi->split_tried = 1;
+				if (search_split(ix->st, wi->text, wi->len, S_known, vocab, &ha, &hb) == 0) {
+					wi->sa = strmap_get(vocab, ha.ptr);
+					wi->sb = strmap_get(vocab, hb.ptr);
+				}
+			}
+			if (wi->sa && wi->sb) {
+				S_hit(wi->sa, i + 1, &hits, &nhits, &caphits, wt);
+				S_hit(wi->sb, i + 1, &hits, &nhits, &caphits, wt);
 			}
 		}
-		strmap_free(dm);
 		if (nhits > SEARCH_DOC_TERMS_MAX) {
 			qsort(hits, nhits, sizeof *hits, S_hit_score_cmp);
 			nhits = SEARCH_DOC_TERMS_MAX;
@@ -650,7 +695,7 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 		if (nhits > 1)
 			qsort(hits, nhits, sizeof *hits, S_hit_term_cmp);
 		for (size_t k = 0; k < nhits; k++) {
-			struct posting *p = strmap_get(vocab, hits[k].term);
+			struct posting *p = hits[k].post;
 			p->pairs = xgrow(p->pairs, &p->cap, p->n + 2, sizeof *p->pairs);
 			p->pairs[p->n++] = i;
 			p->pairs[p->n++] = (size_t)hits[k].score;
@@ -661,7 +706,8 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 	free(hits);
 
 	/* 3: the JSON */
-	buf_addf(out, "{\"v\":1,\"lang\":\"%s\",\"kinds\":[", langs[ix->lang].code);
+	buf_addf(out, "{\"v\":2,\"lang\":\"%s\",\"stem\":\"%s\",\"kinds\":[", langs[ix->lang].code,
+	    search_lang_stemmer(ix->lang));
 	for (int k = 0; k < SEARCH_KIND__MAX; k++)
 		buf_addf(out, "%s\"%s\"", k ? "," : "", kinds[k]);
 	buf_adds(out, "],\"fields\":[");
@@ -671,13 +717,17 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 	    ix->ndocs ? (total + ix->ndocs / 2) / ix->ndocs : 0ULL);
 	for (size_t i = 0; i < ix->ndocs; i++) {
 		const struct doc *d = ix->docs[i];
-		buf_addf(out, "%s[%d,", i ? "," : "", (int)d->kind);
+		buf_adds(out, i ? ",[" : "[");
+		S_num(out, (size_t)d->kind);
+		buf_addch(out, ',');
 		S_json_str(out, d->url);
 		buf_addch(out, ',');
 		S_json_str(out, d->title);
 		buf_addch(out, ',');
 		S_json_str(out, d->plan);
-		buf_addf(out, ",%zu]", lens[i]);
+		buf_addch(out, ',');
+		S_num(out, lens[i]);
+		buf_addch(out, ']');
 	}
 	buf_adds(out, "],\"terms\":{");
 	if (nposts > 1)
@@ -692,8 +742,11 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 		first = 0;
 		S_json_str(out, p->term);
 		buf_adds(out, ":[");
-		for (size_t k = 0; k < p->n; k++)
-			buf_addf(out, "%s%zu", k ? "," : "", p->pairs[k]);
+		for (size_t k = 0; k < p->n; k++) {
+			if (k)
+				buf_addch(out, ',');
+			S_num(out, p->pairs[k]);
+		}
 		buf_addch(out, ']');
 	}
 	buf_adds(out, "}}\n");
@@ -709,7 +762,6 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 	buf_free(&t);
 	buf_free(&ha);
 	buf_free(&hb);
-	strmap_free(terms);
 	strmap_free(vocab);
 	return rc;
 }

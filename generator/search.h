@@ -36,10 +36,16 @@
  * text fields) and writes one JSON object per language, sorted, so the same
  * site gives the same bytes:
  *
- *   {"v":1,"lang":"nl","kinds":["plan","outcome","tip","page","org"],
+ *   {"v":2,"lang":"nl","stem":"dutch","kinds":["plan","outcome","tip","page","org"],
  *    "fields":[...weights...],"n":DOCS,"avgdl":AVG,
  *    "docs":[[KIND,"URL","TITLE","PLAN",LEN],...],
  *    "terms":{"TERM":[DOC,SCORE,DOC,SCORE,...],...}}
+ *
+ * "lang" names the rule set (stop words, compound splitting; "" for
+ * SEARCH_FOLD) and "stem" the Snowball stemmer the terms went through ("" for
+ * none): search.js stems a visitor's words with the stemmer the header names
+ * and with none when it is "" or one it does not have, so a language gets
+ * a stemmer in the browser only once both sides have it.
  *
  * DOC is the index into docs (sorted by url, then title); SCORE, in half
  * units, is the sum over the document's words of 2 * the field's weight
@@ -61,11 +67,13 @@ enum {
 	SEARCH_PART_MIN = 4,        /* letters each half of a split needs */
 	SEARCH_DOC_TERMS_MAX = 500, /* distinct terms kept per document (best scores) */
 	SEARCH_DOCS_MAX = 20000,    /* documents per index */
-	SEARCH_INDEX_MAX = 1 << 20, /* bytes of JSON per index, before gzip */
+	SEARCH_INDEX_MAX = 8 << 20, /* bytes of JSON per index, before gzip */
 	SEARCH_TEXT_MAX = 1 << 20,  /* bytes of text per field call */
 };
 
-enum search_lang { SEARCH_NL, SEARCH_EN, SEARCH_TR, SEARCH_PL, SEARCH_AR, SEARCH_LANG__MAX };
+/* SEARCH_FOLD: a site language with no rules of its own (not found by
+ * search_lang_find): folding only, no stop words, no stemmer. */
+enum search_lang { SEARCH_NL, SEARCH_EN, SEARCH_TR, SEARCH_PL, SEARCH_AR, SEARCH_FOLD, SEARCH_LANG__MAX };
 
 enum search_kind { SEARCH_PLAN, SEARCH_OUTCOME, SEARCH_TIP, SEARCH_PAGE, SEARCH_ORG, SEARCH_KIND__MAX };
 
@@ -86,8 +94,10 @@ enum search_err {
 	SEARCH_ERR__MAX
 };
 
-/* "nl", "en", "tr", "pl", "ar" -> the enum, or -1. */
+/* "nl", "en", "tr", "pl", "ar" -> the enum, or -1 (use SEARCH_FOLD). */
 int search_lang_find(const char *code);
+/* The Snowball stemmer's name ("dutch"), or "" when lang is not stemmed. */
+const char *search_lang_stemmer(enum search_lang lang);
 const char *search_lang_code(enum search_lang lang);
 const char *search_kind_name(enum search_kind kind);
 int search_field_weight(enum search_field field);

@@ -10,7 +10,7 @@
 static const char *const site_keys[] = { "base_url", "default_language", "languages", "triage",
 					   "partners", "policy", "operator", "helpdesk", NULL };
 static const char *const lang_keys[] = { "code", "name", "title", "tagline", "sections", "emergency", NULL };
-static const char *const section_keys[] = { "tips", "help", "plans", "orgs", NULL };
+static const char *const section_keys[] = { "tips", "help", "plans", "orgs", "search", NULL };
 static const char *const policy_keys[] = { "allow_raw_html", "allow_commercial", NULL };
 static const char *const operator_keys[] = { "name", "address", "email", "phone", "url", "kvk", NULL };
 static const char *const helpdesk_keys[] = { "answer_within", "scope", NULL };
@@ -180,8 +180,10 @@ static int S_load_lang(struct model *m, struct lang *l, const struct ynode *n, s
 		l->sec_help = S_section(secs, "help", d);
 		l->sec_plans = S_section(secs, "plans", d);
 		l->sec_orgs = S_section(secs, "orgs", d);
-		const char *all[] = { l->sec_tips, l->sec_help, l->sec_plans, l->sec_orgs };
-		for (int i = 0; i < 4; i++)
+		/* optional: a site written before the search has none */
+		l->sec_search = ymap_get(secs, "search") ? S_section(secs, "search", d) : "search";
+		const char *all[] = { l->sec_tips, l->sec_help, l->sec_plans, l->sec_orgs, l->sec_search };
+		for (int i = 0; i < 5; i++)
 			for (int j = 0; j < i; j++)
 				if (!strcmp(all[i], all[j]))
 					diag_report(d, D_SITE_SECTION_CLASH, secs->pos, all[i], l->code);
@@ -190,6 +192,7 @@ static int S_load_lang(struct model *m, struct lang *l, const struct ynode *n, s
 		l->sec_help = "help";
 		l->sec_plans = "plans";
 		l->sec_orgs = "orgs";
+		l->sec_search = "search";
 	}
 	return 0;
 }

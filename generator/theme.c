@@ -16,7 +16,7 @@
 /* Templates every theme must have: one per kind of page. */
 static const char *const required_templates[] = { "home", "page", "tip", "tips", "question", "outcome",
 						    "plans", "orgs", "contact", "thanks", "feedback",
-						    "notfound", "redirect", "root", NULL };
+						    "notfound", "redirect", "root", "search", NULL };
 
 static uint64_t S_fnv(const char *s, size_t n)
 {

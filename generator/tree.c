@@ -13,7 +13,7 @@
 #include "ydoc.h"
 
 static const char *const tree_keys[] = { "title", "summary", "start", "reviewed", "weight", "sources",
-					   "nodes", "slug", NULL };
+					   "nodes", "slug", "keywords", NULL };
 static const char *const question_keys[] = { "question", "help", "answers", NULL };
 static const char *const outcome_keys[] = { "title", "urgency", "intro", "steps", "contacts", "report",
 					      "deadline", "tips", "sources", NULL };
@@ -145,6 +145,7 @@ struct tree *tree_parse(struct model *m, const char *src, size_t len, const char
 	}
 	t->weight = schema_int(root, "weight", 0, d);
 	t->sources = schema_sources(m->arena, root, d);
+	t->keywords = schema_keywords(m->arena, root, d);
 	const struct ynode *nodes = schema_map(root, "nodes", 1, d);
 	if (nodes) {
 		t->nodes = arena_zalloc(m->arena, (nodes->n / 2 + 1) * sizeof *t->nodes);

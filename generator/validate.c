@@ -27,6 +27,8 @@ static void S_derive_lang_urls(struct model *m)
 		l->plans_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_plans);
 		l->orgs_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_orgs);
 		l->help_index_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_help);
+		l->search_url = arena_printf(m->arena, "/%s/%s/", l->code, l->sec_search);
+		l->search_index_url = arena_printf(m->arena, "/%s/%s/index.json", l->code, l->sec_search);
 		l->notfound_url = arena_printf(m->arena, "/%s/404.html", l->code);
 	}
 }
@@ -159,6 +161,7 @@ static void S_derive_page_urls(struct model *m, struct diags *d)
 		S_claim(m, l->plans_url, "the step-plan overview", 0, at, d);
 		S_claim(m, l->orgs_url, "the organisations page", 0, at, d);
 		S_claim(m, l->help_index_url, "the help section", 0, at, d);
+		S_claim(m, l->search_url, "the search page", 0, at, d);
 	}
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];

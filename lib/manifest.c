@@ -35,6 +35,7 @@ const char *const layout_names[LAYOUT__MAX] = {
 	[LAYOUT_OUTCOME] = "outcome",
 	[LAYOUT_ROOT] = "root",
 	[LAYOUT_NOTFOUND] = "notfound",
+	[LAYOUT_SEARCH] = "search",
 };
 
 int layout_find(const char *name)

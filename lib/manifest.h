@@ -8,7 +8,7 @@
  * layout, with its one names table), a writer and a parser.
  *
  * Format (UTF-8, LF lines, TAB-separated):
- *   # hhd-manifest 2                       the first line, with the version
+ *   # hhd-manifest 3                       the first line, with the version
  *   P <path> <lang> <kind> <tree> <node>   one per page; tree/node are "-"
  *                                          unless kind is question or outcome
  *   R <code>                               an allowed partner code
@@ -42,7 +42,7 @@
 #include "buf.h"
 
 #define MANIFEST_NAME "hhd-manifest.tsv"
-#define MANIFEST_VERSION 2   /* 2: the emergency-card and incident-log layouts */
+#define MANIFEST_VERSION 3   /* 2: the emergency-card and incident-log layouts; 3: search */
 #define MANIFEST_MAX_BYTES (16u << 20)   /* a reader refuses larger files */
 #define MANIFEST_MAX_FIELD 1024          /* bytes of one field */
 #define MANIFEST_MAX_LINE 4096           /* bytes of one line, without its LF */
@@ -69,6 +69,7 @@ enum layout {
 	LAYOUT_OUTCOME,   /* a decision-tree outcome (has a tree and a node) */
 	LAYOUT_ROOT,      /* "/", the language choice */
 	LAYOUT_NOTFOUND,  /* a 404 page */
+	LAYOUT_SEARCH,    /* a language's search page (its index beside it is no page) */
 	LAYOUT__MAX
 };
 #define LAYOUT__CHOOSABLE (LAYOUT_INCIDENT_LOG + 1)
@@ -99,7 +100,7 @@ struct manifest_rows {
 	size_t npartners, cappartners;
 };
 
-/* Append the first line, "# hhd-manifest 2\n". */
+/* Append the first line, "# hhd-manifest 3\n". */
 void manifest_put_header(struct buf *out);
 /* Append one P record. 0, or -1 (nothing appended) when the row would not
  * parse back: a malformed path, language, tree or node, a tree and node

@@ -14,6 +14,7 @@ untestable='
 D_TPL_SYNTAX: no code reports it; each template syntax error has its own message
 D_TPL_DUPLICATE: templates are named by file name, so one theme folder cannot define a name twice
 D_MANIFEST_ROW: every id and URL in the manifest is a slug of at most SCHEMA_MAX_SLUG (= MANIFEST_MAX_ID) bytes or a URL the build made, so each row parses back
+D_SEARCH_INDEX: the index limits (SEARCH_DOCS_MAX documents, SEARCH_INDEX_MAX bytes) take more pages than a case holds; tests/unit/test_search checks both edges of the builder
 D_TPL_TOO_BIG: the 1 MiB file-size limit (D_FILE_TOO_BIG, case tpl_too_big) stops a template first
 '
 

@@ -74,6 +74,9 @@ nl/contact/index.html
 nl/over-ons/index.html
 en/about/index.html
 nl/bedankt/index.html
+nl/zoeken/index.html
+nl/zoeken/index.json
+en/search/index.json
 '
 
 tests=

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """docs.py: the documents of content/ for one language, as search_tool build
-reads them (D/F lines, tab-separated), until phase 2 makes hhd write the
-index itself. What goes in follows issue 12:
+reads them (D/F lines, tab-separated): what hhd build indexes
+(generator/render_search.c), from the source files, for the tests that run
+without hhd. What goes in follows issue 12:
 
   plan     a tree's start page: title, summary, keywords, its questions and
            answer labels, and the triage answer labels that lead to it
-  outcome  an outcome page: its title, intro, step titles (and bodies, at
-           the lowest weight), with the tree's title as a heading
-  tip      title, summary, keywords, tags, ## headings, body
-  page     title, summary, headings, body (the triage tree is a page: it
-           leads everywhere, so it must not rank as a plan)
+  outcome  an outcome page: its title, intro, step titles, with the tree's
+           title as a heading
+  tip      title, summary, keywords, tags, ## headings
+  page     title, summary, headings (the triage tree is a page: it leads
+           everywhere, so it must not rank as a plan)
   org      name and what it does (about), in the language
 
   python3 docs.py SOURCE_DIR LANG > docs.tsv
@@ -42,7 +43,9 @@ def main():
     def doc(kind, url, title, plan=""):
         out.append("\t".join(["D", kind, url, clean(title), plan]))
 
-    skip = set(os.environ.get("HHD_SEARCH_SKIP", "").split(","))
+    # body text is not indexed (generator/render_search.c): "body" lines are
+    # left out unless HHD_SEARCH_SKIP names other fields instead
+    skip = set(os.environ.get("HHD_SEARCH_SKIP", "body").split(","))
 
     def field(name, text):
         if name in skip:

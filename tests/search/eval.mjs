@@ -4,8 +4,10 @@
 // Queries whose plan is not in the content are counted apart.
 //
 //   node eval.mjs --tool PATH/search_tool --src SOURCE_DIR [--content DIR]
-//                 [--min-top1 PCT] [--min-top3 PCT] [--index-out DIR]
-// --content: a folder holding content/ (default SOURCE_DIR). Exits 1 when a
+//                 [--min-top1 PCT] [--min-top3 PCT] [--index-out DIR] [--site DIR]
+// --content: a folder holding content/ (default SOURCE_DIR). --site: a site
+// hhd build wrote: its own indexes instead of docs.py's (--tool unused);
+// --hhd PATH: build one first with that hhd (into a temporary folder). Exits 1 when a
 // language is under a --min figure (defaults 0: report only).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ import { gzipSync } from 'node:zlib';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((a, v, i, all) =>
   (v.startsWith('--') ? a.concat([[v.slice(2), all[i + 1]]]) : a), []));
-const src = resolve(args.src), tool = resolve(args.tool), content = resolve(args.content || src);
+const src = resolve(args.src), tool = resolve(args.tool || '.'), content = resolve(args.content || src);
 const S = createRequire(import.meta.url)(join(src, 'themes/default/assets/search.js'));
 
 // queries.yaml: "lang:" lines and "  - {q: "...", plan: id}" lines
@@ -28,12 +30,32 @@ for (const line of readFileSync(join(src, 'tests/search/queries.yaml'), 'utf8').
   else if (line.trim() && !line.trim().startsWith('#')) throw new Error(`queries.yaml: cannot read: ${line}`);
 }
 
+// --hhd PATH: build SOURCE_DIR's content with that hhd into a temporary
+// folder and measure its indexes (what the site ships)
+if (args.hhd) {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  args.site = mkdtempSync(join(tmpdir(), 'hhd-eval-'));
+  const b = spawnSync(resolve(args.hhd), ['build', '-q', '--content', join(content, 'content'), '--theme',
+    join(src, 'themes/default'), '--out', join(args.site, 'public')], { encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`hhd build: ${b.stderr}`);
+  args.site = join(args.site, 'public');
+}
 let bad = 0;
 for (const [l, queries] of Object.entries(sets)) {
-  const docs = spawnSync('python3', [join(src, 'tests/search/docs.py'), content, l], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (docs.status !== 0) throw new Error(`docs.py: ${docs.stderr}`);
-  const built = spawnSync(tool, ['build', l], { input: docs.stdout, encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (built.status !== 0) throw new Error(`search_tool build: ${built.stderr}`);
+  let built;
+  if (args.site) {
+    // the index hhd build wrote: the manifest names each language's search page
+    const row = readFileSync(join(args.site, 'hhd-manifest.tsv'), 'utf8').split('\n')
+      .map((x) => x.split('\t')).find((f) => f[0] === 'P' && f[2] === l && f[3] === 'search');
+    if (!row) throw new Error(`no search page for ${l} in ${args.site}/hhd-manifest.tsv`);
+    built = { stdout: readFileSync(join(args.site, row[1], 'index.json'), 'utf8') };
+  } else {
+    const docs = spawnSync('python3', [join(src, 'tests/search/docs.py'), content, l], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (docs.status !== 0) throw new Error(`docs.py: ${docs.stderr}`);
+    built = spawnSync(tool, ['build', l], { input: docs.stdout, encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (built.status !== 0) throw new Error(`search_tool build: ${built.stderr}`);
+  }
   if (args['index-out']) writeFileSync(join(args['index-out'], `search-${l}.json`), built.stdout);
   const index = JSON.parse(built.stdout);
   const plans = new Set(index.docs.filter((d) => d[0] === 0).map((d) => d[3]));

@@ -128,16 +128,21 @@ check('ar folding', first(ar, '\u0628\u0631\u064e\u0646\u0640\u0627\u0645\u062c 
 // request made (the fake window has no fetch, XMLHttpRequest or sendBeacon)
 function el(tag) {
   return { tag, children: [], attrs: {}, textContent: '', get firstChild() { return this.children[0] || null; },
+    get childNodes() { return this.children; },
     appendChild(c) { this.children.push(c); return c; }, removeChild(c) { this.children.splice(this.children.indexOf(c), 1); },
-    setAttribute(k, v) { this.attrs[k] = v; } };
+    setAttribute(k, v) { this.attrs[k] = v; }, removeAttribute(k) { delete this.attrs[k]; },
+    getAttribute(k) { return k in this.attrs ? this.attrs[k] : null; }, hasAttribute(k) { return k in this.attrs; },
+    addEventListener() {} };
 }
 function page(q, index) {
   const box = el('div'), input = el('input'), kept = el('p');
   box.appendChild(kept);
   input.value = '';
-  const document = { readyState: 'complete', documentElement: { lang: 'nl' }, createElement: el,
+  const form = el('form');
+  form.querySelector = (sel) => (sel === 'input[name="q"]' ? input : null);
+  const document = { readyState: 'complete', documentElement: { lang: 'nl' }, createElement: el, body: el('body'),
     getElementById: (id) => (id === 'search-results' ? box : null),
-    querySelector: (sel) => (sel === 'form[role="search"] input[name="q"]' ? input : null) };
+    querySelector: (sel) => (sel === 'form[role="search"]' ? form : null) };
   const window = { HHD_SEARCH_INDEX: index };
   vm.runInNewContext(readFileSync(join(src, 'themes/default/assets/search.js'), 'utf8'),
     { window, document, location: { search: '?q=' + encodeURIComponent(q) }, URLSearchParams });

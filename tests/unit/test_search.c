@@ -241,7 +241,7 @@ static void test_index(void)
 	/* an empty index is valid */
 	ix = search_index_new(SEARCH_EN);
 	T_CHECK(search_index_write(ix, &out) == SEARCH_OK);
-	T_STREQ(out.ptr, "{\"v\":1,\"lang\":\"en\",\"kinds\":[\"plan\",\"outcome\",\"tip\",\"page\",\"org\"],"
+	T_STREQ(out.ptr, "{\"v\":2,\"lang\":\"en\",\"stem\":\"english\",\"kinds\":[\"plan\",\"outcome\",\"tip\",\"page\",\"org\"],"
 	    "\"fields\":[10,8,4,3,3,2,3,1],\"n\":0,\"avgdl\":0,\"docs\":[],\"terms\":{}}\n");
 	search_index_free(ix);
 	T_CHECK(search_index_new(SEARCH_LANG__MAX) == NULL);
@@ -263,11 +263,13 @@ static void S_word_for(int i, char *w)
 }
 
 /* n pages whose urls all have the same length */
+/* Pages with 500-digit URLs: rows long enough that SEARCH_INDEX_MAX is
+ * reached before SEARCH_DOCS_MAX. */
 static void S_pages(struct search_index *ix, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char url[300];
-		snprintf(url, sizeof url, "/en/%0200zu/", i);
+		char url[600];
+		snprintf(url, sizeof url, "/en/%0500zu/", i);
 		search_index_doc(ix, SEARCH_PAGE, url, "t", NULL);
 	}
 }
@@ -352,6 +354,28 @@ static void test_tables(void)
 	T_CHECK(search_lang_find("ar") == SEARCH_AR);
 	T_CHECK(search_lang_find("de") == -1);
 	T_CHECK(search_lang_find(NULL) == -1);
+	T_CHECK(search_lang_find("") == -1); /* SEARCH_FOLD is not found by code */
+	T_STREQ(search_lang_stemmer(SEARCH_NL), "dutch");
+	T_STREQ(search_lang_stemmer(SEARCH_TR), "");
+	T_STREQ(search_lang_stemmer(SEARCH_FOLD), "");
+	T_STREQ(search_lang_stemmer(SEARCH_LANG__MAX), "");
+	{
+		/* folding only: no stop words, no stemming, "lang":"" "stem":"" */
+		struct search_stemmer *st = search_stemmer_new(SEARCH_FOLD);
+		struct buf t = BUF_INIT;
+		T_CHECK(st && search_term(st, "de", 2, &t) == 0 && t.len == 2);
+		T_CHECK(search_term(st, "walking", 7, &t) == 0 && !strcmp(t.ptr, "walking"));
+		search_stemmer_free(st);
+		buf_free(&t);
+		struct search_index *fx = search_index_new(SEARCH_FOLD);
+		struct buf o = BUF_INIT;
+		T_CHECK(search_index_doc(fx, SEARCH_PLAN, "/de/x/", "X", "x") == SEARCH_OK);
+		T_CHECK(search_index_field(fx, SEARCH_F_TITLE, "Walking", 7) == SEARCH_OK);
+		T_CHECK(search_index_write(fx, &o) == SEARCH_OK);
+		T_CHECK(strstr(o.ptr, "\"lang\":\"\",\"stem\":\"\"") != NULL && strstr(o.ptr, "\"walking\":") != NULL);
+		search_index_free(fx);
+		buf_free(&o);
+	}
 	T_STREQ(search_lang_code(SEARCH_TR), "tr");
 	T_CHECK(search_lang_code(SEARCH_LANG__MAX) == NULL);
 	T_STREQ(search_kind_name(SEARCH_OUTCOME), "outcome");

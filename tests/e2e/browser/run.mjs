@@ -32,6 +32,7 @@ import {
   inlineCode, ensureDir, belowFold, printFit,
 } from './lib/checks.mjs';
 import { sql, readCounters, waitForCounts, walk } from './lib/flows.mjs';
+import { readQueries, searchPath, results, typeQuery, measure } from './lib/search.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -259,6 +260,7 @@ async function main() {
         ['question', byType('question (triage start)')],
         ['outcome', byType('outcome')],
         ['contact', byType('ask the helpdesk')],
+        ['search', byType('search results')],
       ];
       const made = [];
       for (const [name, s] of wanted) {
@@ -490,6 +492,124 @@ async function main() {
     });
     await ctx.close();
   }
+
+  // ------------------------------------------------------------ search (issue 12)
+  await t.test('search: every home page and every question page has a GET search form with a labelled field q that leads to its language\'s search page', () => {
+    const problems = [];
+    for (const row of manifest.pages.filter((p) => p.kind === 'home' || p.kind === 'question')) {
+      const rel = row.path.replace(/^\//, '') + (row.path.endsWith('/') ? 'index.html' : '');
+      const html = fs.readFileSync(path.join(publicDir, rel), 'utf8');
+      const m = /<form\b[^>]*\brole="search"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+      if (!m) { problems.push(`${row.path}: no <form role="search">`); continue; }
+      const tag = m[0].slice(0, m[0].indexOf('>') + 1);
+      const want = searchPath(manifest, row.lang);
+      if (!/\bmethod="get"/i.test(tag)) problems.push(`${row.path}: the search form is not GET`);
+      if (!tag.includes(`action="${want}"`)) problems.push(`${row.path}: the search form does not lead to ${want}`);
+      const input = /<input\b[^>]*\bname="q"[^>]*>/.exec(m[1]);
+      const id = input && /\bid="([^"]+)"/.exec(input[0]);
+      if (!input) problems.push(`${row.path}: no field q`);
+      else if (!id || !new RegExp(`<label[^>]*for="${id[1]}"[^>]*>[^<\\s][^<]*</label>`).test(m[1])) problems.push(`${row.path}: field q has no visible label`);
+    }
+    expectNone(problems, 'search form problem(s)');
+  });
+  {
+    const sets = readQueries(opts.src);
+    const ctx = await newContext({ viewport: PHONE });
+    const guard = await guardContext(ctx, origin);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(60_000); // a busy machine: hundreds of edits in a row
+    for (const lang of LANGS) {
+      const sp = searchPath(manifest, lang);
+      await t.test(`search (${lang}): each query of queries.yaml typed into ${sp}: top-1 >= 90%, top-3 100%`, async () => {
+        assert(sp, `no search page for ${lang} in the manifest`);
+        assert(sets[lang] && sets[lang].length >= 60, `queries.yaml has ${sets[lang] ? sets[lang].length : 0} ${lang} queries (at least 60)`);
+        await page.goto(`${origin}${sp}`);
+        await page.waitForSelector('#search-results[data-ready]');
+        const r = await measure(page, manifest, sets[lang]);
+        const p1 = (100 * r.top1) / r.n, p3 = (100 * r.top3) / r.n;
+        console.log(`        ${lang}: ${r.n} queries: top-1 ${r.top1}/${r.n} (${p1.toFixed(1)}%), top-3 ${r.top3}/${r.n} (${p3.toFixed(1)}%)`);
+        for (const x of r.misses) console.log(`        not in top 3: ${x}`);
+        assert(p1 >= 90 && r.top3 === r.n, `${lang}: top-1 ${p1.toFixed(1)}% (want >= 90%), top-3 ${p3.toFixed(1)}% (want 100%)`);
+      });
+    }
+    expectNone(guard.consoleErrors.map((e) => `${e.page}: ${e.text}`), 'console error(s) on the search pages');
+    await ctx.close();
+  }
+  await t.test('search: the index is fetched once when the page loads; typing makes no request but the one e=search counter, and no request carries the words', async () => {
+    const ctx = await newContext({ viewport: PHONE, counters: true });
+    const hits = [];
+    await ctx.route((url) => url.origin === origin && url.pathname.startsWith('/api/hit'), (route) => {
+      hits.push(route.request().postData() || route.request().url());
+      return route.fulfill({ status: 204 });
+    });
+    const page = await ctx.newPage();
+    const requests = [];
+    page.on('request', (r) => requests.push({ url: r.url(), body: r.postData() || '' }));
+    const sp = searchPath(manifest, 'nl');
+    await page.goto(`${origin}${sp}`);
+    await page.waitForSelector('#search-results[data-ready]');
+    await new Promise((r) => setTimeout(r, 300));
+    const onLoad = requests.filter((r) => /\/index\.json$/.test(new URL(r.url).pathname));
+    assert(onLoad.length === 1, `the index was requested ${onLoad.length} times on load (want 1)`);
+    requests.length = 0;
+    await typeQuery(page, 'losgeld betalen bitcoin', true);
+    await typeQuery(page, 'factuur ander rekeningnummer', true);
+    await new Promise((r) => setTimeout(r, 500));
+    assert((await results(page)).length > 0, 'typing showed no results');
+    const other = requests.filter((r) => !(new URL(r.url).pathname === '/api/hit' && r.body === `p=${encodeURIComponent(sp)}&e=search`));
+    expectNone(other.map((r) => `${r.url} ${r.body}`), 'request(s) while typing besides the one e=search counter');
+    const leaked = requests.filter((r) => /losgeld|bitcoin|factuur|rekeningnummer/i.test(decodeURIComponent(r.url + ' ' + r.body)));
+    expectNone(leaked.map((r) => r.url), 'request(s) carrying the typed words');
+    assert(requests.length <= 1, `${requests.length} requests while typing`);
+    await ctx.close();
+  });
+  await t.test('search: counters: e=search once per page load when results first show, e=pick with the chosen result\'s path', async () => {
+    const ctx = await newContext({ viewport: PHONE, counters: true });
+    const hits = [];
+    await ctx.route((url) => url.origin === origin && url.pathname.startsWith('/api/hit'), (route) => {
+      hits.push(new URLSearchParams(route.request().postData() || new URL(route.request().url()).search));
+      return route.fulfill({ status: 204 });
+    });
+    const page = await ctx.newPage();
+    const sp = searchPath(manifest, 'en');
+    await page.goto(`${origin}${sp}?q=${encodeURIComponent('files encrypted ransom')}`);
+    await page.waitForSelector('#search-results ol a');
+    await typeQuery(page, 'invoice fraud');
+    await typeQuery(page, 'phishing link');
+    const first = (await results(page))[0];
+    assert(first && manifest.byPath.has(first.href.split('#')[0]), `the first result ${first && first.href} is not a manifest page`);
+    await Promise.all([page.waitForURL((u) => u.pathname === first.href.split('#')[0]), page.click('#search-results ol > li:first-child > a')]);
+    await new Promise((r) => setTimeout(r, 500));
+    const searches = hits.filter((h) => h.get('e') === 'search'), picks = hits.filter((h) => h.get('e') === 'pick');
+    assert(searches.length === 1 && searches[0].get('p') === sp, `e=search sent ${searches.length} times (${searches.map((h) => h.get('p')).join(', ')}), want once with p=${sp}`);
+    assert(picks.length === 1 && picks[0].get('p') === first.href.split('#')[0], `e=pick: ${picks.map((h) => h.toString()).join('; ') || 'none'} (want p=${first.href})`);
+    const keys = new Set(hits.flatMap((h) => [...h.keys()]));
+    assert([...keys].every((k) => ['p', 'e', 'via'].includes(k)), `counter fields: ${[...keys].join(', ')}`);
+    await ctx.close();
+  });
+  await t.test('search: without JavaScript the search page shows the triage link and an A-Z list of every step plan, every language', async () => {
+    const ctx = await newContext({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    const problems = [];
+    for (const lang of LANGS) {
+      const sp = searchPath(manifest, lang);
+      await page.goto(`${origin}${sp}?q=${encodeURIComponent('losgeld')}`);
+      const links = await page.$$eval('#search-results a', (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent.trim() })));
+      const home = manifest.pages.find((p) => p.kind === 'question' && p.lang === lang && p.tree === 'triage' && p.node);
+      const triage = manifest.pages.filter((p) => p.lang === lang && p.tree === 'triage' && p.kind === 'question').map((p) => p.path);
+      if (!links.some((l) => triage.includes(l.href))) problems.push(`${lang}: no link to the triage (${home && home.path})`);
+      const outcomes = manifest.pages.filter((p) => p.lang === lang && p.kind === 'outcome').map((p) => p.path).sort();
+      const listed = (await page.$$eval('#search-results ul a', (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent.trim() }))));
+      const got = listed.map((l) => l.href).sort();
+      if (JSON.stringify(got) !== JSON.stringify(outcomes)) problems.push(`${lang}: the A-Z list has ${got.length} links, the site ${outcomes.length} step plans`);
+      // A-Z as the search folds: accents and case go, punctuation is one space
+      const titles = listed.map((l) => l.text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ').trim());
+      for (let i = 1; i < titles.length; i++) if (titles[i - 1] > titles[i]) { problems.push(`${lang}: "${listed[i - 1].text}" before "${listed[i].text}"`); break; }
+    }
+    expectNone(problems, 'no-JavaScript search page problem(s)');
+    await ctx.close();
+  });
 
   // ------------------------------------------------------------ negative tests
   {

@@ -1,9 +1,11 @@
 /* search.js: the site search in the browser. No dependencies, no network:
- * the index comes with the page (window.HHD_SEARCH_INDEX, set by a script
- * the search page includes, or <script type="application/json"
- * id="search-index">), the query from ?q=, the results replace the content
- * of #search-results with an ordered list of links (li.search-KIND); with no
- * result the content stays and #search-results gets data-empty.
+ * the index is one JSON file per language that `hhd build` writes beside
+ * the search page (#search-results data-index names it), fetched once when
+ * the page loads; the query comes from ?q= and from the page's search field
+ * as the visitor types; the results replace the content of #search-results
+ * with an ordered list of links (li.search-KIND); with no result the
+ * content (the triage link and the A-Z of step plans) stays and
+ * #search-results gets data-empty.
  *
  * Words become terms exactly as in generator/search.c (the build side):
  * the same fold table, tokeniser, stop words and limits, and hand-written
@@ -403,21 +405,41 @@
     function postlude(x) { return yFound ? x.replace(/Y/g, 'y') : x; }
   }
 
-  var STEMMERS = { nl: stemDutch, en: stemEnglish };
+  // By Snowball name, as the index header's "stem" names them; a name not
+  // here means folding only (the build then indexed a stemmer this script
+  // lacks: no stemming beats a different one). LANG_STEM: the stemmer of a
+  // rule set when no header says (HHDSearch.terms for the tests).
+  var STEMMERS = { dutch: stemDutch, english: stemEnglish };
+  var LANG_STEM = { nl: 'dutch', en: 'english' };
+  function stemmer(lang, stem) {
+    var name = stem === undefined || stem === null ? LANG_STEM[lang] : stem;
+    return Object.prototype.hasOwnProperty.call(STEMMERS, name) ? STEMMERS[name] : null;
+  }
 
-  // Steps 3 and 4: the term for a normalised word, or null.
-  function term(lang, w) {
-    var n = codepoints(w).length;
-    if (n < WORD_MIN || n > WORD_MAX || isStop(lang, w)) return null;
-    var stem = STEMMERS[lang];
-    return stem && /^[a-z]+$/.test(w) ? stem(w) : w;
+  // Steps 3 and 4: the term for a normalised word, or null. stem: the
+  // Snowball name from the index header ('' for none; omitted: lang's own).
+  // Remembered per rule set and stemmer: typing repeats the same words on
+  // every key, and a compound's split tries many cuts.
+  var MEMO = {}, memoSize = 0, MEMO_MAX = 20000;
+  function term(lang, w, stem) {
+    var key = lang + '\u0001' + (stem === undefined || stem === null ? '*' : stem) + '\u0001' + w;
+    if (Object.prototype.hasOwnProperty.call(MEMO, key)) return MEMO[key];
+    var n = codepoints(w).length, r;
+    if (n < WORD_MIN || n > WORD_MAX || isStop(lang, w)) r = null;
+    else {
+      var fn = stemmer(lang, stem);
+      r = fn && /^[a-z]+$/.test(w) ? fn(w) : w;
+    }
+    if (++memoSize > MEMO_MAX) { MEMO = {}; memoSize = 1; }
+    MEMO[key] = r;
+    return r;
   }
 
   // Dutch compounds, as search_split(): [head term, tail term] or null.
-  function split(lang, w, known) {
+  function split(lang, w, known, stem) {
     if (lang !== 'nl' || w.length < SPLIT_MIN || w.length > WORD_MAX || !/^[a-z]+$/.test(w)) return null;
     for (var i = w.length - PART_MIN; i >= PART_MIN; i--) {
-      var b = term(lang, w.slice(i));
+      var b = term(lang, w.slice(i), stem);
       if (b === null || !known(b)) continue;
       var heads = [i];
       if (w[i - 1] === 's') heads.push(i - 1);
@@ -425,7 +447,7 @@
       if (w[i - 1] === 'e') heads.push(i - 1);
       for (var k = 0; k < heads.length; k++) {
         if (heads[k] < PART_MIN) continue;
-        var a = term(lang, w.slice(0, heads[k]));
+        var a = term(lang, w.slice(0, heads[k]), stem);
         if (a !== null && known(a)) return [a, b];
       }
     }
@@ -489,6 +511,7 @@
   // The query's word groups: each a list of [term, factor] alternatives;
   // the parts of a hyphenated word and the whole make one group.
   function groups(index, q, lang) {
+    var stem = typeof index.stem === 'string' ? index.stem : undefined;
     var has = function (t) { return Object.prototype.hasOwnProperty.call(index.terms, t); };
     q = String(q || '').slice(0, QUERY_MAX);
     var typing = q.length > 0 && !/[\s.,!?;:]$/.test(q);
@@ -501,12 +524,12 @@
     }
     for (var i = 0; i < ws.length && out.length < QUERY_WORDS_MAX; i++) {
       var w = ws[i].w, last = typing && i === ws.length - 1;
-      var t = term(lang, w), found = false;
+      var t = term(lang, w, stem), found = false;
       if (t !== null) {
         any = true;
         if (has(t)) { add(t, 1); found = true; }
         else {
-          var sp = split(lang, w, has);
+          var sp = split(lang, w, has, stem);
           if (sp) { add(sp[0], 0.8); add(sp[1], 0.8); found = true; }
         }
         if (!found && w.length >= TYPO_MIN) {
@@ -544,7 +567,7 @@
   function query(index, q, lang) {
     if (!index || !index.terms || !index.docs) return [];
     prepare(index);
-    lang = lang || index.lang;
+    if (lang === undefined || lang === null) lang = index.lang;
     var gs = groups(index, q, lang);
     if (gs.length === 0) return [];
     var N = index.docs.length, avg = index.avgdl || 1;
@@ -610,7 +633,7 @@
 
   var api = {
     normalise: normalise, words: words, term: term, terms: terms, split: split, isStop: isStop,
-    stem: function (lang, w) { var s = STEMMERS[lang]; return s ? s(w) : w; },
+    stem: function (lang, w) { var s = stemmer(lang); return s ? s(w) : w; },
     query: query, within1: within1,
     limits: { WORD_MIN: WORD_MIN, WORD_MAX: WORD_MAX, SPLIT_MIN: SPLIT_MIN, PART_MIN: PART_MIN,
       QUERY_MAX: QUERY_MAX, QUERY_WORDS_MAX: QUERY_WORDS_MAX }
@@ -619,35 +642,96 @@
   if (typeof module === 'object' && module.exports) module.exports = api;
 
   // --- the page --------------------------------------------------------
+  // The search page's #search-results names the index (data-index); it is
+  // fetched once, when the page loads, and every answer after that comes
+  // from memory: typing makes no request. Counters (site.js's endpoint):
+  // e=search once per page load when results are first shown (p = this
+  // page), e=pick when a result is followed (p = the result's path). The
+  // words typed are never sent.
   if (typeof document === 'undefined') return;
+  function beacon(path, event) {
+    if (typeof navigator === 'undefined' || !navigator.sendBeacon || !path) return;
+    var data = new URLSearchParams();
+    data.set('p', path);
+    data.set('e', event);
+    navigator.sendBeacon('/api/hit', data);
+  }
+  // Once, when the index arrives: a query through every path (stemmer,
+  // compound split, typo, prefix), so the browser has compiled them before
+  // the visitor's first word and that word is answered as fast as the rest.
+  function warm(index) {
+    prepare(index);
+    var v = index._vocab, some = [];
+    for (var i = 0; i < v.length && some.length < 8; i += Math.max(1, Math.floor(v.length / 8))) {
+      if (/^[a-z]{5,}$/.test(v[i])) some.push(v[i]);
+    }
+    if (!some.length) return;
+    var typo = some.map(function (w) { return w.slice(0, 2) + 'x' + w.slice(3); });
+    var qs = [some.join(' ') + ' ', typo.slice(0, 4).join(' ') + ' ', some[0] + some[some.length - 1] + ' ',
+      some.slice(0, 3).join(' ') + ' ' + some[0].slice(0, 3), 'qqqqqqqqqqqq qqqqq '];
+    for (var r = 0; r < 3; r++) for (var k = 0; k < qs.length; k++) query(index, qs[k]);
+  }
   function run() {
     var box = document.getElementById('search-results');
     if (!box) return;
-    var index = root.HHD_SEARCH_INDEX;
-    if (!index) {
-      var el = document.getElementById('search-index');
-      if (el) { try { index = JSON.parse(el.textContent); } catch (e) { index = null; } }
-    }
-    if (!index) return;
+    var form = document.querySelector('form[role="search"]');
+    var input = form && form.querySelector('input[name="q"]');
+    var fallback = Array.prototype.slice.call(box.childNodes);
+    var index = null, counted = false, shown = '';
     var q = new URLSearchParams(location.search).get('q') || '';
-    var input = document.querySelector('form[role="search"] input[name="q"]');
     if (input && !input.value) input.value = q;
-    if (!q.trim()) return;
-    var lang = index.lang || document.documentElement.lang;
-    var results = query(index, q, lang);
-    var ol = document.createElement('ol');
-    for (var i = 0; i < results.length; i++) {
-      var li = document.createElement('li'), a = document.createElement('a');
-      a.href = results[i].url;
-      a.textContent = results[i].title;
-      li.className = 'search-' + results[i].kind;
-      li.appendChild(a);
-      ol.appendChild(li);
+    var status = document.getElementById('search-status');
+
+    function show(text) {
+      if (!index || text === shown) return;
+      shown = text;
+      var results = text.trim() ? query(index, text) : [];
+      while (box.firstChild) box.removeChild(box.firstChild);
+      if (!results.length) {
+        // nothing (or nothing asked): the page's own content stays
+        for (var f = 0; f < fallback.length; f++) box.appendChild(fallback[f]);
+        if (text.trim()) box.setAttribute('data-empty', ''); else box.removeAttribute('data-empty');
+        if (status) status.textContent = text.trim() ? (status.getAttribute('data-none') || '') : '';
+        return;
+      }
+      box.removeAttribute('data-empty');
+      var ol = document.createElement('ol');
+      for (var i = 0; i < results.length; i++) {
+        var li = document.createElement('li'), a = document.createElement('a');
+        a.href = results[i].url;
+        a.textContent = results[i].title;
+        li.className = 'search-' + results[i].kind;
+        li.appendChild(a);
+        ol.appendChild(li);
+      }
+      box.appendChild(ol);
+      if (status) status.textContent = (status.getAttribute('data-found') || '').replace('{n}', String(results.length));
+      if (!counted) {
+        counted = true;
+        beacon(document.body.getAttribute('data-hit-path'), 'search');
+      }
     }
-    // no results: the page's own content (triage link, A-Z of plans) stays
-    if (!results.length) { box.setAttribute('data-empty', ''); return; }
-    while (box.firstChild) box.removeChild(box.firstChild);
-    box.appendChild(ol);
+    box.addEventListener('click', function (ev) {
+      var a = ev.target && ev.target.closest ? ev.target.closest('a') : null;
+      // the path only (an organisation's result is /nl/organisaties/#id)
+      if (a && box.contains(a) && a.closest('ol')) beacon(a.pathname, 'pick');
+    });
+    if (input) {
+      input.addEventListener('input', function () { show(input.value); });
+    }
+    var url = box.getAttribute('data-index');
+    var inline = root.HHD_SEARCH_INDEX;
+    if (inline) { index = inline; show(input ? input.value : q); return; }
+    if (!url || typeof fetch !== 'function') return;
+    fetch(url, { credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) throw new Error(String(r.status));
+      return r.json();
+    }).then(function (ix) {
+      index = ix;
+      warm(index);
+      box.setAttribute('data-ready', '');
+      show(input ? input.value : q);
+    }).catch(function () { box.setAttribute('data-failed', ''); });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run);
   else run();

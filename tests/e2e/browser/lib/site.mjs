@@ -110,6 +110,9 @@ export function samplePages(publicDir, manifest, langs) {
     add('page', of('page')[0]);
     add('emergency card', of('emergency-card')[0]);
     add('incident log', of('incident-log')[0]);
+    // the search page with a query, so its result list is checked too
+    const search = of('search')[0];
+    add('search results', search && { ...search, path: `${search.path}?q=${lang === 'nl' ? 'losgeld' : 'ransom'}` });
     out.push({ type: '404', lang, path: `/${lang}/no-such-page-${Date.now()}/`, kind: 'notfound', status: 404 });
   }
   return out;

@@ -1,0 +1,208 @@
+/* render_search.c: a language's search index (generator/search.c) from the
+ * validated model. Pure like the rest of render: reads the model, writes
+ * into a buffer.
+ *
+ * What goes in (issue 12; tests/search/docs.py mirrors it for the tests
+ * that run without hhd):
+ *   plan     a tree's start page: title, summary, keywords, its questions
+ *            and answer labels, and the triage answer labels that lead to it
+ *   outcome  title, intro, step titles, with the tree's title as a heading
+ *   tip      title, summary, keywords, tags, headings
+ *   page     the same (the triage tree is a page: it leads everywhere, so
+ *            it must not rank as a plan)
+ *   org      name and what it does, in the language
+ * Body text (step bodies, the text of tips and pages) stays out: the issue
+ * lists what is indexed without it, and it would make the index of a large
+ * site many times larger and its build slower for little gain (keywords
+ * carry the victims' words). */
+#include "render_search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+#include "tree.h"
+
+static void S_text(struct search_index *ix, enum search_field f, const char *s)
+{
+	if (s && *s && f != SEARCH_FIELD__MAX)
+		search_index_field(ix, f, s, strlen(s));
+}
+
+static void S_list(struct search_index *ix, enum search_field f, const struct slist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		S_text(ix, f, l->items[i].s);
+}
+
+/* The character an HTML entity stands for, appended to out; returns the
+ * bytes of the entity consumed (0: not an entity, the '&' stays text). */
+static size_t S_entity(const char *p, struct buf *out)
+{
+	static const struct { const char *name; const char *text; } ents[] = {
+		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
+		{ "&#39;", "'" }, { "&nbsp;", " " }, { "&apos;", "'" },
+	};
+	for (size_t i = 0; i < sizeof ents / sizeof *ents; i++) {
+		size_t n = strlen(ents[i].name);
+		if (!strncmp(p, ents[i].name, n)) {
+			buf_adds(out, ents[i].text);
+			return n;
+		}
+	}
+	if (p[1] == '#') {
+		char *end;
+		unsigned long cp = p[2] == 'x' || p[2] == 'X' ? strtoul(p + 3, &end, 16) : strtoul(p + 2, &end, 10);
+		if (*end == ';' && cp > 0 && cp < 0x110000) {
+			buf_addch(out, ' '); /* numeric entities: only separators come out of cmark */
+			return (size_t)(end + 1 - p);
+		}
+	}
+	return 0;
+}
+
+/* Text of html[0..len) into t: tags go, entities are decoded, a tag
+ * separates words. */
+static void S_strip(const char *p, const char *end, struct buf *t)
+{
+	while (p < end) {
+		if (*p == '<') {
+			const char *e = memchr(p, '>', (size_t)(end - p));
+			buf_addch(t, ' ');
+			p = e ? e + 1 : end;
+		} else if (*p == '&') {
+			size_t n = S_entity(p, t);
+			if (!n)
+				buf_addch(t, '&');
+			p += n ? n : 1;
+		} else {
+			const char *q = p;
+			while (q < end && *q != '<' && *q != '&')
+				q++;
+			buf_add(t, p, (size_t)(q - p));
+			p = q;
+		}
+	}
+}
+
+/* The headings (<h1>..<h6>) of rendered Markdown, as heading text; with
+ * body < SEARCH_FIELD__MAX the rest too, as `body`. */
+static void S_html(struct search_index *ix, enum search_field body, const char *html, struct buf *t)
+{
+	if (!html)
+		return;
+	const char *p = html, *end = html + strlen(html);
+	while (p < end) {
+		const char *h = p;
+		while ((h = strstr(h, "<h")) && !(h[2] >= '1' && h[2] <= '6' && (h[3] == '>' || h[3] == ' ')))
+			h += 2;
+		const char *stop = h ? h : end;
+		if (body != SEARCH_FIELD__MAX) {
+			buf_reset(t);
+			S_strip(p, stop, t);
+			S_text(ix, body, t->ptr);
+		}
+		if (!h)
+			break;
+		const char *open_end = strchr(h, '>');
+		const char *close = open_end ? strstr(open_end, "</h") : NULL;
+		if (!close)
+			break;
+		buf_reset(t);
+		S_strip(open_end + 1, close, t);
+		S_text(ix, SEARCH_F_HEADING, t->ptr);
+		const char *after = strchr(close, '>');
+		p = after ? after + 1 : end;
+	}
+	buf_reset(t);
+}
+
+static int S_is_triage(const struct model *m, const struct tree *t)
+{
+	return m->site.triage.s && !strcmp(t->id, m->site.triage.s);
+}
+
+static void S_tree(const struct model *m, struct search_index *ix, const struct tree *t, struct buf *tmp)
+{
+	int triage = S_is_triage(m, t);
+	search_index_doc(ix, triage ? SEARCH_PAGE : SEARCH_PLAN, t->url, t->title.s ? t->title.s : t->id,
+	    triage ? NULL : t->id);
+	S_text(ix, SEARCH_F_TITLE, t->title.s);
+	S_text(ix, SEARCH_F_SUMMARY, t->summary.s);
+	S_list(ix, SEARCH_F_KEYWORDS, &t->keywords);
+	/* the triage answers that lead here describe the tree in a victim's words */
+	for (size_t i = 0; !triage && i < m->ntrees; i++) {
+		const struct tree *x = m->trees[i];
+		if (x->lang != t->lang || !S_is_triage(m, x))
+			continue;
+		for (size_t k = 0; k < x->nnodes; k++)
+			for (size_t a = 0; a < x->nodes[k].nanswers; a++)
+				if (x->nodes[k].answers[a].target_tree == t)
+					S_text(ix, SEARCH_F_ANSWER, x->nodes[k].answers[a].label.s);
+	}
+	for (size_t k = 0; k < t->nnodes; k++) {
+		const struct node *n = &t->nodes[k];
+		if (n->is_outcome)
+			continue;
+		S_text(ix, SEARCH_F_QUESTION, n->question.s);
+		for (size_t a = 0; a < n->nanswers; a++)
+			S_text(ix, SEARCH_F_ANSWER, n->answers[a].label.s);
+	}
+	if (triage)
+		return;
+	for (size_t k = 0; k < t->nnodes; k++) {
+		const struct node *n = &t->nodes[k];
+		if (!n->is_outcome || !n->url)
+			continue;
+		search_index_doc(ix, SEARCH_OUTCOME, n->url, n->title.s ? n->title.s : n->id.s, t->id);
+		S_text(ix, SEARCH_F_TITLE, n->title.s);
+		S_text(ix, SEARCH_F_HEADING, t->title.s);
+		S_html(ix, SEARCH_F_SUMMARY, n->intro_html, tmp);
+		for (size_t s = 0; s < n->nsteps; s++) {
+			S_text(ix, SEARCH_F_STEP, n->steps[s].title.s);
+		}
+	}
+}
+
+static void S_page(struct search_index *ix, const struct page *p, struct buf *tmp)
+{
+	search_index_doc(ix, p->kind == PAGE_TIP ? SEARCH_TIP : SEARCH_PAGE, p->url, p->title.s ? p->title.s : p->id,
+	    NULL);
+	S_text(ix, SEARCH_F_TITLE, p->title.s);
+	S_text(ix, SEARCH_F_SUMMARY, p->summary.s);
+	S_list(ix, SEARCH_F_KEYWORDS, &p->keywords);
+	S_list(ix, SEARCH_F_KEYWORDS, &p->tags);
+	S_html(ix, SEARCH_FIELD__MAX, p->body_html, tmp); /* its headings */
+}
+
+int render_search_index(const struct model *m, int lang, struct arena *a, struct buf *out)
+{
+	const struct lang *l = &m->site.langs[lang];
+	int sl = search_lang_find(l->code);
+	struct search_index *ix = search_index_new(sl < 0 ? SEARCH_FOLD : (enum search_lang)sl);
+	struct buf tmp = BUF_INIT;
+	if (!ix)
+		return SEARCH_E_STEMMER;
+	for (size_t i = 0; i < m->ntrees; i++)
+		if (m->trees[i]->lang == lang && m->trees[i]->url)
+			S_tree(m, ix, m->trees[i], &tmp);
+	for (size_t i = 0; i < m->npages; i++) {
+		const struct page *p = m->pages[i];
+		/* the home page is where the search starts, not a result */
+		if (p->lang == lang && p->kind != PAGE_HOME && p->url)
+			S_page(ix, p, &tmp);
+	}
+	for (size_t i = 0; i < m->norgs; i++) {
+		const struct org *o = &m->orgs[i];
+		if (o->kind == ORG_COMMERCIAL && !m->site.allow_commercial)
+			continue;
+		const char *url = arena_cat(a, l->orgs_url, "#", o->id.s, NULL);
+		search_index_doc(ix, SEARCH_ORG, url, o->name[lang] ? o->name[lang] : o->id.s, NULL);
+		S_text(ix, SEARCH_F_TITLE, o->name[lang]);
+		S_html(ix, SEARCH_F_SUMMARY, o->about_html[lang], &tmp);
+	}
+	enum search_err rc = search_index_write(ix, out);
+	search_index_free(ix);
+	buf_free(&tmp);
+	return rc == SEARCH_OK ? 0 : (int)rc;
+}
