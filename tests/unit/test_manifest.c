@@ -66,7 +66,7 @@ static void test_write(void)
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 		T_CHECK(manifest_put_page(&out, &rows[i]) == 0);
 	T_CHECK(manifest_put_partner(&out, "Partner_A") == 0);
-	T_STREQ(out.ptr, "# hhd-manifest 2\n"
+	T_STREQ(out.ptr, "# hhd-manifest 3\n"
 			 "P\t/nl/\tnl\thome\t-\t-\n"
 			 "P\t/nl/bedankt/\tnl\tthanks\t-\t-\n"
 			 "P\t/nl/hulp/ransomware/start/\tnl\tquestion\transomware\tstart\n"
@@ -155,35 +155,35 @@ static void test_parse_bad(void)
 	static const struct {
 		const char *text, *err;
 	} cases[] = {
-		{ "", "line 1: first line must be '# hhd-manifest 2'" },
+		{ "", "line 1: first line must be '# hhd-manifest 3'" },
 		/* another version: a reader refuses what it may misread */
-		{ "# hhd-manifest 1\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 10\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 2 \n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 2\r\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "P\t/\tnl\thome\t-\t-\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\n", "line 2: a P record has 6 fields, not 5" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\t-\t-\n", "line 2: a P record has 6 fields, not 7" },
-		{ "# hhd-manifest 2\nP\tx/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/x\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/.html\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/a//b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/a/./b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/x/\tNL\tpage\t-\t-\n", "line 2: malformed language or kind" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\t\t-\t-\n", "line 2: malformed language or kind" },
+		{ "# hhd-manifest 1\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 10\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 3 \n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 3\r\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "P\t/\tnl\thome\t-\t-\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\n", "line 2: a P record has 6 fields, not 5" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\t-\t-\n", "line 2: a P record has 6 fields, not 7" },
+		{ "# hhd-manifest 3\nP\tx/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/x\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/.html\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/a//b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/a/./b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/x/\tNL\tpage\t-\t-\n", "line 2: malformed language or kind" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\t\t-\t-\n", "line 2: malformed language or kind" },
 		/* unknown kinds: shaped like a kind, or like a known one in another case */
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tfancy\t-\t-\n", "line 2: unknown kind 'fancy'" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpages\t-\t-\n", "line 2: unknown kind 'pages'" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tThanks\t-\t-\n", "line 2: malformed language or kind" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\toutcome\t-\t-\n", "line 2: malformed tree or node id" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tquestion\tt\t\n", "line 2: malformed tree or node id" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\tt\tn\n", "line 2: tree and node must be '-' for this kind" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\t-\r\n", "line 2: CR in line (LF line ends only)" },
-		{ "# hhd-manifest 2\n\nR\n", "line 3: malformed R record" },
-		{ "# hhd-manifest 2\nR\ta b\n", "line 2: malformed R record" },
-		{ "# hhd-manifest 2\nR\ta\tb\n", "line 2: malformed R record" },
-		{ "# hhd-manifest 2\nP\t/\xff/\tnl\tpage\t-\t-\n", "not valid UTF-8 text" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tfancy\t-\t-\n", "line 2: unknown kind 'fancy'" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpages\t-\t-\n", "line 2: unknown kind 'pages'" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tThanks\t-\t-\n", "line 2: malformed language or kind" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\toutcome\t-\t-\n", "line 2: malformed tree or node id" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tquestion\tt\t\n", "line 2: malformed tree or node id" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\tt\tn\n", "line 2: tree and node must be '-' for this kind" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\t-\r\n", "line 2: CR in line (LF line ends only)" },
+		{ "# hhd-manifest 3\n\nR\n", "line 3: malformed R record" },
+		{ "# hhd-manifest 3\nR\ta b\n", "line 2: malformed R record" },
+		{ "# hhd-manifest 3\nR\ta\tb\n", "line 2: malformed R record" },
+		{ "# hhd-manifest 3\nP\t/\xff/\tnl\tpage\t-\t-\n", "not valid UTF-8 text" },
 	};
 	struct manifest_rows r;
 	char err[200];
@@ -195,16 +195,16 @@ static void test_parse_bad(void)
 	}
 	/* an embedded NUL */
 	memset(&r, 0, sizeof r);
-	T_CHECK(manifest_rows_parse(&r, &A, "# hhd-manifest 2\n\0", 18, err, sizeof err) == -1);
+	T_CHECK(manifest_rows_parse(&r, &A, "# hhd-manifest 3\n\0", 18, err, sizeof err) == -1);
 	T_STREQ(err, "not valid UTF-8 text");
 	/* rows before a bad line are dropped too */
-	T_CHECK(S_parse("# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\t-\nR\tok\nP\t/y/\tnl\tnope\t-\t-\n", &r, err,
+	T_CHECK(S_parse("# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\t-\nR\tok\nP\t/y/\tnl\tnope\t-\t-\n", &r, err,
 			sizeof err) == -1);
 	T_STREQ(err, "line 4: unknown kind 'nope'");
 	T_CHECK(r.npages == 0 && r.npartners == 0);
 	/* a short error buffer is cut, not overrun */
 	char small[8];
-	T_CHECK(S_parse("# hhd-manifest 2\nP\t/x/\tnl\tnope\t-\t-\n", &r, small, sizeof small) == -1);
+	T_CHECK(S_parse("# hhd-manifest 3\nP\t/x/\tnl\tnope\t-\t-\n", &r, small, sizeof small) == -1);
 	T_STREQ(small, "line 2:");
 }
 
@@ -214,13 +214,13 @@ static void test_parse_good(void)
 	char err[200];
 
 	/* comments, blank lines, unknown records; no final newline */
-	T_CHECK(S_parse("# hhd-manifest 2\n# note\n\nX\tfrom\ta newer generator\nP\t/x/\ten\tpage\t-\t-", &r, err,
+	T_CHECK(S_parse("# hhd-manifest 3\n# note\n\nX\tfrom\ta newer generator\nP\t/x/\ten\tpage\t-\t-", &r, err,
 			sizeof err) == 0);
 	T_CHECK(r.npages == 1 && r.pages[0].kind == LAYOUT_PAGE && !r.pages[0].tree);
 	manifest_rows_free(&r);
-	T_CHECK(S_parse("# hhd-manifest 2\n", &r, err, sizeof err) == 0 && r.npages == 0 && r.npartners == 0);
+	T_CHECK(S_parse("# hhd-manifest 3\n", &r, err, sizeof err) == 0 && r.npages == 0 && r.npartners == 0);
 	manifest_rows_free(&r);
-	T_CHECK(S_parse("# hhd-manifest 2", &r, err, sizeof err) == 0 && r.npages == 0);
+	T_CHECK(S_parse("# hhd-manifest 3", &r, err, sizeof err) == 0 && r.npages == 0);
 	manifest_rows_free(&r);
 	/* every kind parses to its enum value */
 	for (int k = 0; k < LAYOUT__MAX; k++) {
@@ -252,7 +252,7 @@ static void test_limits(void)
 		path[n - 1] = '/';
 		path[n] = '\0';
 		buf_reset(&t);
-		buf_addf(&t, "# hhd-manifest 2\nP\t%s\tnl\tpage\t-\t-\n", path);
+		buf_addf(&t, "# hhd-manifest 3\nP\t%s\tnl\tpage\t-\t-\n", path);
 		int ok = n == MANIFEST_MAX_FIELD;
 		T_CHECK(S_parse(t.ptr, &r, err, sizeof err) == (ok ? 0 : -1));
 		T_STREQ(err, ok ? "" : "line 2: field longer than 1024 bytes");
@@ -267,7 +267,7 @@ static void test_limits(void)
 		/* a comment line, and an unknown record of short fields, of exactly n bytes */
 		for (int rec = 0; rec < 2; rec++) {
 			buf_reset(&t);
-			buf_adds(&t, "# hhd-manifest 2\n");
+			buf_adds(&t, "# hhd-manifest 3\n");
 			size_t start = t.len;
 			buf_adds(&t, rec ? "X" : "#");
 			while (t.len - start < n)
