@@ -131,7 +131,8 @@ for f in /etc/nginx/snippets/hhd.conf /etc/nginx/snippets/hhd-http.conf \
 	/usr/share/man/man8/hhd-fcgi.8.gz /usr/share/man/man8/hhd-admin.8.gz \
 	/lib/systemd/system/hhd-fcgi.socket /lib/systemd/system/hhd-fcgi.service \
 	/lib/systemd/system/hhd-purge.service /lib/systemd/system/hhd-purge.timer \
-	/lib/systemd/system/hhd-backup.service /lib/systemd/system/hhd-backup.timer; do
+	/lib/systemd/system/hhd-backup.service /lib/systemd/system/hhd-backup.timer \
+	/lib/systemd/system/hhd-notify.service /lib/systemd/system/hhd-notify.timer; do
 	[ -e "$f" ] || fail "$f missing"
 	ok
 done
@@ -156,6 +157,9 @@ for u in sockets.target.wants/hhd-fcgi.socket timers.target.wants/hhd-purge.time
 	[ -L "/etc/systemd/system/$u" ] || fail "$u is not enabled"
 	ok
 done
+# hhd-notify.timer needs /etc/hhd/notify.conf first: installed, not enabled
+[ -e /etc/systemd/system/timers.target.wants/hhd-notify.timer ] && fail "hhd-notify.timer is enabled"
+ok
 if command -v systemd-analyze >/dev/null; then
 	systemd-analyze verify /lib/systemd/system/hhd-*.socket /lib/systemd/system/hhd-*.service \
 		/lib/systemd/system/hhd-*.timer >"$T/verify.log" 2>&1 || fail "systemd-analyze verify: $(head -5 "$T/verify.log")"
