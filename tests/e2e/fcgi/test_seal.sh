@@ -104,7 +104,8 @@ INSERT INTO contact VALUES (1, strftime('%s','now'), 'nl', '', '', 'Naam Hjd2Del
 PRAGMA user_version=1;"
 grep -a -q Hjd2Delta "$old" || fail "the old database holds plaintext"
 eq "$($BUILD/hhd-admin --db "$old" seal --pub "$T/k1.pub" | sed 's/ key .*//')" "1 submission sealed to" "seal a migrated database"
-eq "$(sqlite3 "$old" 'PRAGMA user_version')" 3 "migrated"
+eq "$(sqlite3 "$old" 'PRAGMA user_version')" 4 "migrated"
+eq "$(sqlite3 "$old" 'SELECT urgency || "," || ifnull(notified, "new") FROM contact')" "none,new" "a migrated row: no urgency, not notified yet"
 absent Hjd2Delta "$old" "$old-wal"
 $BUILD/hhd-admin --db "$old" --key "$T/k1.secret" show 1 | grep -q 'Bericht Hjd2Delta' || fail "migrated row opens"
 CHECKS=$((CHECKS + 1))
