@@ -200,13 +200,6 @@ static int S_manifest(const struct render_ctx *c, const struct render_jobs *js, 
 		if (j->kind == J_NODE && j->node->is_outcome)
 			rc |= S_manifest_row(out, &(struct manifest_row){ j->node->ask_url, lang, LAYOUT_CONTACT, NULL, NULL }, d);
 	}
-	if (manifest_put_base(out, m->site.base_url) < 0) {
-		diag_at(d, D_MANIFEST_ROW, NULL, 0, 0, m->site.base_url);
-		rc = -1;
-	}
-	for (size_t i = 0; i < js->n; i++)
-		if (js->items[i].kind == J_NODE && js->items[i].node->is_outcome)
-			rc |= S_manifest_plan(c, &js->items[i], out, d);
 	const char *def = m->site.langs[m->site.deflang].code;
 	rc |= S_manifest_row(out, &(struct manifest_row){ "/", def, LAYOUT_ROOT, NULL, NULL }, d);
 	rc |= S_manifest_row(out, &(struct manifest_row){ "/404.html", def, LAYOUT_NOTFOUND, NULL, NULL }, d);
@@ -219,6 +212,13 @@ static int S_manifest(const struct render_ctx *c, const struct render_jobs *js, 
 			rc = -1;
 		}
 	}
+	if (manifest_put_base(out, m->site.base_url) < 0) {
+		diag_at(d, D_MANIFEST_ROW, NULL, 0, 0, m->site.base_url);
+		rc = -1;
+	}
+	for (size_t i = 0; i < js->n; i++)
+		if (js->items[i].kind == J_NODE && js->items[i].node->is_outcome)
+			rc |= S_manifest_plan(c, &js->items[i], out, d);
 	return rc;
 }
 
