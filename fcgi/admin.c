@@ -899,7 +899,7 @@ static int S_mark(struct db *db, const long long *ids, size_t n, time_t now)
 	return 1;
 }
 
-/* notify --to ADDR [--from ADDR] [--digest] [--sendmail PATH]: mail each
+/* notify [--to ADDR] [--from ADDR] [--digest] [--sendmail PATH]: mail each
  * new submission (or one digest of them) to the helpdesk, and mark each as
  * notified once sendmail has taken it (exit 0). The only recipient is --to;
  * a visitor's address never reaches a header. */
@@ -923,8 +923,10 @@ static int S_cmd_notify(struct db *db, int argc, char **argv)
 		else
 			return S_bad_usage();
 	}
+	if (!mc.to && getenv("HHD_NOTIFY_TO") && *getenv("HHD_NOTIFY_TO"))
+		mc.to = getenv("HHD_NOTIFY_TO");   /* the configuration's, e.g. /etc/hhd/notify.conf */
 	if (!mc.to) {
-		fprintf(stderr, "hhd-admin: notify: give the helpdesk's address with --to ADDR\n");
+		fprintf(stderr, "hhd-admin: notify: give the helpdesk's address with --to ADDR (or HHD_NOTIFY_TO)\n");
 		return 2;
 	}
 	if (mail_config_check(&mc, err, sizeof err) < 0) {
@@ -1002,9 +1004,10 @@ static const struct command {
 	  "visitor's language (the plan's link, first steps, whom to call;\n"
 	  "from the --site manifest)" },
 	{ "done", 0, S_cmd_done, "done ID", "mark a submission as handled" },
-	{ "notify", ADMIN_KEY, S_cmd_notify, "notify --to ADDR [--from ADDR] [--digest] [--sendmail PATH]",
+	{ "notify", ADMIN_KEY, S_cmd_notify, "notify [--to ADDR] [--from ADDR] [--digest] [--sendmail PATH]",
 	  "mail each new submission (or one --digest) to the helpdesk's\n"
-	  "ADDR through sendmail -t -oi (default " MAIL_SENDMAIL_DEFAULT "), and mark\n"
+	  "ADDR (default $HHD_NOTIFY_TO) through sendmail -t -oi\n"
+	  "(default " MAIL_SENDMAIL_DEFAULT "), and mark\n"
 	  "each as notified once sendmail exited 0; never mails a visitor" },
 	{ "export", DB_READONLY | ADMIN_KEY, S_cmd_export, "export --csv", "all submissions as CSV on standard output" },
 	{ "purge", 0, S_cmd_purge, "purge [--older-than DAYS] [--include-open] [--dry-run]",

@@ -102,7 +102,10 @@ $ADMIN done 7 >/dev/null
 eq "$($ADMIN $NOTIFY)" "0 submissions sent to helpdesk@example.nl" "done ones are not mailed"
 # a bad address starts nothing
 $ADMIN notify --to 'a@b.nl, visitor@x.nl' --sendmail "$T/sendmail" 2>/dev/null && fail "a list as --to"
-$ADMIN notify --sendmail "$T/sendmail" 2>/dev/null && fail "notify without --to"
+env -u HHD_NOTIFY_TO $ADMIN notify --sendmail "$T/sendmail" 2>/dev/null && fail "notify without --to"
+# the address from the configuration (the unit's EnvironmentFile) when --to is not given
+eq "$(HHD_NOTIFY_TO=helpdesk@example.nl $ADMIN notify --sendmail "$T/sendmail")" \
+	"0 submissions sent to helpdesk@example.nl" "notify with HHD_NOTIFY_TO"
 CHECKS=$((CHECKS + 4))
 
 # show --reply: a draft in the visitor's language
