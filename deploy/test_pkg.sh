@@ -132,7 +132,8 @@ for f in /etc/nginx/snippets/hhd.conf /etc/nginx/snippets/hhd-http.conf \
 	/usr/share/man/man8/hhd-fcgi.8.gz /usr/share/man/man8/hhd-admin.8.gz \
 	/lib/systemd/system/hhd-fcgi.socket /lib/systemd/system/hhd-fcgi.service \
 	/lib/systemd/system/hhd-purge.service /lib/systemd/system/hhd-purge.timer \
-	/lib/systemd/system/hhd-backup.service /lib/systemd/system/hhd-backup.timer; do
+	/lib/systemd/system/hhd-backup.service /lib/systemd/system/hhd-backup.timer \
+	/lib/systemd/system/hhd-notify.service /lib/systemd/system/hhd-notify.timer; do
 	[ -e "$f" ] || fail "$f missing"
 	ok
 done
@@ -157,6 +158,9 @@ for u in sockets.target.wants/hhd-fcgi.socket timers.target.wants/hhd-purge.time
 	[ -L "/etc/systemd/system/$u" ] || fail "$u is not enabled"
 	ok
 done
+# hhd-notify.timer needs /etc/hhd/notify.conf first: installed, not enabled
+[ -e /etc/systemd/system/timers.target.wants/hhd-notify.timer ] && fail "hhd-notify.timer is enabled"
+ok
 if command -v systemd-analyze >/dev/null; then
 	systemd-analyze verify /lib/systemd/system/hhd-*.socket /lib/systemd/system/hhd-*.service \
 		/lib/systemd/system/hhd-*.timer >"$T/verify.log" 2>&1 || fail "systemd-analyze verify: $(head -5 "$T/verify.log")"
@@ -312,16 +316,23 @@ eq "$(stat -c '%U:%G %a' /var/lib/hhd/hhd.db)" "hhd:hhd-helpdesk 660" "database 
 # non-member cannot read it
 useradd --system --no-create-home --shell /usr/sbin/nologin -G hhd-helpdesk "$TESTUSER" || fail "useradd"
 as_member() { setpriv --reuid="$TESTUSER" --regid="$TESTUSER" --init-groups -- "$@"; }
-as_member hhd-admin inbox >"$T/inbox.txt" 2>"$T/inbox.log" || fail "hhd-admin inbox as a member: $(cat "$T/inbox.log")"
+# reading personal fields needs a secret key (--key), also for plaintext rows:
+# the member makes a pair of their own in a folder only they can enter
+chmod 711 "$T"
+install -d -o "$TESTUSER" -m 0700 "$T/key"
+as_member hhd-admin keygen "$T/key/s" "$T/key/p" >/dev/null || fail "keygen as a member"
+KEY="--key $T/key/s"
+as_member hhd-admin inbox 2>/dev/null && fail "inbox without --key"
+as_member hhd-admin $KEY inbox >"$T/inbox.txt" 2>"$T/inbox.log" || fail "hhd-admin inbox as a member: $(cat "$T/inbox.log")"
 grep -q "Pakket Test" "$T/inbox.txt" || fail "the submission is not in the inbox: $(cat "$T/inbox.txt")"
 ok
 id=$(grep -o '#[0-9]*' "$T/inbox.txt" | head -n 1 | tr -d '#')
 [ -n "$id" ] || fail "no id in the inbox"
 as_member hhd-admin --db /var/lib/hhd/hhd.db done "$id" >/dev/null 2>"$T/done.log" || fail "hhd-admin done as a member: $(cat "$T/done.log")"
-as_member hhd-admin --db /var/lib/hhd/hhd.db export --csv >"$T/export.csv" || fail "export as a member"
+as_member hhd-admin --db /var/lib/hhd/hhd.db $KEY export --csv >"$T/export.csv" || fail "export as a member"
 grep -q "from the package test $$" "$T/export.csv" || fail "export lacks the submission"
 ok
-if setpriv --reuid=nobody --regid=nogroup --clear-groups hhd-admin --db /var/lib/hhd/hhd.db inbox >/dev/null 2>&1; then
+if setpriv --reuid=nobody --regid=nogroup --clear-groups hhd-admin --db /var/lib/hhd/hhd.db stats >/dev/null 2>&1; then
 	fail "a user outside hhd-helpdesk can read the database"
 fi
 ok
@@ -371,7 +382,7 @@ eq "$(runuser -u hhd -- sqlite3 -readonly /var/lib/hhd/hhd.db 'PRAGMA integrity_
 start_fcgi
 eq "$(get -H 'Content-Type: application/x-www-form-urlencoded' --data "${form}&message=third+$$" "$URL/api/contact")" \
 	303 "contact form after the restore"
-as_member hhd-admin --db /var/lib/hhd/hhd.db export --csv >"$T/export2.csv" || fail "export after the restore"
+as_member hhd-admin --db /var/lib/hhd/hhd.db $KEY export --csv >"$T/export2.csv" || fail "export after the restore"
 for m in "from the package test $$" "second $$" "third $$"; do
 	grep -q "$m" "$T/export2.csv" || fail "'$m' missing after the restore"
 	ok

@@ -1,7 +1,11 @@
 /* admin.c: hhd-admin, the helpdesk team's command for the database.
  *
- *   hhd-admin [--db PATH] [--key SECRETFILE]... COMMAND [ARG...]
+ *   hhd-admin [--db PATH] [--key SECRETFILE]... [--site DIR] COMMAND [ARG...]
  *   hhd-admin keygen SECRETFILE PUBFILE
+ *
+ * The commands that read a submission's personal fields (inbox, show,
+ * export, notify) need at least one --key: without it they refuse to run
+ * rather than print or mail "(sealed)" placeholders.
  *
  * The commands are rows of one table (`commands`, at the end), from which
  * both the dispatch and the usage text come. Every database access goes
@@ -20,11 +24,14 @@
 
 #include <sodium.h>
 
+#include "contact.h"
 #include "db.h"
 #include "export.h"
 #include "fileio.h"
+#include "mail.h"
 #include "policy.h"
 #include "seal.h"
+#include "siteindex.h"
 #include "stats.h"
 #include "xalloc.h"
 
@@ -146,6 +153,19 @@ static int S_unopened(int rc)
 	return rc ? rc : 1;
 }
 
+/* A submission's urgency, as stored (an unknown name counts as none). */
+static enum urgency S_urgency(const struct db_row *row)
+{
+	int u = urgency_find(db_text(row, "urgency"));
+
+	return u < 0 ? URG_NONE : (enum urgency)u;
+}
+
+/* The urgency in words, for the helpdesk team. */
+static const char *const urgency_words[URG__MAX] = {
+	[URG_ACUTE] = "ACUTE", [URG_TODAY] = "today", [URG_SOON] = "soon", [URG_NONE] = "no urgency",
+};
+
 /* inbox: one entry per submission, built in b. */
 struct inbox {
 	struct buf b;
@@ -171,8 +191,8 @@ static int S_inbox_row(const struct db_row *row, void *arg)
 	while (k > 0 && k < strlen(msg) && ((unsigned char)msg[k] & 0xc0) == 0x80)
 		k--;
 	first[k] = '\0';
-	buf_addf(b, "#%lld  %.16s  %s  %s", db_int(row, "id"), when, db_null(row, "done") ? "open" : "done",
-		db_text(row, "lang"));
+	buf_addf(b, "#%lld  %.16s  %s  %s  %s", db_int(row, "id"), when, db_null(row, "done") ? "open" : "done",
+		urgency_words[S_urgency(row)], db_text(row, "lang"));
 	if (*db_text(row, "incident")) {
 		buf_adds(b, "  ");
 		export_safe(b, db_text(row, "incident"), 0);
@@ -180,13 +200,8 @@ static int S_inbox_row(const struct db_row *row, void *arg)
 		export_safe(b, db_text(row, "node"), 0);
 	}
 	if (db_null(row, "done")) {
-		long long w = (long long)time(NULL) - db_int(row, "created");
-		if (w < 0)
-			w = 0;
-		if (w >= 86400)
-			buf_addf(b, "  waiting %lldd %02lldh", w / 86400, w % 86400 / 3600);
-		else
-			buf_addf(b, "  waiting %lldh %02lldm", w / 3600, w % 3600 / 60);
+		buf_adds(b, "  waiting ");
+		export_waited(b, (long long)time(NULL) - db_int(row, "created"));
 	}
 	buf_adds(b, "\n     ");
 	export_safe(b, *fl.f[SF_NAME] ? fl.f[SF_NAME] : "(no name)", 0);
@@ -246,6 +261,7 @@ static int S_show_row(const struct db_row *row, void *arg)
 		S_time(db_int(row, "done"), when);
 		buf_addf(b, "status:   done %s\n", when);
 	}
+	buf_addf(b, "urgency:  %s\n", urgency_words[S_urgency(row)]);
 	for (i = 0; i < sizeof fields / sizeof *fields; i++) {
 		buf_addf(b, "%s:%*s", fields[i][0], (int)(9 - strlen(fields[i][0])), "");
 		export_safe(b, db_text(row, fields[i][1]), 0);
@@ -263,12 +279,170 @@ static int S_show_row(const struct db_row *row, void *arg)
 	return 0;
 }
 
+/* --site DIR: the built site, whose manifest show --reply reads. */
+#define ADMIN_SITE_DEFAULT "/srv/hhd/public"
+static const char *site_dir = ADMIN_SITE_DEFAULT;
+#define REPLY_STEPS 3   /* the first steps a draft reply names */
+
+/* A draft reply's words, per language (others get English). */
+static const struct reply_words {
+	const char *lang;
+	const char *dear, *dear_anyone;   /* "Beste " + name + ",", or this */
+	const char *thanks;               /* the first paragraph */
+	const char *plan;                 /* before the plan's title and link */
+	const char *steps, *call;         /* before the first steps, before whom to call */
+	const char *general;              /* without a plan: before the home page's link */
+	const char *closing;
+} reply_words[] = {
+	{ "nl", "Beste ", "Beste heer, mevrouw,",
+	  "Dank voor uw bericht aan de Hackhelpdesk.",
+	  "Bij uw situatie hoort dit stappenplan:",
+	  "Begin met deze stappen:", "Wie u kunt bellen:",
+	  "Op onze website vindt u per situatie wat u nu kunt doen:",
+	  "Met vriendelijke groet,\n\nHackhelpdesk" },
+	{ "en", "Dear ", "Dear Sir or Madam,",
+	  "Thank you for your message to the Hackhelpdesk.",
+	  "This step plan fits your situation:",
+	  "Start with these steps:", "Whom you can call:",
+	  "Our website tells you what to do now, situation by situation:",
+	  "Kind regards,\n\nHackhelpdesk" },
+};
+
+/* What a draft reply needs besides the row: the site's manifest. */
+struct draft {
+	struct buf b;
+	const struct siteindex *idx;
+	int failed;
+};
+
+/* Append the absolute URL of path. */
+static void S_url(struct buf *b, const struct siteindex *idx, const char *path)
+{
+	export_safe(b, idx->rows.base_url, 0);
+	export_safe(b, path, 0);
+}
+
+/* show ID --reply: a draft answer in the visitor's language. */
+static int S_reply_row(const struct db_row *row, void *arg)
+{
+	struct draft *r = arg;
+	struct buf *b = &r->b;
+	const char *lang = db_text(row, "lang"), *ui = contact_ui_lang(lang);
+	const struct reply_words *w = &reply_words[1];
+	const struct manifest_plan *p;
+	struct fields fl;
+	size_t i;
+
+	for (i = 0; i < sizeof reply_words / sizeof *reply_words; i++)
+		if (strcmp(reply_words[i].lang, ui) == 0)
+			w = &reply_words[i];
+	S_fields(row, &fl);
+	if (!fl.opened && db_blob(row, "sealed", &i)) {
+		r->failed = 1;  /* S_unopened says why */
+		return 0;
+	}
+	if (*fl.f[SF_NAME]) {
+		buf_adds(b, w->dear);
+		export_safe(b, fl.f[SF_NAME], 0);
+		buf_adds(b, ",\n\n");
+	} else {
+		buf_addf(b, "%s\n\n", w->dear_anyone);
+	}
+	S_fields_free(&fl);
+	buf_addf(b, "%s\n\n", w->thanks);
+	p = *db_text(row, "incident") ? siteindex_plan(r->idx, lang, db_text(row, "incident"), db_text(row, "node"))
+				      : NULL;
+	if (p && siteindex_plan_path(r->idx, p)) {
+		buf_addf(b, "%s\n", w->plan);
+		export_safe(b, p->title, 0);
+		buf_adds(b, "\n");
+		S_url(b, r->idx, siteindex_plan_path(r->idx, p));
+		buf_adds(b, "\n\n");
+		if (p->nsteps) {
+			buf_addf(b, "%s\n", w->steps);
+			for (i = 0; i < p->nsteps && i < REPLY_STEPS; i++) {
+				buf_addf(b, "%zu. ", i + 1);
+				export_safe(b, p->steps[i], 0);
+				buf_addch(b, '\n');
+			}
+			buf_addch(b, '\n');
+		}
+		if (p->ncontacts) {
+			buf_addf(b, "%s\n", w->call);
+			for (i = 0; i < p->ncontacts; i++) {
+				const struct manifest_contact *c = &p->contacts[i];
+				buf_adds(b, "- ");
+				export_safe(b, c->name, 0);
+				if (c->phone) {
+					buf_adds(b, ": ");
+					export_safe(b, c->phone, 0);
+				}
+				if (c->url) {
+					buf_adds(b, c->phone ? ", " : ": ");
+					export_safe(b, c->url, 0);
+				}
+				buf_addch(b, '\n');
+			}
+			buf_addch(b, '\n');
+		}
+	} else {
+		const struct manifest_row *home = siteindex_find_kind(r->idx, lang, LAYOUT_HOME);
+		buf_addf(b, "%s\n", w->general);
+		S_url(b, r->idx, home ? home->path : "/");
+		buf_adds(b, "\n\n");
+	}
+	buf_addf(b, "%s\n", w->closing);
+	return 0;
+}
+
+/* Load site_dir's manifest for a draft reply: 0, or 1 (said why). */
+static int S_load_site(struct siteindex *idx)
+{
+	char path[PATH_MAX], err[PATH_MAX + 200];
+
+	siteindex_init(idx);
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", site_dir, MANIFEST_NAME) >= sizeof path) {
+		fprintf(stderr, "hhd-admin: --site path too long\n");
+		return 1;
+	}
+	if (siteindex_load(idx, path, err, sizeof err) < 0) {
+		fprintf(stderr, "hhd-admin: site manifest '%s': %s (give the built site with --site DIR)\n", path, err);
+		return 1;
+	}
+	if (!idx->rows.base_url) {
+		fprintf(stderr, "hhd-admin: site manifest '%s' names no base URL\n", path);
+		return 1;
+	}
+	return 0;
+}
+
 static int S_cmd_show(struct db *db, int argc, char **argv)
 {
 	struct buf b = BUF_INIT;
+	struct siteindex idx;
+	struct draft r = { BUF_INIT, &idx, 0 };
 	long long id;
 	int rc;
 
+	if (argc == 2 && strcmp(argv[1], "--reply") == 0) {
+		if ((rc = S_one_id(1, argv, &id)) != 0)
+			return rc;
+		if (S_load_site(&idx)) {
+			siteindex_free(&idx);
+			return 1;
+		}
+		rc = db_contact_get(db, id, S_reply_row, &r);
+		siteindex_free(&idx);
+		if (rc <= 0 || r.failed) {
+			buf_free(&r.b);
+			if (rc < 0)
+				return S_dbfail(db, "show");
+			if (rc == 0)
+				fprintf(stderr, "hhd-admin: no submission #%lld\n", id);
+			return S_unopened(1);
+		}
+		return S_unopened(S_print(&r.b));
+	}
 	if ((rc = S_one_id(argc, argv, &id)) != 0)
 		return rc;
 	rc = db_contact_get(db, id, S_show_row, &b);
@@ -626,10 +800,192 @@ static int S_cmd_seal(struct db *db, int argc, char **argv)
 	return rc ? rc : u.failed;
 }
 
+/* notify: the new submissions, each as the text of its mail (or of its
+ * part of the digest), collected before anything is sent. */
+struct notice {
+	long long id;
+	enum urgency urgency;
+	char subject[120];
+	struct buf text;   /* holds opened personal fields: wiped when freed */
+};
+
+struct notices {
+	struct notice *v;
+	size_t n, cap;
+	time_t now;
+};
+
+static int S_notify_row(const struct db_row *row, void *arg)
+{
+	struct notices *ns = arg;
+	struct notice *x;
+	struct fields fl;
+	char when[20];
+	size_t len;
+
+	S_fields(row, &fl);
+	if (!fl.opened && db_blob(row, "sealed", &len))
+		return 0;  /* stays unnotified; S_unopened says why */
+	ns->v = xgrow(ns->v, &ns->cap, ns->n + 1, sizeof *ns->v);
+	x = &ns->v[ns->n++];
+	x->id = db_int(row, "id");
+	x->urgency = S_urgency(row);
+	buf_init(&x->text);
+	/* the subject names no visitor text: only the id, the urgency and the plan's ids */
+	snprintf(x->subject, sizeof x->subject, "Hackhelpdesk #%lld (%s)%s%.40s%s%.40s", x->id,
+		urgency_words[x->urgency], *db_text(row, "incident") ? ": " : "", db_text(row, "incident"),
+		*db_text(row, "incident") ? "/" : "", db_text(row, "node"));
+	S_time(db_int(row, "created"), when);
+	buf_addf(&x->text, "Submission #%lld, received %s, waiting ", x->id, when);
+	export_waited(&x->text, (long long)ns->now - db_int(row, "created"));
+	buf_addf(&x->text, "\nUrgency:  %s\nLanguage: ", urgency_words[x->urgency]);
+	export_safe(&x->text, db_text(row, "lang"), 0);
+	buf_adds(&x->text, "\nPlan:     ");
+	if (*db_text(row, "incident")) {
+		export_safe(&x->text, db_text(row, "incident"), 0);
+		buf_addch(&x->text, '/');
+		export_safe(&x->text, db_text(row, "node"), 0);
+	} else {
+		buf_adds(&x->text, "-");
+	}
+	static const struct { const char *label; enum seal_field f; } personal[] = {
+		{ "Name:     ", SF_NAME }, { "Company:  ", SF_COMPANY }, { "E-mail:   ", SF_EMAIL },
+		{ "Phone:    ", SF_PHONE },
+	};
+	for (size_t i = 0; i < sizeof personal / sizeof *personal; i++) {
+		buf_addf(&x->text, "\n%s", personal[i].label);
+		export_safe(&x->text, fl.f[personal[i].f], 0);
+	}
+	buf_adds(&x->text, "\n\n");
+	export_safe(&x->text, fl.f[SF_MESSAGE], 1);
+	buf_addf(&x->text, "\n\nReply draft: hhd-admin show %lld --reply\nHandled:     hhd-admin done %lld\n",
+		x->id, x->id);
+	S_fields_free(&fl);
+	return 0;
+}
+
+static void S_notices_free(struct notices *ns)
+{
+	for (size_t i = 0; i < ns->n; i++) {
+		sodium_memzero(ns->v[i].text.ptr, ns->v[i].text.len);
+		buf_free(&ns->v[i].text);
+	}
+	free(ns->v);
+}
+
+/* Build one mail from subject and body and pipe it to sendmail. 0, or -1 (said why). */
+static int S_mail(const struct mail_config *mc, const char *subject, const struct buf *body, time_t now)
+{
+	struct buf m = BUF_INIT;
+	char err[600];
+	int rc = mail_build(mc, subject, body->ptr, body->len, now, &m, err, sizeof err);
+
+	if (rc == 0)
+		rc = mail_send(mc, m.ptr, m.len, NULL, err, sizeof err);
+	if (rc < 0)
+		fprintf(stderr, "hhd-admin: notify: %s\n", err);
+	sodium_memzero(m.ptr, m.len);
+	buf_free(&m);
+	return rc;
+}
+
+/* Mark ids as notified after their mail went out: 0, or 1 (said why). */
+static int S_mark(struct db *db, const long long *ids, size_t n, time_t now)
+{
+	if (db_contact_notified(db, ids, n, now) >= 0)
+		return 0;
+	fprintf(stderr, "hhd-admin: notify: mailed, but not marked as notified (they will be sent again): %s\n",
+		db_errmsg(db));
+	return 1;
+}
+
+/* notify [--to ADDR] [--from ADDR] [--digest] [--sendmail PATH]: mail each
+ * new submission (or one digest of them) to the helpdesk, and mark each as
+ * notified once sendmail has taken it (exit 0). The only recipient is --to;
+ * a visitor's address never reaches a header. */
+static int S_cmd_notify(struct db *db, int argc, char **argv)
+{
+	struct mail_config mc = { NULL, NULL, NULL, NULL };
+	struct notices ns = { NULL, 0, 0, time(NULL) };
+	char err[600];
+	size_t i, sent = 0;
+	int digest = 0, rc = 0, i_arg;
+
+	for (i_arg = 0; i_arg < argc; i_arg++) {
+		if (strcmp(argv[i_arg], "--digest") == 0)
+			digest = 1;
+		else if (strcmp(argv[i_arg], "--to") == 0 && i_arg + 1 < argc)
+			mc.to = argv[++i_arg];
+		else if (strcmp(argv[i_arg], "--from") == 0 && i_arg + 1 < argc)
+			mc.from = argv[++i_arg];
+		else if (strcmp(argv[i_arg], "--sendmail") == 0 && i_arg + 1 < argc)
+			mc.sendmail = argv[++i_arg];
+		else
+			return S_bad_usage();
+	}
+	if (!mc.to && getenv("HHD_NOTIFY_TO") && *getenv("HHD_NOTIFY_TO"))
+		mc.to = getenv("HHD_NOTIFY_TO");   /* the configuration's, e.g. /etc/hhd/notify.conf */
+	if (!mc.to) {
+		fprintf(stderr, "hhd-admin: notify: give the helpdesk's address with --to ADDR (or HHD_NOTIFY_TO)\n");
+		return 2;
+	}
+	if (mail_config_check(&mc, err, sizeof err) < 0) {
+		fprintf(stderr, "hhd-admin: notify: %s\n", err);
+		return 2;
+	}
+	if (db_contacts(db, DB_CONTACTS_UNNOTIFIED, S_notify_row, &ns) < 0) {
+		S_notices_free(&ns);
+		return S_dbfail(db, "notify");
+	}
+	if (digest && ns.n) {
+		struct buf body = BUF_INIT;
+		long long *ids = xcalloc(ns.n, sizeof *ids);
+		size_t acute = 0, k = 0;
+		char subject[120];
+
+		/* acute ones first, then oldest first (the order they came in) */
+		for (int pass = 0; pass < 2; pass++)
+			for (i = 0; i < ns.n; i++) {
+				if ((ns.v[i].urgency == URG_ACUTE) != (pass == 0))
+					continue;
+				acute += pass == 0;
+				ids[k++] = ns.v[i].id;
+				buf_addf(&body, "%s%s", k > 1 ? "\n----------------------------------------\n\n" : "",
+					ns.v[i].subject);
+				buf_addf(&body, "\n\n%s", ns.v[i].text.ptr);
+			}
+		snprintf(subject, sizeof subject, "Hackhelpdesk: %zu new submission%s, %zu acute", ns.n,
+			ns.n == 1 ? "" : "s", acute);
+		if (S_mail(&mc, subject, &body, ns.now) < 0)
+			rc = 1;
+		else if ((rc = S_mark(db, ids, ns.n, ns.now)) == 0)
+			sent = ns.n;
+		sodium_memzero(body.ptr, body.len);
+		buf_free(&body);
+		free(ids);
+	} else {
+		/* one by one, oldest first; the first failure stops the rest */
+		for (i = 0; i < ns.n && rc == 0; i++) {
+			if (S_mail(&mc, ns.v[i].subject, &ns.v[i].text, ns.now) < 0)
+				rc = 1;
+			else if ((rc = S_mark(db, &ns.v[i].id, 1, ns.now)) == 0)
+				sent++;
+		}
+	}
+	printf("%zu submission%s sent to %s%s", sent, sent == 1 ? "" : "s", mc.to,
+		digest && sent ? " in one digest\n" : "\n");
+	if (sent < ns.n)
+		fprintf(stderr, "hhd-admin: notify: %zu submission%s not sent; they stay new\n", ns.n - sent,
+			ns.n - sent == 1 ? "" : "s");
+	S_notices_free(&ns);
+	return S_unopened(rc);
+}
+
 #define S_STR(x) #x
 #define S_XSTR(x) S_STR(x)
 
 #define ADMIN_NO_DB (1u << 15)   /* in flags: a command without a database */
+#define ADMIN_KEY (1u << 14)     /* in flags: it reads personal fields, so --key is required */
 
 /* The commands: dispatch and the usage text both come from here. */
 static const struct command {
@@ -639,12 +995,21 @@ static const struct command {
 	const char *synopsis;        /* after "hhd-admin --db PATH " */
 	const char *help;            /* lines after the first indented like it */
 } commands[] = {
-	{ "inbox", DB_READONLY, S_cmd_inbox, "inbox [--all]",
-	  "open submissions, oldest first, with how long each has waited\n"
+	{ "inbox", DB_READONLY | ADMIN_KEY, S_cmd_inbox, "inbox [--all]",
+	  "open submissions, acute ones first, then oldest first, with\n"
+	  "their urgency and how long each has waited\n"
 	  "(--all: done ones too, newest first)" },
-	{ "show", DB_READONLY, S_cmd_show, "show ID", "one submission in full" },
+	{ "show", DB_READONLY | ADMIN_KEY, S_cmd_show, "show ID [--reply]",
+	  "one submission in full; --reply: a draft answer in the\n"
+	  "visitor's language (the plan's link, first steps, whom to call;\n"
+	  "from the --site manifest)" },
 	{ "done", 0, S_cmd_done, "done ID", "mark a submission as handled" },
-	{ "export", DB_READONLY, S_cmd_export, "export --csv", "all submissions as CSV on standard output" },
+	{ "notify", ADMIN_KEY, S_cmd_notify, "notify [--to ADDR] [--from ADDR] [--digest] [--sendmail PATH]",
+	  "mail each new submission (or one --digest) to the helpdesk's\n"
+	  "ADDR (default $HHD_NOTIFY_TO) through sendmail -t -oi\n"
+	  "(default " MAIL_SENDMAIL_DEFAULT "), and mark\n"
+	  "each as notified once sendmail exited 0; never mails a visitor" },
+	{ "export", DB_READONLY | ADMIN_KEY, S_cmd_export, "export --csv", "all submissions as CSV on standard output" },
 	{ "purge", 0, S_cmd_purge, "purge [--older-than DAYS] [--include-open] [--dry-run]",
 	  "delete handled submissions older than DAYS days (default " S_XSTR(POLICY_RETENTION_DAYS) ");\n"
 	  "open ones stay unless --include-open; --dry-run lists what would go" },
@@ -665,10 +1030,11 @@ static void S_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: hhd-admin [--db PATH] [--key SECRETFILE]... COMMAND\n"
+	fprintf(f, "usage: hhd-admin [--db PATH] [--key SECRETFILE]... [--site DIR] COMMAND\n"
 		"  (--db defaults to " HHD_DB_INSTALLED " when it exists)\n"
-		"  --key SECRETFILE opens sealed submissions (inbox, show, export); give\n"
-		"  every secret key still in use while keys rotate\n");
+		"  --key SECRETFILE opens sealed submissions; inbox, show, export and notify\n"
+		"  need it; give every secret key still in use while keys rotate\n"
+		"  --site DIR: the built site, for show --reply (default " ADMIN_SITE_DEFAULT ")\n");
 	for (i = 0; i < sizeof commands / sizeof *commands; i++) {
 		const struct command *c = &commands[i];
 		const char *h = c->help;
@@ -706,9 +1072,12 @@ int main(int argc, char **argv)
 	}
 	if (sodium_init() < 0)
 		return 1;
-	while (i + 1 < argc && (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--key") == 0)) {
+	while (i + 1 < argc && (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--key") == 0
+				|| strcmp(argv[i], "--site") == 0)) {
 		if (strcmp(argv[i], "--db") == 0) {
 			db_path = argv[i + 1];
+		} else if (strcmp(argv[i], "--site") == 0) {
+			site_dir = argv[i + 1];
 		} else if (nkeys == ADMIN_KEYS_MAX) {
 			fprintf(stderr, "hhd-admin: at most %d --key\n", ADMIN_KEYS_MAX);
 			return 2;
@@ -746,12 +1115,18 @@ int main(int argc, char **argv)
 		}
 		db_path = HHD_DB_INSTALLED;
 	}
-	db = db_open(db_path, c->flags, err, sizeof err);
+	db = db_open(db_path, c->flags & (DB_CREATE | DB_READONLY | DB_KEEP_WAL), err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "hhd-admin: %s\n", err);
 		return 1;
 	}
-	rc = c->fn(db, argc - i - 1, argv + i + 1);
+	if ((c->flags & ADMIN_KEY) && !nkeys) {
+		fprintf(stderr, "hhd-admin: %s reads personal fields: give the secret key with --key SECRETFILE\n",
+			c->name);
+		rc = 2;
+	} else {
+		rc = c->fn(db, argc - i - 1, argv + i + 1);
+	}
 	db_close(db);
 out:
 	for (k = 0; k < nkeys; k++)

@@ -237,6 +237,8 @@ int contact_validate(const struct siteindex *m, struct form_value vals[CF__MAX],
 	out->lang = vals[CF_LANG].s;
 	out->incident = vals[CF_INCIDENT].s;
 	out->node = vals[CF_NODE].s;
+	/* from the manifest, never from the form */
+	out->urgency = urgency_names[siteindex_urgency(m, out->lang, out->incident, out->node)];
 	out->name = vals[CF_NAME].s;
 	out->company = vals[CF_COMPANY].s;
 	out->email = vals[CF_EMAIL].s;

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "db_test.h"
+#include "manifest.h"
 #include "policy.h"
 #include "xalloc.h"
 
@@ -65,6 +66,13 @@ static const struct migration {
 	"  sketch BLOB NOT NULL"
 	") WITHOUT ROWID;",
 	  "PRAGMA user_version=3" },
+	/* 3 -> 4: the urgency of the outcome a submission came from
+	 * (lib/manifest.h's urgency_names[], looked up in the site manifest;
+	 * 'none' for rows from before, and for forms from no outcome), and when
+	 * `hhd-admin notify` mailed it to the helpdesk (NULL: not yet) */
+	{ "ALTER TABLE contact ADD COLUMN urgency TEXT NOT NULL DEFAULT 'none';"
+	"ALTER TABLE contact ADD COLUMN notified INTEGER;",
+	  "PRAGMA user_version=4" },
 };
 
 enum stmt {
@@ -90,7 +98,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_DUP] = "SELECT id FROM contact WHERE digest = ?1 AND created >= ?2 LIMIT 1",
 	[ST_INSERT] = "INSERT INTO contact (created, lang, incident, node, name, company, email,"
-		" phone, message, consent, digest, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11)",
+		" phone, message, consent, digest, sealed, urgency)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11, ?12)",
 	[ST_SKETCH_GET] = "SELECT sketch FROM visitors WHERE day = ?1",
 	[ST_SKETCH_PUT] = "INSERT INTO visitors (day, sketch) VALUES (?1, ?2)"
 		" ON CONFLICT (day) DO UPDATE SET sketch = excluded.sketch",
@@ -470,6 +479,7 @@ enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, l
 		sqlite3_bind_blob(st, 11, c->sealed, (int)c->sealed_len, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 11);
+	sqlite3_bind_text(st, 12, c->urgency ? c->urgency : urgency_names[URG_NONE], -1, SQLITE_STATIC);
 	if (S_step(db, st) != SQLITE_DONE)
 		goto rollback;
 	if (id)
@@ -574,17 +584,22 @@ int db_hit_add(struct db *db, const char *day, const char *path, const char *eve
 
 /* hhd-admin's reads and maintenance. */
 
-#define CONTACT_COLUMNS "id, created, done, lang, incident, node, name, company, email, phone, message, sealed"
+#define CONTACT_COLUMNS "id, created, done, lang, incident, node, name, company, email, phone, message, sealed," \
+	" urgency, notified"
 
 int db_contacts(struct db *db, enum db_contacts which, db_row_fn fn, void *arg)
 {
 	struct param all = { NULL, which != DB_CONTACTS_OPEN };
+	struct param acute = { urgency_names[URG_ACUTE], 0 };
 
 	if (which == DB_CONTACTS_EXPORT)
 		return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact ORDER BY id", NULL, 0, fn, arg);
 	if (which == DB_CONTACTS_OPEN)
-		return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact WHERE done IS NULL ORDER BY created, id",
-			NULL, 0, fn, arg);
+		return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact WHERE done IS NULL"
+			" ORDER BY urgency = ?1 DESC, created, id", &acute, 1, fn, arg);
+	if (which == DB_CONTACTS_UNNOTIFIED)
+		return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact WHERE done IS NULL AND notified IS NULL"
+			" ORDER BY created, id", NULL, 0, fn, arg);
 	return S_query(db, "SELECT " CONTACT_COLUMNS " FROM contact WHERE ?1 OR done IS NULL ORDER BY id DESC",
 		&all, 1, fn, arg);
 }
@@ -618,6 +633,29 @@ int db_contact_done(struct db *db, long long id, time_t now)
 	if (S_query(db, "UPDATE contact SET done = ?2 WHERE id = ?1 AND done IS NULL", p, 2, NULL, NULL) < 0)
 		return -1;
 	return sqlite3_changes(db->h) > 0;
+}
+
+long long db_contact_notified(struct db *db, const long long *ids, size_t n, time_t now)
+{
+	long long marked = 0;
+	size_t i;
+
+	if (S_query(db, "BEGIN IMMEDIATE", NULL, 0, NULL, NULL) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct param p[] = { { NULL, ids[i] }, { NULL, (long long)now } };
+		if (S_query(db, "UPDATE contact SET notified = ?2 WHERE id = ?1 AND notified IS NULL", p, 2,
+			NULL, NULL) < 0) {
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		marked += sqlite3_changes(db->h);
+	}
+	if (S_query(db, "COMMIT", NULL, 0, NULL, NULL) < 0) {
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return marked;
 }
 
 int db_contact_purgeable(struct db *db, time_t before, int open, db_row_fn fn, void *arg)

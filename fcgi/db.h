@@ -25,7 +25,7 @@
 
 #include "buf.h"
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 #define DB_BUSY_MS 5000        /* wait this long for a lock held by hhd-admin */
 #define DB_DIGEST_BYTES 16
 
@@ -45,6 +45,7 @@ enum db_open_flags {
  * needed here for the duplicate check's digest. */
 struct contact {
 	const char *lang, *incident, *node, *name, *company, *email, *phone, *message;
+	const char *urgency;   /* urgency_names[] of its outcome (siteindex_urgency), "none" without */
 	const void *sealed;
 	size_t sealed_len;
 };
@@ -111,10 +112,12 @@ const void *db_blob(const struct db_row *row, const char *col, size_t *len);  /*
 
 /* Submissions, with the columns id, created (unix time), done (unix time,
  * NULL while open), lang, incident, node, name, company, email, phone,
- * message and sealed (a blob, NULL for a row stored in plaintext; when
- * present the five personal columns are ''). */
+ * message, sealed (a blob, NULL for a row stored in plaintext; when
+ * present the five personal columns are ''), urgency (urgency_names[]) and
+ * notified (unix time mailed to the helpdesk, NULL while not). */
 enum db_contacts {
-	DB_CONTACTS_OPEN,     /* not done, oldest first: the work queue */
+	DB_CONTACTS_OPEN,     /* not done, acute first, then oldest first: the work queue */
+	DB_CONTACTS_UNNOTIFIED, /* not done and not yet notified, oldest first */
 	DB_CONTACTS_ALL,      /* newest first */
 	DB_CONTACTS_EXPORT,   /* all, oldest first */
 };
@@ -123,6 +126,10 @@ int db_contacts(struct db *db, enum db_contacts which, db_row_fn fn, void *arg);
 int db_contact_get(struct db *db, long long id, db_row_fn fn, void *arg);
 /* Mark submission `id` done at `now`: 1, 0 when there is no open one, -1. */
 int db_contact_done(struct db *db, long long id, time_t now);
+/* Mark the submissions ids[0..n) as notified at `now`, in one transaction
+ * (after sendmail took them): how many were marked (those already marked
+ * are left as they are), or -1 with nothing marked. */
+long long db_contact_notified(struct db *db, const long long *ids, size_t n, time_t now);
 /* Delete the submissions created at or before `before` that are done, and
  * with `open` the open ones too: how many, or -1. */
 long long db_contact_purge(struct db *db, time_t before, int open);

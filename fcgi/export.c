@@ -45,3 +45,20 @@ void export_csv_cell(struct buf *out, const char *s)
 	}
 	buf_addch(out, '"');
 }
+
+void export_waited(struct buf *out, long long s)
+{
+	long long m = s > 0 ? s / 60 : 0, h = m / 60, d = h / 24;
+
+	if (d > 0) {
+		buf_addf(out, "%lld d", d);
+		if (h % 24)
+			buf_addf(out, " %lld h", h % 24);
+	} else if (h > 0) {
+		buf_addf(out, "%lld h", h);
+		if (m % 60)
+			buf_addf(out, " %lld min", m % 60);
+	} else {
+		buf_addf(out, "%lld min", m);
+	}
+}

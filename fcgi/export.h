@@ -11,5 +11,9 @@ void export_safe(struct buf *out, const char *s, int multiline);
 /* Append s as one CSV cell (RFC 4180 quoting). A cell starting with = + -
  * @ TAB or CR gets a leading ' so spreadsheets never run it as a formula. */
 void export_csv_cell(struct buf *out, const char *s);
+/* Append how long something has waited, in words a person reads at a
+ * glance: "12 min" under an hour, "3 h 20 min" (or "3 h") under a day,
+ * "2 d 5 h" (or "2 d") from a day on. Negative counts as 0. */
+void export_waited(struct buf *out, long long seconds);
 
 #endif

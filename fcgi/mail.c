@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -271,11 +272,47 @@ int mail_build(const struct mail_config *c, const char *subject, const char *bod
 	return 0;
 }
 
+/* With -t sendmail takes the recipients from the header: the message's
+ * header block must name exactly the configured helpdesk address, in one
+ * unfolded "To:" line, and no other recipient header (Cc, Bcc, Resent-*). */
+static int S_recipients_ok(const struct mail_config *c, const char *msg, size_t len)
+{
+	static const char *const rcpt[] = { "to:", "cc:", "bcc:", "resent-to:", "resent-cc:", "resent-bcc:" };
+	const char *p = msg, *end = msg + len;
+	size_t tolen = strlen(c->to), i;
+	int to = 0, after_to = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (n == 0)
+			return to == 1;  /* the end of the header block */
+		if (p[0] == ' ' || p[0] == '\t') {
+			if (after_to)
+				return 0;  /* a To: folded onto more lines */
+		} else {
+			after_to = 0;
+			for (i = 0; i < sizeof rcpt / sizeof *rcpt; i++) {
+				size_t k = strlen(rcpt[i]);
+				if (n >= k && strncasecmp(p, rcpt[i], k) == 0) {
+					if (i != 0 || n != 4 + tolen || p[3] != ' ' || memcmp(p + 4, c->to, tolen) != 0)
+						return 0;
+					to++;
+					after_to = 1;
+				}
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;  /* no body: not a message mail_build made */
+}
+
 int mail_send(const struct mail_config *c, const void *msg, size_t len, int *status,
 	char *err, size_t errsz)
 {
 	const char *sm = c->sendmail ? c->sendmail : MAIL_SENDMAIL_DEFAULT;
-	char *argv[] = { "sendmail", "-i", "--", NULL, NULL };
+	char *argv[] = { "sendmail", "-t", "-oi", NULL };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	int in[2], ep[2], e = 0, ws, wrote_all = 1;
 	size_t off = 0;
@@ -286,7 +323,9 @@ int mail_send(const struct mail_config *c, const void *msg, size_t len, int *sta
 		*status = -1;
 	if (mail_config_check(c, err, errsz) < 0)
 		return -1;
-	argv[3] = (char *)c->to;
+	if (!S_recipients_ok(c, msg, len))
+		return S_fail(err, errsz, "the message's header must name the helpdesk address alone (To: %.300s)",
+			c->to);
 	if (pipe2(in, O_CLOEXEC) < 0)
 		return S_fail(err, errsz, "pipe: %s", strerror(errno));
 	if (pipe2(ep, O_CLOEXEC) < 0) {

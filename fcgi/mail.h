@@ -21,9 +21,11 @@
  * a line break. Addresses come from the configuration only and must be a
  * plain local@domain (mail_addr_ok).
  *
- * mail_send() runs `SENDMAIL -i -- TO` with fork and execve (no shell),
- * writes the message to its standard input and waits for it. The only
- * recipient there ever is, is the configured helpdesk address `to`: there
+ * mail_send() runs `SENDMAIL -t -oi` with fork and execve (no shell),
+ * writes the message to its standard input and waits for it. With -t the
+ * MTA takes the recipients from the header, so mail_send() first checks
+ * that the header names the configured helpdesk address `to` alone (one
+ * "To:" line, no Cc, Bcc or Resent-*), and refuses any other message: there
  * is no way to mail a visitor through this module, so the contact form can
  * never become a relay. */
 #ifndef HHD_MAIL_H
@@ -63,9 +65,10 @@ int mail_config_check(const struct mail_config *c, char *err, size_t errsz);
  * over MAIL_BODY_MAX or holding a NUL). */
 int mail_build(const struct mail_config *c, const char *subject, const char *body, size_t body_len,
 	time_t date, struct buf *out, char *err, size_t errsz);
-/* Pipe msg to `SENDMAIL -i -- TO` and wait. 0 when it exited 0; -1 otherwise,
+/* Pipe msg to `SENDMAIL -t -oi` and wait. 0 when it exited 0; -1 otherwise,
  * with the reason in err and *status (when given) set to its exit status,
- * 128 + the signal that killed it, or -1 when it could not be started. */
+ * 128 + the signal that killed it, or -1 when it could not be started (or
+ * msg's header names another recipient than c->to). */
 int mail_send(const struct mail_config *c, const void *msg, size_t len, int *status,
 	char *err, size_t errsz);
 

@@ -132,6 +132,43 @@ int siteindex_has_node(const struct siteindex *m, const char *tree, const char *
 	return bsearch(&kp, m->nodes, m->nnodes, sizeof *m->nodes, S_cmp_node) != NULL;
 }
 
+const struct manifest_plan *siteindex_plan(const struct siteindex *m, const char *lang, const char *tree,
+	const char *node)
+{
+	const struct manifest_plan *other = NULL;
+
+	if (!tree || !node)
+		return NULL;
+	for (size_t i = 0; i < m->rows.nplans; i++) {
+		const struct manifest_plan *p = &m->rows.plans[i];
+		if (strcmp(p->tree, tree) != 0 || strcmp(p->node, node) != 0)
+			continue;
+		if (lang && strcmp(p->lang, lang) == 0)
+			return p;
+		if (!other)
+			other = p;
+	}
+	return other;
+}
+
+enum urgency siteindex_urgency(const struct siteindex *m, const char *lang, const char *tree, const char *node)
+{
+	const struct manifest_plan *p = siteindex_plan(m, lang, tree, node);
+
+	return p ? p->urgency : URG_NONE;
+}
+
+const char *siteindex_plan_path(const struct siteindex *m, const struct manifest_plan *p)
+{
+	for (size_t i = 0; i < m->rows.npages; i++) {
+		const struct manifest_row *r = &m->rows.pages[i];
+		if (r->kind == LAYOUT_OUTCOME && strcmp(r->lang, p->lang) == 0 && strcmp(r->tree, p->tree) == 0
+		    && strcmp(r->node, p->node) == 0)
+			return r->path;
+	}
+	return NULL;
+}
+
 int siteindex_has_partner(const struct siteindex *m, const char *code)
 {
 	if (!m->rows.npartners)

@@ -37,5 +37,15 @@ const struct manifest_row *siteindex_page(const struct siteindex *m, const char 
 const struct manifest_row *siteindex_find_kind(const struct siteindex *m, const char *lang, enum layout kind);
 int siteindex_has_node(const struct siteindex *m, const char *tree, const char *node);
 int siteindex_has_partner(const struct siteindex *m, const char *code);
+/* The outcome (tree, node) in `lang`, or in another language when `lang`
+ * has none of that name; NULL when it is no outcome (a question, or not in
+ * the manifest). A linear walk: called once per stored submission. */
+const struct manifest_plan *siteindex_plan(const struct siteindex *m, const char *lang, const char *tree,
+	const char *node);
+/* The urgency a submission from (tree, node) gets: its outcome's, or
+ * URG_NONE (no tree, a question, an unknown pair). Never what was posted. */
+enum urgency siteindex_urgency(const struct siteindex *m, const char *lang, const char *tree, const char *node);
+/* The path of a plan's page (the P record of its outcome), or NULL. */
+const char *siteindex_plan_path(const struct siteindex *m, const struct manifest_plan *p);
 
 #endif

@@ -25,10 +25,10 @@ static void S_quote(struct buf *out, const char *s)
 	buf_addch(out, '"');
 }
 
-static const char *const urgency_colour[URG__MAX] = { "#f8d0d0", "#fde8c0", "#d8ecd8" };
+static const char *const urgency_colour[URG__CHOOSABLE] = { "#f8d0d0", "#fde8c0", "#d8ecd8" };
 
 /* The words of the picture, [0] Dutch, [1] other languages (English). */
-static const char *const urgency_words[2][URG__MAX] = { { "acuut", "vandaag", "binnenkort" },
+static const char *const urgency_words[2][URG__CHOOSABLE] = { { "acuut", "vandaag", "binnenkort" },
 							{ "acute", "today", "soon" } };
 static const char *const legend_words[2][4] = {
 	{ "Legenda", "vraag [id in next:]", "uitkomst: ", "andere beslisboom" },
@@ -147,9 +147,9 @@ void graph_dot(const struct model *m, const struct tree *t, struct buf *out)
 	buf_adds(out, ";\n    fontname=\"sans-serif\";\n    \"legend:question\" [shape=ellipse, label=");
 	S_quote(out, legend_words[en][1]);
 	buf_adds(out, "];\n");
-	for (int u = 0; u < URG__MAX; u++) {
+	for (int u = 0; u < URG__CHOOSABLE; u++) {
 		buf_addf(out, "    \"legend:%s\" [shape=box, style=\"filled,rounded\", fillcolor=\"%s\", label=",
-			 urgency_name((enum urgency)u), urgency_colour[u]);
+			 urgency_names[u], urgency_colour[u]);
 		struct buf l = BUF_INIT;
 		buf_addf(&l, "%s%s", legend_words[en][2], urgency_words[en][u]);
 		S_quote(out, l.ptr);

@@ -83,7 +83,7 @@ struct page {
 };
 
 /* Decision trees: a question node or an outcome node (a step plan). */
-enum urgency { URG_ACUTE, URG_TODAY, URG_SOON, URG__MAX };
+/* enum urgency (lib/manifest.h): an outcome's is one of the first URG__CHOOSABLE */
 
 struct answer {
 	struct sstr label, next;
@@ -203,7 +203,6 @@ void model_unloaded_add(struct model *m, enum unloaded_kind kind, int lang, cons
  * with one more reference counted; NULL when it did not fail. */
 struct unloaded *model_unloaded_ref(const struct model *m, enum unloaded_kind kind, int lang, const char *id);
 
-const char *urgency_name(enum urgency u);
 const char *org_kind_name(enum org_kind k);
 
 #endif

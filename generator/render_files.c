@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "org.h"
 
 /* Render template `tpl` with `v` into `out` and write it as `file`; a
  * failure is reported at `url`. */
@@ -165,8 +166,33 @@ static int S_manifest_row(struct buf *out, const struct manifest_row *r, struct 
 	return -1;
 }
 
-/* The manifest hhd-fcgi reads: which paths exist, of what kind, and the
- * partner referrers, written through lib/manifest (the format's one
+/* An outcome's O, S and C records: its urgency and title, its steps' titles
+ * and whom to call (the organisations in its contacts, in their order). */
+static int S_manifest_plan(const struct render_ctx *c, const struct render_job *j, struct buf *out, struct diags *d)
+{
+	const struct node *n = j->node;
+	const char **steps = arena_zalloc(c->a, (n->nsteps + 1) * sizeof *steps);
+	struct manifest_contact *who = arena_zalloc(c->a, (n->contacts.n + 1) * sizeof *who);
+	struct manifest_plan p = { c->m->site.langs[j->lang].code, n->tree->id, n->id.s, n->urgency, n->title.s,
+				   steps, 0, who, 0 };
+
+	for (size_t i = 0; i < n->nsteps; i++)
+		if (n->steps[i].title.s)
+			steps[p.nsteps++] = n->steps[i].title.s;
+	for (size_t i = 0; i < n->contacts.n; i++) {
+		const struct org *o = org_find(c->m, n->contacts.items[i].s);
+		if (o && o->name[j->lang])
+			who[p.ncontacts++] = (struct manifest_contact){ o->name[j->lang], o->phone.s, o->url.s };
+	}
+	if (manifest_put_plan(out, &p) == 0)
+		return 0;
+	diag_at(d, D_MANIFEST_ROW, NULL, 0, 0, n->url);
+	return -1;
+}
+
+/* The manifest hhd-fcgi reads: which paths exist, of what kind, the
+ * partner referrers, the site's base URL and each outcome's urgency, steps
+ * and contacts, written through lib/manifest (the format's one
  * definition). A row that would not parse back is a build error. */
 static int S_manifest(const struct render_ctx *c, const struct render_jobs *js, struct buf *out, struct diags *d)
 {
@@ -211,6 +237,13 @@ static int S_manifest(const struct render_ctx *c, const struct render_jobs *js, 
 			rc = -1;
 		}
 	}
+	if (manifest_put_base(out, m->site.base_url) < 0) {
+		diag_at(d, D_MANIFEST_ROW, NULL, 0, 0, m->site.base_url);
+		rc = -1;
+	}
+	for (size_t i = 0; i < js->n; i++)
+		if (js->items[i].kind == J_NODE && js->items[i].node->is_outcome)
+			rc |= S_manifest_plan(c, &js->items[i], out, d);
 	return rc;
 }
 

@@ -289,8 +289,8 @@ static struct val *S_outcome_val(const struct render_ctx *c, const struct node *
 	struct val *o = val_map(c->a);
 	render_set(c->a, o, "id", n->id.s);
 	render_set(c->a, o, "title", n->title.s);
-	render_set(c->a, o, "urgency", urgency_name(n->urgency));
-	render_set(c->a, o, "urgency_label", render_str(c, lang, arena_cat(c->a, "urgency_", urgency_name(n->urgency), NULL)));
+	render_set(c->a, o, "urgency", urgency_names[n->urgency]);
+	render_set(c->a, o, "urgency_label", render_str(c, lang, arena_cat(c->a, "urgency_", urgency_names[n->urgency], NULL)));
 	val_map_bool(c->a, o, "acute", n->urgency == URG_ACUTE);
 	render_set(c->a, o, "intro", n->intro_html);
 	render_set(c->a, o, "deadline", n->deadline_html);
@@ -377,7 +377,7 @@ static struct val *S_plans_val(const struct render_ctx *c, int lang)
 					all[n++] = &m->trees[i]->nodes[k];
 	qsort(all, n, sizeof *all, S_cmp_outcomes);
 	struct val *groups = val_list(c->a);
-	for (int u = 0; u < URG__MAX; u++) {
+	for (int u = 0; u < URG__CHOOSABLE; u++) {
 		struct val *g = val_map(c->a), *plans = val_list(c->a);
 		for (size_t i = 0; i < n; i++) {
 			if ((int)all[i]->urgency != u)
@@ -390,8 +390,8 @@ static struct val *S_plans_val(const struct render_ctx *c, int lang)
 		}
 		if (!plans->n)
 			continue;
-		render_set(c->a, g, "urgency", urgency_name((enum urgency)u));
-		render_set(c->a, g, "label", render_str(c, lang, arena_printf(c->a, "urgency_%s", urgency_name((enum urgency)u))));
+		render_set(c->a, g, "urgency", urgency_names[u]);
+		render_set(c->a, g, "label", render_str(c, lang, arena_printf(c->a, "urgency_%s", urgency_names[u])));
 		val_map_set(c->a, g, "plans", plans);
 		val_list_push(c->a, groups, g);
 	}

@@ -19,12 +19,6 @@ static const char *const outcome_keys[] = { "title", "urgency", "intro", "steps"
 					      "deadline", "tips", "sources", NULL };
 static const char *const answer_keys[] = { "label", "next", NULL };
 static const char *const step_keys[] = { "title", "body", NULL };
-static const char *const urgency_names[URG__MAX] = { "acute", "today", "soon" };
-
-const char *urgency_name(enum urgency u)
-{
-	return urgency_names[u];
-}
 
 /* Markdown field of a node; NULL when absent. */
 static const char *S_md_field(struct model *m, struct node *nd, const struct ynode *map, const char *key,
@@ -105,7 +99,7 @@ static void S_load_node(struct model *m, struct tree *t, struct node *nd, const 
 	nd->is_outcome = 1;
 	schema_keys(v, outcome_keys, d);
 	nd->title = schema_str(v, "title", 1, d);
-	int urg = schema_enum(v, "urgency", urgency_names, URG__MAX, 1, NULL, d);
+	int urg = schema_enum(v, "urgency", urgency_names, URG__CHOOSABLE, 1, NULL, d);
 	nd->urgency = urg < 0 ? URG_SOON : (enum urgency)urg;
 	nd->intro_html = S_md_field(m, nd, v, "intro", 0, 0, NULL, d);
 	nd->report_html = S_md_field(m, nd, v, "report", 0, 0, NULL, d);

@@ -7,6 +7,7 @@
 #include "manifest.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,21 @@ int layout_find(const char *name)
 {
 	for (int i = 0; i < LAYOUT__MAX; i++)
 		if (strcmp(layout_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *const urgency_names[URG__MAX] = {
+	[URG_ACUTE] = "acute",
+	[URG_TODAY] = "today",
+	[URG_SOON] = "soon",
+	[URG_NONE] = "none",
+};
+
+int urgency_find(const char *name)
+{
+	for (int i = 0; i < URG__MAX; i++)
+		if (strcmp(urgency_names[i], name) == 0)
 			return i;
 	return -1;
 }
@@ -126,6 +142,42 @@ static int S_code_ok(const char *s)
 	return 1;
 }
 
+/* A text field (a title, a step, a name): non-empty UTF-8 without control
+ * characters (C0, DEL, C1), at most MANIFEST_MAX_FIELD bytes. */
+static int S_text_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > MANIFEST_MAX_FIELD || !utf8_valid(s, n, NULL))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f || (c == 0xc2 && (unsigned char)s[i + 1] < 0xa0))
+			return 0;
+	}
+	return 1;
+}
+
+/* The site's base URL: http:// or https://, then printable ASCII without
+ * spaces, not ending in '/'. */
+static int S_base_ok(const char *s)
+{
+	size_t i, n = strlen(s), k = strncmp(s, "https://", 8) == 0 ? 8 : strncmp(s, "http://", 7) == 0 ? 7 : 0;
+
+	if (!k || n == k || n > MANIFEST_MAX_FIELD || s[n - 1] == '/')
+		return 0;
+	for (i = k; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* A contact's phone or url: "-" stands for none; otherwise a text field. */
+static int S_opt_ok(const char *s)
+{
+	return !s || (strcmp(s, "-") != 0 && S_text_ok(s));
+}
+
 #define LANG_MAX 16
 #define KIND_MAX 32
 #define ID_MAX MANIFEST_MAX_ID
@@ -159,6 +211,43 @@ int manifest_put_partner(struct buf *out, const char *code)
 	if (!code || !S_code_ok(code))
 		return -1;
 	buf_addf(out, "R\t%s\n", code);
+	return 0;
+}
+
+int manifest_put_base(struct buf *out, const char *url)
+{
+	if (!url || !S_base_ok(url))
+		return -1;
+	buf_addf(out, "B\t%s\n", url);
+	return 0;
+}
+
+_Static_assert(2 + LANG_MAX + 2 * (1 + ID_MAX) + 3 * (1 + MANIFEST_MAX_FIELD) <= MANIFEST_MAX_LINE,
+	       "a C record fits in MANIFEST_MAX_LINE");
+
+int manifest_put_plan(struct buf *out, const struct manifest_plan *p)
+{
+	size_t i;
+
+	if (!p->lang || !p->tree || !p->node || !p->title || !S_id_ok(p->lang, LANG_MAX) || !S_id_ok(p->tree, ID_MAX)
+	    || !S_id_ok(p->node, ID_MAX) || (int)p->urgency < 0 || p->urgency >= URG__MAX || !S_text_ok(p->title))
+		return -1;
+	for (i = 0; i < p->nsteps; i++)
+		if (!p->steps[i] || !S_text_ok(p->steps[i]))
+			return -1;
+	for (i = 0; i < p->ncontacts; i++) {
+		const struct manifest_contact *c = &p->contacts[i];
+		if (!c->name || !S_text_ok(c->name) || !S_opt_ok(c->phone) || !S_opt_ok(c->url))
+			return -1;
+	}
+	buf_addf(out, "O\t%s\t%s\t%s\t%s\t%s\n", p->lang, p->tree, p->node, urgency_names[p->urgency], p->title);
+	for (i = 0; i < p->nsteps; i++)
+		buf_addf(out, "S\t%s\t%s\t%s\t%s\n", p->lang, p->tree, p->node, p->steps[i]);
+	for (i = 0; i < p->ncontacts; i++) {
+		const struct manifest_contact *c = &p->contacts[i];
+		buf_addf(out, "C\t%s\t%s\t%s\t%s\t%s\t%s\n", p->lang, p->tree, p->node, c->name,
+			 c->phone ? c->phone : "-", c->url ? c->url : "-");
+	}
 	return 0;
 }
 
@@ -208,6 +297,52 @@ static int S_add_page(struct manifest_rows *r, char **f, unsigned line, char *er
 	return 0;
 }
 
+/* An O record f[1..5]. Its steps and contacts are counted in by the S and C
+ * records after it; their pointers are set once the whole text is read. */
+static int S_add_plan(struct manifest_rows *r, char **f, unsigned line, char *err, size_t errsz)
+{
+	struct manifest_plan p = { .lang = f[1], .tree = f[2], .node = f[3], .title = f[5] };
+	int u;
+
+	if (!S_id_ok(p.lang, LANG_MAX) || !S_id_ok(p.tree, ID_MAX) || !S_id_ok(p.node, ID_MAX))
+		return S_fail(err, errsz, line, "malformed language, tree or node id");
+	if ((u = urgency_find(f[4])) < 0)
+		return S_fail(err, errsz, line, "unknown urgency '%s'", f[4]);
+	if (!S_text_ok(p.title))
+		return S_fail(err, errsz, line, "malformed title");
+	p.urgency = (enum urgency)u;
+	/* until the fix-up: the index of the first step and contact */
+	p.steps = (const char *const *)(uintptr_t)r->nsteps;
+	p.contacts = (const struct manifest_contact *)(uintptr_t)r->ncontacts;
+	r->plans = xgrow(r->plans, &r->capplans, r->nplans + 1, sizeof *r->plans);
+	r->plans[r->nplans++] = p;
+	return 0;
+}
+
+/* An S (k == 5) or C (k == 7) record: it belongs to the O record just before. */
+static int S_add_plan_part(struct manifest_rows *r, char **f, int k, unsigned line, char *err, size_t errsz)
+{
+	struct manifest_plan *p = r->nplans ? &r->plans[r->nplans - 1] : NULL;
+
+	if (!p || strcmp(p->lang, f[1]) != 0 || strcmp(p->tree, f[2]) != 0 || strcmp(p->node, f[3]) != 0)
+		return S_fail(err, errsz, line, "a %s record must follow its outcome's O record", f[0]);
+	if (k == 5) {
+		if (!S_text_ok(f[4]))
+			return S_fail(err, errsz, line, "malformed step text");
+		r->steps = xgrow(r->steps, &r->capsteps, r->nsteps + 1, sizeof *r->steps);
+		r->steps[r->nsteps++] = f[4];
+		p->nsteps++;
+		return 0;
+	}
+	struct manifest_contact c = { f[4], strcmp(f[5], "-") ? f[5] : NULL, strcmp(f[6], "-") ? f[6] : NULL };
+	if (!S_text_ok(c.name) || !S_opt_ok(c.phone) || !S_opt_ok(c.url))
+		return S_fail(err, errsz, line, "malformed contact");
+	r->contacts = xgrow(r->contacts, &r->capcontacts, r->ncontacts + 1, sizeof *r->contacts);
+	r->contacts[r->ncontacts++] = c;
+	p->ncontacts++;
+	return 0;
+}
+
 /* One line after the header, p[0..n) without its LF. 0, or -1 with err set. */
 static int S_line(struct manifest_rows *r, struct arena *a, const char *p, size_t n, unsigned line, char *err,
 		  size_t errsz)
@@ -231,6 +366,23 @@ static int S_line(struct manifest_rows *r, struct arena *a, const char *p, size_
 			return S_fail(err, errsz, line, "malformed R record");
 		r->partners = xgrow(r->partners, &r->cappartners, r->npartners + 1, sizeof *r->partners);
 		r->partners[r->npartners++] = f[1];
+		return 0;
+	}
+	if (strcmp(f[0], "B") == 0) {
+		if (k != 2 || !S_base_ok(f[1]))
+			return S_fail(err, errsz, line, "malformed B record");
+		if (r->base_url)
+			return S_fail(err, errsz, line, "a second B record");
+		r->base_url = f[1];
+		return 0;
+	}
+	if (strcmp(f[0], "O") == 0)
+		return k == 6 ? S_add_plan(r, f, line, err, errsz)
+			      : S_fail(err, errsz, line, "an O record has 6 fields, not %d", k);
+	if (strcmp(f[0], "S") == 0 || strcmp(f[0], "C") == 0) {
+		int want = f[0][0] == 'S' ? 5 : 7;
+		return k == want ? S_add_plan_part(r, f, k, line, err, errsz)
+				 : S_fail(err, errsz, line, "a %s record has %d fields, not %d", f[0], want, k);
 	}
 	return 0;  /* other records come from a newer generator: skipped */
 }
@@ -259,6 +411,12 @@ int manifest_rows_parse(struct manifest_rows *r, struct arena *a, const char *te
 	}
 	if (rc == 0 && line == 0)
 		rc = S_fail(err, errsz, 1, "first line must be '%s'", HEADER);
+	/* the plans' steps and contacts, now that the arrays have stopped moving */
+	for (size_t i = 0; rc == 0 && i < r->nplans; i++) {
+		struct manifest_plan *pl = &r->plans[i];
+		pl->steps = r->steps ? r->steps + (uintptr_t)pl->steps : NULL;
+		pl->contacts = r->contacts ? r->contacts + (uintptr_t)pl->contacts : NULL;
+	}
 	if (rc)
 		manifest_rows_free(r);
 	return rc;
@@ -268,5 +426,8 @@ void manifest_rows_free(struct manifest_rows *r)
 {
 	free(r->pages);
 	free(r->partners);
+	free(r->plans);
+	free(r->steps);
+	free(r->contacts);
 	memset(r, 0, sizeof *r);
 }

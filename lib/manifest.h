@@ -3,15 +3,29 @@
  * `hhd build` writes <site>/hhd-manifest.tsv: which pages exist, in which
  * language and of which kind, and which partner codes may appear in `via=`.
  * hhd-fcgi reads it, counts only hits on these paths and accepts only
- * incident/node pairs found here. This module holds everything both sides
- * must agree on: the file name, the format version, the page kinds (enum
- * layout, with its one names table), a writer and a parser.
+ * incident/node pairs found here; it stores each submission's urgency from
+ * here, and hhd-admin drafts replies from the outcome records. This module
+ * holds everything both sides must agree on: the file name, the format
+ * version, the page kinds (enum layout) and the urgencies (enum urgency),
+ * each with its one names table, a writer and a parser.
  *
  * Format (UTF-8, LF lines, TAB-separated):
  *   # hhd-manifest 3                       the first line, with the version
  *   P <path> <lang> <kind> <tree> <node>   one per page; tree/node are "-"
  *                                          unless kind is question or outcome
  *   R <code>                               an allowed partner code
+ *   B <url>                                the site's absolute base URL
+ *                                          ("https://example.nl", no trailing '/')
+ *   O <lang> <tree> <node> <urgency> <title>
+ *                                          one per outcome (step plan): its
+ *                                          urgency (urgency_names) and title
+ *   S <lang> <tree> <node> <text>          one per step of the O record just
+ *                                          before, in order: the step's title
+ *   C <lang> <tree> <node> <name> <phone> <url>
+ *                                          whom to call for that outcome, one
+ *                                          per organisation, in order; phone
+ *                                          and url are "-" when it has none
+ * Text fields (title, text, name) are UTF-8 without control characters.
  * Lines starting with '#' after the first are comments and blank lines are
  * skipped; unknown record letters are skipped so a newer generator can add
  * records. A new kind is a new format version: a reader refuses kinds it
@@ -42,7 +56,7 @@
 #include "buf.h"
 
 #define MANIFEST_NAME "hhd-manifest.tsv"
-#define MANIFEST_VERSION 3   /* 2: the emergency-card and incident-log layouts; 3: search */
+#define MANIFEST_VERSION 3   /* 2: the emergency-card and incident-log layouts; 3: the search layout, B, O, S, C, T and E records */
 #define MANIFEST_MAX_BYTES (16u << 20)   /* a reader refuses larger files */
 #define MANIFEST_MAX_FIELD 1024          /* bytes of one field */
 #define MANIFEST_MAX_LINE 4096           /* bytes of one line, without its LF */
@@ -76,6 +90,18 @@ enum layout {
 
 extern const char *const layout_names[LAYOUT__MAX];
 
+/* How soon a visitor must act: an outcome's urgency (the first
+ * URG__CHOOSABLE, chosen in a tree's YAML), or URG_NONE for what comes from
+ * no outcome (the general contact form). Sorted most urgent first. Names in
+ * urgency_names[] ("acute", "today", "soon", "none"): the trees' YAML, the
+ * manifest and hhd-fcgi's database spell them so. */
+enum urgency { URG_ACUTE, URG_TODAY, URG_SOON, URG_NONE, URG__MAX };
+#define URG__CHOOSABLE URG_NONE
+
+extern const char *const urgency_names[URG__MAX];
+/* The urgency called `name`, or -1. */
+int urgency_find(const char *name);
+
 /* The layout called `name`, or -1. */
 int layout_find(const char *name);
 /* Does a page of this kind belong to a tree node (question, outcome)? */
@@ -91,13 +117,38 @@ struct manifest_row {
 	const char *node;
 };
 
+/* Whom to call about an outcome (a C record). phone and url NULL when none. */
+struct manifest_contact {
+	const char *name, *phone, *url;
+};
+
+/* An outcome (an O record with its S and C records): what hhd-fcgi stores
+ * as a submission's urgency and what hhd-admin drafts a reply from. */
+struct manifest_plan {
+	const char *lang, *tree, *node;
+	enum urgency urgency;
+	const char *title;
+	const char *const *steps;   /* step titles, in order */
+	size_t nsteps;
+	const struct manifest_contact *contacts;
+	size_t ncontacts;
+};
+
 /* A parsed manifest, in file order. The arrays are malloc'd (free with
- * manifest_rows_free); their strings live in the parser's arena. */
+ * manifest_rows_free); their strings live in the parser's arena. A plan's
+ * steps and contacts point into steps[] and contacts[]. */
 struct manifest_rows {
 	struct manifest_row *pages;
 	size_t npages, cappages;
 	const char **partners;
 	size_t npartners, cappartners;
+	const char *base_url;         /* NULL when there was no B record */
+	struct manifest_plan *plans;
+	size_t nplans, capplans;
+	const char **steps;
+	size_t nsteps, capsteps;
+	struct manifest_contact *contacts;
+	size_t ncontacts, capcontacts;
 };
 
 /* Append the first line, "# hhd-manifest 3\n". */
@@ -108,6 +159,13 @@ void manifest_put_header(struct buf *out);
 int manifest_put_page(struct buf *out, const struct manifest_row *r);
 /* Append one R record. 0, or -1 (nothing appended) for a malformed code. */
 int manifest_put_partner(struct buf *out, const char *code);
+/* Append the B record. 0, or -1 (nothing appended) unless url is http:// or
+ * https:// followed by printable ASCII without spaces, not ending in '/'. */
+int manifest_put_base(struct buf *out, const char *url);
+/* Append an O record and its S and C records. 0, or -1 (nothing appended)
+ * for a malformed id, an unknown urgency, or a text that is empty, not
+ * UTF-8, holds a control character or is over MANIFEST_MAX_FIELD. */
+int manifest_put_plan(struct buf *out, const struct manifest_plan *p);
 
 /* Parse text[0..len) into `r` (zeroed by the caller), copying strings into
  * `a`. Every line is checked for shape. Returns 0, or -1 with "line N: why"

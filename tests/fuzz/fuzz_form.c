@@ -115,6 +115,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (pg->tree)
 					CHECK(siteindex_has_node(&fm, pg->tree, pg->node));
 			}
+			/* every plan is found again, its steps and contacts readable */
+			for (i = 0; i < fm.rows.nplans; i++) {
+				const struct manifest_plan *pl = &fm.rows.plans[i];
+				const struct manifest_plan *q = siteindex_plan(&fm, pl->lang, pl->tree, pl->node);
+				size_t k;
+				CHECK(q && strcmp(q->tree, pl->tree) == 0 && pl->urgency < URG__MAX);
+				for (k = 0; k < pl->nsteps; k++)
+					CHECK(pl->steps[k][0] != '\0');
+				for (k = 0; k < pl->ncontacts; k++)
+					CHECK(pl->contacts[k].name[0] != '\0');
+				(void)siteindex_plan_path(&fm, pl);
+			}
 		}
 		siteindex_free(&fm);
 	}

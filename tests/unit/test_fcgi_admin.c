@@ -47,6 +47,18 @@ static void test_escaping(void)
 	export_safe(&b, "x\xe2", 0);
 	T_STREQ(b.ptr, "x\xe2");
 	buf_reset(&b);
+	/* how long a submission waited, at each unit's edge */
+	static const struct { long long s; const char *want; } waited[] = {
+		{ -5, "0 min" }, { 59, "0 min" }, { 60, "1 min" }, { 3599, "59 min" }, { 3600, "1 h" },
+		{ 3 * 3600 + 20 * 60, "3 h 20 min" }, { 86399, "23 h 59 min" }, { 86400, "1 d" },
+		{ 2 * 86400, "2 d" }, { 2 * 86400 + 3 * 3600 + 59 * 60, "2 d 3 h" }, { 400 * 86400LL, "400 d" },
+	};
+	for (size_t i = 0; i < sizeof waited / sizeof *waited; i++) {
+		buf_reset(&b);
+		export_waited(&b, waited[i].s);
+		T_STREQ(b.ptr, waited[i].want);
+	}
+	buf_reset(&b);
 	export_csv_cell(&b, "plain");
 	buf_addch(&b, ',');
 	export_csv_cell(&b, "say \"hi\", ok\nnext");

@@ -29,7 +29,9 @@ static const char manifest_text[] =
 	"P\t/en/thanks/\ten\tthanks\t-\t-\n"
 	"P\t/en/feedback/\ten\tfeedback\t-\t-\n"
 	"P\t/de/\tde\thome\t-\t-\n"
-	"R\tpartner-a\n";
+	"R\tpartner-a\n"
+	"B\thttps://hhd.example\n"
+	"O\tnl\transomware\tklaar\ttoday\tKlaar\n";
 
 static char dir[64], site[96], mpath[128];
 static struct app app;
@@ -203,6 +205,18 @@ static void test_contact_ok(void)
 	T_CHECK(S_contact("consent=yes&message=x&email=a%40b.nl&lang=en") == 303);
 	T_STREQ(S_text("SELECT incident || node || name || company || phone FROM contact ORDER BY id DESC LIMIT 1"), "");
 	T_CHECK(S_int("SELECT count(*) FROM contact") == 4);
+	/* the urgency: the manifest's for an outcome, none for a question or no plan */
+	T_STREQ(S_text("SELECT group_concat(urgency, ',') FROM contact"), "none,none,none,none");
+	T_CHECK(S_contact("lang=nl&incident=ransomware&node=klaar&email=u%40v.nl&message=u&consent=yes") == 303);
+	T_STREQ(S_text("SELECT urgency FROM contact ORDER BY id DESC LIMIT 1"), "today");
+	/* from another language's form: the outcome's urgency all the same */
+	T_CHECK(S_contact("lang=en&incident=ransomware&node=klaar&email=u%40v.nl&message=w&consent=yes") == 303);
+	T_STREQ(S_text("SELECT urgency FROM contact ORDER BY id DESC LIMIT 1"), "today");
+	T_CHECK(siteindex_urgency(app.man, "nl", "ransomware", "start") == URG_NONE);
+	T_CHECK(siteindex_urgency(app.man, "nl", "", "") == URG_NONE);
+	T_CHECK(siteindex_urgency(app.man, "nl", "ransomware", "nope") == URG_NONE);
+	T_STREQ(siteindex_plan_path(app.man, siteindex_plan(app.man, "en", "ransomware", "klaar")),
+		"/nl/hulp/ransomware/klaar/");
 }
 
 static void test_contact_422(void)

@@ -287,7 +287,7 @@ static void test_versions(void)
 	sqlite3_exec(h, "PRAGMA user_version=99", NULL, NULL, NULL);
 	sqlite3_close(h);
 	T_CHECK(db_open(p2, DB_CREATE, err, sizeof err) == NULL);
-	T_STREQ(err, "the database has schema version 99, newer than this program's 3");
+	T_STREQ(err, "the database has schema version 99, newer than this program's 4");
 }
 
 /* A database written by the first release (schema 1, plaintext rows)
@@ -337,6 +337,77 @@ static void test_migrate_sealed(void)
 	db_close(db);
 }
 
+/* Collect the ids of a db_contacts() walk, in order, as "id:urgency ". */
+static int S_ids(const struct db_row *row, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_addf(b, "%lld:%s ", db_int(row, "id"), db_text(row, "urgency"));
+	return 0;
+}
+
+/* A database at schema 3 (sealed rows, visitors) migrates to 4: its rows
+ * get urgency 'none' and are not notified; new rows keep the urgency they
+ * are given; the work queue lists acute first, then oldest first; notified
+ * rows leave the notify queue, and marking twice marks nothing. */
+static void test_migrate_urgency(void)
+{
+	char p[192], err[256];
+	struct contact c = C1;
+	struct buf b = BUF_INIT;
+	struct db *db;
+	sqlite3 *h;
+	long long id = 0, ids[3];
+
+	snprintf(p, sizeof p, "%s/v3.db", dir);
+	T_CHECK(sqlite3_open(p, &h) == SQLITE_OK);
+	T_CHECK(sqlite3_exec(h, "CREATE TABLE contact (id INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
+		" lang TEXT NOT NULL, incident TEXT NOT NULL, node TEXT NOT NULL, name TEXT NOT NULL,"
+		" company TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL, message TEXT NOT NULL,"
+		" consent INTEGER NOT NULL, digest BLOB NOT NULL, done INTEGER, sealed BLOB);"
+		"CREATE INDEX contact_created ON contact(created);CREATE INDEX contact_digest ON contact(digest);"
+		"CREATE TABLE hit (day TEXT NOT NULL, path TEXT NOT NULL, event TEXT NOT NULL, via TEXT NOT NULL,"
+		" n INTEGER NOT NULL, PRIMARY KEY (day, path, event, via)) WITHOUT ROWID;"
+		"CREATE TABLE visitors (day TEXT PRIMARY KEY, sketch BLOB NOT NULL) WITHOUT ROWID;"
+		"INSERT INTO contact VALUES (1, 1700000000, 'nl', '', '', '', '', '', '', '', 1, x'01', NULL, x'AA');"
+		"INSERT INTO contact VALUES (2, 1700000050, 'en', 'x', 'y', '', '', '', '', '', 1, x'02', 1700000060,"
+		" x'BB');"
+		"PRAGMA user_version=3", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(h);
+	T_CHECK(db_open(p, DB_READONLY, err, sizeof err) == NULL);   /* read-only does not migrate */
+	T_CHECK(strstr(err, "schema version 3") != NULL);
+	db = db_open(p, 0, err, sizeof err);
+	T_CHECK(db != NULL);
+	if (!db)
+		return;
+	h = db_test_handle(db);
+	T_CHECK(S_int(h, "PRAGMA user_version") == 4);
+	T_CHECK(S_int(h, "SELECT count(*) FROM contact WHERE urgency = 'none' AND notified IS NULL") == 2);
+	T_CHECK(S_int(h, "SELECT count(*) FROM contact WHERE sealed = x'AA' AND created = 1700000000") == 1);
+	c.urgency = "soon";
+	T_CHECK(db_contact_add(db, &c, 1700000100, &id) == DB_STORED && id == 3);
+	c.message = "second";
+	c.urgency = "acute";
+	T_CHECK(db_contact_add(db, &c, 1700000200, &id) == DB_STORED && id == 4);
+	c.message = "third";
+	c.urgency = NULL;   /* none given: none */
+	T_CHECK(db_contact_add(db, &c, 1700000300, &id) == DB_STORED && id == 5);
+	T_CHECK(db_contacts(db, DB_CONTACTS_OPEN, S_ids, &b) == 0);
+	T_STREQ(b.ptr, "4:acute 1:none 3:soon 5:none ");
+	buf_reset(&b);
+	T_CHECK(db_contacts(db, DB_CONTACTS_UNNOTIFIED, S_ids, &b) == 0);
+	T_STREQ(b.ptr, "1:none 3:soon 4:acute 5:none ");   /* #2 is done */
+	ids[0] = 3, ids[1] = 4, ids[2] = 99;
+	T_CHECK(db_contact_notified(db, ids, 3, 1700000400) == 2);
+	T_CHECK(db_contact_notified(db, ids, 2, 1700000500) == 0);   /* marked already */
+	T_CHECK(S_int(h, "SELECT count(*) FROM contact WHERE notified = 1700000400") == 2);
+	buf_reset(&b);
+	T_CHECK(db_contacts(db, DB_CONTACTS_UNNOTIFIED, S_ids, &b) == 0);
+	T_STREQ(b.ptr, "1:none 5:none ");
+	buf_free(&b);
+	db_close(db);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -351,6 +422,7 @@ int main(void)
 	test_versions();
 	test_batch();
 	test_migrate_sealed();
+	test_migrate_urgency();
 	dir_remove(dir);
 	return t_done();
 }

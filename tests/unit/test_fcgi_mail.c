@@ -470,20 +470,39 @@ static void test_send(void)
 	S_build("Melding ë", "Bericht\n", &m);
 	T_CHECK(mail_send(&c, m.ptr, m.len, &status, err, sizeof err) == 0);
 	T_CHECK(status == 0);
-	snprintf(want, sizeof want, "%s\n-i\n--\nhelpdesk@example.nl\n", fake);
+	snprintf(want, sizeof want, "%s\n-t\n-oi\n", fake);
 	T_CHECK(file_read(argsp, 4096, &got) == FILE_OK);
 	T_STREQ(got.ptr, want);
 	buf_reset(&got);
 	T_CHECK(file_read(inputp, 1 << 20, &got) == FILE_OK);
 	T_CHECK(got.len == m.len && memcmp(got.ptr, m.ptr, m.len) == 0);
 
-	/* the recipient is the configuration's, whatever the message says */
-	buf_reset(&m);
-	buf_adds(&m, "To: visitor@example.com\nBcc: other@example.com\n\nhi\n");
-	T_CHECK(mail_send(&c, m.ptr, m.len, &status, err, sizeof err) == 0);
-	buf_reset(&got);
-	file_read(argsp, 4096, &got);
-	T_STREQ(got.ptr, want);
+	/* with -t the header names the recipients: only the configuration's
+	 * address, alone, gets a message through; sendmail is not even run */
+	{
+		static const char *const bad[] = {
+			"To: visitor@example.com\n\nhi\n",
+			"To: helpdesk@example.nl\nBcc: other@example.com\n\nhi\n",
+			"To: helpdesk@example.nl\ncc: other@example.com\n\nhi\n",
+			"To: helpdesk@example.nl\nResent-To: other@example.com\n\nhi\n",
+			"To: helpdesk@example.nl,\n other@example.com\n\nhi\n",
+			"To: helpdesk@example.nl\nTo: helpdesk@example.nl\n\nhi\n",
+			"To: helpdesk@example.nl, other@example.com\n\nhi\n",
+			"Subject: x\n\nTo: helpdesk@example.nl\n",
+			"To: helpdesk@example.nl\n",
+		};
+		for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+			unlink(argsp);
+			T_CHECK(mail_send(&c, bad[i], strlen(bad[i]), &status, err, sizeof err) == -1);
+			T_CHECK(status == -1 && strstr(err, "helpdesk address alone") != NULL);
+			T_CHECK(access(argsp, F_OK) != 0);
+		}
+		static const char ok[] = "Subject: x\nTO: helpdesk@example.nl\n\nBcc: in the body\n";
+		T_CHECK(mail_send(&c, ok, strlen(ok), &status, err, sizeof err) == 0);
+		buf_reset(&got);
+		file_read(argsp, 4096, &got);
+		T_STREQ(got.ptr, want);
+	}
 
 	/* a failing sendmail: its status is reported */
 	setenv("HHD_FAKE_EXIT", "75", 1);
@@ -493,6 +512,7 @@ static void test_send(void)
 	/* one that quits without reading a large message: no SIGPIPE for us */
 	big = malloc(bigsz);
 	memset(big, 'z', bigsz);
+	memcpy(big, "To: helpdesk@example.nl\n\n", 25);
 	setenv("HHD_FAKE_MODE", "noread", 1);
 	setenv("HHD_FAKE_EXIT", "1", 1);
 	T_CHECK(mail_send(&c, big, bigsz, &status, err, sizeof err) == -1);

@@ -29,6 +29,10 @@ static void S_write(const struct manifest_rows *r, struct buf *out)
 		T_CHECK(manifest_put_page(out, &r->pages[i]) == 0);
 	for (size_t i = 0; i < r->npartners; i++)
 		T_CHECK(manifest_put_partner(out, r->partners[i]) == 0);
+	if (r->base_url)
+		T_CHECK(manifest_put_base(out, r->base_url) == 0);
+	for (size_t i = 0; i < r->nplans; i++)
+		T_CHECK(manifest_put_plan(out, &r->plans[i]) == 0);
 }
 
 static void test_layouts(void)
@@ -292,6 +296,102 @@ static void test_limits(void)
 	buf_free(&w);
 }
 
+/* Version 3: the urgency table, the B record and an outcome's O, S and C
+ * records, written and parsed back, and each refusal. */
+static void test_plans(void)
+{
+	static const char *const steps[] = { "Trek de kabel uit", "Bel de politie \xc3\xa9" };
+	static const struct manifest_contact who[] = { { "Politie", "0900-8844", "https://politie.example/" },
+						       { "Uw bank", NULL, NULL } };
+	struct manifest_plan p = { "nl", "ransomware", "klaar", URG_ACUTE, "Versleuteld", steps, 2, who, 2 };
+	struct manifest_rows r;
+	struct buf out = BUF_INIT;
+	char err[200];
+	size_t len;
+
+	for (int i = 0; i < URG__MAX; i++)
+		T_CHECK(urgency_names[i] && urgency_find(urgency_names[i]) == i);
+	T_CHECK(urgency_find("urgent") == -1 && URG__CHOOSABLE == URG_NONE);
+	manifest_put_header(&out);
+	T_CHECK(manifest_put_base(&out, "https://hhd.example") == 0);
+	T_CHECK(manifest_put_plan(&out, &p) == 0);
+	p.node = "start", p.urgency = URG_NONE, p.nsteps = 0, p.ncontacts = 0;
+	T_CHECK(manifest_put_plan(&out, &p) == 0);
+	T_STREQ(out.ptr, "# hhd-manifest 3\nB\thttps://hhd.example\n"
+		"O\tnl\transomware\tklaar\tacute\tVersleuteld\n"
+		"S\tnl\transomware\tklaar\tTrek de kabel uit\n"
+		"S\tnl\transomware\tklaar\tBel de politie \xc3\xa9\n"
+		"C\tnl\transomware\tklaar\tPolitie\t0900-8844\thttps://politie.example/\n"
+		"C\tnl\transomware\tklaar\tUw bank\t-\t-\n"
+		"O\tnl\transomware\tstart\tnone\tVersleuteld\n");
+	T_CHECK(S_parse(out.ptr, &r, err, sizeof err) == 0);
+	T_STREQ(err, "");
+	T_CHECK(r.base_url && strcmp(r.base_url, "https://hhd.example") == 0);
+	T_CHECK(r.nplans == 2 && r.plans[0].urgency == URG_ACUTE && r.plans[1].urgency == URG_NONE);
+	T_CHECK(r.plans[0].nsteps == 2 && strcmp(r.plans[0].steps[1], steps[1]) == 0);
+	T_CHECK(r.plans[0].ncontacts == 2 && strcmp(r.plans[0].contacts[0].phone, "0900-8844") == 0);
+	T_CHECK(r.plans[0].contacts[1].phone == NULL && r.plans[0].contacts[1].url == NULL);
+	T_CHECK(r.plans[1].nsteps == 0 && r.plans[1].ncontacts == 0);
+	manifest_rows_free(&r);
+
+	/* the writer refuses, appending nothing */
+	len = out.len;
+	p.node = "klaar";
+	const char *bad_base[] = { "ftp://x.nl", "https://", "https://x.nl/", "https://x y.nl", "x.nl", NULL };
+	for (size_t i = 0; i < sizeof bad_base / sizeof *bad_base; i++)
+		T_CHECK(manifest_put_base(&out, bad_base[i]) == -1);
+	const char *bad_text[] = { "", "a\tb", "a\nb", "a\x7f", "a\xc2\x85", "\xff" };
+	for (size_t i = 0; i < sizeof bad_text / sizeof *bad_text; i++) {
+		struct manifest_plan q = p;
+		q.title = bad_text[i];
+		T_CHECK(manifest_put_plan(&out, &q) == -1);
+		const char *st[] = { bad_text[i] };
+		q = p, q.steps = st, q.nsteps = 1;
+		T_CHECK(manifest_put_plan(&out, &q) == -1);
+		struct manifest_contact c[] = { { bad_text[i], NULL, NULL } };
+		q = p, q.contacts = c, q.ncontacts = 1;
+		T_CHECK(manifest_put_plan(&out, &q) == -1);
+	}
+	struct manifest_contact dash[] = { { "x", "-", NULL } };
+	struct manifest_plan q = p;
+	q.contacts = dash, q.ncontacts = 1;
+	T_CHECK(manifest_put_plan(&out, &q) == -1);   /* "-" would read back as none */
+	q = p, q.urgency = URG__MAX;
+	T_CHECK(manifest_put_plan(&out, &q) == -1);
+	q = p, q.tree = "Ransomware";
+	T_CHECK(manifest_put_plan(&out, &q) == -1);
+	char big[MANIFEST_MAX_FIELD + 2];
+	memset(big, 'x', sizeof big);
+	big[MANIFEST_MAX_FIELD] = '\0';
+	q = p, q.title = big;
+	T_CHECK(manifest_put_plan(&out, &q) == 0);    /* at the limit */
+	len = out.len;
+	big[MANIFEST_MAX_FIELD] = 'x', big[MANIFEST_MAX_FIELD + 1] = '\0';
+	T_CHECK(manifest_put_plan(&out, &q) == -1);   /* past it */
+	T_CHECK(out.len == len);
+	buf_free(&out);
+
+	/* the parser's refusals */
+	static const char *const bad[][2] = {
+		{ "# hhd-manifest 3\nS\tnl\tt\tn\tstep\n", "line 2: a S record must follow its outcome's O record" },
+		{ "# hhd-manifest 3\nO\tnl\tt\tn\tsoon\tT\nC\tnl\tt\tm\tx\t-\t-\n",
+		  "line 3: a C record must follow its outcome's O record" },
+		{ "# hhd-manifest 3\nO\tnl\tt\tn\turgent\tT\n", "line 2: unknown urgency 'urgent'" },
+		{ "# hhd-manifest 3\nO\tnl\tt\tn\tsoon\n", "line 2: an O record has 6 fields, not 5" },
+		{ "# hhd-manifest 3\nO\tnl\tt\tn\tsoon\t\n", "line 2: malformed title" },
+		{ "# hhd-manifest 3\nO\tnl\tt\tn\tsoon\tT\nS\tnl\tt\tn\n", "line 3: a S record has 5 fields, not 4" },
+		{ "# hhd-manifest 3\nO\tnl\tt\tn\tsoon\tT\nC\tnl\tt\tn\tx\t-\n", "line 3: a C record has 7 fields, not 6" },
+		{ "# hhd-manifest 3\nB\thttps://a.nl\nB\thttps://b.nl\n", "line 3: a second B record" },
+		{ "# hhd-manifest 3\nB\thttps://a.nl/\n", "line 2: malformed B record" },
+		{ "# hhd-manifest 2\n", "line 1: first line must be '# hhd-manifest 3'" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		T_CHECK(S_parse(bad[i][0], &r, err, sizeof err) == -1);
+		T_STREQ(err, bad[i][1]);
+		T_CHECK(r.nplans == 0 && r.base_url == NULL);
+	}
+}
+
 int main(void)
 {
 	arena_init(&A);
@@ -302,6 +402,7 @@ int main(void)
 	test_parse_bad();
 	test_parse_good();
 	test_limits();
+	test_plans();
 	arena_free(&A);
 	return t_done();
 }

@@ -3,7 +3,8 @@
 # format, and purge with the retention default, --include-open and --dry-run.
 . "$(dirname "$0")/lib.sh"
 start --relaxed-limits -- --rate-limit 0
-ADMIN="$BUILD/hhd-admin --db $STATE/hhd.db"
+"$BUILD/hhd-admin" keygen "$T/k.secret" "$T/k.pub" >/dev/null
+ADMIN="$BUILD/hhd-admin --db $STATE/hhd.db --key $T/k.secret"
 FORM='Content-Type: application/x-www-form-urlencoded'
 
 eq "$(status POST /api/contact -H "$FORM" --data-urlencode 'lang=nl' --data-urlencode 'name=Jan' \
@@ -23,13 +24,20 @@ sql "UPDATE contact SET message = message || ' ' || char(27) || '[31mrood' || ch
 # inbox, show, done
 $ADMIN inbox >"$T/inbox"
 grep -q '^3 open submissions$' "$T/inbox" || fail "inbox count: $(tail -1 "$T/inbox")"
-grep -q '^#1 .* open  nl  ransomware/start  waiting 0h 0[0-9]m$' "$T/inbox" || fail "inbox line for #1: $(cat "$T/inbox")"
-# oldest first, with how long each has waited
+grep -q '^#1 .* open  no urgency  nl  ransomware/start  waiting [0-9] min$' "$T/inbox" || fail "inbox line for #1: $(cat "$T/inbox")"
+# acute first, then oldest first, with how long each has waited
 sql "UPDATE contact SET created = created - 2 * 86400 - 3 * 3600 WHERE id = 3"
+sql "UPDATE contact SET created = created - 3 * 3600 - 20 * 60 WHERE id = 1"
 $ADMIN inbox >"$T/inbox"
 eq "$(grep -o '^#[0-9]*' "$T/inbox" | tr -d '#' | tr '\n' ' ')" "3 1 2 " "inbox: oldest first"
-grep -q '^#3 .*  waiting 2d 03h$' "$T/inbox" || fail "inbox: waited two days: $(cat "$T/inbox")"
+grep -q '^#3 .*  waiting 2 d 3 h$' "$T/inbox" || fail "inbox: waited two days: $(cat "$T/inbox")"
+grep -q '^#1 .*  waiting 3 h 2[01] min$' "$T/inbox" || fail "inbox: waited hours: $(cat "$T/inbox")"
+sql "UPDATE contact SET urgency = 'acute' WHERE id = 2"
+eq "$($ADMIN inbox | grep -o '^#[0-9]*' | tr -d '#' | tr '\n' ' ')" "2 3 1 " "inbox: acute first"
+$ADMIN inbox | grep -q '^#2 .* open  ACUTE  en  waiting' || fail "inbox: urgency in words"
+sql "UPDATE contact SET urgency = 'none' WHERE id = 2"
 sql "UPDATE contact SET created = created + 2 * 86400 + 3 * 3600 WHERE id = 3"
+sql "UPDATE contact SET created = created + 3 * 3600 + 20 * 60 WHERE id = 1"
 CHECKS=$((CHECKS + 1))
 $ADMIN show 1 >"$T/show"
 grep -q '^name:     Jan$' "$T/show" || fail "show: name"

@@ -47,9 +47,14 @@ absent Zqx7Alpha
 eq "$(sql "SELECT name || company || email || phone || message, length(sealed) > 48, lang, incident, node FROM contact")" \
 	"|1|nl|ransomware|start" "personal columns empty, the rest plain"
 # reading needs the secret key
-$ADMIN inbox >"$T/inbox.txt" 2>"$T/inbox.err" && fail "inbox without a key succeeds"
-grep -q '(sealed)' "$T/inbox.txt" || fail "inbox without a key shows (sealed)"
-grep -q 'give the secret key with --key' "$T/inbox.err" || fail "inbox says what to give"
+# every command that reads personal fields refuses to run without a key (usage: 2)
+for cmd in inbox "show 1" "export --csv" "notify --to hd@example.nl"; do
+	st=0
+	$ADMIN $cmd >"$T/inbox.txt" 2>"$T/inbox.err" || st=$?
+	eq "$st" 2 "$cmd without a key"
+	[ -s "$T/inbox.txt" ] && fail "$cmd without a key printed something"
+	grep -q 'give the secret key with --key' "$T/inbox.err" || fail "$cmd says what to give"
+done
 $ADMIN --key "$T/k1.pub" inbox 2>/dev/null && fail "a public key opens nothing"
 CHECKS=$((CHECKS + 4))
 $ADMIN --key "$T/k1.secret" inbox >"$T/inbox.txt"
@@ -99,7 +104,8 @@ INSERT INTO contact VALUES (1, strftime('%s','now'), 'nl', '', '', 'Naam Hjd2Del
 PRAGMA user_version=1;"
 grep -a -q Hjd2Delta "$old" || fail "the old database holds plaintext"
 eq "$($BUILD/hhd-admin --db "$old" seal --pub "$T/k1.pub" | sed 's/ key .*//')" "1 submission sealed to" "seal a migrated database"
-eq "$(sqlite3 "$old" 'PRAGMA user_version')" 3 "migrated"
+eq "$(sqlite3 "$old" 'PRAGMA user_version')" 4 "migrated"
+eq "$(sqlite3 "$old" 'SELECT urgency || "," || ifnull(notified, "new") FROM contact')" "none,new" "a migrated row: no urgency, not notified yet"
 absent Hjd2Delta "$old" "$old-wal"
 $BUILD/hhd-admin --db "$old" --key "$T/k1.secret" show 1 | grep -q 'Bericht Hjd2Delta' || fail "migrated row opens"
 CHECKS=$((CHECKS + 1))
