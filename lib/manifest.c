@@ -137,6 +137,7 @@ void manifest_put_header(struct buf *out)
 /* the field limits keep every P record within the line limit */
 _Static_assert(2 + MANIFEST_MAX_FIELD + 1 + LANG_MAX + 1 + KIND_MAX + 2 * (1 + ID_MAX) <= MANIFEST_MAX_LINE,
 	       "a P record fits in MANIFEST_MAX_LINE");
+_Static_assert(2 + 2 * MANIFEST_MAX_FIELD + 1 <= MANIFEST_MAX_LINE, "an E record fits in MANIFEST_MAX_LINE");
 
 int manifest_put_page(struct buf *out, const struct manifest_row *r)
 {
@@ -158,6 +159,22 @@ int manifest_put_partner(struct buf *out, const char *code)
 	if (!code || !S_code_ok(code))
 		return -1;
 	buf_addf(out, "R\t%s\n", code);
+	return 0;
+}
+
+int manifest_put_start(struct buf *out, const char *path)
+{
+	if (!path || !S_path_ok(path))
+		return -1;
+	buf_addf(out, "T\t%s\n", path);
+	return 0;
+}
+
+int manifest_put_edge(struct buf *out, const char *from, const char *to)
+{
+	if (!from || !to || !S_path_ok(from) || !S_path_ok(to))
+		return -1;
+	buf_addf(out, "E\t%s\t%s\n", from, to);
 	return 0;
 }
 
@@ -231,6 +248,18 @@ static int S_line(struct manifest_rows *r, struct arena *a, const char *p, size_
 		r->partners = xgrow(r->partners, &r->cappartners, r->npartners + 1, sizeof *r->partners);
 		r->partners[r->npartners++] = f[1];
 	}
+	if (strcmp(f[0], "T") == 0) {
+		if (k != 2 || !S_path_ok(f[1]))
+			return S_fail(err, errsz, line, "malformed T record");
+		r->starts = xgrow(r->starts, &r->capstarts, r->nstarts + 1, sizeof *r->starts);
+		r->starts[r->nstarts++] = f[1];
+	}
+	if (strcmp(f[0], "E") == 0) {
+		if (k != 3 || !S_path_ok(f[1]) || !S_path_ok(f[2]))
+			return S_fail(err, errsz, line, "malformed E record");
+		r->edges = xgrow(r->edges, &r->capedges, r->nedges + 1, sizeof *r->edges);
+		r->edges[r->nedges++] = (struct manifest_edge){ f[1], f[2] };
+	}
 	return 0;  /* other records come from a newer generator: skipped */
 }
 
@@ -267,5 +296,7 @@ void manifest_rows_free(struct manifest_rows *r)
 {
 	free(r->pages);
 	free(r->partners);
+	free(r->starts);
+	free(r->edges);
 	memset(r, 0, sizeof *r);
 }

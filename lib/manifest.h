@@ -8,10 +8,18 @@
  * layout, with its one names table), a writer and a parser.
  *
  * Format (UTF-8, LF lines, TAB-separated):
- *   # hhd-manifest 2                       the first line, with the version
+ *   # hhd-manifest 3                       the first line, with the version
  *   P <path> <lang> <kind> <tree> <node>   one per page; tree/node are "-"
  *                                          unless kind is question or outcome
  *   R <code>                               an allowed partner code
+ *   T <path>                               a decision tree's entry: the page
+ *                                          of its start question
+ *   E <from> <to>                          an answer: from a question's page
+ *                                          to the page it leads to (a node of
+ *                                          the same tree or another tree's)
+ * T and E (version 3) give the trees' shape, so `hhd-admin stats` can draw
+ * each tree's funnel; they name pages by path, checked for shape here and
+ * against the P records by whoever uses them.
  * Lines starting with '#' after the first are comments and blank lines are
  * skipped; unknown record letters are skipped so a newer generator can add
  * records. A new kind is a new format version: a reader refuses kinds it
@@ -42,7 +50,7 @@
 #include "buf.h"
 
 #define MANIFEST_NAME "hhd-manifest.tsv"
-#define MANIFEST_VERSION 2   /* 2: the emergency-card and incident-log layouts */
+#define MANIFEST_VERSION 3   /* 2: the emergency-card and incident-log layouts; 3: T and E records */
 #define MANIFEST_MAX_BYTES (16u << 20)   /* a reader refuses larger files */
 #define MANIFEST_MAX_FIELD 1024          /* bytes of one field */
 #define MANIFEST_MAX_LINE 4096           /* bytes of one line, without its LF */
@@ -90,6 +98,11 @@ struct manifest_row {
 	const char *node;
 };
 
+/* One E record: an answer's edge between two node pages. */
+struct manifest_edge {
+	const char *from, *to;
+};
+
 /* A parsed manifest, in file order. The arrays are malloc'd (free with
  * manifest_rows_free); their strings live in the parser's arena. */
 struct manifest_rows {
@@ -97,9 +110,13 @@ struct manifest_rows {
 	size_t npages, cappages;
 	const char **partners;
 	size_t npartners, cappartners;
+	const char **starts;            /* T records: the trees' start pages */
+	size_t nstarts, capstarts;
+	struct manifest_edge *edges;    /* E records */
+	size_t nedges, capedges;
 };
 
-/* Append the first line, "# hhd-manifest 2\n". */
+/* Append the first line, "# hhd-manifest 3\n". */
 void manifest_put_header(struct buf *out);
 /* Append one P record. 0, or -1 (nothing appended) when the row would not
  * parse back: a malformed path, language, tree or node, a tree and node
@@ -107,6 +124,11 @@ void manifest_put_header(struct buf *out);
 int manifest_put_page(struct buf *out, const struct manifest_row *r);
 /* Append one R record. 0, or -1 (nothing appended) for a malformed code. */
 int manifest_put_partner(struct buf *out, const char *code);
+/* Append one T record (a tree's start page) or E record (an answer from
+ * page `from` to page `to`). 0, or -1 (nothing appended) for a malformed
+ * path. */
+int manifest_put_start(struct buf *out, const char *path);
+int manifest_put_edge(struct buf *out, const char *from, const char *to);
 
 /* Parse text[0..len) into `r` (zeroed by the caller), copying strings into
  * `a`. Every line is checked for shape. Returns 0, or -1 with "line N: why"

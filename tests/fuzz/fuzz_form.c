@@ -21,7 +21,7 @@
 #include "utf8.h"
 
 static const char manifest_text[] =
-	"# hhd-manifest 2\n"
+	"# hhd-manifest 3\n"
 	"P\t/nl/\tnl\thome\t-\t-\n"
 	"P\t/nl/bedankt/\tnl\tthanks\t-\t-\n"
 	"P\t/en/thanks/\ten\tthanks\t-\t-\n"

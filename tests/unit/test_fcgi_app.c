@@ -18,7 +18,7 @@
 #include "t.h"
 
 static const char manifest_text[] =
-	"# hhd-manifest 2\n"
+	"# hhd-manifest 3\n"
 	"P\t/nl/\tnl\thome\t-\t-\n"
 	"P\t/nl/bedankt/\tnl\tthanks\t-\t-\n"
 	"P\t/nl/contact/\tnl\tcontact\t-\t-\n"

@@ -6,7 +6,7 @@
 #include "t.h"
 
 static const char good[] =
-	"# hhd-manifest 2\n"
+	"# hhd-manifest 3\n"
 	"P\t/nl/\tnl\thome\t-\t-\n"
 	"P\t/\tnl\tpage\t-\t-\n"
 	"# a comment\n"
@@ -64,15 +64,15 @@ static void test_good(void)
 	siteindex_free(&m);
 
 	/* an HTML file, as the generator lists its "not found" pages */
-	T_CHECK(S_parse("# hhd-manifest 2\nP\t/nl/404.html\tnl\tnotfound\t-\t-\n", &m, err) == 0 && m.rows.npages == 1);
+	T_CHECK(S_parse("# hhd-manifest 3\nP\t/nl/404.html\tnl\tnotfound\t-\t-\n", &m, err) == 0 && m.rows.npages == 1);
 	p = siteindex_page(&m, "/nl/404.html");
 	T_CHECK(p && p->kind == LAYOUT_NOTFOUND);
 	siteindex_free(&m);
 
 	/* without a final newline; and the empty manifest */
-	T_CHECK(S_parse("# hhd-manifest 2\nP\t/x/\ten\tpage\t-\t-", &m, err) == 0 && m.rows.npages == 1);
+	T_CHECK(S_parse("# hhd-manifest 3\nP\t/x/\ten\tpage\t-\t-", &m, err) == 0 && m.rows.npages == 1);
 	siteindex_free(&m);
-	T_CHECK(S_parse("# hhd-manifest 2\n", &m, err) == 0 && m.rows.npages == 0);
+	T_CHECK(S_parse("# hhd-manifest 3\n", &m, err) == 0 && m.rows.npages == 0);
 	T_CHECK(siteindex_page(&m, "/") == NULL && !siteindex_has_node(&m, "a", "b") && !siteindex_has_partner(&m, "a"));
 	siteindex_free(&m);
 }
@@ -82,33 +82,34 @@ static void test_bad(void)
 	static const struct {
 		const char *text, *err;
 	} cases[] = {
-		{ "", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 1\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 2\r\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "P\t/\tnl\thome\t-\t-\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\n", "line 2: a P record has 6 fields, not 5" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\t-\t-\n", "line 2: a P record has 6 fields, not 7" },
-		{ "# hhd-manifest 2\nP\tx/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/x\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/x.htm\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/.html\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t//\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/a//b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/a/../b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/a/./b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/a b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/a?b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/x/\tNL\tpage\t-\t-\n", "line 2: malformed language or kind" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\t\t-\t-\n", "line 2: malformed language or kind" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\toutcome\t-\t-\n", "line 2: malformed tree or node id" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tquestion\tt\t\n", "line 2: malformed tree or node id" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\tt\tn\n", "line 2: tree and node must be '-' for this kind" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\t-\r\n", "line 2: CR in line (LF line ends only)" },
-		{ "# hhd-manifest 2\nR\n", "line 2: malformed R record" },
-		{ "# hhd-manifest 2\nR\ta b\n", "line 2: malformed R record" },
-		{ "# hhd-manifest 2\nR\ta\tb\n", "line 2: malformed R record" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\t-\nP\t/x/\ten\tpage\t-\t-\n", "duplicate path '/x/'" },
-		{ "# hhd-manifest 2\nP\t/\xff/\tnl\tpage\t-\t-\n", "not valid UTF-8 text" },
+		{ "", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 1\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 2\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 3\r\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "P\t/\tnl\thome\t-\t-\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\n", "line 2: a P record has 6 fields, not 5" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\t-\t-\n", "line 2: a P record has 6 fields, not 7" },
+		{ "# hhd-manifest 3\nP\tx/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/x\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/x.htm\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/.html\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t//\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/a//b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/a/../b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/a/./b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/a b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/a?b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/x/\tNL\tpage\t-\t-\n", "line 2: malformed language or kind" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\t\t-\t-\n", "line 2: malformed language or kind" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\toutcome\t-\t-\n", "line 2: malformed tree or node id" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tquestion\tt\t\n", "line 2: malformed tree or node id" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\tt\tn\n", "line 2: tree and node must be '-' for this kind" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\t-\r\n", "line 2: CR in line (LF line ends only)" },
+		{ "# hhd-manifest 3\nR\n", "line 2: malformed R record" },
+		{ "# hhd-manifest 3\nR\ta b\n", "line 2: malformed R record" },
+		{ "# hhd-manifest 3\nR\ta\tb\n", "line 2: malformed R record" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\t-\nP\t/x/\ten\tpage\t-\t-\n", "duplicate path '/x/'" },
+		{ "# hhd-manifest 3\nP\t/\xff/\tnl\tpage\t-\t-\n", "not valid UTF-8 text" },
 	};
 	struct siteindex m;
 	char err[200];
@@ -123,13 +124,13 @@ static void test_bad(void)
 	}
 	/* an embedded NUL */
 	siteindex_init(&m);
-	T_CHECK(siteindex_parse(&m, "# hhd-manifest 2\n\0", 18, err, sizeof err) == -1);
+	T_CHECK(siteindex_parse(&m, "# hhd-manifest 3\n\0", 18, err, sizeof err) == -1);
 	siteindex_free(&m);
 	/* a field over MANIFEST_MAX_FIELD */
 	{
 		size_t n = MANIFEST_MAX_FIELD + 100;
 		char *big = malloc(n + 64);
-		strcpy(big, "# hhd-manifest 2\nP\t/");
+		strcpy(big, "# hhd-manifest 3\nP\t/");
 		memset(big + strlen(big), 'a', n);
 		strcpy(big + 20 + n, "/\tnl\tpage\t-\t-\n");
 		T_CHECK(S_parse(big, &m, err) == -1);
@@ -154,7 +155,7 @@ static void test_load(void)
 		snprintf(path, sizeof path, "%s/tests/e2e/fcgi/fixtures/site/hhd-manifest.tsv", src);
 		siteindex_init(&m);
 		T_CHECK(siteindex_load(&m, path, err, sizeof err) == 0);
-		T_CHECK(m.rows.npages == 14 && m.rows.npartners == 2);
+		T_CHECK(m.rows.npages == 17 && m.rows.npartners == 2 && m.rows.nstarts == 2 && m.rows.nedges == 6);
 		siteindex_free(&m);
 	}
 }

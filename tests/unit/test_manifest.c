@@ -27,6 +27,10 @@ static void S_write(const struct manifest_rows *r, struct buf *out)
 	manifest_put_header(out);
 	for (size_t i = 0; i < r->npages; i++)
 		T_CHECK(manifest_put_page(out, &r->pages[i]) == 0);
+	for (size_t i = 0; i < r->nstarts; i++)
+		T_CHECK(manifest_put_start(out, r->starts[i]) == 0);
+	for (size_t i = 0; i < r->nedges; i++)
+		T_CHECK(manifest_put_edge(out, r->edges[i].from, r->edges[i].to) == 0);
 	for (size_t i = 0; i < r->npartners; i++)
 		T_CHECK(manifest_put_partner(out, r->partners[i]) == 0);
 }
@@ -65,13 +69,17 @@ static void test_write(void)
 	manifest_put_header(&out);
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 		T_CHECK(manifest_put_page(&out, &rows[i]) == 0);
+	T_CHECK(manifest_put_start(&out, "/nl/hulp/ransomware/start/") == 0);
+	T_CHECK(manifest_put_edge(&out, "/nl/hulp/ransomware/start/", "/nl/hulp/ransomware/klaar/") == 0);
 	T_CHECK(manifest_put_partner(&out, "Partner_A") == 0);
-	T_STREQ(out.ptr, "# hhd-manifest 2\n"
+	T_STREQ(out.ptr, "# hhd-manifest 3\n"
 			 "P\t/nl/\tnl\thome\t-\t-\n"
 			 "P\t/nl/bedankt/\tnl\tthanks\t-\t-\n"
 			 "P\t/nl/hulp/ransomware/start/\tnl\tquestion\transomware\tstart\n"
 			 "P\t/nl/hulp/ransomware/klaar/\tnl\toutcome\transomware\tklaar\n"
 			 "P\t/404.html\tnl\tnotfound\t-\t-\n"
+			 "T\t/nl/hulp/ransomware/start/\n"
+			 "E\t/nl/hulp/ransomware/start/\t/nl/hulp/ransomware/klaar/\n"
 			 "R\tPartner_A\n");
 
 	/* and back: the same rows, strings and kinds */
@@ -79,7 +87,9 @@ static void test_write(void)
 	char err[200];
 	T_CHECK(S_parse(out.ptr, &r, err, sizeof err) == 0);
 	T_STREQ(err, "");
-	T_CHECK(r.npages == 5 && r.npartners == 1);
+	T_CHECK(r.npages == 5 && r.npartners == 1 && r.nstarts == 1 && r.nedges == 1);
+	T_STREQ(r.nstarts ? r.starts[0] : NULL, "/nl/hulp/ransomware/start/");
+	T_STREQ(r.nedges ? r.edges[0].to : NULL, "/nl/hulp/ransomware/klaar/");
 	for (size_t i = 0; i < r.npages && i < 5; i++) {
 		T_STREQ(r.pages[i].path, rows[i].path);
 		T_STREQ(r.pages[i].lang, rows[i].lang);
@@ -121,7 +131,26 @@ static void test_write(void)
 	}
 	T_CHECK(manifest_put_partner(&out, "a b") == -1 && manifest_put_partner(&out, "") == -1);
 	T_CHECK(manifest_put_partner(&out, "a\tb") == -1 && manifest_put_partner(&out, NULL) == -1);
+	T_CHECK(manifest_put_start(&out, "/a b/") == -1 && manifest_put_start(&out, NULL) == -1);
+	T_CHECK(manifest_put_edge(&out, "/x/", "/a/../b/") == -1 && manifest_put_edge(&out, "x/", "/y/") == -1);
+	T_CHECK(manifest_put_edge(&out, "/x/", NULL) == -1);
 	T_CHECK(out.len == len);
+	/* an E record at the field limit on both sides fits a line; one byte more does not */
+	char *lng = malloc(MANIFEST_MAX_FIELD + 2);
+	lng[0] = '/';
+	memset(lng + 1, 'a', MANIFEST_MAX_FIELD - 2);
+	strcpy(lng + MANIFEST_MAX_FIELD - 1, "/");
+	T_CHECK(strlen(lng) == MANIFEST_MAX_FIELD && manifest_put_edge(&out, lng, lng) == 0);
+	struct buf hdr = BUF_INIT;
+	manifest_put_header(&hdr);
+	buf_add(&hdr, out.ptr + len, out.len - len);
+	T_CHECK(S_parse(hdr.ptr, &r, err, sizeof err) == 0 && r.nedges == 1);
+	manifest_rows_free(&r);
+	strcpy(lng + MANIFEST_MAX_FIELD - 1, "a/");
+	len = out.len;
+	T_CHECK(manifest_put_edge(&out, lng, "/x/") == -1 && manifest_put_start(&out, lng) == -1 && out.len == len);
+	free(lng);
+	buf_free(&hdr);
 	buf_free(&out);
 }
 
@@ -155,35 +184,42 @@ static void test_parse_bad(void)
 	static const struct {
 		const char *text, *err;
 	} cases[] = {
-		{ "", "line 1: first line must be '# hhd-manifest 2'" },
+		{ "", "line 1: first line must be '# hhd-manifest 3'" },
 		/* another version: a reader refuses what it may misread */
-		{ "# hhd-manifest 1\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 10\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 2 \n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 2\r\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "P\t/\tnl\thome\t-\t-\n", "line 1: first line must be '# hhd-manifest 2'" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\n", "line 2: a P record has 6 fields, not 5" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\t-\t-\n", "line 2: a P record has 6 fields, not 7" },
-		{ "# hhd-manifest 2\nP\tx/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/x\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/.html\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/a//b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/a/./b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
-		{ "# hhd-manifest 2\nP\t/x/\tNL\tpage\t-\t-\n", "line 2: malformed language or kind" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\t\t-\t-\n", "line 2: malformed language or kind" },
+		{ "# hhd-manifest 1\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 2\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 10\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 3 \n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 3\r\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "P\t/\tnl\thome\t-\t-\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\n", "line 2: a P record has 6 fields, not 5" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\t-\t-\n", "line 2: a P record has 6 fields, not 7" },
+		{ "# hhd-manifest 3\nP\tx/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/x\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/.html\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/a//b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/a/./b/\tnl\tpage\t-\t-\n", "line 2: malformed path" },
+		{ "# hhd-manifest 3\nP\t/x/\tNL\tpage\t-\t-\n", "line 2: malformed language or kind" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\t\t-\t-\n", "line 2: malformed language or kind" },
 		/* unknown kinds: shaped like a kind, or like a known one in another case */
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tfancy\t-\t-\n", "line 2: unknown kind 'fancy'" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpages\t-\t-\n", "line 2: unknown kind 'pages'" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tThanks\t-\t-\n", "line 2: malformed language or kind" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\toutcome\t-\t-\n", "line 2: malformed tree or node id" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tquestion\tt\t\n", "line 2: malformed tree or node id" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\tt\tn\n", "line 2: tree and node must be '-' for this kind" },
-		{ "# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\t-\r\n", "line 2: CR in line (LF line ends only)" },
-		{ "# hhd-manifest 2\n\nR\n", "line 3: malformed R record" },
-		{ "# hhd-manifest 2\nR\ta b\n", "line 2: malformed R record" },
-		{ "# hhd-manifest 2\nR\ta\tb\n", "line 2: malformed R record" },
-		{ "# hhd-manifest 2\nP\t/\xff/\tnl\tpage\t-\t-\n", "not valid UTF-8 text" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tfancy\t-\t-\n", "line 2: unknown kind 'fancy'" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpages\t-\t-\n", "line 2: unknown kind 'pages'" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tThanks\t-\t-\n", "line 2: malformed language or kind" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\toutcome\t-\t-\n", "line 2: malformed tree or node id" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tquestion\tt\t\n", "line 2: malformed tree or node id" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\tt\tn\n", "line 2: tree and node must be '-' for this kind" },
+		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\t-\r\n", "line 2: CR in line (LF line ends only)" },
+		{ "# hhd-manifest 3\n\nR\n", "line 3: malformed R record" },
+		{ "# hhd-manifest 3\nR\ta b\n", "line 2: malformed R record" },
+		{ "# hhd-manifest 3\nR\ta\tb\n", "line 2: malformed R record" },
+		{ "# hhd-manifest 3\nP\t/\xff/\tnl\tpage\t-\t-\n", "not valid UTF-8 text" },
+		{ "# hhd-manifest 3\nT\n", "line 2: malformed T record" },
+		{ "# hhd-manifest 3\nT\t/x\n", "line 2: malformed T record" },
+		{ "# hhd-manifest 3\nT\t/x/\t/y/\n", "line 2: malformed T record" },
+		{ "# hhd-manifest 3\nE\t/x/\n", "line 2: malformed E record" },
+		{ "# hhd-manifest 3\nE\t/x/\t/y/\t/z/\n", "line 2: malformed E record" },
+		{ "# hhd-manifest 3\nE\t/x/\ty/\n", "line 2: malformed E record" },
 	};
 	struct manifest_rows r;
 	char err[200];
@@ -192,19 +228,20 @@ static void test_parse_bad(void)
 		T_CHECK(S_parse(cases[i].text, &r, err, sizeof err) == -1);
 		T_STREQ(err, cases[i].err);
 		T_CHECK(r.npages == 0 && r.npartners == 0 && !r.pages && !r.partners);  /* left empty */
+		T_CHECK(r.nstarts == 0 && r.nedges == 0 && !r.starts && !r.edges);
 	}
 	/* an embedded NUL */
 	memset(&r, 0, sizeof r);
-	T_CHECK(manifest_rows_parse(&r, &A, "# hhd-manifest 2\n\0", 18, err, sizeof err) == -1);
+	T_CHECK(manifest_rows_parse(&r, &A, "# hhd-manifest 3\n\0", 18, err, sizeof err) == -1);
 	T_STREQ(err, "not valid UTF-8 text");
 	/* rows before a bad line are dropped too */
-	T_CHECK(S_parse("# hhd-manifest 2\nP\t/x/\tnl\tpage\t-\t-\nR\tok\nP\t/y/\tnl\tnope\t-\t-\n", &r, err,
+	T_CHECK(S_parse("# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\t-\nR\tok\nP\t/y/\tnl\tnope\t-\t-\n", &r, err,
 			sizeof err) == -1);
 	T_STREQ(err, "line 4: unknown kind 'nope'");
 	T_CHECK(r.npages == 0 && r.npartners == 0);
 	/* a short error buffer is cut, not overrun */
 	char small[8];
-	T_CHECK(S_parse("# hhd-manifest 2\nP\t/x/\tnl\tnope\t-\t-\n", &r, small, sizeof small) == -1);
+	T_CHECK(S_parse("# hhd-manifest 3\nP\t/x/\tnl\tnope\t-\t-\n", &r, small, sizeof small) == -1);
 	T_STREQ(small, "line 2:");
 }
 
@@ -214,13 +251,13 @@ static void test_parse_good(void)
 	char err[200];
 
 	/* comments, blank lines, unknown records; no final newline */
-	T_CHECK(S_parse("# hhd-manifest 2\n# note\n\nX\tfrom\ta newer generator\nP\t/x/\ten\tpage\t-\t-", &r, err,
+	T_CHECK(S_parse("# hhd-manifest 3\n# note\n\nX\tfrom\ta newer generator\nP\t/x/\ten\tpage\t-\t-", &r, err,
 			sizeof err) == 0);
 	T_CHECK(r.npages == 1 && r.pages[0].kind == LAYOUT_PAGE && !r.pages[0].tree);
 	manifest_rows_free(&r);
-	T_CHECK(S_parse("# hhd-manifest 2\n", &r, err, sizeof err) == 0 && r.npages == 0 && r.npartners == 0);
+	T_CHECK(S_parse("# hhd-manifest 3\n", &r, err, sizeof err) == 0 && r.npages == 0 && r.npartners == 0);
 	manifest_rows_free(&r);
-	T_CHECK(S_parse("# hhd-manifest 2", &r, err, sizeof err) == 0 && r.npages == 0);
+	T_CHECK(S_parse("# hhd-manifest 3", &r, err, sizeof err) == 0 && r.npages == 0);
 	manifest_rows_free(&r);
 	/* every kind parses to its enum value */
 	for (int k = 0; k < LAYOUT__MAX; k++) {
@@ -252,7 +289,7 @@ static void test_limits(void)
 		path[n - 1] = '/';
 		path[n] = '\0';
 		buf_reset(&t);
-		buf_addf(&t, "# hhd-manifest 2\nP\t%s\tnl\tpage\t-\t-\n", path);
+		buf_addf(&t, "# hhd-manifest 3\nP\t%s\tnl\tpage\t-\t-\n", path);
 		int ok = n == MANIFEST_MAX_FIELD;
 		T_CHECK(S_parse(t.ptr, &r, err, sizeof err) == (ok ? 0 : -1));
 		T_STREQ(err, ok ? "" : "line 2: field longer than 1024 bytes");
@@ -267,7 +304,7 @@ static void test_limits(void)
 		/* a comment line, and an unknown record of short fields, of exactly n bytes */
 		for (int rec = 0; rec < 2; rec++) {
 			buf_reset(&t);
-			buf_adds(&t, "# hhd-manifest 2\n");
+			buf_adds(&t, "# hhd-manifest 3\n");
 			size_t start = t.len;
 			buf_adds(&t, rec ? "X" : "#");
 			while (t.len - start < n)

@@ -86,7 +86,7 @@ eq "$(status GET '/api/hit.gif?p=/nl/nieuw/&e=view')" 204 "page not yet in the s
 printf 'P\t/nl/nieuw/\tnl\tpage\t-\t-\n' >>"$SITE/hhd-manifest.tsv"
 sleep 2.2
 eq "$(status GET '/api/hit.gif?p=/nl/nieuw/&e=view')" 200 "page counted after the manifest changed"
-grep -q 'site manifest loaded: 15 pages' "$STATE/hhd-fcgi.log" || fail "manifest reload logged"
+grep -q 'site manifest loaded: 18 pages' "$STATE/hhd-fcgi.log" || fail "manifest reload logged"
 
 # protocol errors
 eq "$(status POST /api/hit.gif -H "$FORM" --data 'p=/nl/&e=view')" 405 "POST to the GIF"
