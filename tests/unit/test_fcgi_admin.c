@@ -88,26 +88,26 @@ static void test_report(void)
 	db_hit_add(db, "2025-10-31", "/nl/", "view", "");  /* outside the period */
 	db_hit_add(db, "2025-11-02", "/nl/", "someday", "");  /* an event from a newer version */
 
-	T_CHECK(stats_report(db, "2025-11-01", "2025-11-03", STATS_JSON, &out) == 0);
-	T_CHECK(strstr(out.ptr, "\"totals\":{\"view\":10,\"help\":1,\"outcome\":3,\"yes\":3,\"no\":1}") != NULL);
+	T_CHECK(stats_report(db, NULL, "2025-11-01", "2025-11-03", STATS_JSON, &out) == 0);
+	T_CHECK(strstr(out.ptr, "\"totals\":{\"view\":10,\"help\":1,\"outcome\":3,\"yes\":3,\"no\":1,\"search\":0,") != NULL);
 	T_CHECK(strstr(out.ptr, "{\"day\":\"2025-11-02\",\"view\":0,\"help\":0") != NULL);  /* empty days listed */
-	T_CHECK(strstr(out.ptr, "{\"path\":\"/nl/hulp/r/klaar/\",\"view\":0,\"outcome\":2,\"yes\":3,\"no\":1,\"helped\":0.7500}") != NULL);
+	T_CHECK(strstr(out.ptr, "{\"path\":\"/nl/hulp/r/klaar/\",\"view\":0,\"outcome\":2,\"yes\":3,\"no\":1,\"reasons\":{") != NULL);
 	T_CHECK(strstr(out.ptr, "\"helped\":null") != NULL);
 	T_CHECK(strstr(out.ptr, "{\"via\":\"partner-a\",\"hits\":3,\"view\":3}") != NULL);
 
 	buf_reset(&out);
-	T_CHECK(stats_report(db, "2025-11-01", "2025-11-03", STATS_CSV, &out) == 0);
+	T_CHECK(stats_report(db, NULL, "2025-11-01", "2025-11-03", STATS_CSV, &out) == 0);
 	T_CHECK(strncmp(out.ptr, "section,key,metric,value\r\n", 26) == 0);
 	T_CHECK(strstr(out.ptr, "day,2025-11-01,view,7\r\n") != NULL);
 	T_CHECK(strstr(out.ptr, "plan,\"/nl/hulp/r/klaar/\",yes,3\r\n") != NULL);
 
 	buf_reset(&out);
-	T_CHECK(stats_report(db, "2025-11-01", "2025-11-03", STATS_TEXT, &out) == 0);
+	T_CHECK(stats_report(db, NULL, "2025-11-01", "2025-11-03", STATS_TEXT, &out) == 0);
 	T_CHECK(strstr(out.ptr, "visits 10, help-button presses 1, step plans reached 3") != NULL);
-	T_CHECK(strstr(out.ptr, "75%  /nl/hulp/r/klaar/") != NULL);
+	T_CHECK(strstr(out.ptr, "75%         0/0/0/0         0/0/0/0  /nl/hulp/r/klaar/") != NULL);
 
 	buf_reset(&out);
-	T_CHECK(stats_report(db, "2025-11-01", "2025-11-03", STATS_HTML, &out) == 0);
+	T_CHECK(stats_report(db, NULL, "2025-11-01", "2025-11-03", STATS_HTML, &out) == 0);
 	T_CHECK(strncmp(out.ptr, "<!DOCTYPE html>", 15) == 0);
 	T_CHECK(strstr(out.ptr, "<svg") != NULL);
 	T_CHECK(strstr(out.ptr, "<script") == NULL);
@@ -117,11 +117,11 @@ static void test_report(void)
 
 	/* an empty period still renders */
 	buf_reset(&out);
-	T_CHECK(stats_report(db, "2020-01-01", "2020-01-01", STATS_HTML, &out) == 0);
+	T_CHECK(stats_report(db, NULL, "2020-01-01", "2020-01-01", STATS_HTML, &out) == 0);
 	T_CHECK(strstr(out.ptr, "</html>") != NULL);
 	buf_reset(&out);
-	T_CHECK(stats_report(db, "2025-11-03", "2025-11-01", STATS_TEXT, &out) == -1);
-	T_CHECK(stats_report(db, "2000-01-01", "2025-11-01", STATS_TEXT, &out) == -1);
+	T_CHECK(stats_report(db, NULL, "2025-11-03", "2025-11-01", STATS_TEXT, &out) == -1);
+	T_CHECK(stats_report(db, NULL, "2000-01-01", "2025-11-01", STATS_TEXT, &out) == -1);
 
 	buf_free(&out);
 	db_close(db);
