@@ -420,6 +420,9 @@ static const char *const reason_words[EV_NREASONS] = {
 static const char *const who_words[EV_NWHO] = {
 	"business owner with staff", "self-employed (zzp)", "private person", "other",
 };
+/* The same, short, for the per-plan table's column heads. */
+static const char *const reason_short[EV_NREASONS] = { "complex", "missing", "person", "other" };
+static const char *const who_short[EV_NWHO] = { "employer", "zzp", "private", "other" };
 
 static long long S_sum(const long long *n, int from, int count)
 {
@@ -926,7 +929,8 @@ static void S_html(const struct report *r, struct buf *o)
 		"<title>Hackhelpdesk counters %s to %s</title>\n<style>\n"
 		"body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}\n"
 		"table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{padding:.15rem .6rem;border-bottom:1px solid #ddd}\n"
-		"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+		"th{text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
+		".wide{overflow-x:auto}abbr{text-decoration:none}\n"
 		".big{display:flex;gap:1rem;flex-wrap:wrap}.big div{border:1px solid #ccc;padding:.5rem 1rem;border-radius:.4rem}\n"
 		".big b{display:block;font-size:1.8rem}svg text{font-size:12px;fill:#333}.axis{stroke:#999}\n"
 		".v,.kv{fill:#2b6cb0;background:#2b6cb0}.h{fill:none;stroke:#c05621;stroke-width:2}.kh{background:#c05621}\n"
@@ -963,12 +967,13 @@ static void S_html(const struct report *r, struct buf *o)
 
 	buf_adds(o, "<h2>Did this help? Per step plan</h2>\n");
 	S_svg_plans(r, o);
-	buf_adds(o, "<table><tr><th>step plan</th><th class=\"num\">reached</th><th class=\"num\">yes</th>"
+	buf_adds(o, "<div class=\"wide\"><table><tr><th>step plan</th><th class=\"num\">reached</th><th class=\"num\">yes</th>"
 		"<th class=\"num\">no</th><th class=\"num\">helped</th>");
 	for (int k = 0; k < EV_NREASONS; k++)
-		buf_addf(o, "<th class=\"num\">no: %s</th>", reason_words[k]);
+		buf_addf(o, "<th class=\"num\"><abbr title=\"no, reason: %s\">no: %s</abbr></th>", reason_words[k],
+			reason_short[k]);
 	for (int k = 0; k < EV_NWHO; k++)
-		buf_addf(o, "<th class=\"num\">%s</th>", who_words[k]);
+		buf_addf(o, "<th class=\"num\"><abbr title=\"I am: %s\">%s</abbr></th>", who_words[k], who_short[k]);
 	buf_adds(o, "</tr>\n");
 	for (i = 0; i < r->nplans; i++) {
 		const struct plan_row *p = &r->plans[i];
@@ -983,7 +988,7 @@ static void S_html(const struct report *r, struct buf *o)
 			buf_addf(o, "<td class=\"num\">%lld</td>", p->who[k]);
 		buf_adds(o, "</tr>\n");
 	}
-	buf_adds(o, "</table>\n");
+	buf_adds(o, "</table></div>\n");
 	S_html_funnels(r, o);
 	buf_adds(o, "<h2>Partner referrals</h2>\n");
 	if (!r->npartners)
