@@ -653,8 +653,9 @@ static int S_cmd_backup(struct db *db, int argc, char **argv)
 static int S_cmd_stats(struct db *db, int argc, char **argv)
 {
 	enum stats_format fmt = STATS_TEXT;
-	const char *from = NULL, *to = NULL, *html = NULL;
-	char today[11], start[11];
+	const char *from = NULL, *to = NULL, *html = NULL, *manifest = NULL;
+	struct siteindex site;
+	char today[11], start[11], err[256];
 	struct buf b = BUF_INIT;
 	int i, rc;
 
@@ -669,6 +670,8 @@ static int S_cmd_stats(struct db *db, int argc, char **argv)
 			fmt = STATS_JSON;
 		else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc)
 			fmt = STATS_HTML, html = argv[++i];
+		else if (strcmp(argv[i], "--manifest") == 0 && i + 1 < argc)
+			manifest = argv[++i];
 		else
 			return S_bad_usage();
 	}
@@ -687,7 +690,14 @@ static int S_cmd_stats(struct db *db, int argc, char **argv)
 		fprintf(stderr, "hhd-admin: --from %s is after --to %s\n", from, to);
 		return 2;
 	}
-	if (stats_report(db, from, to, fmt, &b) < 0) {
+	siteindex_init(&site);
+	if (manifest && siteindex_load(&site, manifest, err, sizeof err) < 0) {
+		fprintf(stderr, "hhd-admin: --manifest: %s\n", err);
+		return 2;
+	}
+	rc = stats_report(db, manifest ? &site : NULL, from, to, fmt, &b);
+	siteindex_free(&site);
+	if (rc < 0) {
 		buf_free(&b);
 		return 1;
 	}
@@ -1019,7 +1029,7 @@ static const struct command {
 	  "seal the submissions stored in plaintext to the public key" },
 	{ "backup", DB_READONLY, S_cmd_backup, "backup FILE",
 	  "copy the database to a new FILE, safe while hhd-fcgi runs" },
-	{ "stats", DB_READONLY, S_cmd_stats, "stats [--from DATE] [--to DATE] [--csv | --json | --html FILE]",
+	{ "stats", DB_READONLY, S_cmd_stats, "stats [--from DATE] [--to DATE] [--manifest FILE] [--csv | --json | --html FILE]",
 	  "counters per day, step plans, \"did this help\", partners\n"
 	  "(dates YYYY-MM-DD; default the last 30 days)" },
 };

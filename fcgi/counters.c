@@ -20,7 +20,22 @@ static const char *const event_names[EV__MAX] = {
 	[EV_OUTCOME] = "outcome",
 	[EV_YES] = "yes",
 	[EV_NO] = "no",
+	[EV_SEARCH] = "search",
+	[EV_PICK] = "pick",
+	[EV_NO_COMPLEX] = "no-complex",
+	[EV_NO_MISSING] = "no-missing",
+	[EV_NO_PERSON] = "no-person",
+	[EV_NO_OTHER] = "no-other",
+	[EV_WHO_EMPLOYER] = "who-employer",
+	[EV_WHO_ZZP] = "who-zzp",
+	[EV_WHO_PRIVATE] = "who-private",
+	[EV_WHO_OTHER] = "who-other",
 };
+
+int hit_event_outcome_only(enum hit_event e)
+{
+	return e >= EV_NO_COMPLEX && e < EV__MAX;
+}
 
 int hit_event_parse(const char *s)
 {
@@ -206,7 +221,8 @@ static void S_hit(struct app *app, struct req *rq, struct reply *rp, int gif)
 		page = siteindex_page(app->man, v[HF_P].s);
 		ev = hit_event_parse(v[HF_E].s);
 		back = !gif && strcmp(v[HF_BACK].s, "1") == 0;
-		counted = page && ev >= 0 && (!v[HF_VIA].len || siteindex_has_partner(app->man, v[HF_VIA].s))
+		counted = page && ev >= 0 && (!hit_event_outcome_only(ev) || page->kind == LAYOUT_OUTCOME)
+			&& (!v[HF_VIA].len || siteindex_has_partner(app->man, v[HF_VIA].s))
 			&& !hit_is_bot(rq->user_agent);
 	}
 	if (counted) {
@@ -219,6 +235,14 @@ static void S_hit(struct app *app, struct req *rq, struct reply *rp, int gif)
 		/* written, not yet committed: the batch's commit decides */
 		rp->uncommitted = db_batch_open(app->db);
 		S_visitor(app, rq, day);
+	}
+	if (back && page && ev == EV_NO && counted && page->kind == LAYOUT_OUTCOME) {
+		/* the plain "Nee" button: back to the step plan, where the
+		 * reasons (#hhd-why, shown by CSS :target) ask one more tap */
+		reply_set(rp, 303, "text/plain; charset=utf-8");
+		rp->location = arena_cat(&app->arena, page->path, "#" HIT_WHY_ANCHOR, (char *)NULL);
+		buf_adds(&rp->body, "See Other\n");
+		return;
 	}
 	if (back && page) {
 		const struct manifest_row *fb = siteindex_find_kind(app->man, page->lang, LAYOUT_FEEDBACK);

@@ -769,6 +769,8 @@ static const char *const report_sql[DB_REPORT__MAX] = {
 	[DB_REPORT_HELP] = "SELECT path, SUM(n) AS n FROM hit WHERE day BETWEEN ?1 AND ?2 AND event = 'help'"
 		" GROUP BY path ORDER BY 2 DESC, path LIMIT 20",
 	[DB_REPORT_VISITORS] = "SELECT day, sketch FROM visitors WHERE day BETWEEN ?1 AND ?2 ORDER BY day",
+	[DB_REPORT_PATHS] = "SELECT path, event, SUM(n) AS n FROM hit WHERE day BETWEEN ?1 AND ?2"
+		" GROUP BY path, event ORDER BY path LIMIT 200000",
 };
 
 int db_report(struct db *db, enum db_report report, const char *from, const char *to, db_row_fn fn, void *arg)

@@ -156,9 +156,12 @@ int db_backup(struct db *db, const char *file, char *err, size_t errsz);
  *   DB_REPORT_PARTNERS  via, hits, views: per partner code, most first
  *                       (at most 1000)
  *   DB_REPORT_HELP      path, n: where the help button was pressed most (20)
- *   DB_REPORT_VISITORS  day, sketch: the unique-visitor sketch per day */
+ *   DB_REPORT_VISITORS  day, sketch: the unique-visitor sketch per day
+ *   DB_REPORT_PATHS     path, event, n: every page's count per event, by
+ *                       path (at most 200000 rows: the manifest's pages
+ *                       times the events) */
 enum db_report { DB_REPORT_DAYS, DB_REPORT_PLANS, DB_REPORT_PARTNERS, DB_REPORT_HELP, DB_REPORT_VISITORS,
-	DB_REPORT__MAX };
+	DB_REPORT_PATHS, DB_REPORT__MAX };
 int db_report(struct db *db, enum db_report report, const char *from, const char *to, db_row_fn fn, void *arg);
 
 /* "YYYY-MM-DD" of `now` in local time (set TZ for the service). */

@@ -5,12 +5,16 @@
 
 #include "buf.h"
 #include "db.h"
+#include "siteindex.h"
 
 enum stats_format { STATS_TEXT, STATS_CSV, STATS_JSON, STATS_HTML };
 
-/* Build the report for days from..to (YYYY-MM-DD, inclusive) into out.
- * 0, or -1 with a message on stderr. */
-int stats_report(struct db *db, const char *from, const char *to, enum stats_format fmt, struct buf *out);
+/* Build the report for days from..to (YYYY-MM-DD, inclusive) into out;
+ * with the site's manifest (site, or NULL) it also has each tree's funnel
+ * and the pages' languages as the manifest says. 0, or -1 with a message
+ * on stderr. */
+int stats_report(struct db *db, const struct siteindex *site, const char *from, const char *to,
+		 enum stats_format fmt, struct buf *out);
 
 /* Whether s is a real calendar date written YYYY-MM-DD. */
 int stats_date_ok(const char *s);

@@ -231,6 +231,28 @@ static int S_manifest(const struct render_ctx *c, const struct render_jobs *js, 
 	for (int li = 0; li < m->site.nlangs; li++)
 		rc |= S_manifest_row(out, &(struct manifest_row){ m->site.langs[li].notfound_url, m->site.langs[li].code,
 								  LAYOUT_NOTFOUND, NULL, NULL }, d);
+	/* the trees' shape, for the funnels in hhd-admin stats: the T records,
+	 * then the E records */
+	for (size_t i = 0; i < js->n; i++) {
+		const struct render_job *j = &js->items[i];
+		if (j->kind == J_NODE && j->node == j->node->tree->start_node && !j->node->is_outcome
+		    && manifest_put_start(out, j->node->url) < 0) {
+			diag_at(d, D_MANIFEST_ROW, NULL, 0, 0, j->node->url);
+			rc = -1;
+		}
+	}
+	for (size_t i = 0; i < js->n; i++) {
+		const struct render_job *j = &js->items[i];
+		if (j->kind != J_NODE || j->node->is_outcome)
+			continue;
+		for (size_t a = 0; a < j->node->nanswers; a++) {
+			const struct node *to = j->node->answers[a].target;
+			if (to && to->url && manifest_put_edge(out, j->node->url, to->url) < 0) {
+				diag_at(d, D_MANIFEST_ROW, NULL, 0, 0, j->node->url);
+				rc = -1;
+			}
+		}
+	}
 	for (size_t i = 0; i < m->site.partners.n; i++) {
 		if (manifest_put_partner(out, m->site.partners.items[i].s) < 0) {
 			diag_report(d, D_MANIFEST_ROW, m->site.partners.items[i].pos, m->site.partners.items[i].s);

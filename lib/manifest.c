@@ -190,6 +190,7 @@ void manifest_put_header(struct buf *out)
 /* the field limits keep every P record within the line limit */
 _Static_assert(2 + MANIFEST_MAX_FIELD + 1 + LANG_MAX + 1 + KIND_MAX + 2 * (1 + ID_MAX) <= MANIFEST_MAX_LINE,
 	       "a P record fits in MANIFEST_MAX_LINE");
+_Static_assert(2 + 2 * MANIFEST_MAX_FIELD + 1 <= MANIFEST_MAX_LINE, "an E record fits in MANIFEST_MAX_LINE");
 
 int manifest_put_page(struct buf *out, const struct manifest_row *r)
 {
@@ -248,6 +249,22 @@ int manifest_put_plan(struct buf *out, const struct manifest_plan *p)
 		buf_addf(out, "C\t%s\t%s\t%s\t%s\t%s\t%s\n", p->lang, p->tree, p->node, c->name,
 			 c->phone ? c->phone : "-", c->url ? c->url : "-");
 	}
+	return 0;
+}
+
+int manifest_put_start(struct buf *out, const char *path)
+{
+	if (!path || !S_path_ok(path))
+		return -1;
+	buf_addf(out, "T\t%s\n", path);
+	return 0;
+}
+
+int manifest_put_edge(struct buf *out, const char *from, const char *to)
+{
+	if (!from || !to || !S_path_ok(from) || !S_path_ok(to))
+		return -1;
+	buf_addf(out, "E\t%s\t%s\n", from, to);
 	return 0;
 }
 
@@ -384,6 +401,18 @@ static int S_line(struct manifest_rows *r, struct arena *a, const char *p, size_
 		return k == want ? S_add_plan_part(r, f, k, line, err, errsz)
 				 : S_fail(err, errsz, line, "a %s record has %d fields, not %d", f[0], want, k);
 	}
+	if (strcmp(f[0], "T") == 0) {
+		if (k != 2 || !S_path_ok(f[1]))
+			return S_fail(err, errsz, line, "malformed T record");
+		r->starts = xgrow(r->starts, &r->capstarts, r->nstarts + 1, sizeof *r->starts);
+		r->starts[r->nstarts++] = f[1];
+	}
+	if (strcmp(f[0], "E") == 0) {
+		if (k != 3 || !S_path_ok(f[1]) || !S_path_ok(f[2]))
+			return S_fail(err, errsz, line, "malformed E record");
+		r->edges = xgrow(r->edges, &r->capedges, r->nedges + 1, sizeof *r->edges);
+		r->edges[r->nedges++] = (struct manifest_edge){ f[1], f[2] };
+	}
 	return 0;  /* other records come from a newer generator: skipped */
 }
 
@@ -429,5 +458,7 @@ void manifest_rows_free(struct manifest_rows *r)
 	free(r->plans);
 	free(r->steps);
 	free(r->contacts);
+	free(r->starts);
+	free(r->edges);
 	memset(r, 0, sizeof *r);
 }

@@ -25,7 +25,15 @@
  *                                          whom to call for that outcome, one
  *                                          per organisation, in order; phone
  *                                          and url are "-" when it has none
+ *   T <path>                               a decision tree's entry: the page
+ *                                          of its start question
+ *   E <from> <to>                          an answer: from a question's page
+ *                                          to the page it leads to (a node of
+ *                                          the same tree or another tree's)
  * Text fields (title, text, name) are UTF-8 without control characters.
+ * T and E (version 3) give the trees' shape, so `hhd-admin stats` can draw
+ * each tree's funnel; they name pages by path, checked for shape here and
+ * against the P records by whoever uses them.
  * Lines starting with '#' after the first are comments and blank lines are
  * skipped; unknown record letters are skipped so a newer generator can add
  * records. A new kind is a new format version: a reader refuses kinds it
@@ -132,6 +140,9 @@ struct manifest_plan {
 	size_t nsteps;
 	const struct manifest_contact *contacts;
 	size_t ncontacts;
+/* One E record: an answer's edge between two node pages. */
+struct manifest_edge {
+	const char *from, *to;
 };
 
 /* A parsed manifest, in file order. The arrays are malloc'd (free with
@@ -149,6 +160,10 @@ struct manifest_rows {
 	size_t nsteps, capsteps;
 	struct manifest_contact *contacts;
 	size_t ncontacts, capcontacts;
+	const char **starts;            /* T records: the trees' start pages */
+	size_t nstarts, capstarts;
+	struct manifest_edge *edges;    /* E records */
+	size_t nedges, capedges;
 };
 
 /* Append the first line, "# hhd-manifest 3\n". */
@@ -166,6 +181,11 @@ int manifest_put_base(struct buf *out, const char *url);
  * for a malformed id, an unknown urgency, or a text that is empty, not
  * UTF-8, holds a control character or is over MANIFEST_MAX_FIELD. */
 int manifest_put_plan(struct buf *out, const struct manifest_plan *p);
+/* Append one T record (a tree's start page) or E record (an answer from
+ * page `from` to page `to`). 0, or -1 (nothing appended) for a malformed
+ * path. */
+int manifest_put_start(struct buf *out, const char *path);
+int manifest_put_edge(struct buf *out, const char *from, const char *to);
 
 /* Parse text[0..len) into `r` (zeroed by the caller), copying strings into
  * `a`. Every line is checked for shape. Returns 0, or -1 with "line N: why"

@@ -468,6 +468,62 @@ static void test_hits(void)
 	T_CHECK(S_int("SELECT count(*) FROM pragma_table_info('hit')") == 5);
 }
 
+/* The reasons after "Nee", "Ik ben", search and pick: each counted under its
+ * own name; the reasons and "Ik ben" only on an outcome page; the plain
+ * "Nee" goes back to the plan's reasons, a reason or "Ik ben" on to the
+ * feedback page. */
+static void test_hit_events(void)
+{
+	static const char *const outcome_only[] = {
+		"no-complex", "no-missing", "no-person", "no-other",
+		"who-employer", "who-zzp", "who-private", "who-other",
+	};
+	const char *plan = "/nl/hulp/ransomware/klaar/";
+	char body[256];
+	size_t i;
+
+	T_CHECK(EV__MAX == 15 && hit_event_parse("search") == EV_SEARCH && hit_event_parse("pick") == EV_PICK);
+	for (i = 0; i < sizeof outcome_only / sizeof *outcome_only; i++) {
+		long long before = S_int("SELECT coalesce(sum(n), 0) FROM hit");
+		T_CHECK(hit_event_parse(outcome_only[i]) >= 0 && hit_event_outcome_only(hit_event_parse(outcome_only[i])));
+		T_STREQ(hit_event_name(hit_event_parse(outcome_only[i])), outcome_only[i]);
+		snprintf(body, sizeof body, "p=%s&e=%s", plan, outcome_only[i]);
+		T_CHECK(S_req("POST", "/api/hit", NULL, FORM, NULL, body, NULL, UA, NULL) == 204);
+		T_CHECK(S_req("GET", "/api/hit.gif", body, NULL, NULL, NULL, NULL, UA, NULL) == 200);
+		T_CHECK(S_hits(plan, outcome_only[i], "") == 2);
+		/* the plain form: counted, then on to the feedback page */
+		snprintf(body, sizeof body, "p=%s&e=%s&back=1", plan, outcome_only[i]);
+		T_CHECK(S_req("POST", "/api/hit", NULL, FORM, NULL, body, NULL, UA, NULL) == 303);
+		T_STREQ(rp.location, "/nl/bedankt-feedback/");
+		T_CHECK(S_hits(plan, outcome_only[i], "") == 3);
+		/* not on a question, a home page or an unknown page */
+		snprintf(body, sizeof body, "p=/nl/hulp/ransomware/&e=%s", outcome_only[i]);
+		T_CHECK(S_req("POST", "/api/hit", NULL, FORM, NULL, body, NULL, UA, NULL) == 204);
+		snprintf(body, sizeof body, "p=/nl/&e=%s", outcome_only[i]);
+		T_CHECK(S_req("GET", "/api/hit.gif", body, NULL, NULL, NULL, NULL, UA, NULL) == 204);
+		T_CHECK(S_int("SELECT coalesce(sum(n), 0) FROM hit") == before + 3);
+	}
+	T_CHECK(!hit_event_outcome_only(EV_NO) && !hit_event_outcome_only(EV_SEARCH) && !hit_event_outcome_only(EV_PICK));
+	/* the plain "Nee" on a step plan: back to its reasons */
+	T_CHECK(S_req("POST", "/api/hit", NULL, FORM, NULL, "p=%2Fnl%2Fhulp%2Fransomware%2Fklaar%2F&e=no&back=1", NULL, UA,
+		      NULL) == 303);
+	T_STREQ(rp.location, "/nl/hulp/ransomware/klaar/#" HIT_WHY_ANCHOR);
+	/* a bot's "Nee" is not counted and goes to the feedback page */
+	T_CHECK(S_req("POST", "/api/hit", NULL, FORM, NULL, "p=/nl/hulp/ransomware/klaar/&e=no&back=1", NULL, "curl/8.0",
+		      NULL) == 303);
+	T_STREQ(rp.location, "/nl/bedankt-feedback/");
+	/* search and pick: on any page of the site, never with typed words */
+	T_CHECK(S_req("POST", "/api/hit", NULL, FORM, NULL, "p=/nl/&e=search", NULL, UA, NULL) == 204);
+	T_CHECK(S_req("POST", "/api/hit", NULL, FORM, NULL, "p=/nl/hulp/ransomware/&e=pick", NULL, UA, NULL) == 204);
+	T_CHECK(S_hits("/nl/", "search", "") == 1 && S_hits("/nl/hulp/ransomware/", "pick", "") == 1);
+	T_CHECK(S_req("POST", "/api/hit", NULL, FORM, NULL, "p=/nl/&e=search&q=ransomware", NULL, UA, NULL) == 204);
+	T_CHECK(S_req("POST", "/api/hit", NULL, FORM, NULL, "p=/nl/nope/&e=pick", NULL, UA, NULL) == 204);
+	T_CHECK(S_hits("/nl/", "search", "") == 1 && S_int("SELECT count(*) FROM hit WHERE path = '/nl/nope/'") == 0);
+	/* the event field: 16 characters at most */
+	T_CHECK(S_req("POST", "/api/hit", NULL, FORM, NULL, "p=/nl/&e=who-employer-xxxx", NULL, UA, NULL) == 204);
+	T_CHECK(S_int("SELECT count(*) FROM hit WHERE event LIKE 'who-employer-%'") == 0);
+}
+
 static void test_routing(void)
 {
 	T_CHECK(S_req("GET", "/api/other", NULL, NULL, NULL, NULL, NULL, UA, NULL) == 404);
@@ -723,6 +779,7 @@ int main(void)
 	test_rate_limit();
 	test_bots();
 	test_hits();
+	test_hit_events();
 	test_routing();
 	test_health();
 	test_reload();

@@ -84,6 +84,7 @@ static void test_bad(void)
 	} cases[] = {
 		{ "", "line 1: first line must be '# hhd-manifest 3'" },
 		{ "# hhd-manifest 1\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 2\n", "line 1: first line must be '# hhd-manifest 3'" },
 		{ "# hhd-manifest 3\r\n", "line 1: first line must be '# hhd-manifest 3'" },
 		{ "P\t/\tnl\thome\t-\t-\n", "line 1: first line must be '# hhd-manifest 3'" },
 		{ "# hhd-manifest 3\nP\t/x/\tnl\tpage\t-\n", "line 2: a P record has 6 fields, not 5" },
@@ -154,7 +155,7 @@ static void test_load(void)
 		snprintf(path, sizeof path, "%s/tests/e2e/fcgi/fixtures/site/hhd-manifest.tsv", src);
 		siteindex_init(&m);
 		T_CHECK(siteindex_load(&m, path, err, sizeof err) == 0);
-		T_CHECK(m.rows.npages == 14 && m.rows.npartners == 2);
+		T_CHECK(m.rows.npages == 17 && m.rows.npartners == 2 && m.rows.nstarts == 2 && m.rows.nedges == 6);
 		siteindex_free(&m);
 	}
 }

@@ -27,6 +27,10 @@ static void S_write(const struct manifest_rows *r, struct buf *out)
 	manifest_put_header(out);
 	for (size_t i = 0; i < r->npages; i++)
 		T_CHECK(manifest_put_page(out, &r->pages[i]) == 0);
+	for (size_t i = 0; i < r->nstarts; i++)
+		T_CHECK(manifest_put_start(out, r->starts[i]) == 0);
+	for (size_t i = 0; i < r->nedges; i++)
+		T_CHECK(manifest_put_edge(out, r->edges[i].from, r->edges[i].to) == 0);
 	for (size_t i = 0; i < r->npartners; i++)
 		T_CHECK(manifest_put_partner(out, r->partners[i]) == 0);
 	if (r->base_url)
@@ -69,6 +73,8 @@ static void test_write(void)
 	manifest_put_header(&out);
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 		T_CHECK(manifest_put_page(&out, &rows[i]) == 0);
+	T_CHECK(manifest_put_start(&out, "/nl/hulp/ransomware/start/") == 0);
+	T_CHECK(manifest_put_edge(&out, "/nl/hulp/ransomware/start/", "/nl/hulp/ransomware/klaar/") == 0);
 	T_CHECK(manifest_put_partner(&out, "Partner_A") == 0);
 	T_STREQ(out.ptr, "# hhd-manifest 3\n"
 			 "P\t/nl/\tnl\thome\t-\t-\n"
@@ -76,6 +82,8 @@ static void test_write(void)
 			 "P\t/nl/hulp/ransomware/start/\tnl\tquestion\transomware\tstart\n"
 			 "P\t/nl/hulp/ransomware/klaar/\tnl\toutcome\transomware\tklaar\n"
 			 "P\t/404.html\tnl\tnotfound\t-\t-\n"
+			 "T\t/nl/hulp/ransomware/start/\n"
+			 "E\t/nl/hulp/ransomware/start/\t/nl/hulp/ransomware/klaar/\n"
 			 "R\tPartner_A\n");
 
 	/* and back: the same rows, strings and kinds */
@@ -83,7 +91,9 @@ static void test_write(void)
 	char err[200];
 	T_CHECK(S_parse(out.ptr, &r, err, sizeof err) == 0);
 	T_STREQ(err, "");
-	T_CHECK(r.npages == 5 && r.npartners == 1);
+	T_CHECK(r.npages == 5 && r.npartners == 1 && r.nstarts == 1 && r.nedges == 1);
+	T_STREQ(r.nstarts ? r.starts[0] : NULL, "/nl/hulp/ransomware/start/");
+	T_STREQ(r.nedges ? r.edges[0].to : NULL, "/nl/hulp/ransomware/klaar/");
 	for (size_t i = 0; i < r.npages && i < 5; i++) {
 		T_STREQ(r.pages[i].path, rows[i].path);
 		T_STREQ(r.pages[i].lang, rows[i].lang);
@@ -125,7 +135,26 @@ static void test_write(void)
 	}
 	T_CHECK(manifest_put_partner(&out, "a b") == -1 && manifest_put_partner(&out, "") == -1);
 	T_CHECK(manifest_put_partner(&out, "a\tb") == -1 && manifest_put_partner(&out, NULL) == -1);
+	T_CHECK(manifest_put_start(&out, "/a b/") == -1 && manifest_put_start(&out, NULL) == -1);
+	T_CHECK(manifest_put_edge(&out, "/x/", "/a/../b/") == -1 && manifest_put_edge(&out, "x/", "/y/") == -1);
+	T_CHECK(manifest_put_edge(&out, "/x/", NULL) == -1);
 	T_CHECK(out.len == len);
+	/* an E record at the field limit on both sides fits a line; one byte more does not */
+	char *lng = malloc(MANIFEST_MAX_FIELD + 2);
+	lng[0] = '/';
+	memset(lng + 1, 'a', MANIFEST_MAX_FIELD - 2);
+	strcpy(lng + MANIFEST_MAX_FIELD - 1, "/");
+	T_CHECK(strlen(lng) == MANIFEST_MAX_FIELD && manifest_put_edge(&out, lng, lng) == 0);
+	struct buf hdr = BUF_INIT;
+	manifest_put_header(&hdr);
+	buf_add(&hdr, out.ptr + len, out.len - len);
+	T_CHECK(S_parse(hdr.ptr, &r, err, sizeof err) == 0 && r.nedges == 1);
+	manifest_rows_free(&r);
+	strcpy(lng + MANIFEST_MAX_FIELD - 1, "a/");
+	len = out.len;
+	T_CHECK(manifest_put_edge(&out, lng, "/x/") == -1 && manifest_put_start(&out, lng) == -1 && out.len == len);
+	free(lng);
+	buf_free(&hdr);
 	buf_free(&out);
 }
 
@@ -162,6 +191,7 @@ static void test_parse_bad(void)
 		{ "", "line 1: first line must be '# hhd-manifest 3'" },
 		/* another version: a reader refuses what it may misread */
 		{ "# hhd-manifest 1\n", "line 1: first line must be '# hhd-manifest 3'" },
+		{ "# hhd-manifest 2\n", "line 1: first line must be '# hhd-manifest 3'" },
 		{ "# hhd-manifest 10\n", "line 1: first line must be '# hhd-manifest 3'" },
 		{ "# hhd-manifest\n", "line 1: first line must be '# hhd-manifest 3'" },
 		{ "# hhd-manifest 3 \n", "line 1: first line must be '# hhd-manifest 3'" },
@@ -188,6 +218,12 @@ static void test_parse_bad(void)
 		{ "# hhd-manifest 3\nR\ta b\n", "line 2: malformed R record" },
 		{ "# hhd-manifest 3\nR\ta\tb\n", "line 2: malformed R record" },
 		{ "# hhd-manifest 3\nP\t/\xff/\tnl\tpage\t-\t-\n", "not valid UTF-8 text" },
+		{ "# hhd-manifest 3\nT\n", "line 2: malformed T record" },
+		{ "# hhd-manifest 3\nT\t/x\n", "line 2: malformed T record" },
+		{ "# hhd-manifest 3\nT\t/x/\t/y/\n", "line 2: malformed T record" },
+		{ "# hhd-manifest 3\nE\t/x/\n", "line 2: malformed E record" },
+		{ "# hhd-manifest 3\nE\t/x/\t/y/\t/z/\n", "line 2: malformed E record" },
+		{ "# hhd-manifest 3\nE\t/x/\ty/\n", "line 2: malformed E record" },
 	};
 	struct manifest_rows r;
 	char err[200];
@@ -196,6 +232,7 @@ static void test_parse_bad(void)
 		T_CHECK(S_parse(cases[i].text, &r, err, sizeof err) == -1);
 		T_STREQ(err, cases[i].err);
 		T_CHECK(r.npages == 0 && r.npartners == 0 && !r.pages && !r.partners);  /* left empty */
+		T_CHECK(r.nstarts == 0 && r.nedges == 0 && !r.starts && !r.edges);
 	}
 	/* an embedded NUL */
 	memset(&r, 0, sizeof r);

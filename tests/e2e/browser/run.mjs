@@ -31,7 +31,7 @@ import {
   vnuCheck, axeCheck, horizontalOverflow, smallTargets, printCheck, crawl, unreachablePages, guardContext, storageProblems,
   inlineCode, ensureDir, belowFold, printFit,
 } from './lib/checks.mjs';
-import { sql, readCounters, waitForCounts, walk } from './lib/flows.mjs';
+import { sql, readCounters, waitForCounts, walk, taps } from './lib/flows.mjs';
 import { readQueries, searchPath, results, typeQuery, measure } from './lib/search.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -489,6 +489,16 @@ async function main() {
       problems.push(...(await storageProblems(pp)).map((s) => `after the walk: ${s}`));
       expectNone(problems, 'privacy problem(s)');
       assert(result, 'the walk did not finish: privacy held only as far as it went');
+    });
+    // the step plan's other taps: "Nee" with a reason, and "Ik ben"
+    const tap = w.js ? { reason: 'no_person', who: 'who_employer' } : { reason: 'no_complex', who: 'who_zzp' };
+    await t.test(`taps (${w.name}): "${words.nl.no}" -> "${words.nl[tap.reason]}", "${words.nl.who_am_i} ${words.nl[tap.who]}" are counted exactly`, async () => {
+      assert(result, 'the walk did not finish: no step plan to tap on');
+      await new Promise((r) => setTimeout(r, 800));
+      const before2 = readCounters(stack.db);
+      const want = await taps(page, { base: origin, outcome: result.outcome, manifest, words: words.nl, js: w.js, ...tap });
+      expectNone(await waitForCounts(stack.db, before2, want), 'counter difference(s)');
+      console.log(`        ${[...want].map(([k, n]) => `${k} +${n}`).join('\n        ')}`);
     });
     await ctx.close();
   }

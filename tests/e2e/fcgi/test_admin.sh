@@ -74,7 +74,7 @@ $ADMIN stats >"$T/stats.txt"
 grep -q 'visits 4, help-button presses 1, step plans reached 1, did this help: 2 yes / 1 no (67%)' "$T/stats.txt" ||
 	fail "stats text: $(sed -n 3p "$T/stats.txt")"
 $ADMIN stats --json >"$T/stats.json"
-grep -q '"totals":{"view":4,"help":1,"outcome":1,"yes":2,"no":1}' "$T/stats.json" || fail "stats json"
+grep -q '"totals":{"view":4,"help":1,"outcome":1,"yes":2,"no":1,"search":0,"pick":0,"no-complex":0,' "$T/stats.json" || fail "stats json"
 grep -q '{"via":"partner-a","hits":1,"view":1}' "$T/stats.json" || fail "stats json partner"
 $ADMIN stats --csv --from "$today" --to "$today" >"$T/stats.csv"
 grep -q "^day,$today,view,4"$'\r'"\$" "$T/stats.csv" || fail "stats csv"

@@ -62,8 +62,11 @@ eq "$(sql "SELECT n FROM hit WHERE path = '/en/' AND via = 'KVK_2025'")" 1 "part
 # the feedback form without JavaScript: counted, then 303
 eq "$(status POST /api/hit -H "$FORM" --data 'p=%2Fnl%2Fhulp%2Fransomware%2Fklaar%2F&e=yes&back=1')" 303 "feedback form"
 eq "$(header Location)" /nl/bedankt-feedback/ "feedback page (nl)"
-eq "$(status POST /api/hit -H "$FORM" --data 'p=/en/help/ransomware/done/&e=no&back=1')" 303 "feedback form (en)"
+eq "$(status POST /api/hit -H "$FORM" --data 'p=/en/help/ransomware/done/&e=yes&back=1')" 303 "feedback form (en)"
 eq "$(header Location)" /en/feedback/ "feedback page (en)"
+# "no" on a step plan goes back to its reasons (test_taps.sh has the rest)
+eq "$(status POST /api/hit -H "$FORM" --data 'p=/en/help/ransomware/done/&e=no&back=1')" 303 "feedback form no (en)"
+eq "$(header Location)" "/en/help/ransomware/done/#hhd-why" "reasons after no (en)"
 eq "$(sql "SELECT n FROM hit WHERE path = '/nl/hulp/ransomware/klaar/' AND event = 'yes'")" 1 "yes counted"
 
 # ignored: 204 and no row
@@ -86,7 +89,7 @@ eq "$(status GET '/api/hit.gif?p=/nl/nieuw/&e=view')" 204 "page not yet in the s
 printf 'P\t/nl/nieuw/\tnl\tpage\t-\t-\n' >>"$SITE/hhd-manifest.tsv"
 sleep 2.2
 eq "$(status GET '/api/hit.gif?p=/nl/nieuw/&e=view')" 200 "page counted after the manifest changed"
-grep -q 'site manifest loaded: 15 pages' "$STATE/hhd-fcgi.log" || fail "manifest reload logged"
+grep -q 'site manifest loaded: 18 pages' "$STATE/hhd-fcgi.log" || fail "manifest reload logged"
 
 # protocol errors
 eq "$(status POST /api/hit.gif -H "$FORM" --data 'p=/nl/&e=view')" 405 "POST to the GIF"

@@ -3,18 +3,21 @@
  *   page: "help" on the page the help button leads to, "outcome" on a step
  *   plan); no cookies, no storage, nothing leaves the site's own origin
  * - shows the print button on step plans (and opens closed <details> to print)
- * - fills the contact form's incident/node from ?incident=&node= */
+ * - fills the contact form's incident/node from ?incident=&node=
+ * - sends the step plan's taps ("did this help", the reason after "Nee",
+ *   "Ik ben") by beacon instead of the plain form, without a reload, and
+ *   says thank you in a polite live region; only the event, never text */
 (function () {
   'use strict';
   var body = document.body;
   function hit(path, event) {
-    if (!navigator.sendBeacon || !path) return;
+    if (!navigator.sendBeacon || !path) return false;
     var data = new URLSearchParams();
     data.set('p', path);
     data.set('e', event);
     var via = new URLSearchParams(location.search).get('via');
     if (via) data.set('via', via);
-    navigator.sendBeacon('/api/hit', data);
+    return navigator.sendBeacon('/api/hit', data);
   }
   hit(body.getAttribute('data-hit-path'), body.getAttribute('data-hit-event') || 'view');
   var print = document.querySelector('button.print');
@@ -36,6 +39,25 @@
   window.addEventListener('afterprint', function () {
     opened.forEach(function (d) { d.open = false; });
     opened = [];
+  });
+  var status = document.querySelector('.feedback-status');
+  document.querySelectorAll('form.feedback').forEach(function (f) {
+    f.addEventListener('submit', function (ev) {
+      var b = ev.submitter, e = b && b.value;
+      if (!e || !status || !hit(f.elements.p.value, e)) return;  // the plain form does it
+      ev.preventDefault();
+      f.querySelectorAll('button').forEach(function (x) { x.disabled = true; });
+      b.setAttribute('aria-pressed', 'true');
+      var kind = e === 'yes' || e === 'no' ? e : e.indexOf('no-') === 0 ? 'reason' : 'who';
+      status.textContent = status.getAttribute('data-' + kind);
+      if (e === 'no') {
+        var why = document.getElementById('hhd-why');
+        if (why) {
+          why.classList.add('open');
+          why.querySelector('button').focus();
+        }
+      }
+    });
   });
   var form = document.querySelector('form.contact');
   if (form) {

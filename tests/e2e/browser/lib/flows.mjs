@@ -159,11 +159,86 @@ export async function walk(page, { base, manifest, words, js, token, via = '', m
   const submit = page.getByRole('button', { name: words.form_submit, exact: true });
   const thanks = await arrived(await follow(submit, `"${words.form_submit}" button`), 'thanks');
 
-  // "Did this help? Yes" on the step plan
+  // "Did this help? Yes" on the step plan: without JavaScript the plain
+  // form goes on to the feedback page; with it, a beacon and a thank-you in
+  // the live region, and the page stays
   await arrived(await page.goto(`${base}${outcome.path}`), 'outcome');
-  const yes = page.locator('form.feedback').getByRole('button', { name: words.yes, exact: true });
-  const fb = await arrived(await follow(yes, `"${words.yes}" button`), 'feedback');
+  const yes = page.locator('form.feedback.help').getByRole('button', { name: words.yes, exact: true });
+  let fb = null;
+  if (js) {
+    await yes.click();
+    await saysThanks(page, words.fb_thanks_yes);
+  } else {
+    fb = await arrived(await follow(yes, `"${words.yes}" button`), 'feedback');
+  }
   add(outcome.path, 'yes');
 
   return { expect, steps, storage, outcome, askPath, thanks, feedback: fb, message, lang };
+}
+
+// The live region's thank-you, within a few seconds (the page stays).
+async function saysThanks(page, text) {
+  const status = page.locator('.feedback-status[role="status"]');
+  for (let i = 0; i < 40; i++) {
+    if ((await status.textContent()) === text) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new CheckError(`the live region says ${JSON.stringify(await status.textContent())}, expected ${JSON.stringify(text)}`);
+}
+
+// The step plan's other taps, as a visitor makes them: "Nee", then the
+// reason `reason` (a key of the theme's words, e.g. no_complex); then "Ik
+// ben" `who` (e.g. who_zzp). Without JavaScript each is a plain form: "Nee"
+// comes back to the plan with the reasons shown (#hhd-why, a page load that
+// counts the plan once more), a reason and "Ik ben" go on to the feedback
+// page. With it nothing reloads: the reasons open with the focus on the
+// first, and the live region thanks. Returns the counter events expected.
+export async function taps(page, { base, outcome, manifest, words, js, reason, who }) {
+  const expect = new Map();
+  const add = (p, ev) => expect.set(`${p} ${ev}`, (expect.get(`${p} ${ev}`) || 0) + 1);
+  const pathOf = () => new URL(page.url()).pathname;
+  const feedbackOf = () => (manifest.byPath.get(pathOf()) || {}).kind === 'feedback';
+  const click = async (locator, what) => {
+    if ((await locator.count()) !== 1) throw new CheckError(`${pathOf()}: ${await locator.count()} ${what}`);
+    if (js) return locator.click();
+    const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+    if (!response || response.status() !== 200) throw new CheckError(`${what}: HTTP ${response && response.status()}`);
+    return response;
+  };
+  const why = page.locator('#hhd-why');
+  await page.goto(`${base}${outcome.path}`);
+  add(outcome.path, 'outcome');
+  if (await why.isVisible()) throw new CheckError('the reasons show before "Nee"');
+  await click(page.locator('form.feedback.help').getByRole('button', { name: words.no, exact: true }), `"${words.no}" button`);
+  add(outcome.path, 'no');
+  if (js) {
+    await saysThanks(page, words.fb_thanks_no);
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.closest('#hhd-why') !== null);
+    if (!focused) throw new CheckError('after "Nee" the focus is not on the reasons');
+  } else {
+    if (pathOf() !== outcome.path || new URL(page.url()).hash !== '#hhd-why') {
+      throw new CheckError(`"Nee" led to ${page.url()}, expected ${outcome.path}#hhd-why`);
+    }
+    add(outcome.path, 'outcome');   /* the plan loaded again */
+  }
+  if (!(await why.isVisible())) throw new CheckError('the reasons do not show after "Nee"');
+  await click(why.getByRole('button', { name: words[reason], exact: true }), `"${words[reason]}" button`);
+  add(outcome.path, reason.replace('_', '-'));
+  if (js) {
+    await saysThanks(page, words.fb_thanks_reason);
+  } else {
+    if (!feedbackOf()) throw new CheckError(`the reason led to ${pathOf()}, not the feedback page`);
+    add(pathOf(), 'view');
+    await page.goto(`${base}${outcome.path}`);
+    add(outcome.path, 'outcome');
+  }
+  await click(page.locator('form.feedback.who').getByRole('button', { name: words[who], exact: true }), `"${words[who]}" button`);
+  add(outcome.path, who.replace('_', '-'));
+  if (js) {
+    await saysThanks(page, words.fb_thanks_who);
+  } else {
+    if (!feedbackOf()) throw new CheckError(`"Ik ben" led to ${pathOf()}, not the feedback page`);
+    add(pathOf(), 'view');
+  }
+  return expect;
 }
