@@ -140,6 +140,8 @@ struct manifest_plan {
 	size_t nsteps;
 	const struct manifest_contact *contacts;
 	size_t ncontacts;
+};
+
 /* One E record: an answer's edge between two node pages. */
 struct manifest_edge {
 	const char *from, *to;
