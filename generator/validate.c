@@ -710,7 +710,8 @@ static void S_check_triage_reach(struct model *m, struct diags *d)
  *
  * A language without its own version of a page or tree shows the fallback
  * language's (English, or the default language where English has none)
- * under its own URLs: a copy of the page or tree whose `fallback` names the
+ * under its own URLs, named by the file name (the translation key; the
+ * original's slug is in its own language): a copy whose `fallback` names the
  * original and whose trans[] are the original's, so hreflang, the sitemap
  * and the language switcher list only real translations. Made once
  * everything real is checked, so nothing is reported twice. */
@@ -726,15 +727,74 @@ static int S_fallback_source(const struct model *m, int has_fallback_lang, int h
 	return -1;
 }
 
+/* What owns a stand-in's URL between S_reserve_fallbacks and S_add_fallbacks
+ * (compared by address). */
+static const char fallback_owner[] = "a page shown until it is translated";
+
 /* Claim `url` for a stand-in; a real page there (or anything the site
  * writes) wins, except the placeholder of a language without a home page. */
 static int S_claim_fallback(struct model *m, const char *url, const char *owner)
 {
 	const char *prev = strmap_get(m->urls, url);
-	if (prev && strcmp(prev, "the home page"))
-		return 0;
+	if (!prev || (prev != fallback_owner && strcmp(prev, "the home page")))
+		return 0; /* not reserved: a real page is there, or see S_reserve_fallbacks */
 	strmap_put(m->urls, url, (void *)owner);
 	return 1;
+}
+
+/* No stand-in where the language's own version did not load (reported
+ * there; counted as a reference not checked) or is a draft left out. */
+static int S_no_standin(struct model *m, enum unloaded_kind kind, enum page_kind pkind, int li, const char *id)
+{
+	if (model_unloaded_ref(m, kind, li, id))
+		return 1;
+	for (size_t i = 0; kind != UNLOADED_TREE && i < m->nskipped; i++)
+		if (m->skipped[i]->lang == li && m->skipped[i]->kind == pkind && !strcmp(m->skipped[i]->id, id))
+			return 1;
+	return 0;
+}
+
+/* Before links are checked: the URLs the stand-ins will have, so a link to
+ * a page that is not translated yet resolves (to the stand-in). Only these
+ * URLs (and a missing home page's) can be claimed by S_add_fallbacks. */
+static void S_reserve_fallbacks(struct model *m)
+{
+	for (size_t i = 0; i < m->npages; i++) {
+		const struct page *p = m->pages[i];
+		if (S_fallback_source(m, p->trans[m->site.fallback_lang] != NULL, p->trans[m->site.deflang] != NULL) !=
+		    p->lang)
+			continue;
+		for (int li = 0; li < m->site.nlangs; li++) {
+			if (p->trans[li] ||
+			    S_no_standin(m, p->kind == PAGE_TIP ? UNLOADED_TIP : UNLOADED_PAGE, p->kind, li, p->id))
+				continue;
+			const char *u = S_page_url(m, p->kind, li, p->id);
+			if (!strmap_get(m->urls, u))
+				strmap_put(m->urls, u, (void *)fallback_owner);
+		}
+	}
+	for (size_t i = 0; i < m->ntrees; i++) {
+		const struct tree *t = m->trees[i];
+		if (S_fallback_source(m, t->trans[m->site.fallback_lang] != NULL, t->trans[m->site.deflang] != NULL) !=
+		    t->lang)
+			continue;
+		for (int li = 0; li < m->site.nlangs; li++) {
+			if (t->trans[li] || S_no_standin(m, UNLOADED_TREE, PAGE_PAGE, li, t->id))
+				continue;
+			const struct lang *l = &m->site.langs[li];
+			const char *u = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->id);
+			if (strmap_get(m->urls, u))
+				continue; /* S_fallback_tree makes no stand-in then */
+			strmap_put(m->urls, u, (void *)fallback_owner);
+			for (size_t k = 0; k < t->nnodes; k++) {
+				const char *nu = t->nodes[k].url && &t->nodes[k] != t->start_node
+							 ? arena_printf(m->arena, "%s%s/", u, t->nodes[k].id.s)
+							 : NULL;
+				if (nu && !strmap_get(m->urls, nu))
+					strmap_put(m->urls, nu, (void *)fallback_owner);
+			}
+		}
+	}
 }
 
 static size_t S_fallback_pages(struct model *m, size_t counts[HHD_MAX_LANGS])
@@ -745,9 +805,7 @@ static size_t S_fallback_pages(struct model *m, size_t counts[HHD_MAX_LANGS])
 		if (S_fallback_source(m, p->trans[m->site.fallback_lang] != NULL, p->trans[m->site.deflang] != NULL) != p->lang)
 			continue;
 		for (int li = 0; li < m->site.nlangs; li++) {
-			/* a translation whose file did not load is reported there */
-			if (p->trans[li] ||
-			    model_unloaded_ref(m, p->kind == PAGE_TIP ? UNLOADED_TIP : UNLOADED_PAGE, li, p->id))
+			if (p->trans[li])
 				continue;
 			struct page *c = arena_alloc(m->arena, sizeof *c);
 			*c = *p;
@@ -755,7 +813,7 @@ static size_t S_fallback_pages(struct model *m, size_t counts[HHD_MAX_LANGS])
 			c->fallback = p;
 			c->links = (struct links){ 0 };
 			c->aliases = (struct slist){ 0 };
-			c->url = S_page_url(m, p->kind, li, p->slug.s ? p->slug.s : p->id);
+			c->url = S_page_url(m, p->kind, li, p->id);
 			if (!S_claim_fallback(m, c->url, p->path))
 				continue;
 			m->pages = xgrow(m->pages, &m->cappages, m->npages + 1, sizeof *m->pages);
@@ -773,7 +831,7 @@ static struct tree *S_fallback_tree(struct model *m, const struct tree *t, int l
 	*c = *t;
 	c->lang = li;
 	c->fallback = t;
-	c->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->slug.s ? t->slug.s : t->id);
+	c->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->id);
 	if (!S_claim_fallback(m, c->url, t->path))
 		return NULL;
 	c->nodes = arena_alloc(m->arena, (t->nnodes + 1) * sizeof *c->nodes);
@@ -819,7 +877,7 @@ static void S_add_fallbacks(struct model *m, struct diags *d)
 		if (S_fallback_source(m, t->trans[m->site.fallback_lang] != NULL, t->trans[m->site.deflang] != NULL) != t->lang)
 			continue;
 		for (int li = 0; li < m->site.nlangs; li++) {
-			if (t->trans[li] || model_unloaded_ref(m, UNLOADED_TREE, li, t->id))
+			if (t->trans[li])
 				continue;
 			struct tree *c = S_fallback_tree(m, t, li);
 			if (!c)
@@ -897,6 +955,7 @@ void validate_site(struct model *m, struct diags *d)
 	S_check_cycles(m, d);
 	S_check_outcomes(m, d);
 	S_check_tree_translations(m, d);
+	S_reserve_fallbacks(m);
 	S_check_aliases(m, d);
 	S_check_links(m, d);
 	char hint[HINT_MAX];

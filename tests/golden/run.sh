@@ -26,8 +26,9 @@
 #   graph     hhd graph prints DOT with every node and answer label; --svg
 #             gives <svg> when Graphviz's dot is on PATH, and without it
 #             exits 2 with a message that names dot
-#   report    hhd check --report lists a missing translation and one
-#             reviewed earlier than the default language's
+#   report    hhd check --report lists a translation falling back and one
+#             reviewed earlier than the default language's; --html FILE
+#             writes the same as one page
 # Ends with "N passed, N failed". KEEP=1 keeps the temporary folder.
 set -u
 
@@ -438,17 +439,17 @@ test_report() {
 	"$hhd" check -q --report --content "$tmp/report" --theme "$theme" > "$tmp/report.out" 2> "$tmp/report.err"
 	cat > "$tmp/report.want" <<'WANT'
 language nl (default)
-  home   1 of 1 present, 0 missing, 0 reviewed earlier than nl
-  pages  4 of 4 present, 0 missing, 0 reviewed earlier than nl
-  tips   2 of 2 present, 0 missing, 0 reviewed earlier than nl
-  trees  2 of 2 present, 0 missing, 0 reviewed earlier than nl
+  home   1 of 1 translated, 0 falling back, 0 reviewed earlier than nl
+  pages  4 of 4 translated, 0 falling back, 0 reviewed earlier than nl
+  tips   2 of 2 translated, 0 falling back, 0 reviewed earlier than nl
+  trees  2 of 2 translated, 0 falling back, 0 reviewed earlier than nl
 language en
-  home   1 of 1 present, 0 missing, 0 reviewed earlier than nl
-  pages  4 of 4 present, 0 missing, 0 reviewed earlier than nl
-  tips   1 of 2 present, 1 missing, 0 reviewed earlier than nl
-    missing: passwords
-  trees  2 of 2 present, 0 missing, 1 reviewed earlier than nl
-    older: ransomware
+  home   1 of 1 translated, 0 falling back, 0 reviewed earlier than nl
+  pages  4 of 4 translated, 0 falling back, 0 reviewed earlier than nl
+  tips   1 of 2 translated, 1 falling back, 0 reviewed earlier than nl
+    falling back: passwords (shown in nl)
+  trees  2 of 2 translated, 0 falling back, 1 reviewed earlier than nl
+    older: ransomware (reviewed 2000-01-01, nl 2026-01-15)
 WANT
 	if cmp -s "$tmp/report.want" "$tmp/report.out"; then
 		pass
@@ -456,6 +457,26 @@ WANT
 		fail "report: hhd check --report printed something else:"
 		diff "$tmp/report.want" "$tmp/report.out" | head -30
 		cat "$tmp/report.err"
+	fi
+	# --html FILE: the same as one page, with a row per item
+	"$hhd" check -q --report --html "$tmp/report.html" --content "$tmp/report" --theme "$theme" \
+		> "$tmp/report.hout" 2>> "$tmp/report.err"
+	if [ -s "$tmp/report.hout" ]; then
+		fail "report --html: wrote to stdout too"
+	elif grep -q '<tr class="falling-back"><td>tips</td><td>passwords</td>.*falling back (shown in nl)' "$tmp/report.html" &&
+	     grep -q '<tr class="older"><td>trees</td><td>ransomware</td>.*<td>2000-01-01</td><td>2026-01-15</td>' "$tmp/report.html" &&
+	     grep -q '<td>1 of 2</td>\|<td>8 of 9</td>' "$tmp/report.html" && grep -q '^</html>$' "$tmp/report.html"; then
+		pass
+	else
+		fail "report --html: the page lacks the falling-back or older row, or the summary"
+		grep -n '<tr' "$tmp/report.html" | head -20
+	fi
+	if "$hhd" build --html "$tmp/x.html" --content "$tmp/report" --theme "$theme" 2> "$tmp/report.herr"; then
+		fail "report --html: accepted without check --report"
+	elif grep -q -- '--html FILE goes with check --report' "$tmp/report.herr"; then
+		pass
+	else
+		fail "report --html: without check --report, another message: $(cat "$tmp/report.herr")"
 	fi
 }
 
