@@ -482,6 +482,8 @@ static void S_fallback_ctx(const struct render_ctx *c, const struct render_job *
 	render_set(c->a, f, "original_code", m->site.langs[def].code);
 	render_set(c->a, f, "original_name", m->site.langs[def].name);
 	val_map_set(c->a, v, "fallback", f);
+	/* not a page of its own: no alternates (they would not list it back) */
+	val_map_set(c->a, v, "hreflang", val_list(c->a));
 	if (shown)
 		render_set(c->a, v, "canonical", arena_cat(c->a, m->site.base_url, shown, NULL));
 }

@@ -26,6 +26,9 @@
 #   graph     hhd graph prints DOT with every node and answer label; --svg
 #             gives <svg> when Graphviz's dot is on PATH, and without it
 #             exits 2 with a message that names dot
+#   i18n      the Arabic fixture (tests/fixtures/i18n/make.sh): right to
+#             left, stand-ins with their notice, quick exit, no counters on
+#             sensitive pages (expected pages in tests/golden/expected/i18n/)
 #   report    hhd check --report lists a translation falling back and one
 #             reviewed earlier than the default language's; --html FILE
 #             writes the same as one page
@@ -78,12 +81,12 @@ while [ $# -gt 0 ]; do
 	--hhd=*) hhd=${1#--hhd=} ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
-	all) tests="pages links hreflang jobs mtime failed graph report" ;;
+	all) tests="pages links hreflang jobs mtime failed graph report i18n" ;;
 	*) tests="$tests $1" ;;
 	esac
 	shift
 done
-[ -n "$tests" ] || tests="pages links hreflang jobs mtime failed graph report"
+[ -n "$tests" ] || tests="pages links hreflang jobs mtime failed graph report i18n"
 case $hhd in
 /*) ;;
 *) hhd=$(pwd)/$hhd ;;
@@ -563,9 +566,78 @@ test_graph() {
 	fi
 }
 
+# The Arabic fixture (tests/fixtures/i18n/make.sh): right to left, stand-ins
+# for what Arabic lacks, a sensitive tree with its quick exit. Chosen pages
+# byte for byte (tests/golden/expected/i18n/, --update as for pages), the
+# one fallback note, the sitemap without stand-ins, and the links and
+# hreflang checks over the whole site.
+i18n_files='
+index.html
+sitemap.xml
+ar/index.html
+ar/man-nahnu/index.html
+ar/musaada/ransomware/index.html
+ar/musaada/ransomware/encrypted/index.html
+ar/nasaih/passwords/index.html
+nl/hulp/ransomware/encrypted/index.html
+nl/over-ons/index.html
+'
+test_i18n() {
+	sh "$root/tests/fixtures/i18n/make.sh" "$tmp/i18n"
+	if ! "$hhd" build -q --content "$tmp/i18n/content" --theme "$tmp/i18n/theme" --out "$tmp/i18n/public" \
+		2> "$tmp/i18n.err"; then
+		fail "i18n: the Arabic fixture does not build:"
+		cat "$tmp/i18n.err"
+		return
+	fi
+	want_err="$tmp/i18n/content/site.yaml:48:5: note: language 'ar' shows 5 of 7 pages and 2 of 2 trees in 'en' until they are translated (hhd check --report lists them)"
+	if [ "$(cat "$tmp/i18n.err")" = "$want_err" ]; then pass; else fail "i18n: messages: $(cat "$tmp/i18n.err")"; fi
+	for f in $i18n_files; do
+		got=$tmp/i18n/public/$f
+		want=$expected_dir/i18n/$f
+		if [ ! -f "$got" ]; then
+			fail "i18n: $f was not generated"
+			continue
+		fi
+		normalise "$got" > "$tmp/got"
+		if [ $update = 1 ]; then
+			if ! cmp -s "$tmp/got" "$want"; then
+				mkdir -p "$(dirname "$want")"
+				cp "$tmp/got" "$want"
+				echo "UPDATED i18n/$f"
+			fi
+			pass
+		elif [ ! -f "$want" ]; then
+			fail "i18n: no expected file $want (run with --update)"
+		elif cmp -s "$want" "$tmp/got"; then
+			pass
+		else
+			fail "i18n: $f differs from tests/golden/expected/i18n/$f"
+			diff -u "$want" "$tmp/got" | sed -e '1s|.*|--- expected|' -e '2s|.*|+++ actual|' | head -60
+		fi
+	done
+	# no stand-in in the sitemap; every page of a sensitive tree without counters
+	if grep -q '/ar/nasaih/[a-z]\|/ar/musaada/\|/ar/contact/' "$tmp/i18n/public/sitemap.xml"; then
+		fail "i18n: the sitemap lists a stand-in"
+	else
+		pass
+	fi
+	hits=$(grep -l 'data-hit-path\|/api/hit' $(find "$tmp/i18n/public/nl/hulp/ransomware" "$tmp/i18n/public/en/help/ransomware" \
+		"$tmp/i18n/public/ar/musaada/ransomware" -name '*.html') 2>/dev/null)
+	exits=$(grep -L 'class="quick-exit"' $(find "$tmp/i18n/public/nl/hulp/ransomware" "$tmp/i18n/public/ar/musaada/ransomware" -name '*.html'))
+	if [ -n "$hits" ] || [ -n "$exits" ]; then
+		fail "i18n: sensitive pages with a counter: $hits; without the quick exit: $exits"
+	else
+		pass
+	fi
+	# the same whole-site checks as for the fixture site
+	site=$tmp/i18n site_built=1 test_links
+	site=$tmp/i18n site_built=1 test_hreflang
+}
+
 for t in $tests; do
 	case $t in
-	pages|links|hreflang|jobs|mtime|failed|graph|report) "test_$t" ;;
+	pages|links|hreflang|jobs|mtime|failed|graph|report|i18n) "test_$t" ;;
 	*) echo "run.sh: unknown test '$t'" >&2; exit 2 ;;
 	esac
 done
