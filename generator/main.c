@@ -1,7 +1,7 @@
 /* hhd: the Hackhelpdesk site generator.
  *
  *   hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [--force] [-j N] [-q]
- *   hhd check [--content DIR] [--theme DIR] [--strict] [--report]
+ *   hhd check [--content DIR] [--theme DIR] [--strict] [--report [--html FILE]]
  *   hhd graph TREE [--lang L] [--svg] [--content DIR]
  *   hhd new tip|tree|page NAME [--lang nl,en] [--content DIR]
  *   hhd new site DIR [--lang nl,en] [--theme DIR]
@@ -40,7 +40,7 @@
 
 static const char usage[] =
 	"usage: hhd build [--content DIR] [--theme DIR] [--out DIR] [--drafts] [--strict] [--force] [-j N] [-q]\n"
-	"       hhd check [--content DIR] [--theme DIR] [--drafts] [--strict] [--report]\n"
+	"       hhd check [--content DIR] [--theme DIR] [--drafts] [--strict] [--report [--html FILE]]\n"
 	"       hhd graph TREE [--lang L] [--svg] [--content DIR]\n"
 	"       hhd new tip|tree|page NAME [--lang nl,en] [--content DIR]\n"
 	"       hhd new site DIR [--lang nl,en] [--theme DIR]\n"
@@ -48,7 +48,8 @@ static const char usage[] =
 	"       hhd --help | --version\n"
 	"\n"
 	"  build   load, check and write the site into --out (default public/), atomically\n"
-	"  check   load and check only; write nothing (--report: translation status)\n"
+	"  check   load and check only; write nothing (--report: translation state per\n"
+	"          language; --html FILE: as one HTML page for the editors)\n"
 	"  graph   print a decision tree as Graphviz DOT (--svg: through dot)\n"
 	"  new     write a new tip, tree or page for each language (--lang: only these),\n"
 	"          with every text still to write marked TODO:; never overwrites\n"
@@ -78,7 +79,7 @@ static const char usage[] =
 	"(serve: 2 also when the port is in use).\n";
 
 struct opts {
-	const char *cmd, *content, *theme, *out, *lang, *tree, *bind, *fcgi, *kind, *name;
+	const char *cmd, *content, *theme, *out, *lang, *tree, *bind, *fcgi, *kind, *name, *html;
 	int drafts, strict, quiet, report, svg, jobs, force, port, preview;
 	int out_set, theme_set;
 	char theme_buf[4096];   /* theme_default_dir()'s */
@@ -101,7 +102,7 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, 0, 'h' },          { "version", no_argument, 0, 'v' },
 		{ "quiet", no_argument, 0, 'q' },         { "force", no_argument, 0, 'F' },
 		{ "port", required_argument, 0, 'p' },    { "bind", required_argument, 0, 'b' },
-		{ "fcgi", required_argument, 0, 'f' },
+		{ "fcgi", required_argument, 0, 'f' },    { "html", required_argument, 0, 'H' },
 		{ 0, 0, 0, 0 },
 	};
 	o->content = "content";
@@ -131,6 +132,7 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 		case 'D': o->drafts = 1; break;
 		case 'S': o->strict = 1; break;
 		case 'R': o->report = 1; break;
+		case 'H': o->html = optarg; break;
 		case 'l': o->lang = optarg; break;
 		case 'V': o->svg = 1; break;
 		case 'q': o->quiet = 1; break;
@@ -174,6 +176,10 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "hhd: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
+	if (o->html && (strcmp(o->cmd, "check") || !o->report)) {
+		fprintf(stderr, "hhd: --html FILE goes with check --report\n");
+		return -1;
+	}
 	if (!strcmp(o->cmd, "serve") && o->out_set) {
 		fprintf(stderr, "hhd: serve builds into a temporary folder of its own; --out is for build\n");
 		return -1;
@@ -187,6 +193,25 @@ static int S_parse_args(int argc, char **argv, struct opts *o)
 	if (!o->theme)
 		o->theme = theme_default_dir(o->content, o->theme_buf, sizeof o->theme_buf);
 	return 0;
+}
+
+/* check --report: the translation state on stdout, or as HTML into `html`. */
+static int S_report(const struct model *m, const char *html)
+{
+	struct buf b = BUF_INIT;
+	int rc = 0;
+	if (html) {
+		report_translations_html(m, &b);
+		if (file_write_atomic(html, b.ptr, b.len) < 0) {
+			fprintf(stderr, "hhd: cannot write '%s': %s\n", html, strerror(errno));
+			rc = -1;
+		}
+	} else {
+		report_translations(m, &b);
+		fwrite(b.ptr, 1, b.len, stdout);
+	}
+	buf_free(&b);
+	return rc;
 }
 
 /* load -> validate -> (theme) -> render -> write, as o->cmd says, reporting
@@ -240,8 +265,8 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 		have_theme = theme_load(&theme, o->theme, &m, d) == 0;
 		if (have_theme)
 			validate_ask_urls(&m, &theme);
-		if (o->report)
-			report_translations(&m, stdout);
+		if (o->report && S_report(&m, o->html) < 0)
+			status = 2;
 	}
 	if (diags_failed(d) || !have_theme)
 		goto out;

@@ -447,6 +447,27 @@ static void S_heading_id(struct heading *heads, size_t i, cmark_mem *mem)
 	h->id = buf_detach(&id, NULL);
 }
 
+/* A phone number reads left to right in right-to-left text too ("+31 20"
+ * must not become "20 31+"): tel: links get dir="ltr", which also isolates
+ * them from the text around. */
+static const char *S_tel_ltr(struct arena *a, const char *html, size_t n)
+{
+	static const char open[] = "<a href=\"tel:";
+	if (!memmem(html, n, open, sizeof open - 1))
+		return arena_strndup(a, html, n);
+	struct buf b = BUF_INIT;
+	const char *p = html, *end = html + n, *hit;
+	while ((hit = memmem(p, (size_t)(end - p), open, sizeof open - 1))) {
+		buf_add(&b, p, (size_t)(hit - p));
+		buf_adds(&b, "<a dir=\"ltr\" href=\"tel:");
+		p = hit + sizeof open - 1;
+	}
+	buf_add(&b, p, (size_t)(end - p));
+	const char *r = arena_strndup(a, b.ptr, b.len);
+	buf_free(&b);
+	return r;
+}
+
 const char *md_render(struct arena *a, const char *text, size_t len, struct pos at, int flags,
 		      struct links *links, int *words, struct diags *d)
 {
@@ -552,7 +573,7 @@ const char *md_render(struct arena *a, const char *text, size_t len, struct pos 
 			html[n] = '\0';
 		}
 	}
-	const char *r = arena_strndup(a, html, n);
+	const char *r = S_tel_ltr(a, html, n);
 	if (mem == &md_mem) {
 		/* All cmark allocated for this text is in this thread's bump
 		 * allocator: emptying it frees the document, the detached

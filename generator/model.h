@@ -12,7 +12,9 @@
 #include "manifest.h"
 #include "schema.h"
 
-#define HHD_MAX_LANGS 8
+/* Languages of one site: enough for a national site (the official and the
+ * most spoken immigrant languages); every per-language array is sized by it. */
+#define HHD_MAX_LANGS 24
 #define HHD_MAX_FILE (1u << 20)   /* bytes in one content or template file */
 
 struct strmap;
@@ -20,6 +22,7 @@ struct strmap;
 struct lang {
 	const char *code, *name, *title, *tagline;
 	const char *emergency_html;   /* rendered Markdown */
+	int rtl;                      /* written right to left (site.yaml `dir`, or the code) */
 	const char *sec_tips, *sec_help, *sec_plans, *sec_orgs, *sec_search;
 	struct pos pos;
 	/* derived: the language's fixed URLs, so rendering never builds one */
@@ -39,6 +42,9 @@ struct site {
 	int nlangs;
 	int deflang;                  /* index of the default language */
 	struct sstr triage;           /* tree id behind the help button */
+	const char *quick_exit;       /* where "Leave this page" goes on sensitive trees */
+	struct pos quick_exit_pos;
+	int fallback_lang;            /* where an untranslated page comes from: en, else the default */
 	struct slist partners;
 	int allow_raw_html, allow_commercial;
 	/* operator: who runs the site (name required; the rest only when known) */
@@ -80,6 +86,9 @@ struct page {
 	struct pos pos;               /* start of the file */
 	const char *url;              /* derived: /nl/tips/x/ */
 	struct page *trans[HHD_MAX_LANGS]; /* derived: translations by language (self included) */
+	const struct page *fallback;  /* derived: set on a stand-in for an untranslated page:
+				       * the page shown (another language's), under this
+				       * language's URLs; trans[] are then that page's */
 };
 
 /* Decision trees: a question node or an outcome node (a step plan). */
@@ -129,6 +138,8 @@ struct tree {
 	int lang;
 	struct sstr title, summary, reviewed, start, slug;
 	int weight;
+	int sensitive;                /* shows "leave this page"; no counters */
+	struct pos sensitive_pos;     /* where `sensitive: true` is written (else derived) */
 	struct slist sources;
 	struct slist keywords;        /* words victims use (search only) */
 	struct node *nodes;
@@ -142,7 +153,8 @@ struct tree {
 	int total;                    /* longest path from the triage's start through this
 				       * tree (and the trees it hands over to) */
 	const char *url;
-	struct tree *trans[HHD_MAX_LANGS];
+	struct tree *trans[HHD_MAX_LANGS]; /* real translations only */
+	const struct tree *fallback;  /* a stand-in for an untranslated tree (as page.fallback) */
 };
 
 enum org_kind { ORG_POLICE, ORG_GOVERNMENT, ORG_NONPROFIT, ORG_ROLE, ORG_COMMERCIAL, ORG__MAX };

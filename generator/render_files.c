@@ -36,13 +36,14 @@ static int S_root_and_404(const struct render_ctx *c, struct writer *w, struct b
 		struct val *x = val_map(c->a);
 		render_set(c->a, x, "code", m->site.langs[li].code);
 		render_set(c->a, x, "name", m->site.langs[li].name);
+		render_set(c->a, x, "dir", m->site.langs[li].rtl ? "rtl" : "ltr");
 		render_set(c->a, x, "url", m->site.langs[li].home_url);
 		val_list_push(c->a, all, x);
 	}
 
 	struct val *v = render_page_ctx(c, def, "/", m->site.langs[def].title, "view");
 	render_set(c->a, v, "target", m->site.langs[def].home_url);
-	render_alternates(c, v, def, none);
+	render_alternates(c, v, def, none, 1);
 	val_map_set(c->a, v, "all_languages", all);
 	rc |= S_put_template(c, w, "root", v, "/", "index.html", out, d);
 
@@ -50,7 +51,7 @@ static int S_root_and_404(const struct render_ctx *c, struct writer *w, struct b
 		int lang = li < 0 ? def : li;
 		const char *url = li < 0 ? "/404.html" : m->site.langs[li].notfound_url;
 		v = render_page_ctx(c, lang, url, render_str(c, lang, "notfound_title"), "view");
-		render_alternates(c, v, lang, none);
+		render_alternates(c, v, lang, none, 1);
 		val_map_set(c->a, v, "all_languages", all);
 		rc |= S_put_template(c, w, "notfound", v, url, url + 1, out, d);
 	}
@@ -89,6 +90,7 @@ static int S_error_pages(const struct render_ctx *c, struct writer *w, struct bu
 			struct val *x = val_map(c->a);
 			render_set(c->a, x, "code", m->site.langs[lang].code);
 			render_set(c->a, x, "name", m->site.langs[lang].name);
+			render_set(c->a, x, "dir", m->site.langs[lang].rtl ? "rtl" : "ltr");
 			render_set(c->a, x, "home", m->site.langs[lang].home_url);
 			render_set(c->a, x, "title", render_str(c, lang, title));
 			render_set(c->a, x, "text", render_str(c, lang, text));
@@ -135,6 +137,9 @@ static void S_sitemap(const struct render_ctx *c, const struct render_jobs *js, 
 	for (size_t i = 0; i < js->n; i++) {
 		const struct render_job *j = &js->items[i];
 		if (j->kind == J_REDIRECT || j->kind == J_HELP_INDEX)
+			continue;
+		/* a stand-in for an untranslated page is not a page of its own */
+		if ((j->kind == J_PAGE && j->page->fallback) || (j->kind == J_NODE && j->node->tree->fallback))
 			continue;
 		const char *urls[HHD_MAX_LANGS];
 		render_job_urls(c, j, urls);

@@ -85,7 +85,10 @@ static struct val *S_build_common(const struct model *m, const struct theme *t, 
 	struct val *lang = val_map(a);
 	render_set(a, lang, "code", l->code);
 	render_set(a, lang, "name", l->name);
+	render_set(a, lang, "dir", l->rtl ? "rtl" : "ltr");
+	val_map_bool(a, lang, "rtl", l->rtl);
 	val_map_set(a, c, "lang", lang);
+	render_set(a, c, "quick_exit", m->site.quick_exit);
 	val_map_set(a, c, "t", t->strings[li]);
 	val_map_set(a, c, "assets", t->asset_urls);
 	render_set(a, c, "emergency", l->emergency_html);
@@ -158,9 +161,11 @@ struct val *render_page_ctx(const struct render_ctx *c, int lang, const char *ur
 	return v;
 }
 
-/* Language switcher and hreflang: for each language, the translation's URL
- * or that language's home page. */
-void render_alternates(const struct render_ctx *c, struct val *v, int lang, const char *const urls[HHD_MAX_LANGS])
+/* Language switcher and hreflang: the languages that have this page (a real
+ * translation, not a stand-in); with `homes` (the root and the 404 pages)
+ * every language, by its home page where it has no such page. */
+void render_alternates(const struct render_ctx *c, struct val *v, int lang, const char *const urls[HHD_MAX_LANGS],
+		       int homes)
 {
 	const struct model *m = c->m;
 	struct val *alts = val_list(c->a), *others = val_list(c->a);
@@ -168,13 +173,14 @@ void render_alternates(const struct render_ctx *c, struct val *v, int lang, cons
 		struct val *x = val_map(c->a);
 		render_set(c->a, x, "code", m->site.langs[li].code);
 		render_set(c->a, x, "name", m->site.langs[li].name);
+		render_set(c->a, x, "dir", m->site.langs[li].rtl ? "rtl" : "ltr");
 		render_set(c->a, x, "url", urls[li] ? urls[li] : m->site.langs[li].home_url);
 		render_set(c->a, x, "abs_url", arena_cat(c->a, m->site.base_url, urls[li] ? urls[li] : "", NULL));
 		val_map_bool(c->a, x, "current", li == lang);
 		val_map_bool(c->a, x, "translated", urls[li] != NULL);
 		if (urls[li])
 			val_list_push(c->a, alts, x);
-		if (li != lang)
+		if (li != lang && (urls[li] || homes))
 			val_list_push(c->a, others, x);
 	}
 	val_map_set(c->a, v, "hreflang", alts->n > 1 ? alts : val_list(c->a));
@@ -503,6 +509,46 @@ void render_job_urls(const struct render_ctx *c, const struct render_job *j, con
 	}
 }
 
+/* A stand-in for an untranslated page or tree: `fallback` says so in the
+ * visitor's language and names the language shown and the original in the
+ * default language; the canonical URL is the page shown. */
+static void S_fallback_ctx(const struct render_ctx *c, const struct render_job *j, struct val *v)
+{
+	const struct model *m = c->m;
+	const char *shown = NULL, *original = NULL;
+	int from = -1, def = m->site.deflang;
+	if (j->kind == J_PAGE && j->page->fallback) {
+		const struct page *p = j->page->fallback;
+		from = p->lang;
+		shown = p->url;
+		original = p->trans[def] ? p->trans[def]->url : NULL;
+	} else if ((j->kind == J_NODE || j->kind == J_ASK) && j->node->tree->fallback) {
+		const struct tree *t = j->node->tree->fallback;
+		const struct node *n = tree_node(t, j->node->id.s);
+		const struct node *o = t->trans[def] ? tree_node(t->trans[def], j->node->id.s) : NULL;
+		from = t->lang;
+		shown = n ? (j->kind == J_ASK ? n->ask_url : n->url) : NULL;
+		original = o ? (j->kind == J_ASK ? o->ask_url : o->url) : NULL;
+	}
+	if (from < 0) {
+		val_map_set(c->a, v, "fallback", val_null(c->a));
+		return;
+	}
+	const struct lang *fl = &m->site.langs[from];
+	struct val *f = val_map(c->a);
+	render_set(c->a, f, "code", fl->code);
+	render_set(c->a, f, "dir", fl->rtl ? "rtl" : "ltr");
+	render_set(c->a, f, "name", fl->name);
+	render_set(c->a, f, "original_url", original);
+	render_set(c->a, f, "original_code", m->site.langs[def].code);
+	render_set(c->a, f, "original_name", m->site.langs[def].name);
+	val_map_set(c->a, v, "fallback", f);
+	/* not a page of its own: no alternates (they would not list it back) */
+	val_map_set(c->a, v, "hreflang", val_list(c->a));
+	if (shown)
+		render_set(c->a, v, "canonical", arena_cat(c->a, m->site.base_url, shown, NULL));
+}
+
 /* Render one job into `out`. Pure: reads the model and templates only. */
 int render_page(const struct render_ctx *c, const struct render_job *j, struct buf *out)
 {
@@ -596,8 +642,12 @@ int render_page(const struct render_ctx *c, const struct render_job *j, struct b
 	}
 	if (j->kind != J_REDIRECT && j->kind != J_HELP_INDEX) {
 		render_job_urls(c, j, urls);
-		render_alternates(c, v, lang, urls);
+		render_alternates(c, v, lang, urls, 0);
+		S_fallback_ctx(c, j, v);
 	}
+	/* a sensitive tree: the quick exit on every page, and no counters */
+	const struct tree *tr = j->kind == J_NODE || j->kind == J_ASK ? j->node->tree : NULL;
+	val_map_bool(c->a, v, "sensitive", tr && tr->sensitive);
 	return mustache_render(c->t->tpl, mustache_get(c->t->tpl, tpl), v, out);
 }
 

@@ -60,7 +60,8 @@ void render_job_urls(const struct render_ctx *c, const struct render_job *j, con
 struct val *render_page_ctx(const struct render_ctx *c, int lang, const char *url, const char *title,
 			    const char *event);
 /* Language switcher and hreflang from the page's URL in each language. */
-void render_alternates(const struct render_ctx *c, struct val *v, int lang, const char *const urls[HHD_MAX_LANGS]);
+void render_alternates(const struct render_ctx *c, struct val *v, int lang, const char *const urls[HHD_MAX_LANGS],
+		       int homes);
 /* map[key] = s, or null when s is NULL. */
 void render_set(struct arena *a, struct val *map, const char *key, const char *s);
 /* The theme's string `key` in `lang`, or the key itself. */

@@ -8,8 +8,14 @@
 #include "markdown.h"
 
 static const char *const site_keys[] = { "base_url", "default_language", "languages", "triage",
-					   "partners", "policy", "operator", "helpdesk", NULL };
-static const char *const lang_keys[] = { "code", "name", "title", "tagline", "sections", "emergency", NULL };
+					   "partners", "policy", "operator", "helpdesk", "quick_exit", NULL };
+static const char *const lang_keys[] = { "code", "name", "title", "tagline", "sections", "emergency", "dir",
+					   NULL };
+/* Languages written right to left, when site.yaml gives no `dir` (ISO 639-1
+ * where there is one, else 639-2/3; a regional code such as ar-ma counts by
+ * its first part). */
+static const char *const rtl_codes[] = { "ar", "arc", "ckb", "dv", "fa", "he", "ku-arab", "ps", "sd", "ug",
+					   "ur", "yi", NULL };
 static const char *const section_keys[] = { "tips", "help", "plans", "orgs", "search", NULL };
 static const char *const policy_keys[] = { "allow_raw_html", "allow_commercial", NULL };
 static const char *const operator_keys[] = { "name", "address", "email", "phone", "url", "kvk", NULL };
@@ -21,6 +27,16 @@ int site_lang(const struct site *s, const char *code)
 		if (strcmp(s->langs[i].code, code) == 0)
 			return i;
 	return -1;
+}
+
+static int S_rtl_code(const char *code)
+{
+	for (const char *const *c = rtl_codes; *c; c++) {
+		size_t n = strlen(*c);
+		if (!strncmp(code, *c, n) && (code[n] == 0 || code[n] == '-'))
+			return 1;
+	}
+	return 0;
 }
 
 static int S_valid_email(const char *s)
@@ -169,6 +185,12 @@ static int S_load_lang(struct model *m, struct lang *l, const struct ynode *n, s
 		l->name = l->code;
 	if (!l->title)
 		l->title = "";
+	struct sstr dir = schema_str(n, "dir", 0, d);
+	l->rtl = S_rtl_code(l->code);
+	if (dir.s && strcmp(dir.s, "ltr") && strcmp(dir.s, "rtl"))
+		diag_report(d, D_SITE_DIR, dir.pos, dir.s);
+	else if (dir.s)
+		l->rtl = !strcmp(dir.s, "rtl");
 	struct sstr em = schema_str(n, "emergency", 1, d);
 	l->emergency_html = em.s ? md_render(m->arena, em.s, strlen(em.s), em.pos,
 					     m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0, NULL, NULL, d)
@@ -251,7 +273,19 @@ int site_load(struct model *m, const char *path, const struct ynode *root, struc
 		else
 			s->deflang = i;
 	}
+	s->fallback_lang = site_lang(s, "en");
+	if (s->fallback_lang < 0)
+		s->fallback_lang = s->deflang;
 	s->triage = schema_str(root, "triage", 0, d);
+	/* a neutral page to leave a sensitive plan for: an https:// address, or a
+	 * path here (validate.c checks that it is a page) */
+	struct sstr qe = schema_str(root, "quick_exit", 0, d);
+	s->quick_exit_pos = qe.pos;
+	if (qe.s && !(schema_is_http_url(qe.s) && !strncmp(qe.s, "https://", 8)) &&
+	    !(qe.s[0] == '/' && qe.s[1] != '/' && !strpbrk(qe.s, " \t\"<>\\")))
+		diag_report(d, D_SITE_QUICK_EXIT, qe.pos, qe.s);
+	else
+		s->quick_exit = qe.s;
 	s->partners = schema_strlist(m->arena, root, "partners", d);
 	for (size_t i = 0; i < s->partners.n; i++)
 		if (!schema_is_slug(s->partners.items[i].s))

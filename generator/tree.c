@@ -13,7 +13,7 @@
 #include "ydoc.h"
 
 static const char *const tree_keys[] = { "title", "summary", "start", "reviewed", "weight", "sources",
-					   "nodes", "slug", "keywords", NULL };
+					   "nodes", "slug", "keywords", "sensitive", NULL };
 static const char *const question_keys[] = { "question", "help", "answers", NULL };
 static const char *const outcome_keys[] = { "title", "urgency", "intro", "steps", "contacts", "report",
 					      "deadline", "tips", "sources", NULL };
@@ -138,6 +138,11 @@ struct tree *tree_parse(struct model *m, const char *src, size_t len, const char
 		t->slug.s = NULL;
 	}
 	t->weight = schema_int(root, "weight", 0, d);
+	/* a plan a visitor may need to leave quickly (extortion, sextortion):
+	 * a quick-exit button on every page, and no counters */
+	t->sensitive = schema_bool(root, "sensitive", 0, d);
+	if (t->sensitive)
+		t->sensitive_pos = ymap_get(root, "sensitive")->pos;
 	t->sources = schema_sources(m->arena, root, d);
 	t->keywords = schema_keywords(m->arena, root, d);
 	const struct ynode *nodes = schema_map(root, "nodes", 1, d);

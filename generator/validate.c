@@ -256,9 +256,13 @@ static void S_derive_tree_urls(struct model *m, struct diags *d)
 	}
 }
 
-static void S_link_translations(struct model *m, struct diags *d)
+/* Translations: pages of the same kind and id, trees of the same id, across
+ * languages. A missing one is not a problem to report page by page: the
+ * language shows a stand-in (S_add_fallbacks) and `hhd check --report` lists
+ * the state per language. A tree marked sensitive in one language is
+ * sensitive in all. */
+static void S_link_translations(struct model *m)
 {
-	/* pages: same kind and id across languages */
 	struct strmap *by_key = strmap_new();
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
@@ -274,20 +278,15 @@ static void S_link_translations(struct model *m, struct diags *d)
 		struct page *p = m->pages[i];
 		struct page **group = strmap_get(by_key, arena_printf(m->arena, "%d/%s", (int)p->kind, p->id));
 		memcpy(p->trans, group, HHD_MAX_LANGS * sizeof *group);
-		for (int li = 0; li < m->site.nlangs; li++)
-			if (!group[li] &&
-			    !model_unloaded_ref(m, p->kind == PAGE_TIP ? UNLOADED_TIP : UNLOADED_PAGE, li, p->id))
-				diag_report(d, D_TRANSLATION_MISSING, p->pos, m->site.langs[li].code);
 	}
 	strmap_free(by_key);
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
-		for (int li = 0; li < m->site.nlangs; li++)
+		for (int li = 0; li < m->site.nlangs; li++) {
 			t->trans[li] = tree_find(m, t->id, li);
-		if (t->lang == m->site.deflang)
-			for (int li = 0; li < m->site.nlangs; li++)
-				if (!t->trans[li] && !model_unloaded_ref(m, UNLOADED_TREE, li, t->id))
-					diag_report(d, D_TREE_MISSING_LANG, t->pos, t->id, m->site.langs[li].code);
+			if (t->trans[li] && t->trans[li]->sensitive)
+				t->sensitive = 1;
+		}
 	}
 }
 
@@ -775,6 +774,233 @@ static void S_check_triage_reach(struct model *m, struct diags *d)
 	}
 }
 
+/* ---- stand-ins for untranslated pages and trees ----
+ *
+ * A language without its own version of a page or tree shows the fallback
+ * language's (English, or the default language where English has none)
+ * under its own URLs, named by the file name (the translation key; the
+ * original's slug is in its own language): a copy whose `fallback` names the
+ * original and whose trans[] are the original's, so hreflang, the sitemap
+ * and the language switcher list only real translations. Made once
+ * everything real is checked, so nothing is reported twice. */
+
+/* The original a stand-in copies: the fallback language's, else the
+ * default language's, else none. */
+static int S_fallback_source(const struct model *m, int has_fallback_lang, int has_deflang)
+{
+	if (has_fallback_lang)
+		return m->site.fallback_lang;
+	if (has_deflang)
+		return m->site.deflang;
+	return -1;
+}
+
+/* What owns a stand-in's URL between S_reserve_fallbacks and S_add_fallbacks
+ * (compared by address). */
+static const char fallback_owner[] = "a page shown until it is translated";
+
+/* Claim `url` for a stand-in; a real page there (or anything the site
+ * writes) wins, except the placeholder of a language without a home page. */
+static int S_claim_fallback(struct model *m, const char *url, const char *owner)
+{
+	const char *prev = strmap_get(m->urls, url);
+	if (!prev || (prev != fallback_owner && strcmp(prev, "the home page")))
+		return 0; /* not reserved: a real page is there, or see S_reserve_fallbacks */
+	strmap_put(m->urls, url, (void *)owner);
+	return 1;
+}
+
+/* No stand-in where the language's own version did not load (reported
+ * there; counted as a reference not checked) or is a draft left out. */
+static int S_no_standin(struct model *m, enum unloaded_kind kind, enum page_kind pkind, int li, const char *id)
+{
+	if (model_unloaded_ref(m, kind, li, id))
+		return 1;
+	for (size_t i = 0; kind != UNLOADED_TREE && i < m->nskipped; i++)
+		if (m->skipped[i]->lang == li && m->skipped[i]->kind == pkind && !strcmp(m->skipped[i]->id, id))
+			return 1;
+	return 0;
+}
+
+/* Before links are checked: the URLs the stand-ins will have, so a link to
+ * a page that is not translated yet resolves (to the stand-in). Only these
+ * URLs (and a missing home page's) can be claimed by S_add_fallbacks. */
+static void S_reserve_fallbacks(struct model *m)
+{
+	for (size_t i = 0; i < m->npages; i++) {
+		const struct page *p = m->pages[i];
+		if (S_fallback_source(m, p->trans[m->site.fallback_lang] != NULL, p->trans[m->site.deflang] != NULL) !=
+		    p->lang)
+			continue;
+		for (int li = 0; li < m->site.nlangs; li++) {
+			if (p->trans[li] ||
+			    S_no_standin(m, p->kind == PAGE_TIP ? UNLOADED_TIP : UNLOADED_PAGE, p->kind, li, p->id))
+				continue;
+			const char *u = S_page_url(m, p->kind, li, p->id);
+			if (!strmap_get(m->urls, u))
+				strmap_put(m->urls, u, (void *)fallback_owner);
+		}
+	}
+	for (size_t i = 0; i < m->ntrees; i++) {
+		const struct tree *t = m->trees[i];
+		if (S_fallback_source(m, t->trans[m->site.fallback_lang] != NULL, t->trans[m->site.deflang] != NULL) !=
+		    t->lang)
+			continue;
+		for (int li = 0; li < m->site.nlangs; li++) {
+			if (t->trans[li] || S_no_standin(m, UNLOADED_TREE, PAGE_PAGE, li, t->id))
+				continue;
+			const struct lang *l = &m->site.langs[li];
+			const char *u = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->id);
+			if (strmap_get(m->urls, u))
+				continue; /* S_fallback_tree makes no stand-in then */
+			strmap_put(m->urls, u, (void *)fallback_owner);
+			for (size_t k = 0; k < t->nnodes; k++) {
+				const char *nu = t->nodes[k].url && &t->nodes[k] != t->start_node
+							 ? arena_printf(m->arena, "%s%s/", u, t->nodes[k].id.s)
+							 : NULL;
+				if (nu && !strmap_get(m->urls, nu))
+					strmap_put(m->urls, nu, (void *)fallback_owner);
+			}
+		}
+	}
+}
+
+static size_t S_fallback_pages(struct model *m, size_t counts[HHD_MAX_LANGS])
+{
+	size_t n = m->npages;
+	for (size_t i = 0; i < n; i++) {
+		struct page *p = m->pages[i];
+		if (S_fallback_source(m, p->trans[m->site.fallback_lang] != NULL, p->trans[m->site.deflang] != NULL) != p->lang)
+			continue;
+		for (int li = 0; li < m->site.nlangs; li++) {
+			if (p->trans[li])
+				continue;
+			struct page *c = arena_alloc(m->arena, sizeof *c);
+			*c = *p;
+			c->lang = li;
+			c->fallback = p;
+			c->links = (struct links){ 0 };
+			c->aliases = (struct slist){ 0 };
+			c->url = S_page_url(m, p->kind, li, p->id);
+			if (!S_claim_fallback(m, c->url, p->path))
+				continue;
+			m->pages = xgrow(m->pages, &m->cappages, m->npages + 1, sizeof *m->pages);
+			m->pages[m->npages++] = c;
+			counts[li]++;
+		}
+	}
+	return n;
+}
+
+static struct tree *S_fallback_tree(struct model *m, const struct tree *t, int li)
+{
+	const struct lang *l = &m->site.langs[li];
+	struct tree *c = arena_alloc(m->arena, sizeof *c);
+	*c = *t;
+	c->lang = li;
+	c->fallback = t;
+	c->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->id);
+	if (!S_claim_fallback(m, c->url, t->path))
+		return NULL;
+	c->nodes = arena_alloc(m->arena, (t->nnodes + 1) * sizeof *c->nodes);
+	for (size_t k = 0; k < t->nnodes; k++) {
+		const struct node *o = &t->nodes[k];
+		struct node *n = &c->nodes[k];
+		*n = *o;
+		n->tree = c;
+		n->links = (struct links){ 0 };
+		n->ask_url = NULL;
+		n->parent = o->parent ? &c->nodes[o->parent - t->nodes] : NULL;
+		n->answers = arena_alloc(m->arena, (o->nanswers + 1) * sizeof *n->answers);
+		memcpy(n->answers, o->answers, o->nanswers * sizeof *n->answers);
+		if (o == t->start_node) {
+			n->url = c->url;
+		} else if (o->url) {
+			n->url = arena_printf(m->arena, "%s%s/", c->url, o->id.s);
+			if (!S_claim_fallback(m, n->url, t->path))
+				n->url = NULL;
+		}
+	}
+	c->start_node = t->start_node ? &c->nodes[t->start_node - t->nodes] : NULL;
+	return c;
+}
+
+/* The same node in the tree of that id in language `lang` (real or a
+ * stand-in), or `n` itself. */
+static struct node *S_node_in(const struct model *m, struct node *n, int lang)
+{
+	if (!n || n->tree->lang == lang)
+		return n;
+	struct tree *t = tree_find(m, n->tree->id, lang);
+	struct node *x = t && n->id.s ? tree_node(t, n->id.s) : NULL;
+	return x ? x : n;
+}
+
+static void S_add_fallbacks(struct model *m, struct diags *d)
+{
+	size_t pages[HHD_MAX_LANGS] = { 0 }, trees[HHD_MAX_LANGS] = { 0 };
+	size_t npages = S_fallback_pages(m, pages), ntrees = m->ntrees;
+	for (size_t i = 0; i < ntrees; i++) {
+		struct tree *t = m->trees[i];
+		if (S_fallback_source(m, t->trans[m->site.fallback_lang] != NULL, t->trans[m->site.deflang] != NULL) != t->lang)
+			continue;
+		for (int li = 0; li < m->site.nlangs; li++) {
+			if (t->trans[li])
+				continue;
+			struct tree *c = S_fallback_tree(m, t, li);
+			if (!c)
+				continue;
+			m->trees = xgrow(m->trees, &m->captrees, m->ntrees + 1, sizeof *m->trees);
+			m->trees[m->ntrees++] = c;
+			trees[li]++;
+		}
+	}
+	if (npages == m->npages && ntrees == m->ntrees)
+		return;
+	index_build(m);
+	/* answers and "one step back" that left the language (to another
+	 * language's tree, or inside a stand-in's original) now stay in it */
+	for (size_t i = 0; i < m->ntrees; i++) {
+		struct tree *t = m->trees[i];
+		for (size_t k = 0; k < t->nnodes; k++) {
+			struct node *n = &t->nodes[k];
+			n->entry = S_node_in(m, n->entry, t->lang);
+			for (size_t a = 0; a < n->nanswers; a++) {
+				struct answer *an = &n->answers[a];
+				an->target = S_node_in(m, an->target, t->lang);
+				if (an->target)
+					an->target_tree = an->target->tree;
+			}
+		}
+	}
+	S_derive_help_urls(m);
+	/* one note per language, not one per page: a partly translated
+	 * language is normal; the report lists what is missing */
+	size_t reals[HHD_MAX_LANGS] = { 0 }, realt[HHD_MAX_LANGS] = { 0 };
+	for (size_t i = 0; i < npages; i++)
+		reals[m->pages[i]->lang]++;
+	for (size_t i = 0; i < ntrees; i++)
+		realt[m->trees[i]->lang]++;
+	for (int li = 0; li < m->site.nlangs; li++) {
+		if (!pages[li] && !trees[li])
+			continue;
+		int src = li == m->site.fallback_lang ? m->site.deflang : m->site.fallback_lang;
+		diag_report(d, D_LANG_FALLBACK, m->site.langs[li].pos, m->site.langs[li].code, pages[li],
+			    pages[li] + reals[li], trees[li], trees[li] + realt[li], m->site.langs[src].code);
+	}
+}
+
+/* The quick exit: needed once a tree is sensitive; a path must be a page. */
+static void S_check_quick_exit(struct model *m, struct diags *d)
+{
+	const char *qe = m->site.quick_exit;
+	if (qe && qe[0] == '/' && !strmap_get(m->urls, qe))
+		diag_report(d, D_QUICK_EXIT_MISSING, m->site.quick_exit_pos, qe);
+	for (size_t i = 0; i < m->ntrees && !qe; i++)
+		if (m->trees[i]->sensitive && m->trees[i]->sensitive_pos.path)
+			diag_report(d, D_SITE_NO_QUICK_EXIT, m->trees[i]->sensitive_pos);
+}
+
 void validate_site(struct model *m, struct diags *d)
 {
 	if (!m->urls)
@@ -792,13 +1018,14 @@ void validate_site(struct model *m, struct diags *d)
 		strmap_put(m->urls, *f, "a file the generator writes");
 	for (int li = 0; li < m->site.nlangs; li++)
 		strmap_put(m->urls, m->site.langs[li].notfound_url, "a file the generator writes");
-	S_link_translations(m, d);
+	S_link_translations(m);
 	S_resolve_answers(m, d);
 	for (size_t i = 0; i < m->ntrees; i++)
 		S_walk_tree(m->trees[i], d);
 	S_check_cycles(m, d);
 	S_check_outcomes(m, d);
 	S_check_tree_translations(m, d);
+	S_reserve_fallbacks(m);
 	S_check_aliases(m, d);
 	S_check_links(m, d);
 	char hint[HINT_MAX];
@@ -808,6 +1035,8 @@ void validate_site(struct model *m, struct diags *d)
 			    tree_hint(m, m->site.deflang, m->site.triage.s, hint, sizeof hint));
 	else if (m->site.triage.s)
 		S_check_triage_reach(m, d);
+	S_check_quick_exit(m, d);
+	S_add_fallbacks(m, d);
 	/* once per file that did not load, what was not checked because of it */
 	for (const struct unloaded *u = m->unloaded; u; u = u->next)
 		if (u->refs)

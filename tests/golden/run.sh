@@ -33,8 +33,12 @@
 #   graph     hhd graph prints DOT with every node and answer label; --svg
 #             gives <svg> when Graphviz's dot is on PATH, and without it
 #             exits 2 with a message that names dot
-#   report    hhd check --report lists a missing translation and one
-#             reviewed earlier than the default language's
+#   i18n      the Arabic fixture (tests/fixtures/i18n/make.sh): right to
+#             left, stand-ins with their notice, quick exit, no counters on
+#             sensitive pages (expected pages in tests/golden/expected/i18n/)
+#   report    hhd check --report lists a translation falling back and one
+#             reviewed earlier than the default language's; --html FILE
+#             writes the same as one page
 # Ends with "N passed, N failed". KEEP=1 keeps the temporary folder.
 set -u
 
@@ -87,12 +91,12 @@ while [ $# -gt 0 ]; do
 	--hhd=*) hhd=${1#--hhd=} ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
-	all) tests="pages links hreflang jobs mtime failed incremental graph report" ;;
+	all) tests="pages links hreflang jobs mtime failed incremental graph report i18n" ;;
 	*) tests="$tests $1" ;;
 	esac
 	shift
 done
-[ -n "$tests" ] || tests="pages links hreflang jobs mtime failed incremental graph report"
+[ -n "$tests" ] || tests="pages links hreflang jobs mtime failed incremental graph report i18n"
 case $hhd in
 /*) ;;
 *) hhd=$(pwd)/$hhd ;;
@@ -521,17 +525,17 @@ test_report() {
 	"$hhd" check -q --report --content "$tmp/report" --theme "$theme" > "$tmp/report.out" 2> "$tmp/report.err"
 	cat > "$tmp/report.want" <<'WANT'
 language nl (default)
-  home   1 of 1 present, 0 missing, 0 reviewed earlier than nl
-  pages  4 of 4 present, 0 missing, 0 reviewed earlier than nl
-  tips   2 of 2 present, 0 missing, 0 reviewed earlier than nl
-  trees  2 of 2 present, 0 missing, 0 reviewed earlier than nl
+  home   1 of 1 translated, 0 falling back, 0 reviewed earlier than nl
+  pages  4 of 4 translated, 0 falling back, 0 reviewed earlier than nl
+  tips   2 of 2 translated, 0 falling back, 0 reviewed earlier than nl
+  trees  2 of 2 translated, 0 falling back, 0 reviewed earlier than nl
 language en
-  home   1 of 1 present, 0 missing, 0 reviewed earlier than nl
-  pages  4 of 4 present, 0 missing, 0 reviewed earlier than nl
-  tips   1 of 2 present, 1 missing, 0 reviewed earlier than nl
-    missing: passwords
-  trees  2 of 2 present, 0 missing, 1 reviewed earlier than nl
-    older: ransomware
+  home   1 of 1 translated, 0 falling back, 0 reviewed earlier than nl
+  pages  4 of 4 translated, 0 falling back, 0 reviewed earlier than nl
+  tips   1 of 2 translated, 1 falling back, 0 reviewed earlier than nl
+    falling back: passwords (shown in nl)
+  trees  2 of 2 translated, 0 falling back, 1 reviewed earlier than nl
+    older: ransomware (reviewed 2000-01-01, nl 2026-01-15)
 WANT
 	if cmp -s "$tmp/report.want" "$tmp/report.out"; then
 		pass
@@ -539,6 +543,26 @@ WANT
 		fail "report: hhd check --report printed something else:"
 		diff "$tmp/report.want" "$tmp/report.out" | head -30
 		cat "$tmp/report.err"
+	fi
+	# --html FILE: the same as one page, with a row per item
+	"$hhd" check -q --report --html "$tmp/report.html" --content "$tmp/report" --theme "$theme" \
+		> "$tmp/report.hout" 2>> "$tmp/report.err"
+	if [ -s "$tmp/report.hout" ]; then
+		fail "report --html: wrote to stdout too"
+	elif grep -q '<tr class="falling-back"><td>tips</td><td>passwords</td>.*falling back (shown in nl)' "$tmp/report.html" &&
+	     grep -q '<tr class="older"><td>trees</td><td>ransomware</td>.*<td>2000-01-01</td><td>2026-01-15</td>' "$tmp/report.html" &&
+	     grep -q '<td>1 of 2</td>\|<td>8 of 9</td>' "$tmp/report.html" && grep -q '^</html>$' "$tmp/report.html"; then
+		pass
+	else
+		fail "report --html: the page lacks the falling-back or older row, or the summary"
+		grep -n '<tr' "$tmp/report.html" | head -20
+	fi
+	if "$hhd" build --html "$tmp/x.html" --content "$tmp/report" --theme "$theme" 2> "$tmp/report.herr"; then
+		fail "report --html: accepted without check --report"
+	elif grep -q -- '--html FILE goes with check --report' "$tmp/report.herr"; then
+		pass
+	else
+		fail "report --html: without check --report, another message: $(cat "$tmp/report.herr")"
 	fi
 }
 
@@ -625,9 +649,79 @@ test_graph() {
 	fi
 }
 
+# The Arabic fixture (tests/fixtures/i18n/make.sh): right to left, stand-ins
+# for what Arabic lacks, a sensitive tree with its quick exit. Chosen pages
+# byte for byte (tests/golden/expected/i18n/, --update as for pages), the
+# one fallback note, the sitemap without stand-ins, and the links and
+# hreflang checks over the whole site.
+i18n_files='
+index.html
+sitemap.xml
+ar/index.html
+ar/man-nahnu/index.html
+ar/musaada/triage/more/index.html
+ar/musaada/ransomware/index.html
+ar/musaada/ransomware/encrypted/index.html
+ar/nasaih/passwords/index.html
+nl/hulp/ransomware/encrypted/index.html
+nl/over-ons/index.html
+'
+test_i18n() {
+	sh "$root/tests/fixtures/i18n/make.sh" "$tmp/i18n"
+	if ! "$hhd" build -q --content "$tmp/i18n/content" --theme "$tmp/i18n/theme" --out "$tmp/i18n/public" \
+		2> "$tmp/i18n.err"; then
+		fail "i18n: the Arabic fixture does not build:"
+		cat "$tmp/i18n.err"
+		return
+	fi
+	want_err="$tmp/i18n/content/site.yaml:48:5: note: language 'ar' shows 5 of 7 pages and 1 of 2 trees in 'en' until they are translated (hhd check --report lists them)"
+	if [ "$(cat "$tmp/i18n.err")" = "$want_err" ]; then pass; else fail "i18n: messages: $(cat "$tmp/i18n.err")"; fi
+	for f in $i18n_files; do
+		got=$tmp/i18n/public/$f
+		want=$expected_dir/i18n/$f
+		if [ ! -f "$got" ]; then
+			fail "i18n: $f was not generated"
+			continue
+		fi
+		normalise "$got" > "$tmp/got"
+		if [ $update = 1 ]; then
+			if ! cmp -s "$tmp/got" "$want"; then
+				mkdir -p "$(dirname "$want")"
+				cp "$tmp/got" "$want"
+				echo "UPDATED i18n/$f"
+			fi
+			pass
+		elif [ ! -f "$want" ]; then
+			fail "i18n: no expected file $want (run with --update)"
+		elif cmp -s "$want" "$tmp/got"; then
+			pass
+		else
+			fail "i18n: $f differs from tests/golden/expected/i18n/$f"
+			diff -u "$want" "$tmp/got" | sed -e '1s|.*|--- expected|' -e '2s|.*|+++ actual|' | head -60
+		fi
+	done
+	# no stand-in in the sitemap; every page of a sensitive tree without counters
+	if grep -q '/ar/nasaih/[a-z]\|/ar/musaada/ransomware/\|/ar/contact/' "$tmp/i18n/public/sitemap.xml"; then
+		fail "i18n: the sitemap lists a stand-in"
+	else
+		pass
+	fi
+	hits=$(grep -l 'data-hit-path\|/api/hit' $(find "$tmp/i18n/public/nl/hulp/ransomware" "$tmp/i18n/public/en/help/ransomware" \
+		"$tmp/i18n/public/ar/musaada/ransomware" -name '*.html') 2>/dev/null)
+	exits=$(grep -L 'class="quick-exit"' $(find "$tmp/i18n/public/nl/hulp/ransomware" "$tmp/i18n/public/ar/musaada/ransomware" -name '*.html'))
+	if [ -n "$hits" ] || [ -n "$exits" ]; then
+		fail "i18n: sensitive pages with a counter: $hits; without the quick exit: $exits"
+	else
+		pass
+	fi
+	# the same whole-site checks as for the fixture site
+	site=$tmp/i18n site_built=1 test_links
+	site=$tmp/i18n site_built=1 test_hreflang
+}
+
 for t in $tests; do
 	case $t in
-	pages|links|hreflang|jobs|mtime|failed|incremental|graph|report) "test_$t" ;;
+	pages|links|hreflang|jobs|mtime|failed|incremental|graph|report|i18n) "test_$t" ;;
 	*) echo "run.sh: unknown test '$t'" >&2; exit 2 ;;
 	esac
 done

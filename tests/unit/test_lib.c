@@ -158,7 +158,7 @@ static void test_diag(void)
 	diags_init(&d);
 	diag_at(&d, D_KEY_UNKNOWN, "b.md", 3, 8, "titel", "");
 	diag_at(&d, D_YAML_DUP_KEY, "a.md", 9, 1, "x");
-	diag_report(&d, D_TRANSLATION_MISSING, (struct pos){ "a.md", 2, 5 }, "en");
+	diag_report(&d, D_PAGE_DIR_UNKNOWN, (struct pos){ "a.md", 2, 5 }, "en");
 	diag_at(&d, D_IO, NULL, 0, 0, "content", "No such file or directory");
 	T_CHECK(d.errors == 3 && d.warnings == 1);
 	T_CHECK(diags_failed(&d));
@@ -175,7 +175,7 @@ static void test_diag(void)
 	all[n] = '\0';
 	fclose(f);
 	T_STREQ(all, "hhd: error: cannot read 'content': No such file or directory\n"
-		     "a.md:2:5: warning: no 'en' translation of this page\n"
+		     "a.md:2:5: warning: ignoring 'en': not a known content folder\n"
 		     "a.md:9:1: error: duplicate key 'x'\n"
 		     "b.md:3:8: error: unknown key 'titel'\n");
 	struct diags w;

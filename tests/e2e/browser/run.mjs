@@ -33,6 +33,7 @@ import {
 } from './lib/checks.mjs';
 import { sql, readCounters, waitForCounts, walk, taps } from './lib/flows.mjs';
 import { readQueries, searchPath, results, typeQuery, measure } from './lib/search.mjs';
+import { i18nTests } from './lib/i18n.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -427,6 +428,9 @@ async function main() {
     const missing = unreachablePages(files.map((f) => urlPathOf(publicDir, f)), crawled.reached, skip);
     expectNone(missing.map((p) => `${p} (${(manifest.byPath.get(p) || {}).kind || 'not in the manifest'})`), 'unreachable page(s)');
   });
+
+  // ------------------------------------------------------------ right to left, fallback, quick exit
+  await i18nTests({ t, browser, src: opts.src, build: opts.build, tmp, shots, desktop: DESKTOP, phone: PHONE });
 
   // ------------------------------------------------------------ the walks
   // The JavaScript walk arrives from a partner's link (?via=CODE): only

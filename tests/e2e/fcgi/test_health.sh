@@ -42,8 +42,8 @@ eq "$(status GET /api/health)" 502 "health with hhd-fcgi stopped"
 # language, with the emergency numbers, not nginx's stock page
 eq "$(status POST /api/contact -H 'Content-Type: application/x-www-form-urlencoded' -d 'lang=nl')" 502 "contact with hhd-fcgi stopped"
 ok cmp -s "$T/body" "$T/built/50x.html"
-ok grep -q '<section lang="nl">' "$T/body"
-ok grep -q '<section lang="en">' "$T/body"
+ok grep -q '<section lang="nl" dir="ltr">' "$T/body"
+ok grep -q '<section lang="en" dir="ltr">' "$T/body"
 ok grep -q 'tel:112' "$T/body"
 if grep -q "nginx" "$T/body"; then fail "nginx's stock 502 page"; fi
 eq "$(status GET '/api/hit.gif?p=/nl/&e=view')" 502 "counter with hhd-fcgi stopped"

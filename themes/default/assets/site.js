@@ -6,7 +6,12 @@
  * - fills the contact form's incident/node from ?incident=&node=
  * - sends the step plan's taps ("did this help", the reason after "Nee",
  *   "Ik ben") by beacon instead of the plain form, without a reload, and
- *   says thank you in a polite live region; only the event, never text */
+ *   says thank you in a polite live region; only the event, never text
+ * - on a sensitive plan (body[data-sensitive], no counters there): the
+ *   "leave this page" link and the Esc key replace the page with the
+ *   neutral one (location.replace, so Back does not return to the plan), and
+ *   links followed inside the plan replace the page too, so the whole plan
+ *   is one entry in the history */
 (function () {
   'use strict';
   var body = document.body;
@@ -20,6 +25,27 @@
     return navigator.sendBeacon('/api/hit', data);
   }
   hit(body.getAttribute('data-hit-path'), body.getAttribute('data-hit-event') || 'view');
+  var exit = document.querySelector('a.quick-exit');
+  if (exit && body.hasAttribute('data-sensitive')) {
+    var leave = function (e) {
+      if (e) e.preventDefault();
+      body.style.visibility = 'hidden';
+      document.title = '';
+      location.replace(exit.href);
+    };
+    exit.addEventListener('click', leave);
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' || e.key === 'Esc') leave(e);
+    });
+    document.addEventListener('click', function (e) {
+      var a = e.target.closest ? e.target.closest('a[href]') : null;
+      if (!a || a === exit || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey ||
+          e.shiftKey || e.altKey || a.target || a.origin !== location.origin ||
+          (a.pathname === location.pathname && a.hash)) return;
+      e.preventDefault();
+      location.replace(a.href);
+    });
+  }
   var print = document.querySelector('button.print');
   if (print) {
     print.hidden = false;
