@@ -674,7 +674,7 @@ test_i18n() {
 		cat "$tmp/i18n.err"
 		return
 	fi
-	want_err="$tmp/i18n/content/site.yaml:48:5: note: language 'ar' shows 5 of 7 pages and 1 of 2 trees in 'en' until they are translated (hhd check --report lists them)"
+	want_err="$tmp/i18n/content/site.yaml:49:5: note: language 'ar' shows 5 of 7 pages and 1 of 2 trees in 'en' until they are translated (hhd check --report lists them)"
 	if [ "$(cat "$tmp/i18n.err")" = "$want_err" ]; then pass; else fail "i18n: messages: $(cat "$tmp/i18n.err")"; fi
 	for f in $i18n_files; do
 		got=$tmp/i18n/public/$f
