@@ -141,12 +141,17 @@ static long long S_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* libpq's message without its trailing newline. */
+/* libpq's message on one line, without its trailing newline. */
 static void S_keep(char *out, size_t outsz, const char *what, const char *msg)
 {
 	size_t n;
 
+	char *p;
+
 	snprintf(out, outsz, "%s%s", what, msg && *msg ? msg : "unknown error");
+	for (p = out; *p; p++)   /* one log line */
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
 	n = strlen(out);
 	while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
 		out[--n] = '\0';
@@ -266,8 +271,10 @@ static void S_notice(void *arg, const char *msg)
  * name the host and port, not the URI). */
 static int S_connect(struct pdb *db, char *err, size_t errsz)
 {
-	static const char *const keys[] = { "connect_timeout", "application_name", "dbname", NULL };
-	const char *vals[] = { "3", "hhd", db->target, NULL };
+	/* no GSSAPI encryption unless the URI asks: its Kerberos library
+	 * would read files at each connect (and the filter is on by then) */
+	static const char *const keys[] = { "connect_timeout", "application_name", "gssencmode", "dbname", NULL };
+	const char *vals[] = { "3", "hhd", "disable", db->target, NULL };
 	char msg[200];
 	size_t i;
 

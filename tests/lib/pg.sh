@@ -9,7 +9,7 @@
 #                               the server pg_ctl started (its postmaster.pid)
 #   pg_kill DIR                 kill -9 that postmaster, by its PID
 #   pg_as CMD...                run a server-side command as the cluster owner
-#   pg_free_port                a free TCP port on 127.0.0.1
+#   pg_free_port                a free TCP port on 127.0.0.1 (needs $SRC)
 #
 # Small clusters (shared_buffers 16MB, 30 connections): the machine is shared.
 # As root the servers run as the user postgres (initdb refuses root); else as
@@ -36,7 +36,7 @@ pg_as() {
 }
 
 pg_free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	"$SRC/scripts/free-port"
 }
 
 pg_init() {

@@ -23,6 +23,6 @@ PORT=$(pg_free_port)
 pg_init "$T/data" "$PORT" "fsync = off" "synchronous_commit = off" "full_page_writes = off"
 pg_start "$T/data"
 for d in hhd_t hhd_old hhd_v1; do
-	psql -X -q -h 127.0.0.1 -p "$PORT" -U hhd -d postgres -c "CREATE DATABASE $d" >/dev/null
+	timeout 30 psql -X -q -h 127.0.0.1 -p "$PORT" -U hhd -d postgres -c "CREATE DATABASE $d" >/dev/null
 done
 "$1" "postgresql://hhd@127.0.0.1:$PORT/"
