@@ -93,8 +93,10 @@ const char *db_errmsg(struct db *db);   /* why the last call failed, for logs */
  * an identical one was stored since now - POLICY_DEDUP_SECONDS. */
 enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, long long *id);
 /* Add one to the (day, path, event, via) counter; via "" when none. 0 or -1.
- * Inside a batch the row is written but not committed; outside one it is
- * committed on its own. */
+ * Inside a batch the row is written but not committed (PostgreSQL: kept
+ * in memory and written by db_batch_commit(), one statement per counter
+ * in key order, so batches of several nodes never deadlock); outside one
+ * it is committed on its own. */
 int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via);
 
 /* The unique-visitor sketch of `day` (hll.h's stored form): appended to

@@ -22,7 +22,7 @@ enum db_sql {
 	SQL_DUP,              /* digest, since -> id */
 	SQL_INSERT,           /* created, lang, incident, node, name, company, email, phone, message,
 	                         digest, sealed -> id */
-	SQL_HIT,              /* day, path, event, via */
+	SQL_HIT,              /* day, path, event, via, n: add n */
 	SQL_SKETCH_GET,       /* day -> sketch */
 	SQL_SKETCH_LOCK,      /* day -> sketch, locked until the transaction ends */
 	SQL_SKETCH_PUT,       /* day, sketch */

@@ -75,8 +75,8 @@ static const char *const pg_sql[ST__MAX] = {
 	[SQL_INSERT] = "INSERT INTO contact (created, lang, incident, node, name, company, email,"
 		" phone, message, consent, digest, sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11)"
 		" RETURNING id",
-	[SQL_HIT] = "INSERT INTO hit (day, path, event, via, n) VALUES ($1, $2, $3, $4, 1)"
-		" ON CONFLICT (day, path, event, via) DO UPDATE SET n = hit.n + 1",
+	[SQL_HIT] = "INSERT INTO hit (day, path, event, via, n) VALUES ($1, $2, $3, $4, $5)"
+		" ON CONFLICT (day, path, event, via) DO UPDATE SET n = hit.n + excluded.n",
 	[SQL_SKETCH_GET] = "SELECT sketch FROM visitors WHERE day = $1",
 	[SQL_SKETCH_LOCK] = "SELECT sketch FROM visitors WHERE day = $1 FOR UPDATE",
 	[SQL_SKETCH_PUT] = "INSERT INTO visitors (day, sketch) VALUES ($1, $2)"
@@ -119,6 +119,12 @@ static const char *const sync_levels[] = { "remote_apply", "on", "remote_write",
 
 #define PG_PARAMS_MAX 12
 
+/* A counter a batch adds to, written at its commit. */
+struct pending {
+	char *key[4];     /* day, path, event, via */
+	long long n;
+};
+
 struct pdb {
 	struct db db;          /* first: a struct db * is a struct pdb * */
 	PGconn *c;
@@ -129,6 +135,11 @@ struct pdb {
 	char sync[16];         /* a submission's synchronous_commit */
 	long long next_try;    /* ms (CLOCK_MONOTONIC): no reconnect before */
 	int backoff;           /* ms, the next wait after a failed reconnect */
+	/* the open batch's hits, one entry per counter: written at the commit
+	 * in key order, so two nodes' batches lock rows in the same order and
+	 * never deadlock, with one statement per counter, not per hit */
+	struct pending *pend;
+	size_t npend, pendcap;
 };
 
 #define PDB(d) ((struct pdb *)(d))
@@ -345,10 +356,23 @@ static int S_ready(struct pdb *db)
 	return -1;
 }
 
+static void S_pend_clear(struct pdb *db)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < db->npend; i++)
+		for (k = 0; k < 4; k++)
+			free(db->pend[i].key[k]);
+	db->npend = 0;
+}
+
 static void S_close(struct db *d)
 {
 	struct pdb *db = PDB(d);
 
+	S_pend_clear(db);
+	free(db->pend);
 	PQfinish(db->c);
 	free(db->target);
 	free(db);
@@ -526,9 +550,40 @@ static int S_batch_begin(struct db *d)
 {
 	struct pdb *db = PDB(d);
 
+	S_pend_clear(db);
 	if (S_ready(db) < 0 || S_run(db, ST_BEGIN, NULL, 0) < 0)
 		return -1;
 	db->aborted = 0;
+	return 0;
+}
+
+static int S_pend_cmp(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+	int k, c;
+
+	for (k = 0; k < 4; k++)
+		if ((c = strcmp(x->key[k], y->key[k])) != 0)
+			return c;
+	return 0;
+}
+
+/* Write the batch's counters, in key order. 0 or -1. */
+static int S_pend_write(struct pdb *db)
+{
+	struct db_param p[5];
+	size_t i;
+	int k;
+
+	if (db->npend > 1)
+		qsort(db->pend, db->npend, sizeof *db->pend, S_pend_cmp);
+	for (i = 0; i < db->npend; i++) {
+		for (k = 0; k < 4; k++)
+			p[k] = S_ptext(db->pend[i].key[k]);
+		p[4] = S_pnum(db->pend[i].n);
+		if (S_run(db, SQL_HIT, p, 5) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -538,6 +593,17 @@ static int S_batch_commit(struct db *d, char *err, size_t errsz)
 	PGresult *r;
 	int ok;
 
+	if (!db->aborted && PQtransactionStatus(db->c) == PQTRANS_INERROR)
+		db->aborted = 1;
+	if (!db->aborted && S_pend_write(db) < 0) {
+		S_pend_clear(db);
+		db->aborted = 0;
+		snprintf(err, errsz, "%s", db->db.err);
+		if (PQstatus(db->c) == CONNECTION_OK)
+			S_run(db, ST_ROLLBACK, NULL, 0);
+		return -1;
+	}
+	S_pend_clear(db);
 	if (db->aborted) {
 		db->aborted = 0;
 		if (PQstatus(db->c) == CONNECTION_OK)
@@ -585,12 +651,37 @@ static int S_writable(struct pdb *db)
 static int S_hit_add(struct db *d, const char *day, const char *path, const char *event, const char *via)
 {
 	struct pdb *db = PDB(d);
-	struct db_param p[4];
+	struct db_param p[5];
+
+	const char *key[4];
+	size_t i;
+	int k;
 
 	if (S_writable(db) < 0)
 		return -1;
-	p[0] = S_ptext(day), p[1] = S_ptext(path), p[2] = S_ptext(event), p[3] = S_ptext(via);
-	return S_run(db, SQL_HIT, p, 4);
+	key[0] = day, key[1] = path, key[2] = event, key[3] = via;
+	if (!db->db.batch) {
+		for (k = 0; k < 4; k++)
+			p[k] = S_ptext(key[k]);
+		p[4] = S_pnum(1);
+		return S_run(db, SQL_HIT, p, 5);
+	}
+	for (i = 0; i < db->npend; i++) {
+		for (k = 0; k < 4 && strcmp(db->pend[i].key[k], key[k]) == 0; k++)
+			;
+		if (k == 4) {
+			db->pend[i].n++;
+			return 0;
+		}
+	}
+	if (db->npend == db->pendcap) {
+		db->pendcap = db->pendcap ? 2 * db->pendcap : 16;
+		db->pend = xrealloc(db->pend, db->pendcap * sizeof *db->pend);
+	}
+	for (k = 0; k < 4; k++)
+		db->pend[db->npend].key[k] = xstrdup(key[k]);
+	db->pend[db->npend++].n = 1;
+	return 0;
 }
 
 /* Read `day`'s sketch with statement s into out: 1, 0 (none), -1. */

@@ -83,8 +83,8 @@ static const char *const sqlite_sql[ST__MAX] = {
 	[SQL_DUP] = "SELECT id FROM contact WHERE digest = ?1 AND created >= ?2 LIMIT 1",
 	[SQL_INSERT] = "INSERT INTO contact (created, lang, incident, node, name, company, email,"
 		" phone, message, consent, digest, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11)",
-	[SQL_HIT] = "INSERT INTO hit (day, path, event, via, n) VALUES (?1, ?2, ?3, ?4, 1)"
-		" ON CONFLICT (day, path, event, via) DO UPDATE SET n = n + 1",
+	[SQL_HIT] = "INSERT INTO hit (day, path, event, via, n) VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT (day, path, event, via) DO UPDATE SET n = n + excluded.n",
 	[SQL_SKETCH_GET] = "SELECT sketch FROM visitors WHERE day = ?1",
 	/* SQLite has one writer: the write transaction is the lock */
 	[SQL_SKETCH_LOCK] = "SELECT sketch FROM visitors WHERE day = ?1",
@@ -620,6 +620,7 @@ static int S_hit_add(struct db *d, const char *day, const char *path, const char
 	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, event, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, via, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, 1);
 	return S_step(db, st) == SQLITE_DONE ? 0 : -1;
 }
 
