@@ -7,7 +7,10 @@
  * engine's table (sqlite_sql[] in db_sqlite.c, pg_sql[] in db_pg.c), with
  * the same parameters in the same order: a new statement is one enum name
  * and one row in each table. Control statements (BEGIN, PRAGMA, set_config)
- * stay private to their engine. */
+ * stay private to their engine.
+ *
+ * Include it after db.h: it includes no fcgi/ header itself, so db.c
+ * (which includes it) and this header are no loop for scripts/check-layers. */
 #ifndef HHD_DB_ENGINE_H
 #define HHD_DB_ENGINE_H
 
@@ -15,7 +18,6 @@
 #include <time.h>
 
 #include "buf.h"
-#include "db.h"
 
 enum db_sql {
 	/* the request loop, prepared once at open (and after a reconnect) */
