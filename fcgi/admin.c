@@ -1040,8 +1040,9 @@ static void S_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: hhd-admin [--db PATH] [--key SECRETFILE]... [--site DIR] COMMAND\n"
-		"  (--db defaults to " HHD_DB_INSTALLED " when it exists)\n"
+	fprintf(f, "usage: hhd-admin [--db PATH|URI | --db-file FILE] [--key SECRETFILE]... [--site DIR] COMMAND\n"
+		"  (--db defaults to " HHD_DB_INSTALLED " when it exists; a postgresql:// URI\n"
+		"  opens PostgreSQL; --db-file reads the PATH or URI from FILE's first line)\n"
 		"  --key SECRETFILE opens sealed submissions; inbox, show, export and notify\n"
 		"  need it; give every secret key still in use while keys rotate\n"
 		"  --site DIR: the built site, for show --reply (default " ADMIN_SITE_DEFAULT ")\n");
@@ -1067,6 +1068,7 @@ int main(int argc, char **argv)
 {
 	const struct command *c = NULL;
 	const char *db_path = NULL;
+	static char target[DB_TARGET_MAX + 1];
 	char err[512];
 	struct db *db;
 	size_t k;
@@ -1082,12 +1084,18 @@ int main(int argc, char **argv)
 	}
 	if (sodium_init() < 0)
 		return 1;
-	while (i + 1 < argc && (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--key") == 0
-				|| strcmp(argv[i], "--site") == 0)) {
+	while (i + 1 < argc && (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--db-file") == 0
+			|| strcmp(argv[i], "--key") == 0 || strcmp(argv[i], "--site") == 0)) {
 		if (strcmp(argv[i], "--db") == 0) {
 			db_path = argv[i + 1];
 		} else if (strcmp(argv[i], "--site") == 0) {
 			site_dir = argv[i + 1];
+		} else if (strcmp(argv[i], "--db-file") == 0) {
+			if (db_target_read(argv[i + 1], target, sizeof target, err, sizeof err) < 0) {
+				fprintf(stderr, "hhd-admin: --db-file: %s\n", err);
+				return 1;
+			}
+			db_path = target;
 		} else if (nkeys == ADMIN_KEYS_MAX) {
 			fprintf(stderr, "hhd-admin: at most %d --key\n", ADMIN_KEYS_MAX);
 			return 2;

@@ -147,39 +147,38 @@ static int S_input(struct app *app, struct req *rq, int gif, const char **text, 
 	return 0;
 }
 
-int hit_visitors_flush(struct app *app, time_t now)
+/* db_sketch_merge()'s callback: the stored sketch (if any and valid)
+ * merged with the one in memory, serialised into out. */
+static int S_merge(const void *stored, size_t len, struct buf *out, void *arg)
 {
-	struct hll *stored;
-	struct buf b = BUF_INIT;
+	struct app *app = arg;
+	struct hll *h = xmalloc(sizeof *h);
 	char err[128];
-	int rc;
 
-	if (!app->visitors.dirty)
-		return 0;
-	stored = xmalloc(sizeof *stored);
-	rc = db_sketch_get(app->db, app->visitors.day, &b);
-	if (rc == 1 && hll_parse(stored, b.ptr, b.len, err, sizeof err) < 0) {
+	if (stored && hll_parse(h, stored, len, err, sizeof err) < 0) {
 		/* only this sketch is lost, not the counters */
 		log_line(NULL, "visitors: the stored sketch of %s is replaced: %s", app->visitors.day, err);
-		hll_init(stored);
-	} else if (rc == 0) {
-		hll_init(stored);
+		hll_init(h);
+	} else if (!stored) {
+		hll_init(h);
 	}
-	if (rc >= 0) {
-		hll_merge(stored, app->visitors.sketch);
-		buf_reset(&b);
-		hll_serialise(stored, &b);
-		rc = db_sketch_put(app->db, app->visitors.day, b.ptr, b.len);
-	}
-	if (rc < 0) {
+	hll_merge(h, app->visitors.sketch);
+	hll_serialise(h, out);
+	free(h);
+	return 0;
+}
+
+int hit_visitors_flush(struct app *app, time_t now)
+{
+	if (!app->visitors.dirty)
+		return 0;
+	if (db_sketch_merge(app->db, app->visitors.day, S_merge, app) < 0) {
 		log_line(NULL, "visitors: sketch of %s not stored: %s", app->visitors.day, db_errmsg(app->db));
-	} else {
-		app->visitors.dirty = 0;
-		app->visitors.flushed = now;
+		return -1;
 	}
-	buf_free(&b);
-	free(stored);
-	return rc < 0 ? -1 : 0;
+	app->visitors.dirty = 0;
+	app->visitors.flushed = now;
+	return 0;
 }
 
 /* Count the hit's visitor in the day's sketch (the address and user agent

@@ -1,16 +1,28 @@
-/* db.h: hhd-fcgi's SQLite database: contact submissions and counters.
+/* db.h: hhd-fcgi's database: contact submissions and counters, on SQLite
+ * (a file, the embedded default) or PostgreSQL (a connection URI).
  *
- * The schema, and every SQL text, is known to db.c alone: callers get
- * typed functions, and rows of the admin reads (db_contacts(), db_report())
- * as a struct db_row whose columns are read by name. No raw SQLite handle
- * leaves db.c (the unit tests' fault injection uses db_test.h).
+ * This header is the one API of both engines. The schema, and every SQL
+ * text, is known to the storage module alone: db.c (engine-neutral: the
+ * target, the digest, the dispatch), db_sqlite.c and db_pg.c (one table of
+ * statements each, same names: db_engine.h). Callers get typed functions,
+ * and rows of the admin reads (db_contacts(), db_report()) as a struct
+ * db_row whose columns are read by name. No raw handle leaves the module
+ * (the unit tests' fault injection uses db_test.h).
  *
- * One connection, opened at start-up in WAL mode, with every statement the
- * request loop needs prepared once in db_open() (nothing is prepared, and
- * no SQL text is built, while requests are served). The schema is created
- * and migrated through PRAGMA user_version; see the migrations in db.c.
+ * One connection, opened at start-up, with every statement the request
+ * loop needs prepared once in db_open() (nothing is prepared, and no SQL
+ * text is built, while requests are served). The schema is created and
+ * migrated through versioned migrations (SQLite: PRAGMA user_version;
+ * PostgreSQL: the table schema_version), the same versions on both.
  *
- * Durability: a contact submission is committed with synchronous=FULL (the
+ * PostgreSQL: a submission's transaction is committed with
+ * synchronous_commit = db_set_sync()'s level (default "on": with
+ * synchronous_standby_names set on the primary, the commit returns once the
+ * standby has flushed it); hits with "local". A connection that breaks is
+ * re-made, at most every DB_RECONNECT_MAX_MS and at first after
+ * DB_RECONNECT_MIN_MS, doubling; calls in between fail at once (503).
+ *
+ * SQLite durability: a contact submission is committed with synchronous=FULL (the
  * WAL is fsynced before the commit returns), so once db_contact_add()
  * returns DB_STORED it survives kill -9 and power loss. Counters are
  * committed with synchronous=NORMAL, which in WAL mode survives a crash of
@@ -28,6 +40,9 @@
 #define DB_SCHEMA_VERSION 4
 #define DB_BUSY_MS 5000        /* wait this long for a lock held by hhd-admin */
 #define DB_DIGEST_BYTES 16
+#define DB_TARGET_MAX 4096     /* longest --db-file content */
+#define DB_RECONNECT_MIN_MS 100
+#define DB_RECONNECT_MAX_MS 5000
 
 struct db;
 
@@ -56,8 +71,22 @@ enum db_add {
 	DB_FAILED = -1,
 };
 
-/* Open (and create/migrate) the database. NULL on failure, with a message in err. */
-struct db *db_open(const char *path, unsigned flags, char *err, size_t errsz);
+/* Whether `target` is a PostgreSQL connection URI (postgresql:// or
+ * postgres://); anything else is an SQLite file path. */
+int db_is_uri(const char *target);
+/* Read a target (a URI with its password, kept out of process lists and
+ * unit files) from `file`: its first line, at most DB_TARGET_MAX bytes.
+ * 0, or -1 with a message in err. */
+int db_target_read(const char *file, char *out, size_t outsz, char *err, size_t errsz);
+/* Open (and create/migrate) the database: `target` a file path or a URI.
+ * NULL on failure, with a message in err (never the URI's password). */
+struct db *db_open(const char *target, unsigned flags, char *err, size_t errsz);
+/* "sqlite" or "postgresql". */
+const char *db_engine_name(const struct db *db);
+/* PostgreSQL: the synchronous_commit of a submission's commit: one of
+ * remote_apply, on, remote_write, local, off. 0, or -1 (an unknown level,
+ * or SQLite, whose submissions are always synchronous=FULL). */
+int db_set_sync(struct db *db, const char *level, char *err, size_t errsz);
 void db_close(struct db *db);
 const char *db_errmsg(struct db *db);   /* why the last call failed, for logs */
 
@@ -65,20 +94,28 @@ const char *db_errmsg(struct db *db);   /* why the last call failed, for logs */
  * an identical one was stored since now - POLICY_DEDUP_SECONDS. */
 enum db_add db_contact_add(struct db *db, const struct contact *c, time_t now, long long *id);
 /* Add one to the (day, path, event, via) counter; via "" when none. 0 or -1.
- * Inside a batch the row is written but not committed; outside one it is
- * committed on its own. */
+ * Inside a batch the row is written but not committed (PostgreSQL: kept
+ * in memory and written by db_batch_commit(), one statement per counter
+ * in key order, so batches of several nodes never deadlock); outside one
+ * it is committed on its own. */
 int db_hit_add(struct db *db, const char *day, const char *path, const char *event, const char *via);
 
 /* The unique-visitor sketch of `day` (hll.h's stored form): appended to
  * out, 1; 0 when the day has none; -1. */
 int db_sketch_get(struct db *db, const char *day, struct buf *out);
-/* Store `day`'s sketch (the caller has merged it with the stored one). Like
- * db_hit_add(), inside an open batch it joins the batch. 0 or -1. */
-int db_sketch_put(struct db *db, const char *day, const void *sketch, size_t len);
+/* Merge into `day`'s stored sketch: fn gets the stored blob (NULL, 0 when
+ * there is none) and appends the merged one to out (0), or fails (-1).
+ * The stored row is locked from the read to the write (SQLite: the write
+ * transaction; PostgreSQL: SELECT ... FOR UPDATE), so nodes writing the
+ * same day concurrently lose nothing. Inside an open batch it joins the
+ * batch, else it is a transaction of its own. 0 or -1. */
+typedef int (*db_merge_fn)(const void *stored, size_t len, struct buf *out, void *arg);
+int db_sketch_merge(struct db *db, const char *day, db_merge_fn fn, void *arg);
 /* For /api/health: 0 when the database answers a read through the open
- * connection and its path still names that file, readable and writable by
- * this process; -1 with a short reason (a string literal) in *why. Needs a
- * database opened for writing (hhd-fcgi's). */
+ * connection and (SQLite) its path still names that file, readable and
+ * writable by this process, or (PostgreSQL) the server is a primary, not a
+ * read-only standby; -1 with a short reason (a string literal) in *why.
+ * Needs a database opened for writing (hhd-fcgi's). */
 int db_health(struct db *db, const char **why);
 
 /* Open a batch: one write transaction (BEGIN IMMEDIATE, synchronous=NORMAL)
@@ -141,11 +178,13 @@ int db_contact_purgeable(struct db *db, time_t before, int open, db_row_fn fn, v
  * no unsealed row `id`, or -1. */
 int db_contact_set_sealed(struct db *db, long long id, const void *blob, size_t len);
 /* Move everything out of the write-ahead log and truncate it (after a
- * purge, so deleted text leaves the log too). 0, or -1 when incomplete. */
+ * purge, so deleted text leaves the log too). 0, or -1 when incomplete.
+ * PostgreSQL: a no-op (VACUUM is the server's; see deploy.md). */
 int db_checkpoint(struct db *db);
 /* Copy the database to a new file `file` (mode 0600, written beside it and
  * renamed), safe while hhd-fcgi writes. 0, -1 (reason in err) or -2 when
- * the name is too long. An existing `file` is never overwritten. */
+ * the name is too long. An existing `file` is never overwritten.
+ * PostgreSQL: -1, "use pg_dump". */
 int db_backup(struct db *db, const char *file, char *err, size_t errsz);
 
 /* The counters between two days (YYYY-MM-DD, inclusive), for the stats

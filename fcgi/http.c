@@ -77,6 +77,12 @@ static void S_titles(int status, const char **nl, const char **en)
 	case 415: *nl = "Dit soort gegevens wordt hier niet aangenomen."; *en = "This kind of data is not accepted here."; break;
 	case 429: *nl = "Te veel pogingen. Probeer het over een paar minuten opnieuw.";
 		*en = "Too many attempts. Please try again in a few minutes."; break;
+	/* every 503 means the database did not take the write (it is down,
+	 * or a failover is under way): say that nothing was kept */
+	case 503: *nl = "Er ging iets mis aan onze kant: wat u stuurde is niet opgeslagen."
+		" Probeer het over een paar minuten opnieuw.";
+		*en = "Something went wrong on our side: what you sent was not stored."
+		" Please try again in a few minutes."; break;
 	default: *nl = "Er ging iets mis aan onze kant. Probeer het later opnieuw.";
 		*en = "Something went wrong on our side. Please try again later."; break;
 	}

@@ -62,9 +62,16 @@ static void S_on_stop(int sig)
 
 static void S_usage(FILE *f)
 {
-	fprintf(f, "usage: hhd-fcgi --db PATH --site DIR [--socket PATH] [--rate-limit N] [--seal-key PUBFILE]\n"
-		"                [--no-seccomp]\n"
+	fprintf(f, "usage: hhd-fcgi (--db PATH|URI | --db-file FILE) --site DIR [--socket PATH]\n"
+		"                [--rate-limit N] [--seal-key PUBFILE] [--pg-sync LEVEL] [--no-seccomp]\n"
 		"  --db PATH        SQLite database (created and migrated as needed)\n"
+		"  --db URI         PostgreSQL: postgresql://USER@HOST[,HOST2]/DB?...\n"
+		"                   (target_session_attrs=read-write finds the primary)\n"
+		"  --db-file FILE   read the PATH or URI from FILE's first line (keeps the\n"
+		"                   password out of process lists and unit files)\n"
+		"  --pg-sync LEVEL  PostgreSQL: synchronous_commit of a submission: remote_apply,\n"
+		"                   on (default: on the synchronous standby's disk), remote_write,\n"
+		"                   local or off\n"
 		"  --site DIR       the built site; its " MANIFEST_NAME " says which pages exist\n"
 		"  --socket PATH    listen on a new Unix socket (mode 0660) instead of fd 0 or\n"
 		"                   systemd's socket (LISTEN_FDS)\n"
@@ -260,6 +267,8 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "db-file", required_argument, NULL, 'f' },
+		{ "pg-sync", required_argument, NULL, 'p' },
 		{ "site", required_argument, NULL, 's' },
 		{ "socket", required_argument, NULL, 'S' },
 		{ "rate-limit", required_argument, NULL, 'r' },
@@ -269,7 +278,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db_path = NULL, *site = NULL, *sock = NULL, *key_path = NULL;
+	const char *db_path = NULL, *db_file = NULL, *pg_sync = NULL, *site = NULL, *sock = NULL, *key_path = NULL;
+	static char target[DB_TARGET_MAX + 1];
 	struct seal_key key;
 	unsigned burst = POLICY_RATE_BURST, failures = 0;
 	int c, fd, fl, seccomp = 1;
@@ -285,6 +295,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_path = optarg; break;
+		case 'f': db_file = optarg; break;
+		case 'p': pg_sync = optarg; break;
 		case 's': site = optarg; break;
 		case 'S': sock = optarg; break;
 		case 'r': {
@@ -304,8 +316,19 @@ int main(int argc, char **argv)
 		default: S_usage(stderr); return 2;
 		}
 	}
-	if (optind != argc || !db_path || !site) {
+	if (optind != argc || !db_path == !db_file || !site) {
 		S_usage(stderr);
+		return 2;
+	}
+	if (db_file) {
+		if (db_target_read(db_file, target, sizeof target, err, sizeof err) < 0) {
+			log_line(NULL, "--db-file: %s", err);
+			return 1;
+		}
+		db_path = target;
+	}
+	if (pg_sync && !db_is_uri(db_path)) {
+		fprintf(stderr, "hhd-fcgi: --pg-sync is for a PostgreSQL --db\n");
 		return 2;
 	}
 
@@ -347,6 +370,11 @@ int main(int argc, char **argv)
 		log_line(NULL, "%s", err);
 		return 1;
 	}
+	if (pg_sync && db_set_sync(db, pg_sync, err, sizeof err) < 0) {
+		log_line(NULL, "%s", err);
+		db_close(db);
+		return 2;
+	}
 	fd = S_listen_fd(sock);
 	if (fd < 0) {
 		db_close(db);
@@ -384,12 +412,12 @@ int main(int argc, char **argv)
 	l.app = &app;
 	buf_init(&l.out);
 	l.prefix = randombytes_random();
-	if (seccomp && sandbox_enter(err, sizeof err) < 0) {
+	if (seccomp && sandbox_enter(db_is_uri(db_path), err, sizeof err) < 0) {
 		log_line(NULL, "%s", err);
 		return 1;
 	}
-	log_line(NULL, "ready (%s, rate limit %u%s)", sock ? sock : fd == 3 ? "systemd socket" : "fd 0",
-		burst, seccomp ? ", seccomp on" : ", seccomp OFF");
+	log_line(NULL, "ready (%s, %s, rate limit %u%s)", sock ? sock : fd == 3 ? "systemd socket" : "fd 0",
+		db_engine_name(db), burst, seccomp ? ", seccomp on" : ", seccomp OFF");
 
 	pfd.fd = fd;
 	pfd.events = POLLIN;

@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -50,6 +51,17 @@ static const char *const allowed[] = {
 #endif
 };
 
+/* With a PostgreSQL database (sandbox_enter()'s `net`): what libpq needs to
+ * talk to the server and to connect anew after the connection broke (the
+ * libraries and settings it reads were loaded by the first connect, before
+ * the filter). socket() is limited to the families below. */
+static const char *const allowed_net[] = {
+	"connect", "sendto", "recvfrom", "sendmsg", "recvmsg",
+	"getuid", "geteuid", "getgid", "getegid",
+	"getdents64", "getdents",   /* a library reading a config folder (open is read-only) */
+};
+static const int net_families[] = { AF_UNIX, AF_INET, AF_INET6 };
+
 /* SIGSYS handler: name the refused call and end. Only async-signal-safe
  * calls here, so the number is formatted by hand. */
 static void S_sigsys(int sig, siginfo_t *si, void *uc)
@@ -85,7 +97,7 @@ static int S_allow_clear(scmp_filter_ctx ctx, const char *name, unsigned arg, sc
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, bits, 0));
 }
 
-int sandbox_enter(char *err, size_t errsz)
+int sandbox_enter(int net, char *err, size_t errsz)
 {
 	struct sigaction sa;
 	scmp_filter_ctx ctx;
@@ -110,6 +122,14 @@ int sandbox_enter(char *err, size_t errsz)
 		if (nr != __NR_SCMP_ERROR)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	}
+	for (i = 0; net && rc == 0 && i < sizeof allowed_net / sizeof *allowed_net; i++) {
+		int nr = seccomp_syscall_resolve_name(allowed_net[i]);
+		if (nr != __NR_SCMP_ERROR)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+	}
+	for (i = 0; net && rc == 0 && i < sizeof net_families / sizeof *net_families; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+			SCMP_CMP(0, SCMP_CMP_EQ, (scmp_datum_t)net_families[i]));
 	/* read-only opens only: the manifest is re-read when the site changes */
 	if (rc == 0)
 		rc = S_allow_clear(ctx, "openat", 2, O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND);

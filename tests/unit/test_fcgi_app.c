@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "app.h"
 #include "contact.h"

@@ -8,9 +8,12 @@ file of A includes B's header, or when A's object file calls a function (or
 reads a variable) that B's object file defines (nm). The test fails on:
   - any loop among the includes, among the calls, or among both together
     (A includes B's header, B calls A); it prints the loop;
-  - SQLite known outside db.c: a file other than db.c (and db_test.h, the
-    unit tests' door) that includes <sqlite3.h> or db_test.h, or an object
-    file other than db.c's that calls sqlite3_*.
+  - the storage module (db.c, db_sqlite.c, db_pg.c and their private
+    headers db_engine.h and db_test.h: one module "db") included from
+    outside: db_engine.h or db_test.h in another file;
+  - an engine known outside its file: <sqlite3.h> included, or sqlite3_*
+    called, anywhere but db_sqlite.c; <libpq-fe.h> included, or PQ* called,
+    anywhere but db_pg.c.
 It first checks itself on a made-up graph with a loop, so it can fail.
 Exit 0 ok, 1 failure, 77 skipped (no object files or no nm).
 """
@@ -25,9 +28,17 @@ import sys
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
 
 
+STORAGE = ("db", "db_sqlite", "db_pg", "db_engine", "db_test")
+ENGINE = {  # header, symbol prefix -> the one file that may use them
+    "sqlite3.h": "db_sqlite.c",
+    "libpq-fe.h": "db_pg.c",
+}
+SYMBOLS = (("sqlite3_", "db_sqlite"), ("PQ", "db_pg"), ("lo_", "db_pg"))
+
+
 def stem(path):
     name = os.path.basename(path).split(".")[0]
-    return "db" if name == "db_test" else name  # db.c's door for the tests
+    return "db" if name in STORAGE else name  # the storage module is one module
 
 
 def find_loop(graph):
@@ -74,8 +85,10 @@ def main():
         with open(f, encoding="utf-8") as fh:
             text = fh.read()
         for h in INCLUDE.findall(text):
-            if h in ("sqlite3.h", "db_test.h") and name not in ("db.c", "db_test.h"):
-                errors.append("%s includes %s: only db.c knows SQLite" % (name, h))
+            if h in ENGINE and name != ENGINE[h]:
+                errors.append("%s includes %s: only %s knows that engine" % (name, h, ENGINE[h]))
+            if h in ("db_engine.h", "db_test.h") and stem(name) != "db":
+                errors.append("%s includes %s: private to the storage module" % (name, h))
             if h in headers and stem(h) != stem(name):
                 inc.setdefault(stem(name), set()).add(stem(h))
     loop = find_loop(inc)
@@ -88,8 +101,10 @@ def main():
         print("skipped: no nm or no object files under %s" % build)
         return 77 if not errors else 1
     defined, used = {}, {}
+    engine_users = {}
     for o in objs:
         mod = stem(o)
+        base = os.path.basename(o).split(".")[0]
         out = subprocess.run([nm, "-P", o], capture_output=True, text=True, check=True).stdout
         for line in out.splitlines():
             parts = line.split()
@@ -98,13 +113,15 @@ def main():
             sym, kind = parts[0], parts[1]
             if kind == "U":
                 used.setdefault(mod, set()).add(sym)
+                for prefix, owner in SYMBOLS:
+                    if sym.startswith(prefix) and base != owner:
+                        engine_users.setdefault((base, owner), set()).add(sym)
             elif kind in "TDBRtdbr" and kind.isupper():
                 defined[sym] = mod
+    for (base, owner), syms in sorted(engine_users.items()):
+        errors.append("%s.c calls %s: only %s.c talks to that engine" % (base, ", ".join(sorted(syms)), owner))
     calls = {}
     for mod, syms in sorted(used.items()):
-        sql = sorted(s for s in syms if s.startswith("sqlite3_"))
-        if sql and mod != "db":
-            errors.append("%s.c calls %s: only db.c talks to SQLite" % (mod, ", ".join(sql)))
         for s in syms:
             if s in defined and defined[s] != mod:
                 calls.setdefault(mod, set()).add(defined[s])
