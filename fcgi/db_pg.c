@@ -494,7 +494,7 @@ static enum db_add S_contact_add(struct db *d, const struct contact *c, const un
 	long long *id)
 {
 	struct pdb *db = PDB(d);
-	struct db_param p[11];
+	struct db_param p[12];
 	const char *text[8];
 	long long key = 0;
 	enum db_add result = DB_FAILED;
