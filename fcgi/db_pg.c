@@ -422,8 +422,8 @@ static int S_set_sync(struct db *d, const char *level, char *err, size_t errsz)
  * NULL after a failure (kept in db->db.err). */
 static PGresult *S_exec(struct pdb *db, int s, const struct db_param *p, int np, int binary)
 {
-	const char *vals[PG_PARAMS_MAX];
-	int lens[PG_PARAMS_MAX], fmts[PG_PARAMS_MAX];
+	const char *vals[PG_PARAMS_MAX] = { 0 };
+	int lens[PG_PARAMS_MAX] = { 0 }, fmts[PG_PARAMS_MAX] = { 0 };
 	char nums[PG_PARAMS_MAX][24], name[16];
 	PGresult *r;
 	int i;

@@ -224,7 +224,7 @@ int mail_build(const struct mail_config *c, const char *subject, const char *bod
 	const char *name = c->from_name ? c->from_name : MAIL_FROM_NAME_DEFAULT;
 	unsigned char rnd[16];
 	char hex[33], *s, *nm;
-	size_t slen, nlen, bad;
+	size_t slen, nlen = 0, bad;
 	struct tm tm;
 	long off;
 
