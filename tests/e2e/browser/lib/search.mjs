@@ -46,8 +46,11 @@ export async function typeQuery(page, q, keys = false) {
   await box.fill('');
   if (keys) await box.pressSequentially(q, { delay: 0 });
   else {
-    await box.fill(q.slice(0, -1));
-    await box.press(q.slice(-1) === ' ' ? 'Space' : q.slice(-1));
+    // pressSequentially, not press: press knows only the US keyboard's
+    // keys, and queries end in ę, ş or ة too
+    const cs = Array.from(q);
+    await box.fill(cs.slice(0, -1).join(''));
+    await box.pressSequentially(cs[cs.length - 1], { delay: 0 });
   }
   await page.waitForFunction((want) => document.getElementById('search-q').value === want, q);
   // the input handler runs synchronously on each key: one frame settles it
