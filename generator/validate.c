@@ -912,7 +912,8 @@ static struct tree *S_fallback_tree(struct model *m, const struct tree *t, int l
 		n->ask_url = NULL;
 		n->parent = o->parent ? &c->nodes[o->parent - t->nodes] : NULL;
 		n->answers = arena_alloc(m->arena, (o->nanswers + 1) * sizeof *n->answers);
-		memcpy(n->answers, o->answers, o->nanswers * sizeof *n->answers);
+		if (o->nanswers) /* an outcome has none, and no array */
+			memcpy(n->answers, o->answers, o->nanswers * sizeof *n->answers);
 		if (o == t->start_node) {
 			n->url = c->url;
 		} else if (o->url) {
