@@ -165,13 +165,16 @@ normalise() {
 	sed 's|\(/assets/[^"/]*\.\)[0-9a-f]\{8\}\.|\1HASH.|g' "$1"
 }
 
-test_pages() {
-	need_site
-	for f in $golden_files; do
-		got=$site/public/$f
-		want=$expected_dir/$f
+# compare_pages NAME OUT SUB FILE...: each FILE under OUT equals
+# tests/golden/expected/SUB/FILE (asset hashes normalised); --update rewrites.
+compare_pages() {
+	cp_name=$1 cp_out=$2 cp_sub=$3
+	shift 3
+	for f in "$@"; do
+		got=$cp_out/$f
+		want=$expected_dir/$cp_sub$f
 		if [ ! -f "$got" ]; then
-			fail "pages: $f was not generated"
+			fail "$cp_name: $f was not generated"
 			continue
 		fi
 		normalise "$got" > "$tmp/got"
@@ -179,18 +182,24 @@ test_pages() {
 			if ! cmp -s "$tmp/got" "$want"; then
 				mkdir -p "$(dirname "$want")"
 				cp "$tmp/got" "$want"
-				echo "UPDATED $f"
+				echo "UPDATED $cp_sub$f"
 			fi
 			pass
 		elif [ ! -f "$want" ]; then
-			fail "pages: no expected file $want (run with --update)"
+			fail "$cp_name: no expected file $want (run with --update)"
 		elif cmp -s "$want" "$tmp/got"; then
 			pass
 		else
-			fail "pages: $f differs from tests/golden/expected/$f"
+			fail "$cp_name: $f differs from tests/golden/expected/$cp_sub$f"
 			diff -u "$want" "$tmp/got" | sed -e '1s|.*|--- expected|' -e '2s|.*|+++ actual|' | head -60
 		fi
 	done
+}
+
+test_pages() {
+	need_site
+	# shellcheck disable=SC2086 # the list is split on purpose
+	compare_pages pages "$site/public" "" $golden_files
 }
 
 # Print "FILE<TAB>URL" for every href/src value in the HTML files and every
@@ -676,30 +685,8 @@ test_i18n() {
 	fi
 	want_err="$tmp/i18n/content/site.yaml:49:5: note: language 'ar' shows 5 of 7 pages and 1 of 2 trees in 'en' until they are translated (hhd check --report lists them)"
 	if [ "$(cat "$tmp/i18n.err")" = "$want_err" ]; then pass; else fail "i18n: messages: $(cat "$tmp/i18n.err")"; fi
-	for f in $i18n_files; do
-		got=$tmp/i18n/public/$f
-		want=$expected_dir/i18n/$f
-		if [ ! -f "$got" ]; then
-			fail "i18n: $f was not generated"
-			continue
-		fi
-		normalise "$got" > "$tmp/got"
-		if [ $update = 1 ]; then
-			if ! cmp -s "$tmp/got" "$want"; then
-				mkdir -p "$(dirname "$want")"
-				cp "$tmp/got" "$want"
-				echo "UPDATED i18n/$f"
-			fi
-			pass
-		elif [ ! -f "$want" ]; then
-			fail "i18n: no expected file $want (run with --update)"
-		elif cmp -s "$want" "$tmp/got"; then
-			pass
-		else
-			fail "i18n: $f differs from tests/golden/expected/i18n/$f"
-			diff -u "$want" "$tmp/got" | sed -e '1s|.*|--- expected|' -e '2s|.*|+++ actual|' | head -60
-		fi
-	done
+	# shellcheck disable=SC2086 # the list is split on purpose
+	compare_pages i18n "$tmp/i18n/public" i18n/ $i18n_files
 	# no stand-in in the sitemap; every page of a sensitive tree without counters
 	if grep -q '/ar/nasaih/[a-z]\|/ar/musaada/ransomware/\|/ar/contact/' "$tmp/i18n/public/sitemap.xml"; then
 		fail "i18n: the sitemap lists a stand-in"
