@@ -225,6 +225,8 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 	/* bench/search only: the build without the search indexes, to measure
 	 * what they cost (the search pages are still written) */
 	m.no_search_index = getenv("HHD_BENCH_NO_SEARCH") != NULL;
+	if (!strcmp(o->cmd, "build") && !o->force)
+		m.cache_out = o->out;
 	int status = 0;
 	struct theme theme = { 0 };
 	int have_theme = 0;

@@ -194,6 +194,8 @@ struct model {
 	int drafts;                   /* build drafts too */
 	int preview;                  /* built for hhd serve: draft pages carry the draft marker */
 	int jobs;                     /* threads for loading and rendering */
+	const char *cache_out;        /* the output whose build caches (cache.h) this build may
+				       * read and renew; NULL: none (hhd check, --force) */
 	int no_search_index;          /* leave the search indexes out (bench/search measures them) */
 	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
 	size_t narenas;
