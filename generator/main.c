@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "graph.h"
 #include "load.h"
 #include "markdown.h"
@@ -68,7 +69,8 @@ static const char usage[] =
 	"  --out DIR      output folder (default public)\n"
 	"  --drafts       include pages marked draft: true\n"
 	"  --strict       warnings fail the build\n"
-	"  --force        build even when nothing changed since the last build\n"
+	"  --force        build everything again: no build cache is read, and every\n"
+	"                 file of the output is compared with what is rendered\n"
 	"  -j N           load and render on N threads (default: the number of cores)\n"
 	"  -q             no summary line\n"
 	"  --port N       serve: TCP port (default 1313; 0: any free port)\n"
@@ -273,6 +275,8 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 	if (diags_failed(d) || !have_theme)
 		goto out;
 	if (build) {
+		if (o->force) /* check every file of the output, as if no build had been before */
+			cache_remove(o->out, WRITE_JOURNAL_NAME);
 		struct writer *w = writer_open(o->out, d);
 		if (!w) {
 			status = 2;
@@ -287,7 +291,7 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 				status = 2; /* a failure that reported nothing must still fail */
 			goto out;
 		}
-		size_t unchanged;
+		size_t unchanged, kept = writer_kept(w);
 		writer_count(w, &unchanged);
 		struct buf spath = BUF_INIT;
 		stamp_path(o->out, &spath);
@@ -307,8 +311,8 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 		buf_free(&file);
 		buf_free(&spath);
 		if (!o->quiet)
-			fprintf(stderr, "hhd: wrote %ld files (%zu unchanged) to %s in %.0f ms\n", files, unchanged,
-				o->out, (S_now() - t0) * 1000);
+			fprintf(stderr, "hhd: wrote %ld files (%zu unchanged, %zu of them not rendered again) to %s in %.0f ms\n",
+				files, unchanged, kept, o->out, (S_now() - t0) * 1000);
 	} else if (!o->quiet) {
 		fprintf(stderr, "hhd: checked %zu pages and %zu trees in %.0f ms\n", m.npages, m.ntrees,
 			(S_now() - t0) * 1000);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memo.h"
 #include "pool.h"
 #include "render_files.h"
 #include "render_page.h"
@@ -62,13 +63,22 @@ static void S_collect_jobs(const struct model *m, struct render_jobs *js)
 static int S_render_write(const struct render_ctx *c, const struct render_job *j, struct writer *w,
 			  struct buf *out, struct diags *d)
 {
+	const char *rel = S_out_path(c->a, j->url), *tpl;
+	struct val *v = render_page_val(c, j, &tpl);
+	struct cache_key key = { 0, 0 };
+	if (c->memo) {
+		/* the same template and values as last time: the same bytes */
+		key = memo_key(c->base, tpl, v);
+		if (writer_keep(w, rel, key))
+			return 0;
+	}
 	buf_reset(out);
-	int rc = render_page(c, j, out);
+	int rc = mustache_render(c->t->tpl, mustache_get(c->t->tpl, tpl), v, out);
 	if (rc < 0) {
 		render_report(d, j->url, rc);
 		return -1;
 	}
-	return writer_put(w, S_out_path(c->a, j->url), out->ptr, out->len, d);
+	return writer_put_keyed(w, rel, out->ptr, out->len, key, d);
 }
 
 /* A render thread's state: the shared context with the thread's own arena. */
@@ -98,13 +108,21 @@ static void S_render_one(void *state, size_t i)
 		/* the search page's index, built on the same thread: pure, from
 		 * the model, like the page */
 		const struct lang *l = &wk->c.m->site.langs[j->lang];
-		buf_reset(&wk->out);
-		int rc = render_search_index(wk->c.m, j->lang, wk->c.a, &wk->out);
-		if (rc) {
-			diag_at(&wk->d, D_SEARCH_INDEX, l->search_index_url, 0, 0, search_err_text((enum search_err)rc));
-			wk->failed = 1;
-		} else if (writer_put(wk->w, l->search_index_url + 1, wk->out.ptr, wk->out.len, &wk->d) < 0) {
-			wk->failed = 1;
+		struct cache_key key = { 0, 0 };
+		int rc = 0;
+		if (wk->c.memo)
+			key = render_search_key(wk->c.m, j->lang, wk->c.a, wk->c.index_base);
+		if (!wk->c.memo || !writer_keep(wk->w, l->search_index_url + 1, key)) {
+			buf_reset(&wk->out);
+			rc = render_search_index(wk->c.m, j->lang, wk->c.a, &wk->out);
+			if (rc) {
+				diag_at(&wk->d, D_SEARCH_INDEX, l->search_index_url, 0, 0,
+					search_err_text((enum search_err)rc));
+				wk->failed = 1;
+			} else if (writer_put_keyed(wk->w, l->search_index_url + 1, wk->out.ptr, wk->out.len, key,
+						    &wk->d) < 0) {
+				wk->failed = 1;
+			}
 		}
 	}
 	arena_reset(&wk->a);
@@ -117,7 +135,8 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 	struct arena ra;
 	arena_init(&ra);
 	struct render_shared sh = { 0 };
-	struct render_ctx base = { m, t, &sh, &ra };
+	struct render_ctx base = { m, t, &sh, &ra, m->cache_out != NULL, memo_base(t->tpl_digest),
+				   memo_base((struct cache_key){ 0, 0 }) };
 	render_shared_build(&sh, &base);
 	struct render_jobs js = { 0 };
 	S_collect_jobs(m, &js);

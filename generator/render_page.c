@@ -9,6 +9,7 @@
 
 #include "formlimits.h"
 #include "html.h"
+#include "memo.h"
 #include "org.h"
 #include "search.h"
 #include "tree.h"
@@ -220,6 +221,11 @@ void render_shared_build(struct render_shared *sh, const struct render_ctx *c)
 	for (int li = 0; li < c->m->site.nlangs; li++) {
 		sh->common[li] = S_build_common(c->m, c->t, li, c->a);
 		sh->tips[li] = S_build_tips(c, li);
+		if (c->memo) {
+			/* every page hashes these: once, here */
+			memo_seal(c->a, sh->common[li]);
+			memo_seal(c->a, sh->tips[li]);
+		}
 	}
 }
 
@@ -549,8 +555,8 @@ static void S_fallback_ctx(const struct render_ctx *c, const struct render_job *
 		render_set(c->a, v, "canonical", arena_cat(c->a, m->site.base_url, shown, NULL));
 }
 
-/* Render one job into `out`. Pure: reads the model and templates only. */
-int render_page(const struct render_ctx *c, const struct render_job *j, struct buf *out)
+/* The values of one job's template, and the template's name. */
+struct val *render_page_val(const struct render_ctx *c, const struct render_job *j, const char **tplp)
 {
 	const struct model *m = c->m;
 	const char *urls[HHD_MAX_LANGS] = { 0 };
@@ -648,6 +654,15 @@ int render_page(const struct render_ctx *c, const struct render_job *j, struct b
 	/* a sensitive tree: the quick exit on every page, and no counters */
 	const struct tree *tr = j->kind == J_NODE || j->kind == J_ASK ? j->node->tree : NULL;
 	val_map_bool(c->a, v, "sensitive", tr && tr->sensitive);
+	*tplp = tpl;
+	return v;
+}
+
+/* Render one job into `out`. Pure: reads the model and templates only. */
+int render_page(const struct render_ctx *c, const struct render_job *j, struct buf *out)
+{
+	const char *tpl;
+	struct val *v = render_page_val(c, j, &tpl);
 	return mustache_render(c->t->tpl, mustache_get(c->t->tpl, tpl), v, out);
 }
 

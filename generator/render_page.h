@@ -46,10 +46,15 @@ struct render_ctx {
 	const struct theme *t;
 	const struct render_shared *sh;
 	struct arena *a;              /* the thread's own: values, paths */
+	int memo;                     /* key each page (memo.h) and keep what the last build wrote */
+	struct cache_key base;        /* memo_base() of this build's templates */
+	struct cache_key index_base;  /* memo_base() without templates: the search indexes' */
 };
 
 /* Build the shared values of every language into c->a (one thread). */
 void render_shared_build(struct render_shared *sh, const struct render_ctx *c);
+/* The values job `j`'s template sees, and (in *tpl) the template's name. */
+struct val *render_page_val(const struct render_ctx *c, const struct render_job *j, const char **tpl);
 /* Render one job into `out`. Pure: reads the model and templates only.
  * Returns mustache_render()'s status. */
 int render_page(const struct render_ctx *c, const struct render_job *j, struct buf *out);

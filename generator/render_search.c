@@ -19,20 +19,57 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "search.h"
 #include "tree.h"
 
-static void S_text(struct search_index *ix, enum search_field f, const char *s)
+/* Where the walk below sends what it finds: into the index, or (when `h`
+ * is set) into a hash of exactly those inputs, the index's memo key
+ * (memo.h): the same walk, so the key cannot miss an input. */
+struct feed {
+	struct search_index *ix;
+	XXH3_state_t *h;
+};
+
+static void S_hash_str(XXH3_state_t *h, const char *s)
 {
-	if (s && *s && f != SEARCH_FIELD__MAX)
-		search_index_field(ix, f, s, strlen(s));
+	size_t n = s ? strlen(s) + 1 : 0; /* NULL and "" differ */
+	XXH3_128bits_update(h, &n, sizeof n);
+	if (n)
+		XXH3_128bits_update(h, s, n);
 }
 
-static void S_list(struct search_index *ix, enum search_field f, const struct slist *l)
+static void S_doc(struct feed *f, enum search_kind kind, const char *url, const char *title, const char *group)
+{
+	if (f->h) {
+		unsigned k = 0x100u + (unsigned)kind;
+		XXH3_128bits_update(f->h, &k, sizeof k);
+		S_hash_str(f->h, url);
+		S_hash_str(f->h, title);
+		S_hash_str(f->h, group);
+		return;
+	}
+	search_index_doc(f->ix, kind, url, title, group);
+}
+
+static void S_text(struct feed *f, enum search_field fld, const char *s)
+{
+	if (!s || !*s || fld == SEARCH_FIELD__MAX)
+		return;
+	if (f->h) {
+		unsigned k = (unsigned)fld;
+		XXH3_128bits_update(f->h, &k, sizeof k);
+		S_hash_str(f->h, s);
+		return;
+	}
+	search_index_field(f->ix, fld, s, strlen(s));
+}
+
+static void S_list(struct feed *f, enum search_field fld, const struct slist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		S_text(ix, f, l->items[i].s);
+		S_text(f, fld, l->items[i].s);
 }
 
 /* The character an HTML entity stands for, appended to out; returns the
@@ -87,10 +124,17 @@ static void S_strip(const char *p, const char *end, struct buf *t)
 
 /* The headings (<h1>..<h6>) of rendered Markdown, as heading text; with
  * body < SEARCH_FIELD__MAX the rest too, as `body`. */
-static void S_html(struct search_index *ix, enum search_field body, const char *html, struct buf *t)
+static void S_html(struct feed *f, enum search_field body, const char *html, struct buf *t)
 {
 	if (!html)
 		return;
+	if (f->h) {
+		/* what comes out of it depends on these bytes alone */
+		unsigned k = 0x200u + (unsigned)body;
+		XXH3_128bits_update(f->h, &k, sizeof k);
+		S_hash_str(f->h, html);
+		return;
+	}
 	const char *p = html, *end = html + strlen(html);
 	while (p < end) {
 		const char *h = p;
@@ -100,7 +144,7 @@ static void S_html(struct search_index *ix, enum search_field body, const char *
 		if (body != SEARCH_FIELD__MAX) {
 			buf_reset(t);
 			S_strip(p, stop, t);
-			S_text(ix, body, t->ptr);
+			S_text(f, body, t->ptr);
 		}
 		if (!h)
 			break;
@@ -110,7 +154,7 @@ static void S_html(struct search_index *ix, enum search_field body, const char *
 			break;
 		buf_reset(t);
 		S_strip(open_end + 1, close, t);
-		S_text(ix, SEARCH_F_HEADING, t->ptr);
+		S_text(f, SEARCH_F_HEADING, t->ptr);
 		const char *after = strchr(close, '>');
 		p = after ? after + 1 : end;
 	}
@@ -122,10 +166,10 @@ static int S_is_triage(const struct model *m, const struct tree *t)
 	return m->site.triage.s && !strcmp(t->id, m->site.triage.s);
 }
 
-static void S_tree(const struct model *m, struct search_index *ix, const struct tree *t, struct buf *tmp)
+static void S_tree(const struct model *m, struct feed *ix, const struct tree *t, struct buf *tmp)
 {
 	int triage = S_is_triage(m, t);
-	search_index_doc(ix, triage ? SEARCH_PAGE : SEARCH_PLAN, t->url, t->title.s ? t->title.s : t->id,
+	S_doc(ix, triage ? SEARCH_PAGE : SEARCH_PLAN, t->url, t->title.s ? t->title.s : t->id,
 	    triage ? NULL : t->id);
 	S_text(ix, SEARCH_F_TITLE, t->title.s);
 	S_text(ix, SEARCH_F_SUMMARY, t->summary.s);
@@ -154,7 +198,7 @@ static void S_tree(const struct model *m, struct search_index *ix, const struct 
 		const struct node *n = &t->nodes[k];
 		if (!n->is_outcome || !n->url)
 			continue;
-		search_index_doc(ix, SEARCH_OUTCOME, n->url, n->title.s ? n->title.s : n->id.s, t->id);
+		S_doc(ix, SEARCH_OUTCOME, n->url, n->title.s ? n->title.s : n->id.s, t->id);
 		S_text(ix, SEARCH_F_TITLE, n->title.s);
 		S_text(ix, SEARCH_F_HEADING, t->title.s);
 		S_html(ix, SEARCH_F_SUMMARY, n->intro_html, tmp);
@@ -164,9 +208,9 @@ static void S_tree(const struct model *m, struct search_index *ix, const struct 
 	}
 }
 
-static void S_page(struct search_index *ix, const struct page *p, struct buf *tmp)
+static void S_page(struct feed *ix, const struct page *p, struct buf *tmp)
 {
-	search_index_doc(ix, p->kind == PAGE_TIP ? SEARCH_TIP : SEARCH_PAGE, p->url, p->title.s ? p->title.s : p->id,
+	S_doc(ix, p->kind == PAGE_TIP ? SEARCH_TIP : SEARCH_PAGE, p->url, p->title.s ? p->title.s : p->id,
 	    NULL);
 	S_text(ix, SEARCH_F_TITLE, p->title.s);
 	S_text(ix, SEARCH_F_SUMMARY, p->summary.s);
@@ -175,34 +219,61 @@ static void S_page(struct search_index *ix, const struct page *p, struct buf *tm
 	S_html(ix, SEARCH_FIELD__MAX, p->body_html, tmp); /* its headings */
 }
 
-int render_search_index(const struct model *m, int lang, struct arena *a, struct buf *out)
+/* Every document and field of language `lang`'s index, into `f`. */
+static void S_walk(const struct model *m, int lang, struct arena *a, struct feed *f)
 {
 	const struct lang *l = &m->site.langs[lang];
-	int sl = search_lang_find(l->code);
-	struct search_index *ix = search_index_new(sl < 0 ? SEARCH_FOLD : (enum search_lang)sl);
 	struct buf tmp = BUF_INIT;
-	if (!ix)
-		return SEARCH_E_STEMMER;
 	for (size_t i = 0; i < m->ntrees; i++)
 		if (m->trees[i]->lang == lang && m->trees[i]->url)
-			S_tree(m, ix, m->trees[i], &tmp);
+			S_tree(m, f, m->trees[i], &tmp);
 	for (size_t i = 0; i < m->npages; i++) {
 		const struct page *p = m->pages[i];
 		/* the home page is where the search starts, not a result */
 		if (p->lang == lang && p->kind != PAGE_HOME && p->url)
-			S_page(ix, p, &tmp);
+			S_page(f, p, &tmp);
 	}
 	for (size_t i = 0; i < m->norgs; i++) {
 		const struct org *o = &m->orgs[i];
 		if (o->kind == ORG_COMMERCIAL && !m->site.allow_commercial)
 			continue;
 		const char *url = arena_cat(a, l->orgs_url, "#", o->id.s, NULL);
-		search_index_doc(ix, SEARCH_ORG, url, o->name[lang] ? o->name[lang] : o->id.s, NULL);
-		S_text(ix, SEARCH_F_TITLE, o->name[lang]);
-		S_html(ix, SEARCH_F_SUMMARY, o->about_html[lang], &tmp);
+		S_doc(f, SEARCH_ORG, url, o->name[lang] ? o->name[lang] : o->id.s, NULL);
+		S_text(f, SEARCH_F_TITLE, o->name[lang]);
+		S_html(f, SEARCH_F_SUMMARY, o->about_html[lang], &tmp);
 	}
-	enum search_err rc = search_index_write(ix, out);
-	search_index_free(ix);
 	buf_free(&tmp);
+}
+
+static enum search_lang S_lang(const struct model *m, int lang)
+{
+	int sl = search_lang_find(m->site.langs[lang].code);
+	return sl < 0 ? SEARCH_FOLD : (enum search_lang)sl;
+}
+
+int render_search_index(const struct model *m, int lang, struct arena *a, struct buf *out)
+{
+	struct feed f = { search_index_new(S_lang(m, lang)), NULL };
+	if (!f.ix)
+		return SEARCH_E_STEMMER;
+	S_walk(m, lang, a, &f);
+	enum search_err rc = search_index_write(f.ix, out);
+	search_index_free(f.ix);
 	return rc == SEARCH_OK ? 0 : (int)rc;
+}
+
+struct cache_key render_search_key(const struct model *m, int lang, struct arena *a, struct cache_key base)
+{
+	struct feed f = { NULL, XXH3_createState() };
+	if (!f.h)
+		abort(); /* out of memory, as xalloc.h */
+	XXH3_128bits_reset(f.h);
+	XXH3_128bits_update(f.h, "search-index", 12);
+	XXH3_128bits_update(f.h, &base, sizeof base);
+	unsigned sl = (unsigned)S_lang(m, lang);
+	XXH3_128bits_update(f.h, &sl, sizeof sl);
+	S_walk(m, lang, a, &f);
+	XXH128_hash_t h = XXH3_128bits_digest(f.h);
+	XXH3_freeState(f.h);
+	return (struct cache_key){ h.low64, h.high64 };
 }

@@ -32,15 +32,22 @@ static void S_load_templates(struct theme *t, struct model *m, struct diags *d)
 {
 	char *dir = arena_printf(m->arena, "%s/templates", t->dir);
 	char **names = dir_names(dir, ".mustache");
+	struct buf all = BUF_INIT; /* name NUL length source, per template: the digest's input */
 	for (char **n = names; *n; n++) {
 		char *path = arena_printf(m->arena, "%s/%s", dir, *n);
 		char *name = arena_strndup(m->arena, *n, strlen(*n) - 9);
 		struct buf src = BUF_INIT;
-		if (load_file(path, &src, d) == 0)
+		if (load_file(path, &src, d) == 0) {
 			mustache_add(t->tpl, name, path, src.ptr, src.len, d);
+			buf_add(&all, name, strlen(name) + 1);
+			buf_add(&all, &src.len, sizeof src.len);
+			buf_add(&all, src.ptr, src.len);
+		}
 		buf_free(&src);
 	}
 	dir_names_free(names);
+	t->tpl_digest = cache_hash(all.ptr, all.len);
+	buf_free(&all);
 	/* a required template that failed to compile was reported already */
 	for (const char *const *r = required_templates; *r; r++) {
 		struct stat st;

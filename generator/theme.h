@@ -9,6 +9,7 @@
 #define HHD_THEME_H
 
 #include "buf.h"
+#include "cache.h"
 #include "model.h"
 #include "mustache.h"
 #include "value.h"
@@ -27,6 +28,7 @@ struct theme {
 	struct asset *assets;
 	size_t nassets;
 	struct val *asset_urls;             /* key -> url, for templates */
+	struct cache_key tpl_digest;        /* every template's name and source (memo.h) */
 };
 
 /* Load the theme for the site's languages; reports every problem. 0 or -1. */

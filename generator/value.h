@@ -28,6 +28,8 @@ struct val {
 	struct val **items;     /* VAL_LIST */
 	struct val_pair *pairs; /* VAL_MAP */
 	size_t n, cap;          /* VAL_LIST / VAL_MAP element count */
+	const void *digest;     /* NULL, or the value's 16-byte memo key once it is
+				 * sealed (memo.h): a shared value is hashed once */
 };
 
 struct val *val_null(struct arena *a);

@@ -14,23 +14,60 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "fileio.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* Above this many files written anew, commit syncs the file system rather
  * than each file. */
 #define WRITE_SYNC_EACH_MAX 256
 
+/* The journal, cache file "outputs" (cache.h): what the last build left.
+ * It names the output and spare folders by device and inode, and lists
+ * every file of the output with its memo key and how the spare's file at
+ * the same path compares. It is only trusted while both folders are the
+ * ones it names; it is removed before the spare is touched and written
+ * after the exchange, so a build that fails or dies leaves none, and the
+ * next build checks every file again. */
+#define JOURNAL_NAME WRITE_JOURNAL_NAME
+#define JOURNAL_FORMAT 1u
+
+enum jstate {
+	J_SAME,    /* the other tree's file holds the same bytes */
+	J_DIFFERS, /* the other tree's file holds other bytes */
+	J_NEW,     /* the other tree has no file here */
+};
+
+struct wrec {
+	char *rel;
+	struct cache_key key; /* zero: not memoised */
+	unsigned char state;  /* enum jstate: the output's file against this build's */
+};
+
+struct jrec {
+	const char *rel;      /* into journal.data */
+	struct cache_key key;
+	unsigned char state;  /* the spare's file against the output's */
+};
+
 struct writer {
 	char *out, *spare;
 	int sparefd, outfd; /* outfd -1 when there is no output yet */
 	int lockfd;
+	/* the last build's journal, when trusted (read only during the build) */
+	struct buf jdata;
+	struct jrec *jrecs;
+	size_t njrecs;
+	const char **jextra;  /* files only the spare has */
+	size_t njextra;
+	struct strmap *jmap;  /* rel -> struct jrec */
 	pthread_mutex_t lock; /* guards what follows */
-	char **rels;          /* every rel put, for the pruning walk */
-	size_t nrels, caprels;
+	struct wrec *recs;    /* every rel put, for pruning and the next journal */
+	size_t nrecs, caprecs;
 	char **fresh;         /* the rels written anew, to sync at commit */
 	size_t nfresh, capfresh;
-	size_t files, unchanged;
+	size_t files, unchanged, kept;
 };
 
 static void S_join(struct buf *out, const char *dir, const char *rel)
@@ -60,14 +97,82 @@ static void S_writer_free(struct writer *w)
 		close(w->outfd);
 	if (w->lockfd >= 0)
 		close(w->lockfd); /* releases the lock */
-	for (i = 0; i < w->nrels; i++)
-		free(w->rels[i]);
-	free(w->rels);
-	free(w->fresh); /* its strings are rels' */
+	for (i = 0; i < w->nrecs; i++)
+		free(w->recs[i].rel);
+	free(w->recs);
+	free(w->fresh); /* its strings are recs' */
+	buf_free(&w->jdata);
+	free(w->jrecs);
+	free(w->jextra);
+	if (w->jmap)
+		strmap_free(w->jmap);
 	pthread_mutex_destroy(&w->lock);
 	free(w->out);
 	free(w->spare);
 	free(w);
+}
+
+/* The journal's payload: out dev, ino, spare dev, ino, nrecs, nextra (six
+ * uint64), then per file the key (16 bytes), the state (1) and the rel with
+ * its NUL, then the spare-only rels with their NULs. */
+static int S_journal_parse(struct writer *w, const struct stat *ost, const struct stat *sst)
+{
+	const char *p = w->jdata.ptr, *end = p + w->jdata.len;
+	uint64_t h[6];
+	if ((size_t)(end - p) < sizeof h)
+		return -1;
+	memcpy(h, p, sizeof h);
+	p += sizeof h;
+	if (h[0] != (uint64_t)ost->st_dev || h[1] != (uint64_t)ost->st_ino || h[2] != (uint64_t)sst->st_dev
+	    || h[3] != (uint64_t)sst->st_ino || h[4] > w->jdata.len || h[5] > w->jdata.len)
+		return -1;
+	w->jrecs = xcalloc(h[4] + 1, sizeof *w->jrecs);
+	w->jextra = xcalloc(h[5] + 1, sizeof *w->jextra);
+	w->jmap = strmap_new();
+	for (uint64_t i = 0; i < h[4]; i++) {
+		struct jrec *r = &w->jrecs[i];
+		const char *nul;
+		if ((size_t)(end - p) < sizeof r->key + 2 || !(nul = memchr(p + sizeof r->key + 1, '\0',
+									    (size_t)(end - p) - sizeof r->key - 1)))
+			return -1;
+		memcpy(&r->key, p, sizeof r->key);
+		r->state = (unsigned char)p[sizeof r->key];
+		r->rel = p + sizeof r->key + 1;
+		if (r->state > J_NEW || !*r->rel || strmap_put(w->jmap, r->rel, r))
+			return -1;
+		p = nul + 1;
+		w->njrecs++;
+	}
+	for (uint64_t i = 0; i < h[5]; i++) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		if (!nul)
+			return -1;
+		w->jextra[w->njextra++] = p;
+		p = nul + 1;
+	}
+	return p == end ? 0 : -1;
+}
+
+/* Read and remove the journal; trusted only when it names these folders. */
+static void S_journal_read(struct writer *w)
+{
+	struct stat ost, sst;
+	int ok = w->outfd >= 0 && fstat(w->outfd, &ost) == 0 && fstat(w->sparefd, &sst) == 0
+		 && cache_read(w->out, JOURNAL_NAME, JOURNAL_FORMAT, &w->jdata) == 0
+		 && S_journal_parse(w, &ost, &sst) == 0;
+	/* from here on the spare changes: no journal describes it until commit */
+	cache_remove(w->out, JOURNAL_NAME);
+	if (ok)
+		return;
+	buf_free(&w->jdata);
+	free(w->jrecs);
+	free(w->jextra);
+	if (w->jmap)
+		strmap_free(w->jmap);
+	w->jrecs = NULL;
+	w->jextra = NULL;
+	w->jmap = NULL;
+	w->njrecs = w->njextra = 0;
 }
 
 struct writer *writer_open(const char *out, struct diags *d)
@@ -109,6 +214,7 @@ struct writer *writer_open(const char *out, struct diags *d)
 		return NULL;
 	}
 	w->outfd = open(w->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	S_journal_read(w);
 	return w;
 }
 
@@ -226,20 +332,39 @@ static int S_link_out(const struct writer *w, const char *rel)
 	return rc;
 }
 
-int writer_put(struct writer *w, const char *rel, const void *data, size_t len, struct diags *d)
+/* Note `rel` (taken) as put by this build. */
+static void S_record(struct writer *w, char *rel, struct cache_key key, enum jstate state, int fresh, int unchanged)
+{
+	pthread_mutex_lock(&w->lock);
+	w->recs = xgrow(w->recs, &w->caprecs, w->nrecs + 1, sizeof *w->recs);
+	w->recs[w->nrecs++] = (struct wrec){ rel, key, (unsigned char)state };
+	if (fresh) {
+		w->fresh = xgrow(w->fresh, &w->capfresh, w->nfresh + 1, sizeof *w->fresh);
+		w->fresh[w->nfresh++] = rel;
+	}
+	w->files++;
+	w->unchanged += unchanged != 0;
+	pthread_mutex_unlock(&w->lock);
+}
+
+int writer_put_keyed(struct writer *w, const char *rel, const void *data, size_t len, struct cache_key key,
+		     struct diags *d)
 {
 	struct buf path = BUF_INIT;
 	struct stat sst, ost;
 	int unchanged = 0, rc = 0, fresh = 0;
+	enum jstate state;
 
 	buf_adds(&path, rel);
 	rc = S_make_parent(w, path.ptr);
 	int have_spare = rc == 0 && fstatat(w->sparefd, rel, &sst, AT_SYMLINK_NOFOLLOW) == 0;
 	int have_out = rc == 0 && w->outfd >= 0 && fstatat(w->outfd, rel, &ost, AT_SYMLINK_NOFOLLOW) == 0;
+	state = have_out ? J_DIFFERS : J_NEW;
 	if (rc < 0) {
 		/* reported below */
 	} else if (have_out && S_same(w->outfd, rel, &ost, data, len)) {
 		unchanged = 1;
+		state = J_SAME;
 		if (!have_spare || sst.st_ino != ost.st_ino || sst.st_dev != ost.st_dev)
 			rc = S_link_out(w, rel);
 		if (rc < 0 && (errno == EXDEV || errno == EMLINK || errno == EPERM)) {
@@ -255,28 +380,52 @@ int writer_put(struct writer *w, const char *rel, const void *data, size_t len, 
 	}
 	if (rc < 0)
 		S_fail(d, w->spare, rel, errno);
-	pthread_mutex_lock(&w->lock);
-	if (w->nrels == w->caprels) {
-		w->caprels = w->caprels ? 2 * w->caprels : 256;
-		w->rels = xrealloc(w->rels, w->caprels * sizeof *w->rels);
-	}
-	w->rels[w->nrels++] = buf_detach(&path, NULL);
-	if (fresh && rc == 0) {
-		if (w->nfresh == w->capfresh) {
-			w->capfresh = w->capfresh ? 2 * w->capfresh : 64;
-			w->fresh = xrealloc(w->fresh, w->capfresh * sizeof *w->fresh);
-		}
-		w->fresh[w->nfresh++] = w->rels[w->nrels - 1];
-	}
-	w->files++;
-	w->unchanged += unchanged;
-	pthread_mutex_unlock(&w->lock);
+	S_record(w, buf_detach(&path, NULL), key, state, fresh && rc == 0, unchanged);
 	return rc;
+}
+
+int writer_put(struct writer *w, const char *rel, const void *data, size_t len, struct diags *d)
+{
+	return writer_put_keyed(w, rel, data, len, (struct cache_key){ 0, 0 }, d);
+}
+
+int writer_keep(struct writer *w, const char *rel, struct cache_key key)
+{
+	if (!w->jmap || (key.lo == 0 && key.hi == 0))
+		return 0;
+	const struct jrec *r = strmap_get(w->jmap, rel);
+	if (!r || !cache_key_eq(r->key, key))
+		return 0;
+	struct buf path = BUF_INIT;
+	buf_adds(&path, rel);
+	if (r->state != J_SAME) {
+		/* the spare's file is older, or there is none: the output's, linked */
+		if (S_make_parent(w, path.ptr) < 0 || S_link_out(w, rel) < 0) {
+			buf_free(&path);
+			return 0; /* the caller renders and puts it */
+		}
+	}
+	S_record(w, buf_detach(&path, NULL), key, J_SAME, 0, 1);
+	pthread_mutex_lock(&w->lock);
+	w->kept++;
+	pthread_mutex_unlock(&w->lock);
+	return 1;
 }
 
 static int S_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct wrec *)a)->rel, ((const struct wrec *)b)->rel);
+}
+
+static int S_cmp_key(const void *key, const void *rec)
+{
+	return strcmp(*(const char *const *)key, ((const struct wrec *)rec)->rel);
+}
+
+/* Did this build put `rel`? (recs sorted) */
+static int S_put(const struct writer *w, const char *rel)
+{
+	return bsearch(&rel, w->recs, w->nrecs, sizeof *w->recs, S_cmp_key) != NULL;
 }
 
 /* Remove from the spare folder open as `fd` (at `prefix`, "" or "a/b/")
@@ -310,9 +459,7 @@ static long S_prune(const struct writer *w, int fd, struct buf *prefix)
 				left--;
 			left++;
 		} else {
-			const char *key = prefix->ptr;
-			if (!bsearch(&key, w->rels, w->nrels, sizeof *w->rels, S_cmp)
-			    && unlinkat(dirfd(dir), e->d_name, 0) == 0)
+			if (!S_put(w, prefix->ptr) && unlinkat(dirfd(dir), e->d_name, 0) == 0)
 				left--;
 			left++;
 		}
@@ -323,21 +470,123 @@ static long S_prune(const struct writer *w, int fd, struct buf *prefix)
 	return left;
 }
 
+/* Remove the spare's file `rel` (gone from the site), then its folders
+ * while they are empty. Nothing there, or a folder where the file was
+ * (the site has one there now), is fine. */
+static void S_remove_rel(const struct writer *w, const char *rel)
+{
+	if (unlinkat(w->sparefd, rel, 0) < 0)
+		return;
+	struct buf dir = BUF_INIT;
+	buf_adds(&dir, rel);
+	char *slash;
+	while ((slash = strrchr(dir.ptr, '/'))) {
+		*slash = '\0';
+		if (unlinkat(w->sparefd, dir.ptr, AT_REMOVEDIR) < 0)
+			break;
+	}
+	buf_free(&dir);
+}
+
+/* Collect into `extra` the files under the output folder open as `fd`
+ * that this build did not put: after the exchange, the files only the
+ * spare has. (Only when there was no journal to say so.) */
+static void S_collect_gone(const struct writer *w, int fd, struct buf *prefix, char ***extra, size_t *n, size_t *cap)
+{
+	DIR *dir = fdopendir(fd);
+	struct dirent *e;
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		size_t mark = prefix->len;
+		buf_adds(prefix, e->d_name);
+		int isdir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN) {
+			struct stat st;
+			isdir = fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+		}
+		if (isdir) {
+			int sub = openat(dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			buf_addch(prefix, '/');
+			if (sub >= 0)
+				S_collect_gone(w, sub, prefix, extra, n, cap);
+		} else if (!S_put(w, prefix->ptr)) {
+			*extra = xgrow(*extra, cap, *n + 1, sizeof **extra);
+			(*extra)[(*n)++] = xstrdup(prefix->ptr);
+		}
+		prefix->len = mark;
+		prefix->ptr[mark] = '\0';
+	}
+	closedir(dir);
+}
+
+/* The next journal's payload, but for the folders' identities (the first
+ * 32 bytes, filled in after the exchange). */
+static void S_journal_payload(const struct writer *w, char **gone, size_t ngone, struct buf *j)
+{
+	uint64_t h[6] = { 0, 0, 0, 0, w->nrecs, ngone };
+	buf_add(j, h, sizeof h);
+	for (size_t i = 0; i < w->nrecs; i++) {
+		const struct wrec *r = &w->recs[i];
+		buf_add(j, &r->key, sizeof r->key);
+		buf_addch(j, (char)r->state);
+		buf_add(j, r->rel, strlen(r->rel) + 1);
+	}
+	for (size_t i = 0; i < ngone; i++)
+		buf_add(j, gone[i], strlen(gone[i]) + 1);
+}
+
+/* Write the journal for the folders now at out and spare. */
+static void S_journal_write(const struct writer *w, struct buf *j)
+{
+	struct stat ost, sst;
+	if (stat(w->out, &ost) < 0 || stat(w->spare, &sst) < 0)
+		return;
+	uint64_t h[4] = { (uint64_t)ost.st_dev, (uint64_t)ost.st_ino, (uint64_t)sst.st_dev, (uint64_t)sst.st_ino };
+	memcpy(j->ptr, h, sizeof h);
+	cache_write(w->out, JOURNAL_NAME, JOURNAL_FORMAT, j->ptr, j->len);
+}
+
 int writer_commit(struct writer *w, struct diags *d)
 {
-	struct buf prefix = BUF_INIT;
-	int fd;
+	struct buf prefix = BUF_INIT, journal = BUF_INIT;
+	char **gone = NULL;
+	size_t ngone = 0, capgone = 0;
+	int fd, rc = -1;
 
-	qsort(w->rels, w->nrels, sizeof *w->rels, S_cmp);
-	buf_adds(&prefix, "");
-	fd = openat(w->sparefd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || S_prune(w, fd, &prefix) < 0) {
-		S_fail(d, w->spare, NULL, errno);
-		buf_free(&prefix);
-		writer_abort(w);
-		return -1;
+	qsort(w->recs, w->nrecs, sizeof *w->recs, S_cmp);
+	if (w->jmap) {
+		/* the journal says what the spare holds: remove what this
+		 * build did not put, without reading a folder */
+		for (size_t i = 0; i < w->njrecs; i++) {
+			if (S_put(w, w->jrecs[i].rel))
+				continue;
+			if (w->jrecs[i].state != J_NEW)
+				S_remove_rel(w, w->jrecs[i].rel);
+			gone = xgrow(gone, &capgone, ngone + 1, sizeof *gone);
+			gone[ngone++] = xstrdup(w->jrecs[i].rel);
+		}
+		for (size_t i = 0; i < w->njextra; i++)
+			if (!S_put(w, w->jextra[i]))
+				S_remove_rel(w, w->jextra[i]);
+	} else {
+		buf_adds(&prefix, "");
+		fd = openat(w->sparefd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || S_prune(w, fd, &prefix) < 0) {
+			S_fail(d, w->spare, NULL, errno);
+			goto fail;
+		}
+		if (w->outfd >= 0 && (fd = openat(w->outfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+			buf_reset(&prefix);
+			buf_adds(&prefix, "");
+			S_collect_gone(w, fd, &prefix, &gone, &ngone, &capgone);
+		}
 	}
-	buf_free(&prefix);
+	S_journal_payload(w, gone, ngone, &journal);
 	/* The data written must be on disk before it becomes the site (the
 	 * renames are metadata, which the file system's journal keeps in
 	 * order). A few files: each one; many: the whole file system, which
@@ -352,8 +601,7 @@ int writer_commit(struct writer *w, struct diags *d)
 				S_fail(d, w->spare, w->fresh[i], errno);
 				if (ffd >= 0)
 					close(ffd);
-				writer_abort(w);
-				return -1;
+				goto fail;
 			}
 			close(ffd);
 		}
@@ -361,20 +609,23 @@ int writer_commit(struct writer *w, struct diags *d)
 	if (w->outfd < 0) {
 		if (rename(w->spare, w->out) < 0) {
 			S_fail(d, w->out, NULL, errno);
-			writer_abort(w);
-			return -1;
+			goto fail;
 		}
-		S_writer_free(w);
-		return 0;
+		/* a new, empty spare, and a journal that says so: the next build
+		 * links what it keeps rather than checking every file */
+		if (mkdir(w->spare, 0755) == 0)
+			S_journal_write(w, &journal);
+		rc = 0;
+		goto done;
 	}
 	if (renameat2(AT_FDCWD, w->spare, AT_FDCWD, w->out, RENAME_EXCHANGE) == 0) {
-		S_writer_free(w);
-		return 0;
+		S_journal_write(w, &journal);
+		rc = 0;
+		goto done;
 	}
 	if (errno != EINVAL && errno != ENOSYS) {
 		S_fail(d, w->out, NULL, errno);
-		writer_abort(w);
-		return -1;
+		goto fail;
 	}
 	/* No RENAME_EXCHANGE here: three renames, a moment without a site. */
 	struct buf old = BUF_INIT;
@@ -383,20 +634,36 @@ int writer_commit(struct writer *w, struct diags *d)
 		S_fail(d, w->out, NULL, errno);
 		rename(old.ptr, w->out);
 		buf_free(&old);
-		writer_abort(w);
-		return -1;
+		goto fail;
 	}
 	if (rename(old.ptr, w->spare) < 0)
 		dir_remove(old.ptr); /* only costs the next build time */
+	else
+		S_journal_write(w, &journal);
 	buf_free(&old);
+	rc = 0;
+	goto done;
+fail:
+	rc = -1;
+done:
+	for (size_t i = 0; i < ngone; i++)
+		free(gone[i]);
+	free(gone);
+	buf_free(&prefix);
+	buf_free(&journal);
 	S_writer_free(w);
-	return 0;
+	return rc;
 }
 
 void writer_abort(struct writer *w)
 {
 	if (w)
 		S_writer_free(w);
+}
+
+size_t writer_kept(const struct writer *w)
+{
+	return w->kept;
 }
 
 size_t writer_count(const struct writer *w, size_t *unchanged)

@@ -17,8 +17,11 @@
  *   - otherwise the bytes go to a new file that is renamed over the spare's
  *     entry.
  * A file is never written in place: the output may share its inode.
+ * writer_keep() skips the bytes altogether: a page whose memo key (memo.h)
+ * the last build recorded is kept as the output has it (docs/design.md,
+ * "Render memo and the writer's journal").
  * writer_commit() removes what the spare holds that this build did not
- * write, syncs, and exchanges. writer_abort() leaves the output exactly as it
+ * write, syncs, exchanges, and writes the journal "<out>.hhd-cache/outputs". writer_abort() leaves the output exactly as it
  * was (the spare is a scratch tree; the next build checks every file of it
  * again, so a half-updated spare costs nothing but time). A lock file,
  * "<out>.hhd-lock", keeps two builds into the same output apart. Neither
@@ -27,10 +30,12 @@
 #define HHD_WRITE_H
 
 #include <stddef.h>
+#include "cache.h"
 #include "diag.h"
 
 #define WRITE_SPARE_SUFFIX ".hhd-spare"
 #define WRITE_LOCK_SUFFIX ".hhd-lock"
+#define WRITE_JOURNAL_NAME "outputs" /* the journal, a cache file (cache.h) */
 
 struct writer;
 
@@ -41,9 +46,21 @@ struct writer *writer_open(const char *out, struct diags *d);
  * several threads at once; each rel at most once per build. 0 or -1
  * (reported). */
 int writer_put(struct writer *w, const char *rel, const void *data, size_t len, struct diags *d);
+/* The same, with the memo key the bytes were rendered from (memo.h), kept
+ * in the journal for writer_keep. */
+int writer_put_keyed(struct writer *w, const char *rel, const void *data, size_t len, struct cache_key key,
+		     struct diags *d);
+/* When the last build put `rel` from the same (nonzero) key and the
+ * output still is the tree it wrote, keep the output's file: the spare
+ * gets the same file (nothing to do when it has it already) and 1 is
+ * returned; the caller neither renders nor puts it. Otherwise 0: render
+ * and put it. Thread-safe like writer_put. */
+int writer_keep(struct writer *w, const char *rel, struct cache_key key);
 int writer_commit(struct writer *w, struct diags *d);
 void writer_abort(struct writer *w);
 /* Files written, and of those, how many were unchanged (not rewritten). */
 size_t writer_count(const struct writer *w, size_t *unchanged);
+/* Of the unchanged, how many writer_keep kept (not rendered again). */
+size_t writer_kept(const struct writer *w);
 
 #endif
