@@ -146,10 +146,8 @@ static struct val *S_build_common(const struct model *m, const struct theme *t, 
 struct val *render_page_ctx(const struct render_ctx *c, int lang, const char *url, const char *title,
 			    const char *event)
 {
-	struct val *v = val_map(c->a);
-	const struct val *common = c->sh->common[lang];
-	for (size_t i = 0; i < common->n; i++)
-		val_map_set(c->a, v, common->pairs[i].key, common->pairs[i].val);
+	/* the language's common values, then the page's own (a few dozen) */
+	struct val *v = val_map_copy(c->a, c->sh->common[lang], 24);
 	render_set(c->a, v, "url", url);
 	render_set(c->a, v, "title", title);
 	render_set(c->a, v, "canonical", arena_cat(c->a, c->m->site.base_url, url, NULL));

@@ -84,6 +84,17 @@ void val_map_set(struct arena *a, struct val *map, const char *key, struct val *
 	map->n++;
 }
 
+struct val *val_map_copy(struct arena *a, const struct val *src, size_t room)
+{
+	struct val *v = val_map(a);
+	v->cap = src->n + room;
+	v->pairs = arena_alloc(a, v->cap * sizeof *v->pairs);
+	if (src->n)
+		memcpy(v->pairs, src->pairs, src->n * sizeof *v->pairs);
+	v->n = src->n;
+	return v;
+}
+
 struct val_pair *val_map_find(const struct val *map, const char *key, size_t klen)
 {
 	if (!map || map->type != VAL_MAP)

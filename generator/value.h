@@ -48,6 +48,9 @@ void val_map_set(struct arena *a, struct val *map, const char *key, struct val *
 void val_map_str(struct arena *a, struct val *map, const char *key, const char *s);
 void val_map_bool(struct arena *a, struct val *map, const char *key, int b);
 struct val *val_map_get(const struct val *map, const char *key);
+/* A new map with the entries of map `src` (values shared, not copied) and
+ * room for `room` more before it grows. */
+struct val *val_map_copy(struct arena *a, const struct val *src, size_t room);
 /* The entry of `key` (klen bytes, need not be NUL-terminated), or NULL;
  * NULL too when `map` is not a map. */
 struct val_pair *val_map_find(const struct val *map, const char *key, size_t klen);
