@@ -10,6 +10,7 @@
 
 #include "fileio.h"
 #include "markdown.h"
+#include "mdcache.h"
 #include "org.h"
 #include "page.h"
 #include "pool.h"
@@ -114,6 +115,7 @@ static void S_parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
 		m->arenas[m->narenas++] = a;
 		w[i].m = *m;
 		w[i].m.arena = a;
+		w[i].m.md = mdcache_fork(m->md);
 		w[i].js = js;
 		w[i].src = (struct buf)BUF_INIT;
 		diags_init(&w[i].d);
