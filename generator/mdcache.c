@@ -445,9 +445,14 @@ static int S_cmp_out(const void *a, const void *b)
 	return S_cmp_key((struct cache_key){ x->e.lo, x->e.hi }, (struct cache_key){ y->e.lo, y->e.hi });
 }
 
+/* The blob's order: the misses first, as each thread rendered them (the
+ * order the next build reads them in, so the pages it maps hold records
+ * it needs), then the old records where they were. */
 static int S_cmp_off(const void *a, const void *b)
 {
 	const struct md_out *x = a, *y = b;
+	if (!x->rec != !y->rec)
+		return x->rec ? -1 : 1;
 	return x->e.off < y->e.off ? -1 : x->e.off > y->e.off;
 }
 
@@ -465,6 +470,26 @@ static int S_pwrite_all(int fd, const void *p, size_t n, off_t at)
 		at += k;
 	}
 	return 0;
+}
+
+/* The records o[i..*j) lie one after the other in memory (in the blob, or
+ * in one thread's list), so one write moves them; their offsets become
+ * `at` onwards. Returns the first one's bytes, and in *len the run's. */
+static const char *S_run(const struct mdcache *c, struct md_out *o, size_t n, size_t i, size_t *j, uint64_t at,
+			 size_t *len)
+{
+	const char *src = o[i].rec ? o[i].rec : c->blob + o[i].e.off;
+	size_t run = 0, k;
+	for (k = i; k < n && !o[k].rec == !o[i].rec; k++) {
+		const char *p = o[k].rec ? o[k].rec : c->blob + o[k].e.off;
+		if (p != src + run)
+			break;
+		o[k].e.off = at + run;
+		run += (size_t)o[k].e.len;
+	}
+	*j = k;
+	*len = run;
+	return src;
 }
 
 /* Write a new blob holding only the records of o[0..n) (their offsets are
@@ -492,21 +517,8 @@ static int S_compact(struct mdcache *c, struct md_out *o, size_t n, size_t *blob
 	buf_free(&head);
 	/* the new records, then the old ones in blob order, in runs */
 	qsort(o, n, sizeof *o, S_cmp_off);
-	for (size_t i = 0, j; i < n; i = j) {
-		const char *src = o[i].rec;
-		size_t run = 0;
-		if (src) {
-			run = (size_t)o[i].e.len;
-			o[i].e.off = (uint64_t)at;
-			j = i + 1;
-		} else {
-			uint64_t from = o[i].e.off;
-			src = c->blob + from;
-			for (j = i; j < n && !o[j].rec && o[j].e.off == from + run; j++) {
-				o[j].e.off = (uint64_t)at + run;
-				run += (size_t)o[j].e.len;
-			}
-		}
+	for (size_t i = 0, j, run; i < n; i = j) {
+		const char *src = S_run(c, o, n, i, &j, (uint64_t)at, &run);
 		if (S_pwrite_all(fd, src, run, at) < 0)
 			goto fail;
 		at += (off_t)run;
@@ -544,15 +556,14 @@ static int S_append(struct mdcache *c, struct md_out *o, size_t n, size_t *blob_
 	if (fd < 0)
 		return -1;
 	size_t at = c->blob_len;
-	for (size_t i = 0; i < n; i++) {
-		if (!o[i].rec)
-			continue;
-		if (S_pwrite_all(fd, o[i].rec, (size_t)o[i].e.len, (off_t)at) < 0) {
+	qsort(o, n, sizeof *o, S_cmp_off);
+	for (size_t i = 0, j, run; i < n && o[i].rec; i = j) {
+		const char *src = S_run(c, o, n, i, &j, at, &run);
+		if (S_pwrite_all(fd, src, run, (off_t)at) < 0) {
 			close(fd);
 			return -1;
 		}
-		o[i].e.off = at;
-		at += (size_t)o[i].e.len;
+		at += run;
 	}
 	if (close(fd) < 0)
 		return -1;
@@ -580,11 +591,15 @@ int mdcache_save(struct mdcache_thread *t)
 	for (size_t i = 0; i < c->n; i++)
 		if (atomic_load_explicit(&c->used[i], memory_order_relaxed))
 			o[n++] = (struct md_out){ c->index[i], NULL };
-	for (struct mdcache_thread *th = c->threads; th; th = th->next)
+	size_t seq = 0; /* a miss's place among all threads' (S_cmp_off) */
+	for (struct mdcache_thread *th = c->threads; th; th = th->next) {
 		for (size_t i = 0; i < th->nmiss; i++) {
 			const struct md_miss *ms = &th->miss[i];
-			o[n++] = (struct md_out){ { ms->key.lo, ms->key.hi, 0, ms->len, ms->check }, th->blob.ptr + ms->off };
+			o[n++] = (struct md_out){ { ms->key.lo, ms->key.hi, seq + ms->off, ms->len, ms->check },
+						  th->blob.ptr + ms->off };
 		}
+		seq += th->blob.len;
+	}
 	qsort(o, n, sizeof *o, S_cmp_out);
 	size_t k = 0, live = 0, fresh = 0; /* one entry per key (two threads may have rendered the same) */
 	for (size_t i = 0; i < n; i++)
