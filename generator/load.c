@@ -10,6 +10,7 @@
 
 #include "fileio.h"
 #include "markdown.h"
+#include "mdcache.h"
 #include "org.h"
 #include "page.h"
 #include "pool.h"
@@ -63,12 +64,14 @@ static int S_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* One Markdown file to parse. */
+/* One content file to parse: a page (Markdown) or a tree (YAML). */
 struct md_job {
 	const char *path, *id;
 	int lang;
 	enum page_kind kind;
+	int is_tree;
 	struct page *page;    /* result */
+	struct tree *tree;    /* result */
 };
 
 struct md_jobs {
@@ -84,15 +87,19 @@ struct md_worker {
 	struct diags d;
 };
 
-/* Read, check and parse one Markdown file into the worker's arena; the
- * page goes back by job index, so the model's page order does not depend
- * on the threads. */
+/* Read, check and parse one file into the worker's arena; the page or
+ * tree goes back by job index, so the model's order does not depend on
+ * the threads. */
 static void S_md_job(void *state, size_t i)
 {
 	struct md_worker *w = state;
 	struct md_job *j = &w->js->items[i];
 	buf_reset(&w->src);
-	if (load_file(j->path, &w->src, &w->d) == 0)
+	if (load_file(j->path, &w->src, &w->d) < 0)
+		return;
+	if (j->is_tree)
+		j->tree = tree_parse(&w->m, w->src.ptr, w->src.len, j->path, j->id, j->lang, &w->d);
+	else
 		j->page = page_parse(&w->m, j->path, j->id, j->lang, j->kind, w->src.ptr, w->src.len, &w->d);
 }
 
@@ -102,7 +109,8 @@ static void S_md_thread_end(void *state)
 	md_thread_done();
 }
 
-static void S_parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
+/* Parse the listed pages and trees on the load threads. */
+static void S_parse_files(struct model *m, struct md_jobs *js, struct diags *d)
 {
 	static const struct pool md_pool = { S_md_job, S_md_thread_end };
 	int n = pool_threads(m->jobs, js->n, 8);
@@ -114,6 +122,7 @@ static void S_parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
 		m->arenas[m->narenas++] = a;
 		w[i].m = *m;
 		w[i].m.arena = a;
+		w[i].m.md = mdcache_fork(m->md);
 		w[i].js = js;
 		w[i].src = (struct buf)BUF_INIT;
 		diags_init(&w[i].d);
@@ -124,7 +133,22 @@ static void S_parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
 		diags_merge(d, &w[i].d);
 	}
 	free(w);
+	/* the trees first, in the order they were listed (as when the main
+	 * thread parsed them), then the pages */
 	for (size_t i = 0; i < js->n; i++) {
+		const struct md_job *j = &js->items[i];
+		if (!j->is_tree)
+			continue;
+		if (!j->tree) {
+			model_unloaded_add(m, UNLOADED_TREE, j->lang, j->id, j->path);
+			continue;
+		}
+		m->trees = xgrow(m->trees, &m->captrees, m->ntrees + 1, sizeof *m->trees);
+		m->trees[m->ntrees++] = j->tree;
+	}
+	for (size_t i = 0; i < js->n; i++) {
+		if (js->items[i].is_tree)
+			continue;
 		struct page *p = js->items[i].page;
 		if (!p) {
 			const struct md_job *j = &js->items[i];
@@ -141,10 +165,11 @@ static void S_parse_pages(struct model *m, struct md_jobs *js, struct diags *d)
 	}
 }
 
-static void S_add_job(struct md_jobs *js, const char *path, const char *id, int lang, enum page_kind kind)
+static void S_add_job(struct md_jobs *js, const char *path, const char *id, int lang, enum page_kind kind,
+		      int is_tree)
 {
 	js->items = xgrow(js->items, &js->cap, js->n + 1, sizeof *js->items);
-	js->items[js->n++] = (struct md_job){ path, id, lang, kind, NULL };
+	js->items[js->n++] = (struct md_job){ path, id, lang, kind, is_tree, NULL, NULL };
 }
 
 /* A content file found in a folder: its path and its id (the file name
@@ -182,29 +207,18 @@ static void S_list_section(struct model *m, struct md_jobs *js, const char *lang
 	size_t n;
 	struct entry *e = S_list(m, arena_printf(m->arena, "%s/%s", langdir, sub), ".md", &n, d);
 	for (size_t i = 0; i < n; i++)
-		S_add_job(js, e[i].path, e[i].id, lang, kind);
+		S_add_job(js, e[i].path, e[i].id, lang, kind, 0);
 	free(e);
 }
 
-/* Read and parse every tree in `dir` (absent folder: none) into m->trees. */
-static void S_load_trees(struct model *m, const char *dir, int lang, struct diags *d)
+/* Every tree in `dir` (absent folder: none), to be parsed with the pages
+ * (the load threads put them into m->trees). */
+static void S_list_trees(struct model *m, struct md_jobs *js, const char *dir, int lang, struct diags *d)
 {
 	size_t n;
 	struct entry *e = S_list(m, dir, ".yaml", &n, d);
-	struct buf src = BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		buf_reset(&src);
-		struct tree *t = NULL;
-		if (load_file(e[i].path, &src, d) == 0)
-			t = tree_parse(m, src.ptr, src.len, e[i].path, e[i].id, lang, d);
-		if (!t)
-			model_unloaded_add(m, UNLOADED_TREE, lang, e[i].id, e[i].path);
-		if (t) {
-			m->trees = xgrow(m->trees, &m->captrees, m->ntrees + 1, sizeof *m->trees);
-			m->trees[m->ntrees++] = t;
-		}
-	}
-	buf_free(&src);
+	for (size_t i = 0; i < n; i++)
+		S_add_job(js, e[i].path, e[i].id, lang, PAGE_PAGE, 1);
 	free(e);
 }
 
@@ -246,10 +260,10 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		char *home = arena_printf(m->arena, "%s/index.md", langdir);
 		struct stat st;
 		if (stat(home, &st) == 0)
-			S_add_job(&js, home, "index", li, PAGE_HOME);
+			S_add_job(&js, home, "index", li, PAGE_HOME, 0);
 		S_list_section(m, &js, langdir, "tips", li, PAGE_TIP, d);
 		S_list_section(m, &js, langdir, "pages", li, PAGE_PAGE, d);
-		S_load_trees(m, arena_printf(m->arena, "%s/trees", langdir), li, d);
+		S_list_trees(m, &js, arena_printf(m->arena, "%s/trees", langdir), li, d);
 		/* anything else in the language folder is probably a mistake */
 		char **names = dir_names(langdir, NULL);
 		for (char **n = names; *n; n++) {
@@ -260,7 +274,7 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		}
 		dir_names_free(names);
 	}
-	S_parse_pages(m, &js, d);
+	S_parse_files(m, &js, d);
 	free(js.items);
 	/* language folders that site.yaml does not list */
 	char **names = dir_names(dir, NULL);

@@ -24,6 +24,7 @@
 #include "graph.h"
 #include "load.h"
 #include "markdown.h"
+#include "mdcache.h"
 #include "model.h"
 #include "fileio.h"
 #include "render.h"
@@ -253,12 +254,24 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 		}
 		buf_free(&old);
 	}
+	/* the Markdown cache: every build, hhd serve's too; --force starts it anew */
+	if (build)
+		m.md = mdcache_open(o->out, !o->force);
 	int loaded = load_content(&m, o->content, d);
 	if (loaded == -2)
 		status = 2;
 	if (loaded == 0) {
-		if (timing)
+		if (timing) {
 			fprintf(stderr, "hhd: timing: load %.0f ms\n", (S_now() - t0) * 1000);
+			if (m.md) {
+				struct mdcache_stats s;
+				mdcache_stats(m.md, &s);
+				fprintf(stderr,
+					"hhd: timing: markdown cache read %.1f ms (%zu entries, %zu bytes), "
+					"%zu hits, %zu misses\n",
+					s.read_ms, s.entries, s.bytes, s.hits, s.misses);
+			}
+		}
 		validate_site(&m, d);
 		if (timing)
 			fprintf(stderr, "hhd: timing: validate %.0f ms\n", (S_now() - t0) * 1000);
@@ -320,7 +333,19 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 out:
 	if (have_theme || theme.tpl)
 		theme_free(&theme);
-	model_free(&m);
+	struct mdcache_thread *md = m.md;
+	model_free(&m); /* before the cache it points into */
+	/* The cache is content-addressed, so a failed build's entries are as
+	 * good as a successful one's; but a load that stopped early (site.yaml)
+	 * used almost none, and keeping the old ones is cheaper then. */
+	int saved = loaded == 0 ? mdcache_save(md) : 0;
+	if (md && timing) {
+		struct mdcache_stats s;
+		mdcache_stats(md, &s);
+		fprintf(stderr, "hhd: timing: markdown cache %s in %.1f ms (%zu unused dropped)\n",
+			saved > 0 ? "written" : saved < 0 ? "not written" : "unchanged", s.save_ms, s.unused);
+	}
+	mdcache_free(md);
 	return status;
 }
 

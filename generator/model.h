@@ -18,6 +18,7 @@
 #define HHD_MAX_FILE (1u << 20)   /* bytes in one content or template file */
 
 struct strmap;
+struct mdcache_thread;
 
 struct lang {
 	const char *code, *name, *title, *tagline;
@@ -196,6 +197,9 @@ struct model {
 	int jobs;                     /* threads for loading and rendering */
 	const char *cache_out;        /* the output whose build caches (cache.h) this build may
 				       * read and renew; NULL: none (hhd check, --force) */
+	struct mdcache_thread *md;     /* Markdown through this thread's handle on the cache
+				       * (mdcache.h; each load thread's model copy has its own);
+				       * NULL: none */
 	int no_search_index;          /* leave the search indexes out (bench/search measures them) */
 	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
 	size_t narenas;

@@ -6,6 +6,7 @@
 
 #include "index.h"
 #include "markdown.h"
+#include "mdcache.h"
 #include "site.h"
 
 static const char *const org_keys[] = { "id", "name", "kind", "phone", "url", "hours", "handles",
@@ -104,8 +105,8 @@ void orgs_parse(struct model *m, const char *src, size_t len, const char *path, 
 				if (t)
 					p = t->pos;
 			}
-			o->about_html[li] = md_render(m->arena, about[li], strlen(about[li]), p,
-						      MD_CHECK_SENTENCES, NULL, NULL, d);
+			o->about_html[li] = mdcache_render(m->md, m->arena, about[li], strlen(about[li]), p,
+							   MD_CHECK_SENTENCES, NULL, NULL, d);
 		}
 		o->handles = schema_strlist(m->arena, n, "handles", d);
 		o->sources = schema_sources(m->arena, n, d);

@@ -6,6 +6,7 @@
 
 #include "manifest.h"
 #include "markdown.h"
+#include "mdcache.h"
 #include "ydoc.h"
 
 static const char *const fm_keys[] = { "title", "summary", "weight", "tags", "reviewed", "sources",
@@ -93,8 +94,8 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 		pg->layout.s = layout_names[LAYOUT_PAGE];
 	}
 	int flags = MD_CHECK_SENTENCES | (m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0);
-	pg->body_html = md_render(a, body, (size_t)(end - body), (struct pos){ path, body_line, 1 }, flags,
-				  &pg->links, NULL, d);
+	pg->body_html = mdcache_render(m->md, a, body, (size_t)(end - body), (struct pos){ path, body_line, 1 },
+				       flags, &pg->links, NULL, d);
 	pg->body_len = strlen(pg->body_html);
 	return pg;
 }

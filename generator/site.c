@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "markdown.h"
+#include "mdcache.h"
 
 static const char *const site_keys[] = { "base_url", "default_language", "languages", "triage",
 					   "partners", "policy", "operator", "helpdesk", "quick_exit", NULL };
@@ -151,8 +152,8 @@ static void S_load_helpdesk(struct model *m, const struct ynode *root, struct di
 	S_per_lang(m, h, "scope", scope, &pos, d);
 	for (int i = 0; i < s->nlangs; i++)
 		if (scope[i])
-			s->scope_html[i] = md_render(m->arena, scope[i], strlen(scope[i]), pos,
-						     s->allow_raw_html ? MD_ALLOW_RAW_HTML : 0, NULL, NULL, d);
+			s->scope_html[i] = mdcache_render(m->md, m->arena, scope[i], strlen(scope[i]), pos,
+							  s->allow_raw_html ? MD_ALLOW_RAW_HTML : 0, NULL, NULL, d);
 }
 
 static const char *S_section(const struct ynode *secs, const char *key, struct diags *d)
@@ -192,8 +193,8 @@ static int S_load_lang(struct model *m, struct lang *l, const struct ynode *n, s
 	else if (dir.s)
 		l->rtl = !strcmp(dir.s, "rtl");
 	struct sstr em = schema_str(n, "emergency", 1, d);
-	l->emergency_html = em.s ? md_render(m->arena, em.s, strlen(em.s), em.pos,
-					     m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0, NULL, NULL, d)
+	l->emergency_html = em.s ? mdcache_render(m->md, m->arena, em.s, strlen(em.s), em.pos,
+						  m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0, NULL, NULL, d)
 				 : "";
 	const struct ynode *secs = schema_map(n, "sections", 1, d);
 	if (secs) {

@@ -8,6 +8,7 @@
 
 #include "index.h"
 #include "markdown.h"
+#include "mdcache.h"
 #include "suggest.h"
 #include "xalloc.h"
 #include "ydoc.h"
@@ -31,7 +32,7 @@ static const char *S_md_field(struct model *m, struct node *nd, const struct yno
 	if (v->block)
 		flags |= MD_BLOCK;
 	flags |= MD_CHECK_SENTENCES | (m->site.allow_raw_html ? MD_ALLOW_RAW_HTML : 0);
-	return md_render(m->arena, s.s, strlen(s.s), v->text, flags, &nd->links, words, d);
+	return mdcache_render(m->md, m->arena, s.s, strlen(s.s), v->text, flags, &nd->links, words, d);
 }
 
 static void S_load_answers(struct model *m, struct node *nd, const struct ynode *seq, struct diags *d)

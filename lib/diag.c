@@ -41,6 +41,24 @@ enum diag_level diag_level_of(enum diag_id id)
 	return table[id].level;
 }
 
+static void S_add(struct diags *d, enum diag_id id, const char *path, unsigned line, unsigned col, char *msg)
+{
+	d->list = xgrow(d->list, &d->cap, d->n + 1, sizeof *d->list);
+	struct diag *g = &d->list[d->n];
+	g->id = id;
+	g->level = table[id].level;
+	g->path = xstrdup(path ? path : "");
+	g->line = line;
+	g->col = col;
+	g->msg = msg;
+	g->seq = d->n;
+	d->n++;
+	if (g->level == DIAG_ERROR)
+		d->errors++;
+	else if (g->level == DIAG_WARNING)
+		d->warnings++;
+}
+
 static void S_vreport(struct diags *d, enum diag_id id, const char *path, unsigned line,
 		    unsigned col, va_list ap)
 {
@@ -49,20 +67,12 @@ static void S_vreport(struct diags *d, enum diag_id id, const char *path, unsign
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	buf_vaddf(&msg, table[id].fmt, ap);
 #pragma GCC diagnostic pop
-	d->list = xgrow(d->list, &d->cap, d->n + 1, sizeof *d->list);
-	struct diag *g = &d->list[d->n];
-	g->id = id;
-	g->level = table[id].level;
-	g->path = xstrdup(path ? path : "");
-	g->line = line;
-	g->col = col;
-	g->msg = buf_detach(&msg, NULL);
-	g->seq = d->n;
-	d->n++;
-	if (g->level == DIAG_ERROR)
-		d->errors++;
-	else if (g->level == DIAG_WARNING)
-		d->warnings++;
+	S_add(d, id, path, line, col, buf_detach(&msg, NULL));
+}
+
+void diag_add(struct diags *d, enum diag_id id, const char *path, unsigned line, unsigned col, const char *msg)
+{
+	S_add(d, id, path, line, col, xstrdup(msg));
 }
 
 void diag_report(struct diags *d, enum diag_id id, struct pos p, ...)

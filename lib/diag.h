@@ -50,6 +50,9 @@ void diags_free(struct diags *d);
 void diag_report(struct diags *d, enum diag_id id, struct pos p, ...);
 /* Same, with a position given as path/line/col. */
 void diag_at(struct diags *d, enum diag_id id, const char *path, unsigned line, unsigned col, ...);
+/* Record one diagnostic whose message is already formatted (one reported
+ * before and replayed, e.g. from a cache). */
+void diag_add(struct diags *d, enum diag_id id, const char *path, unsigned line, unsigned col, const char *msg);
 /* Move all of `from`'s diagnostics into `to` (for per-thread collection). */
 void diags_merge(struct diags *to, struct diags *from);
 /* Sort by path, line, column, then report order; print each as one line. */

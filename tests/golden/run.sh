@@ -30,6 +30,10 @@
 #             same page removed, back to the build before last) the output
 #             equals a clean build of the same input byte for byte, holds no
 #             leftover, and unchanged files keep their mtime
+#   mdcache   the Markdown cache (<out>.hhd-cache/markdown): a build whose
+#             Markdown all comes from the cache writes the same files and
+#             prints the same diagnostics (warnings, and errors of a build
+#             that fails) as a --force build into a fresh folder
 #   graph     hhd graph prints DOT with every node and answer label; --svg
 #             gives <svg> when Graphviz's dot is on PATH, and without it
 #             exits 2 with a message that names dot
@@ -91,12 +95,12 @@ while [ $# -gt 0 ]; do
 	--hhd=*) hhd=${1#--hhd=} ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
-	all) tests="pages links hreflang jobs mtime failed incremental graph report i18n" ;;
+	all) tests="pages links hreflang jobs mtime failed incremental mdcache graph report i18n" ;;
 	*) tests="$tests $1" ;;
 	esac
 	shift
 done
-[ -n "$tests" ] || tests="pages links hreflang jobs mtime failed incremental graph report i18n"
+[ -n "$tests" ] || tests="pages links hreflang jobs mtime failed incremental mdcache graph report i18n"
 case $hhd in
 /*) ;;
 *) hhd=$(pwd)/$hhd ;;
@@ -552,6 +556,117 @@ test_incremental() {
 	theme=$theme_saved
 }
 
+# md_build NAME OUT [hhd options...]: build $md/content with HHD_TIMING
+# into OUT; diagnostics into $tmp/md.NAME.err, the timing lines into
+# $tmp/md.NAME.timing; the status is returned.
+md_build() {
+	mb_name=$1 mb_out=$2
+	shift 2
+	HHD_TIMING=1 "$hhd" build -q --content "$md/content" --theme "$theme" --out "$mb_out" "$@" 2> "$tmp/md.raw"
+	mb_status=$?
+	grep -v '^hhd: timing:' "$tmp/md.raw" > "$tmp/md.$mb_name.err"
+	grep '^hhd: timing:' "$tmp/md.raw" > "$tmp/md.$mb_name.timing"
+	return $mb_status
+}
+
+# md_same NAME WANT_STATUS MISSES: build incrementally and with --force into
+# a fresh folder; both end with WANT_STATUS, print the same, write the same,
+# and the incremental build rendered MISSES texts of Markdown.
+md_same() {
+	name=$1 want=$2 misses=$3
+	md_build "$name" "$md/public"
+	st=$?
+	rm -rf "$md/clean" "$md/clean.hhd-"*
+	md_build "$name.force" "$md/clean" --force
+	stf=$?
+	if [ $st != "$want" ] || [ $stf != "$want" ]; then
+		fail "mdcache ($name): exit $st, and $stf with --force (want $want)"
+		cat "$tmp/md.$name.err"
+		return
+	fi
+	if cmp -s "$tmp/md.$name.err" "$tmp/md.$name.force.err"; then
+		pass
+	else
+		fail "mdcache ($name): the diagnostics differ from a --force build's:"
+		diff "$tmp/md.$name.force.err" "$tmp/md.$name.err" | head -20
+	fi
+	if [ "$want" = 0 ]; then
+		if diff -r "$md/clean" "$md/public" > "$tmp/md.diff"; then
+			pass
+		else
+			fail "mdcache ($name): the output differs from a --force build's:"
+			head -30 "$tmp/md.diff"
+		fi
+	fi
+	if grep -q " hits, $misses misses\$" "$tmp/md.$name.timing"; then
+		pass
+	else
+		fail "mdcache ($name): not $misses misses: $(grep 'markdown cache read' "$tmp/md.$name.timing")"
+	fi
+}
+
+test_mdcache() {
+	md=$tmp/mdcache
+	mkdir -p "$md"
+	cp -R "$fixture" "$md/content"
+	c=$md/content
+	# a tip whose Markdown gets warnings: a sentence too long, a phone
+	# number that is not a link (and its translation, with the same)
+	for l in nl en; do
+		cat > "$c/$l/tips/lang.md" <<'TIP'
+---
+title: Een lange tip
+summary: Een tip met te lange zinnen.
+reviewed: 2026-01-01
+---
+Dit is een hele lange zin met veel te veel woorden zodat de lezer halverwege de draad kwijtraakt en niet meer weet waar het begon of waar het over ging.
+
+## Bellen
+
+Bel 0900-8844 als u twijfelt, of lees [de tip over back-ups](/nl/tips/back-ups/).
+TIP
+	done
+	md_build cold "$md/public"
+	if grep -q 'warning: sentence of 3[0-9] words' "$tmp/md.cold.err" && grep -q 'warning: .*0900-8844' "$tmp/md.cold.err"; then
+		pass
+	else
+		fail "mdcache: the tip gets no warnings to replay:"
+		cat "$tmp/md.cold.err"
+	fi
+	# front matter only: every text of Markdown comes from the cache
+	sed -i 's/^summary: .*/summary: Een andere samenvatting./' "$c/nl/tips/back-ups.md"
+	md_same "summary" 0 0
+	# a body: that text alone is rendered
+	sed -i 's/^Een back-up is een extra kopie/Een back-up is een tweede kopie/' "$c/nl/tips/back-ups.md"
+	md_same "body" 0 1
+	# raw HTML: an error, and the build fails; the failed build's texts are
+	# cached too, so the same failure again renders nothing
+	printf '\nEen <b>vet</b> woord.\n' >> "$c/nl/tips/lang.md"
+	md_same "error" 1 1
+	touch "$c/site.yaml"
+	md_same "error again" 1 0
+	# back to the good text: the cache keeps only what the last build used,
+	# so it is rendered again
+	sed -i '/^Een <b>vet<\/b> woord.$/d' "$c/nl/tips/lang.md"
+	sed -i '$d' "$c/nl/tips/lang.md"
+	md_same "repaired" 0 1
+	# a damaged cache is read as none: all is rendered again, no message
+	printf 'x' | dd of="$md/public.hhd-cache/markdown.blob" bs=1 seek=100 conv=notrunc 2> /dev/null
+	touch "$c/site.yaml"
+	md_build damaged "$md/public"
+	if [ -s "$tmp/md.damaged.err" ] && cmp -s "$tmp/md.damaged.err" "$tmp/md.repaired.err" &&
+	   ! grep -q ' 0 misses$' "$tmp/md.damaged.timing"; then
+		pass
+	else
+		fail "mdcache (damaged): $(cat "$tmp/md.damaged.timing")"
+		diff "$tmp/md.repaired.err" "$tmp/md.damaged.err" | head
+	fi
+	# hhd check neither reads nor writes it
+	rm -rf "$md/public.hhd-cache"
+	"$hhd" check -q --content "$c" --theme "$theme" --out "$md/public" 2> /dev/null
+	if [ -e "$md/public.hhd-cache" ]; then fail "mdcache: hhd check wrote a cache"; else pass; fi
+}
+
 # hhd check --report: per language, what the default language has that this
 # one lacks or has with an older `reviewed` date.
 test_report() {
@@ -735,7 +850,7 @@ test_i18n() {
 
 for t in $tests; do
 	case $t in
-	pages|links|hreflang|jobs|mtime|failed|incremental|graph|report|i18n) "test_$t" ;;
+	pages|links|hreflang|jobs|mtime|failed|incremental|mdcache|graph|report|i18n) "test_$t" ;;
 	*) echo "run.sh: unknown test '$t'" >&2; exit 2 ;;
 	esac
 done

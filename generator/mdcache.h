@@ -1,0 +1,64 @@
+/* mdcache.h: md_render()'s results kept between builds, in the cache files
+ * "<out>.hhd-cache/markdown" (the index, a cache file of cache.h) and
+ * "markdown.blob" (the values, mapped; see mdcache.c).
+ *
+ * An entry's key is a 128-bit XXH3 hash of everything md_render's result
+ * depends on: the text, its length, the flags, the position the text starts
+ * at (diagnostics and links carry absolute positions) and which of links,
+ * words and diagnostics the caller asked for. Its value is what md_render
+ * gave: the HTML, the links it appended, the word count and each diagnostic
+ * it reported, replayed on a hit in the same order, so a build prints and
+ * writes the same bytes with and without the cache. The whole file is also
+ * tied to the renderer: hhd's version, this format, cmark-gfm's version and
+ * the hhd executable itself (a rebuilt hhd starts with an empty cache).
+ *
+ * Threads: mdcache_open() and mdcache_fork() run on the main thread before
+ * the load threads start; each thread then renders through its own handle
+ * (the table read from disk is only read, so lookups take no lock) and
+ * mdcache_save() runs after they ended. */
+#ifndef HHD_MDCACHE_H
+#define HHD_MDCACHE_H
+
+#include <stddef.h>
+#include "arena.h"
+#include "diag.h"
+#include "model.h"
+
+#define MDCACHE_NAME "markdown" /* the cache file's name in <out>.hhd-cache/ */
+#define MDCACHE_FORMAT 1        /* bump when an entry's layout or md_render's output changes */
+
+struct mdcache;
+struct mdcache_thread;
+
+/* Read the cache of the output `out` (a missing, foreign or damaged file
+ * gives an empty one; so does `trust` 0, for hhd build --force, whose
+ * results then replace it). Returns the main thread's handle. */
+struct mdcache_thread *mdcache_open(const char *out, int trust);
+/* Another handle on t's cache, for another thread (NULL for NULL). */
+struct mdcache_thread *mdcache_fork(struct mdcache_thread *t);
+/* md_render() (markdown.h) through the cache: a hit replays the stored
+ * result (its HTML and link URLs point into the cache, which must outlive
+ * them), a miss renders and keeps the result for mdcache_save(). With t
+ * NULL, md_render() itself. */
+const char *mdcache_render(struct mdcache_thread *t, struct arena *a, const char *text, size_t len,
+			   struct pos at, int flags, struct links *links, int *words, struct diags *d);
+
+struct mdcache_stats {
+	size_t entries;         /* in the file read */
+	size_t hits, misses;    /* lookups so far */
+	size_t unused;          /* entries read but not used */
+	size_t bytes;           /* payload read */
+	double read_ms, save_ms;
+};
+void mdcache_stats(struct mdcache_thread *t, struct mdcache_stats *s);
+/* Renew the cache so it holds exactly the entries used since mdcache_open
+ * (call after the threads ended): the index names only those, the values'
+ * file grows by the misses until its unused part would outweigh the rest,
+ * and is then written anew. Returns 1 when written, 0 when nothing changed
+ * (no miss, no unused entry: the files are left alone), -1 when they could
+ * not be written (errno; only the next build's time is lost). */
+int mdcache_save(struct mdcache_thread *t);
+/* Free the cache and every handle (after the model that points into it). */
+void mdcache_free(struct mdcache_thread *t);
+
+#endif
