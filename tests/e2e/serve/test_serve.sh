@@ -68,6 +68,9 @@ wait_event hello 1
 sed -i 's/Test de back-up ook\./Test de back-up ook. Zebra-merkteken-4711./' "$TIP"
 wait_event reload 1
 get $PAGE | grep -q 'Zebra-merkteken-4711' || fail "the edit does not show after the reload event"
+# the preview keeps no build stamp: it rebuilds only after a change, and the
+# stamp's walk of every file and its fsync would be paid on every save
+ls -a "$T"/tmp/hhd-serve-*/ | grep -q 'hhd-stamp' && fail "the preview folder has a build stamp: $(ls -a "$T"/tmp/hhd-serve-*/)"
 
 # 2. a broken file: "build-error", the panel above the last good page
 printf -- '---\ntitle: Maak back-ups\n  summary: <kapot> & fout\n---\nTekst\n' >"$TIP"
