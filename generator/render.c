@@ -137,7 +137,7 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 	struct render_shared sh = { 0 };
 	struct render_ctx base = { m, t, &sh, &ra, m->cache_out != NULL, memo_base(t->tpl_digest),
 				   memo_base((struct cache_key){ 0, 0 }) };
-	render_shared_build(&sh, &base);
+	render_shared_build(&sh, &base, jobs);
 	struct render_jobs js = { 0 };
 	S_collect_jobs(m, &js);
 	static const struct pool render_pool = { S_render_one, NULL };
@@ -164,6 +164,7 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 	if (render_files_write(&base, w, &js, d) < 0)
 		failed = 1;
 	free(js.items);
+	render_shared_free(&sh);
 	arena_free(&ra);
 	if (failed)
 		return -1;

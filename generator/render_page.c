@@ -11,9 +11,11 @@
 #include "html.h"
 #include "memo.h"
 #include "org.h"
+#include "pool.h"
 #include "search.h"
 #include "tree.h"
 #include "validate.h"
+#include "xalloc.h"
 
 static struct val *S_str_or_null(struct arena *a, const char *s)
 {
@@ -214,17 +216,58 @@ static struct val *S_build_tips(const struct render_ctx *c, int lang)
 	return l;
 }
 
-void render_shared_build(struct render_shared *sh, const struct render_ctx *c)
+/* One language's shared values, in the language's own arena. */
+struct shared_state {
+	struct render_shared *sh;
+	const struct render_ctx *c;
+};
+
+static void S_shared_one(void *state, size_t i)
 {
-	for (int li = 0; li < c->m->site.nlangs; li++) {
-		sh->common[li] = S_build_common(c->m, c->t, li, c->a);
-		sh->tips[li] = S_build_tips(c, li);
-		if (c->memo) {
-			/* every page hashes these: once, here */
-			memo_seal(c->a, sh->common[li]);
-			memo_seal(c->a, sh->tips[li]);
-		}
+	struct shared_state *st = state;
+	struct render_ctx c = *st->c;
+	int li = (int)i;
+	c.a = &st->sh->arenas[li];
+	st->sh->common[li] = S_build_common(c.m, c.t, li, c.a);
+	st->sh->tips[li] = S_build_tips(&c, li);
+	if (c.memo) {
+		/* every page hashes these: once, here */
+		memo_seal(c.a, st->sh->common[li]);
+		memo_seal(c.a, st->sh->tips[li]);
 	}
+}
+
+void render_shared_build(struct render_shared *sh, const struct render_ctx *c, int jobs)
+{
+	int nl = c->m->site.nlangs;
+	sh->arenas = xcalloc((size_t)nl, sizeof *sh->arenas);
+	sh->narenas = (size_t)nl;
+	for (int li = 0; li < nl; li++)
+		arena_init(&sh->arenas[li]);
+	if (c->memo) {
+		/* the theme's values, some shared by every language: sealed
+		 * here, so the threads below only read their keys */
+		memo_seal(c->a, c->t->asset_urls);
+		for (int li = 0; li < nl; li++)
+			if (c->t->strings[li])
+				memo_seal(c->a, c->t->strings[li]);
+	}
+	static const struct pool shared_pool = { S_shared_one, NULL };
+	int n = pool_threads(jobs, (size_t)nl, 1);
+	struct shared_state *states = xcalloc((size_t)n, sizeof *states);
+	for (int i = 0; i < n; i++)
+		states[i] = (struct shared_state){ sh, c };
+	pool_run(&shared_pool, (size_t)nl, n, states, sizeof *states);
+	free(states);
+}
+
+void render_shared_free(struct render_shared *sh)
+{
+	for (size_t i = 0; i < sh->narenas; i++)
+		arena_free(&sh->arenas[i]);
+	free(sh->arenas);
+	sh->arenas = NULL;
+	sh->narenas = 0;
 }
 
 static struct val *S_org_val(const struct render_ctx *c, const struct org *o, int lang)

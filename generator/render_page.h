@@ -38,6 +38,8 @@ struct render_jobs {
 struct render_shared {
 	struct val *common[HHD_MAX_LANGS];
 	struct val *tips[HHD_MAX_LANGS]; /* every tip, sorted: read by every list */
+	struct arena *arenas;            /* one per language: they are built side by side */
+	size_t narenas;
 };
 
 /* A render thread's view: everything but `a` is shared and only read. */
@@ -51,8 +53,10 @@ struct render_ctx {
 	struct cache_key index_base;  /* memo_base() without templates: the search indexes' */
 };
 
-/* Build the shared values of every language into c->a (one thread). */
-void render_shared_build(struct render_shared *sh, const struct render_ctx *c);
+/* Build the shared values of every language, each in its own arena, on up
+ * to `jobs` threads (c->a: the theme's keys). Free with render_shared_free. */
+void render_shared_build(struct render_shared *sh, const struct render_ctx *c, int jobs);
+void render_shared_free(struct render_shared *sh);
 /* The values job `j`'s template sees, and (in *tpl) the template's name. */
 struct val *render_page_val(const struct render_ctx *c, const struct render_job *j, const char **tpl);
 /* Render one job into `out`. Pure: reads the model and templates only.
