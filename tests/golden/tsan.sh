@@ -5,7 +5,9 @@
 #   sh tests/golden/tsan.sh --hhd PATH corpus N
 #
 # shipped  hhd build -j8 --force of the shipped content/ with themes/default,
-#          RUNS times (default 3): races show up only on some interleavings
+#          then one with --drafts that takes its Markdown from the cache the
+#          first wrote, RUNS times (default 3): races show up only on some
+#          interleavings
 # corpus   the same once over a corpus of N pages from bench/make-corpus
 #
 # PATH must be an hhd built with -fsanitize=thread (cmake -DHHD_TSAN=ON).
@@ -30,16 +32,21 @@ trap 'rm -rf "$tmp"' EXIT
 TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}"
 export TSAN_OPTIONS
 
-# build CONTENT: one -j8 --force build into $tmp/out; 0 when clean
+# build CONTENT: one -j8 --force build into $tmp/out, then one with drafts
+# (another build, so the stamp does not stop it) whose Markdown comes from
+# the cache the first wrote (<out>.hhd-cache), read by every load thread;
+# 0 when both are clean
 build() {
-	"$hhd" build -j8 --force -q --content "$1" --theme "$root/themes/default" --out "$tmp/out" \
-		2>"$tmp/err"
-	rc=$?
-	if [ $rc -ne 0 ] || grep -q ThreadSanitizer "$tmp/err"; then
-		cat "$tmp/err" >&2
-		echo "tsan.sh: hhd build of $1 failed (exit $rc)" >&2
-		return 1
-	fi
+	for opt in --force --drafts; do
+		"$hhd" build -j8 $opt -q --content "$1" --theme "$root/themes/default" --out "$tmp/out" \
+			2>"$tmp/err"
+		rc=$?
+		if [ $rc -ne 0 ] || grep -q ThreadSanitizer "$tmp/err"; then
+			cat "$tmp/err" >&2
+			echo "tsan.sh: hhd build $opt of $1 failed (exit $rc)" >&2
+			return 1
+		fi
+	done
 	return 0
 }
 
