@@ -301,6 +301,8 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 			status = 2;
 			goto out;
 		}
+		if (o->preview)
+			writer_nosync(w);
 		long files = render_site(&m, &theme, w, o->jobs, d);
 		if (timing)
 			fprintf(stderr, "hhd: timing: render+write %.0f ms\n", (S_now() - t0) * 1000);

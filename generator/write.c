@@ -55,6 +55,7 @@ struct writer {
 	char *out, *spare;
 	int sparefd, outfd; /* outfd -1 when there is no output yet */
 	int lockfd;
+	int nosync;           /* writer_nosync: a preview, not a site */
 	/* the last build's journal, when trusted (read only during the build) */
 	struct buf jdata;
 	struct jrec *jrecs;
@@ -591,7 +592,9 @@ int writer_commit(struct writer *w, struct diags *d)
 	 * renames are metadata, which the file system's journal keeps in
 	 * order). A few files: each one; many: the whole file system, which
 	 * costs one call but waits for every other writer's data too. */
-	if (w->nfresh > WRITE_SYNC_EACH_MAX) {
+	if (w->nosync) {
+		/* hhd serve's preview: lost in a crash, it is rebuilt */
+	} else if (w->nfresh > WRITE_SYNC_EACH_MAX) {
 		syncfs(w->sparefd);
 	} else {
 		size_t i;
@@ -659,6 +662,11 @@ void writer_abort(struct writer *w)
 {
 	if (w)
 		S_writer_free(w);
+}
+
+void writer_nosync(struct writer *w)
+{
+	w->nosync = 1;
 }
 
 size_t writer_kept(const struct writer *w)

@@ -56,6 +56,9 @@ int writer_put_keyed(struct writer *w, const char *rel, const void *data, size_t
  * returned; the caller neither renders nor puts it. Otherwise 0: render
  * and put it. Thread-safe like writer_put. */
 int writer_keep(struct writer *w, const char *rel, struct cache_key key);
+/* Commit without syncing the files written: for a preview that is never
+ * published and is rebuilt after a crash (hhd serve). */
+void writer_nosync(struct writer *w);
 int writer_commit(struct writer *w, struct diags *d);
 void writer_abort(struct writer *w);
 /* Files written, and of those, how many were unchanged (not rewritten). */
