@@ -86,6 +86,7 @@ struct worker {
 	struct render_ctx c;
 	struct arena a;
 	const struct render_jobs *js;
+	const size_t *order;  /* the jobs in the order to run them */
 	struct writer *w;
 	struct buf out;
 	struct diags d;
@@ -95,7 +96,7 @@ struct worker {
 static void S_render_one(void *state, size_t i)
 {
 	struct worker *wk = state;
-	const struct render_job *j = &wk->js->items[i];
+	const struct render_job *j = &wk->js->items[wk->order[i]];
 	if (S_render_write(&wk->c, j, wk->w, &wk->out, &wk->d) < 0)
 		wk->failed = 1;
 	if (j->kind == J_NODE && j->node->is_outcome) {
@@ -140,6 +141,16 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 	render_shared_build(&sh, &base, jobs);
 	struct render_jobs js = { 0 };
 	S_collect_jobs(m, &js);
+	/* The search pages first: a language's index is the longest job (all
+	 * its pages), so it runs while the other threads take the rest. The
+	 * list itself keeps its order (the sitemap and manifest follow it). */
+	size_t *order = xcalloc(js.n + 1, sizeof *order), no = 0;
+	for (size_t i = 0; i < js.n; i++)
+		if (js.items[i].kind == J_SEARCH)
+			order[no++] = i;
+	for (size_t i = 0; i < js.n; i++)
+		if (js.items[i].kind != J_SEARCH)
+			order[no++] = i;
 	static const struct pool render_pool = { S_render_one, NULL };
 	int n = pool_threads(jobs, js.n, 16);
 	struct worker *wk = xcalloc((size_t)n, sizeof *wk);
@@ -148,6 +159,7 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 		arena_init(&wk[i].a);
 		wk[i].c.a = &wk[i].a;
 		wk[i].js = &js;
+		wk[i].order = order;
 		wk[i].w = w;
 		wk[i].out = (struct buf)BUF_INIT;
 		diags_init(&wk[i].d);
@@ -164,6 +176,7 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 	if (render_files_write(&base, w, &js, d) < 0)
 		failed = 1;
 	free(js.items);
+	free(order);
 	render_shared_free(&sh);
 	arena_free(&ra);
 	if (failed)
