@@ -1,7 +1,9 @@
 /* render.c: the render stage's driver. Collects the job list (every page
- * of the site, in a fixed order), renders it on a thread pool with one
- * arena and one buffer per thread, hands each page to the writer, then
- * writes the site-wide files (render_files.c). */
+ * of the site, in a fixed order) and runs it on a thread pool with one
+ * arena and one buffer per thread: each page gets its values and memo key
+ * (memo.h), and is rendered and handed to the writer unless the writer
+ * keeps it; the search indexes and the site-wide files (render_files.c)
+ * are jobs of the same pool. */
 #include "render.h"
 
 #include <stdlib.h>
@@ -81,6 +83,9 @@ static int S_render_write(const struct render_ctx *c, const struct render_job *j
 	return writer_put_keyed(w, rel, out->ptr, out->len, key, d);
 }
 
+/* In a worker's order: the site-wide files (render_files.c), as one job. */
+#define FILES_JOB ((size_t)-1)
+
 /* A render thread's state: the shared context with the thread's own arena. */
 struct worker {
 	struct render_ctx c;
@@ -96,6 +101,12 @@ struct worker {
 static void S_render_one(void *state, size_t i)
 {
 	struct worker *wk = state;
+	if (wk->order[i] == FILES_JOB) {
+		if (render_files_write(&wk->c, wk->w, wk->js, &wk->d) < 0)
+			wk->failed = 1;
+		arena_reset(&wk->a);
+		return;
+	}
 	const struct render_job *j = &wk->js->items[wk->order[i]];
 	if (S_render_write(&wk->c, j, wk->w, &wk->out, &wk->d) < 0)
 		wk->failed = 1;
@@ -142,17 +153,19 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 	struct render_jobs js = { 0 };
 	S_collect_jobs(m, &js);
 	/* The search pages first: a language's index is the longest job (all
-	 * its pages), so it runs while the other threads take the rest. The
-	 * list itself keeps its order (the sitemap and manifest follow it). */
-	size_t *order = xcalloc(js.n + 1, sizeof *order), no = 0;
+	 * its pages), so it runs while the other threads take the rest; then
+	 * the site-wide files (the sitemap and manifest read the whole list,
+	 * which keeps its order). */
+	size_t *order = xcalloc(js.n + 2, sizeof *order), no = 0;
 	for (size_t i = 0; i < js.n; i++)
 		if (js.items[i].kind == J_SEARCH)
 			order[no++] = i;
+	order[no++] = FILES_JOB;
 	for (size_t i = 0; i < js.n; i++)
 		if (js.items[i].kind != J_SEARCH)
 			order[no++] = i;
 	static const struct pool render_pool = { S_render_one, NULL };
-	int n = pool_threads(jobs, js.n, 16);
+	int n = pool_threads(jobs, js.n + 1, 16);
 	struct worker *wk = xcalloc((size_t)n, sizeof *wk);
 	for (int i = 0; i < n; i++) {
 		wk[i].c = base;
@@ -164,7 +177,7 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 		wk[i].out = (struct buf)BUF_INIT;
 		diags_init(&wk[i].d);
 	}
-	pool_run(&render_pool, js.n, n, wk, sizeof *wk);
+	pool_run(&render_pool, no, n, wk, sizeof *wk);
 	int failed = 0;
 	for (int i = 0; i < n; i++) {
 		failed |= wk[i].failed;
@@ -173,8 +186,6 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 		arena_free(&wk[i].a);
 	}
 	free(wk);
-	if (render_files_write(&base, w, &js, d) < 0)
-		failed = 1;
 	free(js.items);
 	free(order);
 	render_shared_free(&sh);
