@@ -429,6 +429,21 @@ static int S_put(const struct writer *w, const char *rel)
 	return bsearch(&rel, w->recs, w->nrecs, sizeof *w->recs, S_cmp_key) != NULL;
 }
 
+/* The entry `e` of `dir` opened as a folder (not following links): its
+ * fd, -1 when it is a folder that cannot be opened, -2 when it is not a
+ * folder. */
+static int S_open_sub(DIR *dir, const struct dirent *e)
+{
+	int isdir = e->d_type == DT_DIR;
+	if (e->d_type == DT_UNKNOWN) {
+		struct stat st;
+		isdir = fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+	}
+	if (!isdir)
+		return -2;
+	return openat(dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 /* Remove from the spare folder open as `fd` (at `prefix`, "" or "a/b/")
  * every entry this build did not write, and folders left empty. Returns
  * the number of entries that remain, or -1. */
@@ -447,13 +462,8 @@ static long S_prune(const struct writer *w, int fd, struct buf *prefix)
 			continue;
 		size_t mark = prefix->len;
 		buf_adds(prefix, e->d_name);
-		int isdir = e->d_type == DT_DIR;
-		if (e->d_type == DT_UNKNOWN) {
-			struct stat st;
-			isdir = fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-		}
-		if (isdir) {
-			int sub = openat(dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int sub = S_open_sub(dir, e);
+		if (sub != -2) {
 			buf_addch(prefix, '/');
 			long n = sub < 0 ? -1 : S_prune(w, sub, prefix);
 			if (n == 0 && unlinkat(dirfd(dir), e->d_name, AT_REMOVEDIR) == 0)
@@ -505,13 +515,8 @@ static void S_collect_gone(const struct writer *w, int fd, struct buf *prefix, c
 			continue;
 		size_t mark = prefix->len;
 		buf_adds(prefix, e->d_name);
-		int isdir = e->d_type == DT_DIR;
-		if (e->d_type == DT_UNKNOWN) {
-			struct stat st;
-			isdir = fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-		}
-		if (isdir) {
-			int sub = openat(dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int sub = S_open_sub(dir, e);
+		if (sub != -2) {
 			buf_addch(prefix, '/');
 			if (sub >= 0)
 				S_collect_gone(w, sub, prefix, extra, n, cap);
