@@ -444,43 +444,6 @@ static int S_open_sub(DIR *dir, const struct dirent *e)
 	return openat(dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-/* Remove from the spare folder open as `fd` (at `prefix`, "" or "a/b/")
- * every entry this build did not write, and folders left empty. Returns
- * the number of entries that remain, or -1. */
-static long S_prune(const struct writer *w, int fd, struct buf *prefix)
-{
-	DIR *dir = fdopendir(fd);
-	struct dirent *e;
-	long left = 0;
-
-	if (!dir) {
-		close(fd);
-		return -1;
-	}
-	while ((e = readdir(dir))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		size_t mark = prefix->len;
-		buf_adds(prefix, e->d_name);
-		int sub = S_open_sub(dir, e);
-		if (sub != -2) {
-			buf_addch(prefix, '/');
-			long n = sub < 0 ? -1 : S_prune(w, sub, prefix);
-			if (n == 0 && unlinkat(dirfd(dir), e->d_name, AT_REMOVEDIR) == 0)
-				left--;
-			left++;
-		} else {
-			if (!S_put(w, prefix->ptr) && unlinkat(dirfd(dir), e->d_name, 0) == 0)
-				left--;
-			left++;
-		}
-		prefix->len = mark;
-		prefix->ptr[mark] = '\0';
-	}
-	closedir(dir);
-	return left;
-}
-
 /* Remove the spare's file `rel` (gone from the site), then its folders
  * while they are empty. Nothing there, or a folder where the file was
  * (the site has one there now), is fine. */
@@ -499,16 +462,32 @@ static void S_remove_rel(const struct writer *w, const char *rel)
 	buf_free(&dir);
 }
 
-/* Collect into `extra` the files under the output folder open as `fd`
- * that this build did not put: after the exchange, the files only the
- * spare has. (Only when there was no journal to say so.) */
-static void S_collect_gone(const struct writer *w, int fd, struct buf *prefix, char ***extra, size_t *n, size_t *cap)
+/* The files under a tree that this build did not put, found by a walk of
+ * the folder open as `fd` (at `prefix`, "" or "a/b/"): with `gone` NULL
+ * they are removed (the spare's prune), with folders left empty;
+ * otherwise they are only listed in `gone` (the output, whose files only
+ * the spare will hold after the exchange). Returns the number of entries
+ * that remain, or -1. */
+struct gone {
+	char **rels;
+	size_t n, cap;
+};
+
+static void S_gone_add(struct gone *gone, const char *rel)
+{
+	gone->rels = xgrow(gone->rels, &gone->cap, gone->n + 1, sizeof *gone->rels);
+	gone->rels[gone->n++] = xstrdup(rel);
+}
+
+static long S_walk_unput(const struct writer *w, int fd, struct buf *prefix, struct gone *gone)
 {
 	DIR *dir = fdopendir(fd);
 	struct dirent *e;
+	long left = 0;
+
 	if (!dir) {
 		close(fd);
-		return;
+		return -1;
 	}
 	while ((e = readdir(dir))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
@@ -516,25 +495,30 @@ static void S_collect_gone(const struct writer *w, int fd, struct buf *prefix, c
 		size_t mark = prefix->len;
 		buf_adds(prefix, e->d_name);
 		int sub = S_open_sub(dir, e);
+		left++;
 		if (sub != -2) {
 			buf_addch(prefix, '/');
-			if (sub >= 0)
-				S_collect_gone(w, sub, prefix, extra, n, cap);
+			long n = sub < 0 ? -1 : S_walk_unput(w, sub, prefix, gone);
+			if (!gone && n == 0 && unlinkat(dirfd(dir), e->d_name, AT_REMOVEDIR) == 0)
+				left--;
 		} else if (!S_put(w, prefix->ptr)) {
-			*extra = xgrow(*extra, cap, *n + 1, sizeof **extra);
-			(*extra)[(*n)++] = xstrdup(prefix->ptr);
+			if (gone)
+				S_gone_add(gone, prefix->ptr);
+			else if (unlinkat(dirfd(dir), e->d_name, 0) == 0)
+				left--;
 		}
 		prefix->len = mark;
 		prefix->ptr[mark] = '\0';
 	}
 	closedir(dir);
+	return left;
 }
 
 /* The next journal's payload, but for the folders' identities (the first
  * 32 bytes, filled in after the exchange). */
-static void S_journal_payload(const struct writer *w, char **gone, size_t ngone, struct buf *j)
+static void S_journal_payload(const struct writer *w, const struct gone *gone, struct buf *j)
 {
-	uint64_t h[6] = { 0, 0, 0, 0, w->nrecs, ngone };
+	uint64_t h[6] = { 0, 0, 0, 0, w->nrecs, gone->n };
 	buf_add(j, h, sizeof h);
 	for (size_t i = 0; i < w->nrecs; i++) {
 		const struct wrec *r = &w->recs[i];
@@ -542,8 +526,8 @@ static void S_journal_payload(const struct writer *w, char **gone, size_t ngone,
 		buf_addch(j, (char)r->state);
 		buf_add(j, r->rel, strlen(r->rel) + 1);
 	}
-	for (size_t i = 0; i < ngone; i++)
-		buf_add(j, gone[i], strlen(gone[i]) + 1);
+	for (size_t i = 0; i < gone->n; i++)
+		buf_add(j, gone->rels[i], strlen(gone->rels[i]) + 1);
 }
 
 /* Write the journal for the folders now at out and spare. */
@@ -560,8 +544,7 @@ static void S_journal_write(const struct writer *w, struct buf *j)
 int writer_commit(struct writer *w, struct diags *d)
 {
 	struct buf prefix = BUF_INIT, journal = BUF_INIT;
-	char **gone = NULL;
-	size_t ngone = 0, capgone = 0;
+	struct gone gone = { 0 };
 	int fd, rc = -1;
 
 	qsort(w->recs, w->nrecs, sizeof *w->recs, S_cmp);
@@ -573,8 +556,7 @@ int writer_commit(struct writer *w, struct diags *d)
 				continue;
 			if (w->jrecs[i].state != J_NEW)
 				S_remove_rel(w, w->jrecs[i].rel);
-			gone = xgrow(gone, &capgone, ngone + 1, sizeof *gone);
-			gone[ngone++] = xstrdup(w->jrecs[i].rel);
+			S_gone_add(&gone, w->jrecs[i].rel);
 		}
 		for (size_t i = 0; i < w->njextra; i++)
 			if (!S_put(w, w->jextra[i]))
@@ -582,17 +564,17 @@ int writer_commit(struct writer *w, struct diags *d)
 	} else {
 		buf_adds(&prefix, "");
 		fd = openat(w->sparefd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || S_prune(w, fd, &prefix) < 0) {
+		if (fd < 0 || S_walk_unput(w, fd, &prefix, NULL) < 0) {
 			S_fail(d, w->spare, NULL, errno);
 			goto fail;
 		}
 		if (w->outfd >= 0 && (fd = openat(w->outfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 			buf_reset(&prefix);
 			buf_adds(&prefix, "");
-			S_collect_gone(w, fd, &prefix, &gone, &ngone, &capgone);
+			S_walk_unput(w, fd, &prefix, &gone);
 		}
 	}
-	S_journal_payload(w, gone, ngone, &journal);
+	S_journal_payload(w, &gone, &journal);
 	/* The data written must be on disk before it becomes the site (the
 	 * renames are metadata, which the file system's journal keeps in
 	 * order). A few files: each one; many: the whole file system, which
@@ -654,9 +636,9 @@ int writer_commit(struct writer *w, struct diags *d)
 fail:
 	rc = -1;
 done:
-	for (size_t i = 0; i < ngone; i++)
-		free(gone[i]);
-	free(gone);
+	for (size_t i = 0; i < gone.n; i++)
+		free(gone.rels[i]);
+	free(gone.rels);
 	buf_free(&prefix);
 	buf_free(&journal);
 	S_writer_free(w);
