@@ -44,5 +44,9 @@ void cache_remove(const char *out, const char *name);
 
 /* The key of `len` bytes. */
 struct cache_key cache_hash(const void *data, size_t len);
+/* The key of the running generator: hhd's version and its own file's size,
+ * modification time, inode and device. A rebuilt hhd may render
+ * differently, so whatever an older one worked out must not be trusted. */
+struct cache_key cache_self(void);
 
 #endif

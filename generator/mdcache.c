@@ -112,10 +112,8 @@ static struct cache_key S_seed(void)
 {
 	struct buf b = BUF_INIT;
 	buf_addf(&b, "%s %d %s", HHD_VERSION, MDCACHE_FORMAT, cmark_version_string());
-	struct stat st;
-	if (stat("/proc/self/exe", &st) == 0)
-		buf_addf(&b, " %llu %lld %lld.%09ld", (unsigned long long)st.st_ino, (long long)st.st_size,
-			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	struct cache_key self = cache_self();
+	buf_add(&b, &self, sizeof self);
 	struct cache_key k = cache_hash(b.ptr, b.len);
 	buf_free(&b);
 	return k;

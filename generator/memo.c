@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <xxhash.h>
 
 
@@ -92,16 +91,8 @@ void memo_seal(struct arena *a, struct val *v)
 
 struct cache_key memo_base(struct cache_key templates)
 {
-	XXH3_state_t *st = S_state();
-	XXH3_128bits_update(st, HHD_VERSION, sizeof HHD_VERSION);
-	struct stat self;
-	if (stat("/proc/self/exe", &self) == 0) {
-		int64_t f[5] = { (int64_t)self.st_size, (int64_t)self.st_mtim.tv_sec, (int64_t)self.st_mtim.tv_nsec,
-				 (int64_t)self.st_ino, (int64_t)self.st_dev };
-		XXH3_128bits_update(st, f, sizeof f);
-	}
-	XXH3_128bits_update(st, &templates, sizeof templates);
-	return S_done(st);
+	struct cache_key k[2] = { cache_self(), templates };
+	return cache_hash(k, sizeof k);
 }
 
 struct cache_key memo_key(struct cache_key base, const char *tpl, const struct val *v)

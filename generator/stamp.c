@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cache.h"
 #include "fileio.h"
 
 static uint64_t S_mix(uint64_t h, const void *data, size_t n)
@@ -46,14 +47,9 @@ static uint64_t S_walk(uint64_t h, const char *dir, int depth)
 uint64_t stamp_compute(const char *content, const char *theme, const char *options)
 {
 	uint64_t h = 14695981039346656037ull;
-	h = S_mix(h, HHD_VERSION, sizeof HHD_VERSION);
 	/* a rebuilt hhd may render differently: its own file is an input too */
-	struct stat self;
-	if (stat("/proc/self/exe", &self) == 0) {
-		int64_t f[4] = { (int64_t)self.st_size, (int64_t)self.st_mtim.tv_sec, (int64_t)self.st_mtim.tv_nsec,
-				 (int64_t)self.st_ino };
-		h = S_mix(h, f, sizeof f);
-	}
+	struct cache_key self = cache_self();
+	h = S_mix(h, &self, sizeof self);
 	h = S_mix(h, options, strlen(options) + 1);
 	h = S_walk(h, content, 0);
 	h = S_mix(h, "\0theme", 6);

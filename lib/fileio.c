@@ -108,6 +108,13 @@ int file_write_at(int dirfd, const char *path, const void *data, size_t len)
 
 int file_write_atomic(const char *path, const void *data, size_t len)
 {
+	const void *parts[1] = { data };
+	size_t lens[1] = { len };
+	return file_replace(path, parts, lens, 1, 1);
+}
+
+int file_replace(const char *path, const void *const parts[], const size_t lens[], size_t nparts, int sync)
+{
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 16);
 	if (!tmp)
@@ -118,7 +125,10 @@ int file_write_atomic(const char *path, const void *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	if (S_write_all(fd, data, len) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+	int rc = fchmod(fd, 0644);
+	for (size_t i = 0; rc == 0 && i < nparts; i++)
+		rc = S_write_all(fd, parts[i], lens[i]);
+	if (rc < 0 || (sync && fsync(fd) < 0)) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);

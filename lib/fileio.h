@@ -16,6 +16,10 @@ enum file_status file_read(const char *path, size_t max, struct buf *out);
 /* Write `len` bytes to `path` through a temporary file beside it, fsync and
  * rename: readers see the old or the new contents, never a mix. 0 or -1 (errno). */
 int file_write_atomic(const char *path, const void *data, size_t len);
+/* The same for the `nparts` pieces parts[i] (lens[i] bytes each), one after
+ * the other; without `sync` the file is not fsynced (a cache: lost in a
+ * crash, it is rebuilt). 0 or -1 (errno). */
+int file_replace(const char *path, const void *const parts[], const size_t lens[], size_t nparts, int sync);
 /* Write `len` bytes to a new file (O_EXCL is not used; it is truncated). 0 or -1. */
 int file_write(const char *path, const void *data, size_t len);
 /* The same, with `path` relative to the folder open as `dirfd` (openat). */
