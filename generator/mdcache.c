@@ -1,7 +1,7 @@
 /* mdcache.c: the Markdown cache of mdcache.h, in two files.
  *
  * "markdown.blob" holds the entries' values (records), appended build after
- * build; only its first MDCACHE_BLOB_ID bytes, a random id, are not records.
+ * build; only its first 16 bytes, a random id, are not records.
  * It is mapped, not read: on a 10,000-page site it holds some 60 MB of HTML,
  * and copying that into fresh memory (or writing all of it again) would cost
  * more than the Markdown it saves. The index "markdown" is a cache file of
