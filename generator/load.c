@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
+#include "loadcache.h"
 #include "markdown.h"
 #include "mdcache.h"
 #include "org.h"
@@ -70,6 +71,8 @@ struct md_job {
 	int lang;
 	enum page_kind kind;
 	int is_tree;
+	const struct lc_entry *kept; /* m->lc: the file's parse kept from a build before */
+	struct diags d;       /* m->lc: this file's reports, kept with its parse */
 	struct page *page;    /* result */
 	struct tree *tree;    /* result */
 };
@@ -94,13 +97,41 @@ static void S_md_job(void *state, size_t i)
 {
 	struct md_worker *w = state;
 	struct md_job *j = &w->js->items[i];
+	struct diags *d = &w->d;
+	if (j->kept)
+		return;
+	if (w->m.lc) {
+		/* to be kept: the result's strings must live in the cache's arena */
+		j->path = arena_strdup(w->m.arena, j->path);
+		j->id = arena_strdup(w->m.arena, j->id);
+		d = &j->d;
+	}
 	buf_reset(&w->src);
-	if (load_file(j->path, &w->src, &w->d) < 0)
+	if (load_file(j->path, &w->src, d) < 0)
 		return;
 	if (j->is_tree)
-		j->tree = tree_parse(&w->m, w->src.ptr, w->src.len, j->path, j->id, j->lang, &w->d);
+		j->tree = tree_parse(&w->m, w->src.ptr, w->src.len, j->path, j->id, j->lang, d);
 	else
-		j->page = page_parse(&w->m, j->path, j->id, j->lang, j->kind, w->src.ptr, w->src.len, &w->d);
+		j->page = page_parse(&w->m, j->path, j->id, j->lang, j->kind, w->src.ptr, w->src.len, d);
+}
+
+/* m->lc: keep each new parse, and give the model a copy of every parse,
+ * new or kept, with the reports it made. */
+static void S_keep(struct model *m, struct md_jobs *js, struct diags *d)
+{
+	for (size_t i = 0; i < js->n; i++) {
+		struct md_job *j = &js->items[i];
+		const struct lc_entry *e = j->kept;
+		if (!e && (j->page || j->tree))
+			e = loadcache_put(m->lc, j->path, j->page, j->tree, &j->d);
+		if (e) {
+			loadcache_use(e, m->arena, d, &j->page, &j->tree);
+			diags_free(&j->d);
+		} else {
+			diags_merge(d, &j->d);
+		}
+	}
+	loadcache_sweep(m->lc);
 }
 
 /* The main thread keeps its cmark allocator for the trees. */
@@ -117,9 +148,14 @@ static void S_parse_files(struct model *m, struct md_jobs *js, struct diags *d)
 	struct md_worker *w = xcalloc((size_t)n, sizeof *w);
 	m->arenas = xrealloc(m->arenas, (m->narenas + (size_t)n) * sizeof *m->arenas);
 	for (int i = 0; i < n; i++) {
-		struct arena *a = xmalloc(sizeof *a);
-		arena_init_large(a);
-		m->arenas[m->narenas++] = a;
+		struct arena *a;
+		if (m->lc) {
+			a = loadcache_arena(m->lc);
+		} else {
+			a = xmalloc(sizeof *a);
+			arena_init_large(a);
+			m->arenas[m->narenas++] = a;
+		}
 		w[i].m = *m;
 		w[i].m.arena = a;
 		w[i].m.md = mdcache_fork(m->md);
@@ -133,6 +169,8 @@ static void S_parse_files(struct model *m, struct md_jobs *js, struct diags *d)
 		diags_merge(d, &w[i].d);
 	}
 	free(w);
+	if (m->lc)
+		S_keep(m, js, d);
 	/* the trees first, in the order they were listed (as when the main
 	 * thread parsed them), then the pages */
 	for (size_t i = 0; i < js->n; i++) {
@@ -169,7 +207,8 @@ static void S_add_job(struct md_jobs *js, const char *path, const char *id, int 
 		      int is_tree)
 {
 	js->items = xgrow(js->items, &js->cap, js->n + 1, sizeof *js->items);
-	js->items[js->n++] = (struct md_job){ path, id, lang, kind, is_tree, NULL, NULL };
+	js->items[js->n++] = (struct md_job){ .path = path, .id = id, .lang = lang, .kind = kind, .is_tree = is_tree };
+	diags_init(&js->items[js->n - 1].d);
 }
 
 /* A content file found in a folder: its path and its id (the file name
@@ -249,6 +288,8 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 	buf_free(&src);
 	if (!root || site_load(m, site_path, root, d) < 0)
 		return -1;
+	if (m->lc)
+		loadcache_begin(m->lc, &m->site);
 
 	const char *orgs_path = arena_printf(m->arena, "%s/orgs.yaml", dir);
 	S_load_orgs(m, orgs_path, d);
@@ -274,6 +315,9 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		}
 		dir_names_free(names);
 	}
+	if (m->lc)
+		for (size_t i = 0; i < js.n; i++)
+			js.items[i].kept = loadcache_get(m->lc, js.items[i].path);
 	S_parse_files(m, &js, d);
 	free(js.items);
 	/* language folders that site.yaml does not list */

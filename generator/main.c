@@ -23,6 +23,7 @@
 #include "cache.h"
 #include "graph.h"
 #include "load.h"
+#include "loadcache.h"
 #include "markdown.h"
 #include "mdcache.h"
 #include "model.h"
@@ -86,6 +87,7 @@ struct opts {
 	int drafts, strict, quiet, report, svg, jobs, force, port, preview;
 	int out_set, theme_set;
 	char theme_buf[4096];   /* theme_default_dir()'s */
+	struct loadcache *lc;   /* hhd serve: parsed files kept between its builds */
 };
 
 static double S_now(void)
@@ -224,7 +226,7 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 	double t0 = S_now();
 	struct arena arena;
 	arena_init_large(&arena);
-	struct model m = { .arena = &arena, .drafts = o->drafts, .preview = o->preview, .jobs = o->jobs };
+	struct model m = { .arena = &arena, .drafts = o->drafts, .preview = o->preview, .jobs = o->jobs, .lc = o->lc };
 	/* bench/search only: the build without the search indexes, to measure
 	 * what they cost (the search pages are still written) */
 	m.no_search_index = getenv("HHD_BENCH_NO_SEARCH") != NULL;
@@ -260,8 +262,9 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 		}
 		buf_free(&old);
 	}
-	/* the Markdown cache: every build, hhd serve's too; --force starts it anew */
-	if (build)
+	/* the Markdown cache: every hhd build; --force starts it anew. hhd
+	 * serve keeps whole parsed files instead (loadcache.h). */
+	if (build && !m.lc)
 		m.md = mdcache_open(o->out, !o->force);
 	int loaded = load_content(&m, o->content, d);
 	if (loaded == -2)
@@ -276,6 +279,12 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 					"hhd: timing: markdown cache read %.1f ms (%zu entries, %zu bytes), "
 					"%zu hits, %zu misses\n",
 					s.read_ms, s.entries, s.bytes, s.hits, s.misses);
+			}
+			if (m.lc) {
+				struct loadcache_stats s;
+				loadcache_stats(m.lc, &s);
+				fprintf(stderr, "hhd: timing: load cache: %zu files reused, %zu parsed\n", s.reused,
+					s.parsed);
 			}
 		}
 		validate_site(&m, d);
@@ -383,10 +392,9 @@ static void S_on_signal(int sig)
  * build when this one fails. */
 static int S_rebuild(void *ctx, const char *const changed[], size_t n, struct diags *out)
 {
-	(void)changed;
-	(void)n;
 	struct preview *p = ctx;
 	double t0 = S_now();
+	loadcache_forget(p->o.lc, changed, n);
 	int status = S_pipeline(&p->o, out);
 	diags_print(out, stderr);
 	int failed = status != 0 || diags_failed(out);
@@ -426,6 +434,7 @@ static int S_serve(const struct opts *o)
 	p.o.drafts = 1;
 	p.o.preview = 1;
 	p.o.quiet = 1;
+	p.o.lc = loadcache_new();
 
 	int status = 2;
 	if (pipe2(S_stop_pipe, O_CLOEXEC) != 0) {
@@ -456,6 +465,7 @@ static int S_serve(const struct opts *o)
 	close(S_stop_pipe[1]);
 	S_stop_pipe[0] = S_stop_pipe[1] = -1;
 done:
+	loadcache_free(p.o.lc);
 	dir_remove(dir.ptr);
 	buf_free(&dir);
 	buf_free(&out);

@@ -19,6 +19,7 @@
 
 struct strmap;
 struct mdcache_thread;
+struct loadcache;
 
 struct lang {
 	const char *code, *name, *title, *tagline;
@@ -83,6 +84,9 @@ struct page {
 	struct slist keywords;        /* tips and pages: words victims use (search only) */
 	const char *body_html;
 	size_t body_len;        /* strlen(body_html): lists put every page's body in their context */
+	const char **headings;        /* the body's headings as the search index reads them
+				       * (search_html_parts), empty ones left out */
+	size_t nheadings;
 	struct links links;
 	struct pos pos;               /* start of the file */
 	const char *url;              /* derived: /nl/tips/x/ */
@@ -200,6 +204,8 @@ struct model {
 	struct mdcache_thread *md;     /* Markdown through this thread's handle on the cache
 				       * (mdcache.h; each load thread's model copy has its own);
 				       * NULL: none */
+	struct loadcache *lc;          /* hhd serve: parsed files kept between builds
+				       * (loadcache.h; then md is NULL); NULL: none */
 	int no_search_index;          /* leave the search indexes out (bench/search measures them) */
 	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
 	size_t narenas;

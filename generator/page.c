@@ -7,6 +7,7 @@
 #include "manifest.h"
 #include "markdown.h"
 #include "mdcache.h"
+#include "search.h"
 #include "ydoc.h"
 
 static const char *const fm_keys[] = { "title", "summary", "weight", "tags", "reviewed", "sources",
@@ -26,6 +27,39 @@ static int S_is_fence(const char *p, size_t n, int closing)
 	while (n > 3 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
 	return n == 3 && (!memcmp(p, "---", 3) || (closing && !memcmp(p, "...", 3)));
+}
+
+struct headings {
+	struct arena *a;
+	const char **items;
+	size_t n, cap;
+};
+
+static void S_heading(void *arg, int heading, const char *text)
+{
+	struct headings *h = arg;
+	if (!heading || !*text)
+		return;
+	if (h->n == h->cap) {
+		/* in the arena: the page (and its copies) point at the list */
+		size_t cap = h->cap ? 2 * h->cap : 4;
+		const char **items = arena_alloc(h->a, cap * sizeof *items);
+		if (h->n)
+			memcpy(items, h->items, h->n * sizeof *items);
+		h->items = items;
+		h->cap = cap;
+	}
+	h->items[h->n++] = arena_strdup(h->a, text);
+}
+
+/* The body's headings for the search index, taken once here: the load
+ * threads share the work, and hhd serve keeps them with the page. */
+static void S_headings(struct arena *a, struct page *pg)
+{
+	struct headings h = { a, NULL, 0, 0 };
+	search_html_parts(pg->body_html, 0, S_heading, &h);
+	pg->headings = h.items;
+	pg->nheadings = h.n;
 }
 
 struct page *page_parse(struct model *m, const char *path, const char *id, int lang,
@@ -97,5 +131,6 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	pg->body_html = mdcache_render(m->md, a, body, (size_t)(end - body), (struct pos){ path, body_line, 1 },
 				       flags, &pg->links, NULL, d);
 	pg->body_len = strlen(pg->body_html);
+	S_headings(a, pg);
 	return pg;
 }

@@ -72,59 +72,20 @@ static void S_list(struct feed *f, enum search_field fld, const struct slist *l)
 		S_text(f, fld, l->items[i].s);
 }
 
-/* The character an HTML entity stands for, appended to out; returns the
- * bytes of the entity consumed (0: not an entity, the '&' stays text). */
-static size_t S_entity(const char *p, struct buf *out)
-{
-	static const struct { const char *name; const char *text; } ents[] = {
-		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
-		{ "&#39;", "'" }, { "&nbsp;", " " }, { "&apos;", "'" },
-	};
-	for (size_t i = 0; i < sizeof ents / sizeof *ents; i++) {
-		size_t n = strlen(ents[i].name);
-		if (!strncmp(p, ents[i].name, n)) {
-			buf_adds(out, ents[i].text);
-			return n;
-		}
-	}
-	if (p[1] == '#') {
-		char *end;
-		unsigned long cp = p[2] == 'x' || p[2] == 'X' ? strtoul(p + 3, &end, 16) : strtoul(p + 2, &end, 10);
-		if (*end == ';' && cp > 0 && cp < 0x110000) {
-			buf_addch(out, ' '); /* numeric entities: only separators come out of cmark */
-			return (size_t)(end + 1 - p);
-		}
-	}
-	return 0;
-}
+struct part {
+	struct feed *f;
+	enum search_field body;
+};
 
-/* Text of html[0..len) into t: tags go, entities are decoded, a tag
- * separates words. */
-static void S_strip(const char *p, const char *end, struct buf *t)
+static void S_part(void *arg, int heading, const char *text)
 {
-	while (p < end) {
-		if (*p == '<') {
-			const char *e = memchr(p, '>', (size_t)(end - p));
-			buf_addch(t, ' ');
-			p = e ? e + 1 : end;
-		} else if (*p == '&') {
-			size_t n = S_entity(p, t);
-			if (!n)
-				buf_addch(t, '&');
-			p += n ? n : 1;
-		} else {
-			const char *q = p;
-			while (q < end && *q != '<' && *q != '&')
-				q++;
-			buf_add(t, p, (size_t)(q - p));
-			p = q;
-		}
-	}
+	struct part *pa = arg;
+	S_text(pa->f, heading ? SEARCH_F_HEADING : pa->body, text);
 }
 
 /* The headings (<h1>..<h6>) of rendered Markdown, as heading text; with
  * body < SEARCH_FIELD__MAX the rest too, as `body`. */
-static void S_html(struct feed *f, enum search_field body, const char *html, struct buf *t)
+static void S_html(struct feed *f, enum search_field body, const char *html)
 {
 	if (!html)
 		return;
@@ -135,30 +96,8 @@ static void S_html(struct feed *f, enum search_field body, const char *html, str
 		S_hash_str(f->h, html);
 		return;
 	}
-	const char *p = html, *end = html + strlen(html);
-	while (p < end) {
-		const char *h = p;
-		while ((h = strstr(h, "<h")) && !(h[2] >= '1' && h[2] <= '6' && (h[3] == '>' || h[3] == ' ')))
-			h += 2;
-		const char *stop = h ? h : end;
-		if (body != SEARCH_FIELD__MAX) {
-			buf_reset(t);
-			S_strip(p, stop, t);
-			S_text(f, body, t->ptr);
-		}
-		if (!h)
-			break;
-		const char *open_end = strchr(h, '>');
-		const char *close = open_end ? strstr(open_end, "</h") : NULL;
-		if (!close)
-			break;
-		buf_reset(t);
-		S_strip(open_end + 1, close, t);
-		S_text(f, SEARCH_F_HEADING, t->ptr);
-		const char *after = strchr(close, '>');
-		p = after ? after + 1 : end;
-	}
-	buf_reset(t);
+	struct part pa = { f, body };
+	search_html_parts(html, body != SEARCH_FIELD__MAX, S_part, &pa);
 }
 
 static int S_is_triage(const struct model *m, const struct tree *t)
@@ -166,7 +105,7 @@ static int S_is_triage(const struct model *m, const struct tree *t)
 	return m->site.triage.s && !strcmp(t->id, m->site.triage.s);
 }
 
-static void S_tree(const struct model *m, struct feed *ix, const struct tree *t, struct buf *tmp)
+static void S_tree(const struct model *m, struct feed *ix, const struct tree *t)
 {
 	int triage = S_is_triage(m, t);
 	S_doc(ix, triage ? SEARCH_PAGE : SEARCH_PLAN, t->url, t->title.s ? t->title.s : t->id,
@@ -201,14 +140,14 @@ static void S_tree(const struct model *m, struct feed *ix, const struct tree *t,
 		S_doc(ix, SEARCH_OUTCOME, n->url, n->title.s ? n->title.s : n->id.s, t->id);
 		S_text(ix, SEARCH_F_TITLE, n->title.s);
 		S_text(ix, SEARCH_F_HEADING, t->title.s);
-		S_html(ix, SEARCH_F_SUMMARY, n->intro_html, tmp);
+		S_html(ix, SEARCH_F_SUMMARY, n->intro_html);
 		for (size_t s = 0; s < n->nsteps; s++) {
 			S_text(ix, SEARCH_F_STEP, n->steps[s].title.s);
 		}
 	}
 }
 
-static void S_page(struct feed *ix, const struct page *p, struct buf *tmp)
+static void S_page(struct feed *ix, const struct page *p)
 {
 	S_doc(ix, p->kind == PAGE_TIP ? SEARCH_TIP : SEARCH_PAGE, p->url, p->title.s ? p->title.s : p->id,
 	    NULL);
@@ -216,22 +155,23 @@ static void S_page(struct feed *ix, const struct page *p, struct buf *tmp)
 	S_text(ix, SEARCH_F_SUMMARY, p->summary.s);
 	S_list(ix, SEARCH_F_KEYWORDS, &p->keywords);
 	S_list(ix, SEARCH_F_KEYWORDS, &p->tags);
-	S_html(ix, SEARCH_FIELD__MAX, p->body_html, tmp); /* its headings */
+	/* its headings, taken from the body when it was loaded (page.c) */
+	for (size_t k = 0; k < p->nheadings; k++)
+		S_text(ix, SEARCH_F_HEADING, p->headings[k]);
 }
 
 /* Every document and field of language `lang`'s index, into `f`. */
 static void S_walk(const struct model *m, int lang, struct arena *a, struct feed *f)
 {
 	const struct lang *l = &m->site.langs[lang];
-	struct buf tmp = BUF_INIT;
 	for (size_t i = 0; i < m->ntrees; i++)
 		if (m->trees[i]->lang == lang && m->trees[i]->url)
-			S_tree(m, f, m->trees[i], &tmp);
+			S_tree(m, f, m->trees[i]);
 	for (size_t i = 0; i < m->npages; i++) {
 		const struct page *p = m->pages[i];
 		/* the home page is where the search starts, not a result */
 		if (p->lang == lang && p->kind != PAGE_HOME && p->url)
-			S_page(f, p, &tmp);
+			S_page(f, p);
 	}
 	for (size_t i = 0; i < m->norgs; i++) {
 		const struct org *o = &m->orgs[i];
@@ -240,9 +180,8 @@ static void S_walk(const struct model *m, int lang, struct arena *a, struct feed
 		const char *url = arena_cat(a, l->orgs_url, "#", o->id.s, NULL);
 		S_doc(f, SEARCH_ORG, url, o->name[lang] ? o->name[lang] : o->id.s, NULL);
 		S_text(f, SEARCH_F_TITLE, o->name[lang]);
-		S_html(f, SEARCH_F_SUMMARY, o->about_html[lang], &tmp);
+		S_html(f, SEARCH_F_SUMMARY, o->about_html[lang]);
 	}
-	buf_free(&tmp);
 }
 
 static enum search_lang S_lang(const struct model *m, int lang)

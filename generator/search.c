@@ -439,6 +439,87 @@ struct doc {
 	size_t nr; /* position after sorting by url */
 };
 
+/* ---- rendered HTML as the index reads it ---- */
+
+/* The character an HTML entity stands for, appended to out; returns the
+ * bytes of the entity consumed (0: not an entity, the '&' stays text). */
+static size_t S_entity(const char *p, struct buf *out)
+{
+	static const struct { const char *name; const char *text; } ents[] = {
+		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
+		{ "&#39;", "'" }, { "&nbsp;", " " }, { "&apos;", "'" },
+	};
+	for (size_t i = 0; i < sizeof ents / sizeof *ents; i++) {
+		size_t n = strlen(ents[i].name);
+		if (!strncmp(p, ents[i].name, n)) {
+			buf_adds(out, ents[i].text);
+			return n;
+		}
+	}
+	if (p[1] == '#') {
+		char *end;
+		unsigned long cp = p[2] == 'x' || p[2] == 'X' ? strtoul(p + 3, &end, 16) : strtoul(p + 2, &end, 10);
+		if (*end == ';' && cp > 0 && cp < 0x110000) {
+			buf_addch(out, ' '); /* numeric entities: only separators come out of cmark */
+			return (size_t)(end + 1 - p);
+		}
+	}
+	return 0;
+}
+
+/* Text of html[0..len) into t: tags go, entities are decoded, a tag
+ * separates words. */
+static void S_strip(const char *p, const char *end, struct buf *t)
+{
+	while (p < end) {
+		if (*p == '<') {
+			const char *e = memchr(p, '>', (size_t)(end - p));
+			buf_addch(t, ' ');
+			p = e ? e + 1 : end;
+		} else if (*p == '&') {
+			size_t n = S_entity(p, t);
+			if (!n)
+				buf_addch(t, '&');
+			p += n ? n : 1;
+		} else {
+			const char *q = p;
+			while (q < end && *q != '<' && *q != '&')
+				q++;
+			buf_add(t, p, (size_t)(q - p));
+			p = q;
+		}
+	}
+}
+
+void search_html_parts(const char *html, int body, search_html_fn fn, void *arg)
+{
+	struct buf tb = BUF_INIT, *t = &tb;
+	const char *p = html, *end = html + strlen(html);
+	while (p < end) {
+		const char *h = p;
+		while ((h = strstr(h, "<h")) && !(h[2] >= '1' && h[2] <= '6' && (h[3] == '>' || h[3] == ' ')))
+			h += 2;
+		const char *stop = h ? h : end;
+		if (body) {
+			buf_reset(t);
+			S_strip(p, stop, t);
+			fn(arg, 0, t->len ? t->ptr : "");
+		}
+		if (!h)
+			break;
+		const char *open_end = strchr(h, '>');
+		const char *close = open_end ? strstr(open_end, "</h") : NULL;
+		if (!close)
+			break;
+		buf_reset(t);
+		S_strip(open_end + 1, close, t);
+		fn(arg, 1, t->len ? t->ptr : "");
+		const char *after = strchr(close, '>');
+		p = after ? after + 1 : end;
+	}
+	buf_free(t);
+}
+
 struct posting;
 struct hit {
 	const char *term;

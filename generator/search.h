@@ -107,6 +107,13 @@ const char *search_err_text(enum search_err err);
  * separator written as one space; invalid UTF-8 bytes separate words). */
 void search_normalise(const char *s, size_t len, struct buf *out);
 
+/* Rendered HTML as the index reads it: fn gets each heading's text
+ * (<h1>..<h6>; heading 1) and, when `body` is set, the text before, between
+ * and after them (heading 0), in order; tags separate words and entities
+ * are decoded. The text is valid only during the call. */
+typedef void (*search_html_fn)(void *arg, int heading, const char *text);
+void search_html_parts(const char *html, int body, search_html_fn fn, void *arg);
+
 /* Call fn for each word of s[0..len), normalised (steps 1 and 2), in text
  * order; `part` is 1 for the parts of a hyphenated word, 0 otherwise. The
  * word is NUL-terminated and valid only during the call. */
