@@ -7,43 +7,74 @@
 #include <xxhash.h>
 
 
-static void S_tag(XXH3_state_t *st, unsigned char tag, uint64_t n)
+/* The bytes a value hashes to go through a buffer: a page's values are
+ * thousands of pieces of a few bytes each, and XXH3's streaming update
+ * costs more per call than per byte. The hash reads the same byte stream
+ * either way (streaming input may be cut anywhere), so keys do not depend
+ * on the buffer. */
+struct hs {
+	XXH3_state_t *st;
+	size_t n;
+	unsigned char b[4096];
+};
+
+static void S_flush(struct hs *h)
+{
+	if (h->n)
+		XXH3_128bits_update(h->st, h->b, h->n);
+	h->n = 0;
+}
+
+static void S_put(struct hs *h, const void *p, size_t n)
+{
+	if (n > sizeof h->b - h->n) {
+		S_flush(h);
+		if (n >= sizeof h->b / 2) { /* long strings (a page's body) go straight in */
+			XXH3_128bits_update(h->st, p, n);
+			return;
+		}
+	}
+	memcpy(h->b + h->n, p, n);
+	h->n += n;
+}
+
+static void S_tag(struct hs *h, unsigned char tag, uint64_t n)
 {
 	unsigned char b[9];
 	b[0] = tag;
 	memcpy(b + 1, &n, sizeof n);
-	XXH3_128bits_update(st, b, sizeof b);
+	S_put(h, b, sizeof b);
 }
 
-static void S_hash(XXH3_state_t *st, const struct val *v)
+static void S_hash(struct hs *h, const struct val *v)
 {
 	if (v->digest) {
-		S_tag(st, 'D', 16);
-		XXH3_128bits_update(st, v->digest, 16);
+		S_tag(h, 'D', 16);
+		S_put(h, v->digest, 16);
 		return;
 	}
 	switch (v->type) {
 	case VAL_NULL:
-		S_tag(st, 'N', 0);
+		S_tag(h, 'N', 0);
 		break;
 	case VAL_BOOL:
-		S_tag(st, 'B', (uint64_t)v->b);
+		S_tag(h, 'B', (uint64_t)v->b);
 		break;
 	case VAL_STR:
-		S_tag(st, 'S', v->len);
-		XXH3_128bits_update(st, v->s, v->len);
+		S_tag(h, 'S', v->len);
+		S_put(h, v->s, v->len);
 		break;
 	case VAL_LIST:
-		S_tag(st, 'L', v->n);
+		S_tag(h, 'L', v->n);
 		for (size_t i = 0; i < v->n; i++)
-			S_hash(st, v->items[i]);
+			S_hash(h, v->items[i]);
 		break;
 	case VAL_MAP:
-		S_tag(st, 'M', v->n);
+		S_tag(h, 'M', v->n);
 		for (size_t i = 0; i < v->n; i++) {
-			S_tag(st, 'K', v->pairs[i].klen);
-			XXH3_128bits_update(st, v->pairs[i].key, v->pairs[i].klen);
-			S_hash(st, v->pairs[i].val);
+			S_tag(h, 'K', v->pairs[i].klen);
+			S_put(h, v->pairs[i].key, v->pairs[i].klen);
+			S_hash(h, v->pairs[i].val);
 		}
 		break;
 	}
@@ -68,9 +99,10 @@ static struct cache_key S_done(XXH3_state_t *st)
 
 static struct cache_key S_digest(const struct val *v)
 {
-	XXH3_state_t *st = S_state();
-	S_hash(st, v);
-	return S_done(st);
+	struct hs h = { S_state(), 0, { 0 } };
+	S_hash(&h, v);
+	S_flush(&h);
+	return S_done(h.st);
 }
 
 void memo_seal(struct arena *a, struct val *v)
@@ -97,11 +129,12 @@ struct cache_key memo_base(struct cache_key templates)
 
 struct cache_key memo_key(struct cache_key base, const char *tpl, const struct val *v)
 {
-	XXH3_state_t *st = S_state();
-	XXH3_128bits_update(st, &base, sizeof base);
+	struct hs h = { S_state(), 0, { 0 } };
+	S_put(&h, &base, sizeof base);
 	size_t n = strlen(tpl);
-	S_tag(st, 'T', n);
-	XXH3_128bits_update(st, tpl, n);
-	S_hash(st, v);
-	return S_done(st);
+	S_tag(&h, 'T', n);
+	S_put(&h, tpl, n);
+	S_hash(&h, v);
+	S_flush(&h);
+	return S_done(h.st);
 }

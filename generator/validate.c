@@ -140,10 +140,10 @@ static const char *S_page_url(const struct model *m, enum page_kind kind, int la
 	case PAGE_HOME:
 		return l->home_url;
 	case PAGE_TIP:
-		return arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_tips, slug);
+		return arena_cat(m->arena, "/", l->code, "/", l->sec_tips, "/", slug, "/", NULL);
 	case PAGE_PAGE:
 	default:
-		return arena_printf(m->arena, "/%s/%s/", l->code, slug);
+		return arena_cat(m->arena, "/", l->code, "/", slug, "/", NULL);
 	}
 }
 
@@ -236,7 +236,7 @@ static void S_derive_tree_urls(struct model *m, struct diags *d)
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
 		const struct lang *l = &m->site.langs[t->lang];
-		t->url = arena_printf(m->arena, "/%s/%s/%s/", l->code, l->sec_help, t->slug.s ? t->slug.s : t->id);
+		t->url = arena_cat(m->arena, "/", l->code, "/", l->sec_help, "/", t->slug.s ? t->slug.s : t->id, "/", NULL);
 		S_claim(m, t->url, t->path, 1, t->slug.s ? t->slug.pos : t->pos, d);
 		t->start_node = t->start.s ? tree_node(t, t->start.s) : NULL;
 		char hint[HINT_MAX];
@@ -250,7 +250,7 @@ static void S_derive_tree_urls(struct model *m, struct diags *d)
 				n->url = t->url;
 				continue;
 			}
-			n->url = arena_printf(m->arena, "%s%s/", t->url, n->id.s);
+			n->url = arena_cat(m->arena, t->url, n->id.s, "/", NULL);
 			S_claim(m, n->url, t->path, 1, n->id.pos, d);
 		}
 	}
@@ -263,22 +263,23 @@ static void S_derive_tree_urls(struct model *m, struct diags *d)
  * sensitive in all. */
 static void S_link_translations(struct model *m)
 {
+	static const char *const kind_key[] = { [PAGE_HOME] = "h/", [PAGE_PAGE] = "p/", [PAGE_TIP] = "t/" };
 	struct strmap *by_key = strmap_new();
+	struct page ***groups = xcalloc(m->npages + 1, sizeof *groups);
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
-		char *key = arena_printf(m->arena, "%d/%s", (int)p->kind, p->id);
+		char *key = arena_cat(m->arena, kind_key[p->kind], p->id, NULL);
 		struct page **group = strmap_get(by_key, key);
 		if (!group) {
 			group = arena_zalloc(m->arena, HHD_MAX_LANGS * sizeof *group);
 			strmap_put(by_key, key, group);
 		}
 		group[p->lang] = p;
+		groups[i] = group;
 	}
-	for (size_t i = 0; i < m->npages; i++) {
-		struct page *p = m->pages[i];
-		struct page **group = strmap_get(by_key, arena_printf(m->arena, "%d/%s", (int)p->kind, p->id));
-		memcpy(p->trans, group, HHD_MAX_LANGS * sizeof *group);
-	}
+	for (size_t i = 0; i < m->npages; i++)
+		memcpy(m->pages[i]->trans, groups[i], HHD_MAX_LANGS * sizeof *groups[i]);
+	free(groups);
 	strmap_free(by_key);
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
@@ -592,7 +593,7 @@ static int S_url_exists(const struct model *m, struct arena *a, const char *u)
 	if (n > 11 && !strcmp(u + n - 11, "/index.html"))
 		return strmap_get(m->urls, arena_strndup(a, u, n - 10)) != NULL;
 	if (u[n - 1] != '/')
-		return strmap_get(m->urls, arena_printf(a, "%s/", u)) != NULL;
+		return strmap_get(m->urls, arena_cat(a, u, "/", NULL)) != NULL;
 	return 0;
 }
 
@@ -604,7 +605,7 @@ static int S_same_url(struct arena *a, const char *u, const char *page_url)
 	size_t n = strlen(u);
 	if (n > 11 && !strcmp(u + n - 11, "/index.html"))
 		return !strcmp(arena_strndup(a, u, n - 10), page_url);
-	return u[n - 1] != '/' && !strcmp(arena_printf(a, "%s/", u), page_url);
+	return u[n - 1] != '/' && !strcmp(arena_cat(a, u, "/", NULL), page_url);
 }
 
 /* A link `u` that names a page or tree by its file name where its slug
