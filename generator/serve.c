@@ -731,6 +731,8 @@ enum serve_status serve_run(const struct serve_opts *o, const struct serve_hooks
 	fd = -1; /* the daemon owns it now and closes it when stopped */
 	if (hooks && hooks->ready)
 		hooks->ready(hooks->ctx, port);
+	if (hooks && hooks->warm)
+		hooks->warm(hooks->ctx);
 	if (S_loop(&s, w, hooks) != 0) {
 		buf_addf(err, "watching for changes failed: %s", strerror(errno));
 		st = SERVE_ERR_SYSTEM;

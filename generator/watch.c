@@ -30,6 +30,8 @@ struct watch {
 	int overflow;
 	int dirty;          /* something worth a batch happened */
 	unsigned long events; /* relevant events seen, for the quiet spell */
+	char **writing;     /* files of this batch written to and not closed yet */
+	size_t nwriting, capwriting;
 };
 
 /* Editors' scratch files: see watch.h. */
@@ -63,6 +65,9 @@ static void S_pending_clear(struct watch *w)
 	for (size_t i = 0; i < w->npending; i++)
 		free(w->pending[i]);
 	w->npending = 0;
+	for (size_t i = 0; i < w->nwriting; i++)
+		free(w->writing[i]);
+	w->nwriting = 0;
 	w->overflow = 0;
 	w->dirty = 0;
 }
@@ -77,6 +82,7 @@ void watch_close(struct watch *w)
 	free(w->dirs);
 	S_pending_clear(w);
 	free(w->pending);
+	free(w->writing);
 	free(w);
 }
 
@@ -188,6 +194,25 @@ int watch_add(struct watch *w, const char *dir)
 	return S_add_tree(w, dir, 0, 0);
 }
 
+/* A file is being written from its first create or modify event until its
+ * close-after-write; while one is, a batch waits for the full quiet spell.
+ * The list is short (files open at once), so it is searched in order. */
+static void S_writing(struct watch *w, const char *path, uint32_t mask)
+{
+	size_t i = 0;
+	while (i < w->nwriting && strcmp(w->writing[i], path))
+		i++;
+	if (mask & IN_CLOSE_WRITE) {
+		if (i < w->nwriting) {
+			free(w->writing[i]);
+			w->writing[i] = w->writing[--w->nwriting];
+		}
+	} else if ((mask & (IN_CREATE | IN_MODIFY)) && i == w->nwriting) {
+		w->writing = xgrow(w->writing, &w->capwriting, w->nwriting + 1, sizeof *w->writing);
+		w->writing[w->nwriting++] = xstrdup(path);
+	}
+}
+
 /* Read every queued event. 0, or -1 on a read error. */
 static int S_drain(struct watch *w)
 {
@@ -226,6 +251,8 @@ static int S_drain(struct watch *w)
 				S_add_tree(w, path.ptr, 1, 1);
 			} else {
 				S_record(w, path.ptr);
+				if (!(ev->mask & IN_ISDIR))
+					S_writing(w, path.ptr, ev->mask);
 			}
 			buf_free(&path);
 		}
@@ -264,7 +291,11 @@ int watch_next(struct watch *w, int stop_fd, unsigned debounce_ms, unsigned max_
 	for (;;) {
 		int timeout = -1;
 		if (w->dirty) {
-			long long now = S_now_ms(), due = last + debounce_ms;
+			/* every file written is closed again: a save is complete,
+			 * and only a short spell waits for the rest of it (an
+			 * editor's rename after the write) */
+			unsigned quiet = w->nwriting || debounce_ms < WATCH_SETTLE_MS ? debounce_ms : WATCH_SETTLE_MS;
+			long long now = S_now_ms(), due = last + quiet;
 			if (due > first + max_wait_ms)
 				due = first + max_wait_ms;
 			if (now >= due) {

@@ -3,8 +3,9 @@
  * watch_add() watches a folder and every folder below it; folders created or
  * moved in later are watched as they appear, and the files already inside
  * them count as changed. watch_next() waits for the first change, then for a
- * quiet spell of `debounce_ms` (at most `max_wait_ms` after the first event,
- * so a steady stream of writes still ends in a batch), and hands back the
+ * quiet spell (`debounce_ms`, or WATCH_SETTLE_MS once every file written is
+ * closed again; at most `max_wait_ms` after the first event, so a steady
+ * stream of writes still ends in a batch), and hands back the
  * changed paths, sorted and unique, each as the watched folder's path joined
  * with the name below it ("content/nl/tips/a.md"). A folder created, moved
  * or removed appears as its own path too. If a watched root itself is
@@ -23,6 +24,7 @@
 /* Defaults for the limits below (see serve.h for where they are used). */
 #define WATCH_MAX_PATHS 4096      /* paths in one batch before it counts as "everything" */
 #define WATCH_MAX_DEPTH 32        /* folder depth below a watched root */
+#define WATCH_SETTLE_MS 10        /* quiet spell that ends a batch whose written files are all closed */
 
 struct watch;
 
@@ -42,7 +44,11 @@ void watch_close(struct watch *w);
 int watch_add(struct watch *w, const char *dir);
 /* Number of folders watched now (for tests and the status page). */
 size_t watch_count(const struct watch *w);
-/* Wait for the next debounced batch. Returns 1 with `*out` filled (free it
+/* Wait for the next debounced batch: it ends after a quiet spell of
+ * `debounce_ms` while a file of it is being written (modified or created,
+ * and not closed since), and of WATCH_SETTLE_MS (if shorter) once every
+ * such file is closed again, so a save is seen without the full wait;
+ * at the latest `max_wait_ms` after its first event. Returns 1 with `*out` filled (free it
  * with watch_batch_free), 0 when `stop_fd` (if >= 0) became readable or
  * hung up, -1 on a system error (errno). */
 int watch_next(struct watch *w, int stop_fd, unsigned debounce_ms, unsigned max_wait_ms,

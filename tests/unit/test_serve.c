@@ -602,6 +602,26 @@ static void test_watch(void)
 	T_CHECK(b.n == 1);
 	watch_batch_free(&b);
 
+	/* a save (written and closed) ends its batch after WATCH_SETTLE_MS, not
+	 * the whole debounce; a file still open for writing waits for it */
+	t0 = now_ms();
+	put("w/a/x.md", "saved");
+	T_CHECK(watch_next(w, -1, 400, 1000, &b) == 1);
+	took = now_ms() - t0;
+	T_CHECK(b.n == 1 && took < 300);
+	watch_batch_free(&b);
+	int wfd = open(path_in("w/a/x.md"), O_WRONLY | O_TRUNC);
+	T_CHECK(wfd >= 0 && write(wfd, "half", 4) == 4);
+	t0 = now_ms();
+	T_CHECK(watch_next(w, -1, 200, 1000, &b) == 1);
+	took = now_ms() - t0;
+	T_CHECK(b.n == 1 && batch_has(&b, path_in("w/a/x.md")) && took >= 200);
+	watch_batch_free(&b);
+	close(wfd); /* the close is a change of its own */
+	T_CHECK(watch_next(w, -1, 400, 1000, &b) == 1);
+	T_CHECK(b.n == 1);
+	watch_batch_free(&b);
+
 	/* stop_fd */
 	int p[2];
 	T_CHECK(pipe(p) == 0);
