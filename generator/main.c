@@ -355,11 +355,12 @@ out:
 	if (have_theme || theme.tpl)
 		theme_free(&theme);
 	struct mdcache_thread *md = m.md;
-	model_free(&m); /* before the cache it points into */
 	/* The cache is content-addressed, so a failed build's entries are as
 	 * good as a successful one's; but a load that stopped early (site.yaml)
-	 * used almost none, and keeping the old ones is cheaper then. */
+	 * used almost none, and keeping the old ones is cheaper then. Saved
+	 * while the model holds the HTML of the misses it writes out. */
 	int saved = loaded == 0 ? mdcache_save(md) : 0;
+	model_free(&m); /* before the cache it points into */
 	if (md && timing) {
 		struct mdcache_stats s;
 		mdcache_stats(md, &s);

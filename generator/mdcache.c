@@ -64,16 +64,29 @@ struct md_rdiag {
 	uint32_t id, line, col, msg_len;
 };
 
-/* A result rendered by this build: its record is in the thread's blob. */
+/* A result rendered by this build. Its record is written by mdcache_save
+ * from three pieces: the part before the HTML (`head` bytes at `off` in the
+ * thread's list), the HTML itself, where md_render put it (not copied: on a
+ * first build that is the whole site's HTML), and the rest (the link URLs
+ * and messages, after the head in the list). */
 struct md_miss {
 	struct cache_key key;
-	size_t off, len;
-	uint64_t check;
+	size_t off, head, tail;
+	const char *html;             /* html_len bytes and a NUL, in the model's arena */
+	size_t html_len;
+	uint64_t check;               /* XXH3-64 of the whole record */
 };
+
+/* A record's length. */
+static size_t S_miss_len(const struct md_miss *ms)
+{
+	return ms->head + ms->html_len + 1 + ms->tail;
+}
 
 struct mdcache_thread {
 	struct mdcache *c;
-	struct buf blob;              /* records of the misses */
+	struct buf blob;              /* the misses' records but for their HTML */
+	XXH3_state_t *h;              /* for the records' checks */
 	struct md_miss *miss;
 	size_t nmiss, capmiss;
 	size_t hits;
@@ -350,8 +363,8 @@ static int S_replay(struct mdcache *c, size_t i, struct pos at, struct links *li
 	return 0;
 }
 
-/* Keep md_render's result as a record in the thread's blob, unless part
- * of it could not be replayed the same way (a position in another file). */
+/* Keep md_render's result for a record (struct md_miss), unless part of
+ * it could not be replayed the same way (a position in another file). */
 static void S_keep(struct mdcache_thread *t, struct cache_key k, struct pos at, const char *html,
 		   const struct links *links, size_t nl0, const struct diags *d, size_t nd0, int words)
 {
@@ -380,13 +393,20 @@ static void S_keep(struct mdcache_thread *t, struct cache_key k, struct pos at, 
 		struct md_rdiag r = { (uint32_t)g->id, g->line, g->col, (uint32_t)strlen(g->msg) };
 		buf_add(b, &r, sizeof r);
 	}
-	buf_add(b, html, html_len + 1);
+	size_t head = b->len - start;
 	for (size_t i = 0; i < nl; i++)
 		buf_add(b, links->items[nl0 + i].url, strlen(links->items[nl0 + i].url) + 1);
 	for (size_t i = 0; i < nd; i++)
 		buf_add(b, d->list[nd0 + i].msg, strlen(d->list[nd0 + i].msg) + 1);
+	size_t tail = b->len - start - head;
+	if (!t->h && !(t->h = XXH3_createState()))
+		abort(); /* out of memory, as xalloc.h */
+	XXH3_64bits_reset(t->h);
+	XXH3_64bits_update(t->h, b->ptr + start, head);
+	XXH3_64bits_update(t->h, html, html_len + 1);
+	XXH3_64bits_update(t->h, b->ptr + start + head, tail);
 	t->miss = xgrow(t->miss, &t->capmiss, t->nmiss + 1, sizeof *t->miss);
-	t->miss[t->nmiss++] = (struct md_miss){ k, start, b->len - start, XXH3_64bits(b->ptr + start, b->len - start) };
+	t->miss[t->nmiss++] = (struct md_miss){ k, start, head, tail, html, html_len, XXH3_64bits_digest(t->h) };
 }
 
 const char *mdcache_render(struct mdcache_thread *t, struct arena *a, const char *text, size_t len,
@@ -434,7 +454,8 @@ void mdcache_stats(struct mdcache_thread *t, struct mdcache_stats *s)
 /* One entry of the index to write. */
 struct md_out {
 	struct md_index e;
-	const char *rec;              /* a miss's record, to append; NULL: in the blob */
+	const struct md_miss *miss;   /* a miss, to append; NULL: a record in the blob */
+	const char *list;             /* a miss's thread's list (struct md_miss) */
 };
 
 static int S_cmp_out(const void *a, const void *b)
@@ -449,8 +470,8 @@ static int S_cmp_out(const void *a, const void *b)
 static int S_cmp_off(const void *a, const void *b)
 {
 	const struct md_out *x = a, *y = b;
-	if (!x->rec != !y->rec)
-		return x->rec ? -1 : 1;
+	if (!x->miss != !y->miss)
+		return x->miss ? -1 : 1;
 	return x->e.off < y->e.off ? -1 : x->e.off > y->e.off;
 }
 
@@ -470,17 +491,16 @@ static int S_pwrite_all(int fd, const void *p, size_t n, off_t at)
 	return 0;
 }
 
-/* The records o[i..*j) lie one after the other in memory (in the blob, or
- * in one thread's list), so one write moves them; their offsets become
- * `at` onwards. Returns the first one's bytes, and in *len the run's. */
+/* The old records o[i..*j) lie one after the other in the blob, so one
+ * write moves them; their offsets become `at` onwards. Returns the first
+ * one's bytes, and in *len the run's. */
 static const char *S_run(const struct mdcache *c, struct md_out *o, size_t n, size_t i, size_t *j, uint64_t at,
 			 size_t *len)
 {
-	const char *src = o[i].rec ? o[i].rec : c->blob + o[i].e.off;
+	const char *src = c->blob + o[i].e.off;
 	size_t run = 0, k;
-	for (k = i; k < n && !o[k].rec == !o[i].rec; k++) {
-		const char *p = o[k].rec ? o[k].rec : c->blob + o[k].e.off;
-		if (p != src + run)
+	for (k = i; k < n && !o[k].miss; k++) {
+		if (c->blob + o[k].e.off != src + run)
 			break;
 		o[k].e.off = at + run;
 		run += (size_t)o[k].e.len;
@@ -488,6 +508,60 @@ static const char *S_run(const struct mdcache *c, struct md_out *o, size_t n, si
 	*j = k;
 	*len = run;
 	return src;
+}
+
+/* The misses' records go out through one buffer of this size: each is
+ * three pieces in two places (struct md_miss). */
+#define STAGE_MAX (1u << 20)
+
+struct stage {
+	int fd;
+	off_t at;                     /* where the buffer's bytes go */
+	struct buf b;
+	int err;
+};
+
+static void S_stage_flush(struct stage *s)
+{
+	if (!s->err && s->b.len && S_pwrite_all(s->fd, s->b.ptr, s->b.len, s->at) < 0)
+		s->err = 1;
+	s->at += (off_t)s->b.len;
+	buf_reset(&s->b);
+}
+
+static void S_stage(struct stage *s, const void *p, size_t n)
+{
+	if (s->b.len + n > STAGE_MAX)
+		S_stage_flush(s);
+	if (n >= STAGE_MAX) {
+		if (!s->err && S_pwrite_all(s->fd, p, n, s->at) < 0)
+			s->err = 1;
+		s->at += (off_t)n;
+		return;
+	}
+	buf_add(&s->b, p, n);
+}
+
+/* Write the records of the misses, which S_cmp_off sorted first in o,
+ * from `at` on; their offsets become where they went, *i the first entry
+ * after them and *end the end. 0 or -1. */
+static int S_write_misses(int fd, struct md_out *o, size_t n, off_t at, size_t *i, off_t *end)
+{
+	struct stage s = { fd, at, BUF_INIT, 0 };
+	buf_grow(&s.b, STAGE_MAX);
+	size_t k;
+	for (k = 0; k < n && o[k].miss; k++) {
+		const struct md_miss *ms = o[k].miss;
+		o[k].e.off = (uint64_t)s.at + s.b.len;
+		S_stage(&s, o[k].list + ms->off, ms->head);
+		S_stage(&s, ms->html, ms->html_len + 1);
+		S_stage(&s, o[k].list + ms->off + ms->head, ms->tail);
+	}
+	S_stage_flush(&s);
+	buf_free(&s.b);
+	*i = k;
+	*end = s.at;
+	return s.err ? -1 : 0;
 }
 
 /* Write a new blob holding only the records of o[0..n) (their offsets are
@@ -515,7 +589,10 @@ static int S_compact(struct mdcache *c, struct md_out *o, size_t n, size_t *blob
 	buf_free(&head);
 	/* the new records, then the old ones in blob order, in runs */
 	qsort(o, n, sizeof *o, S_cmp_off);
-	for (size_t i = 0, j, run; i < n; i = j) {
+	size_t first_old;
+	if (S_write_misses(fd, o, n, at, &first_old, &at) < 0)
+		goto fail;
+	for (size_t i = first_old, j, run; i < n; i = j) {
 		const char *src = S_run(c, o, n, i, &j, (uint64_t)at, &run);
 		if (S_pwrite_all(fd, src, run, at) < 0)
 			goto fail;
@@ -543,7 +620,7 @@ out:
 	return rc;
 }
 
-/* Append the misses' records o[i].rec to the blob at its indexed end (any
+/* Append the misses' records to the blob at its indexed end (any
  * bytes after it are left from a build that did not finish). 0 or -1. */
 static int S_append(struct mdcache *c, struct md_out *o, size_t n, size_t *blob_len)
 {
@@ -553,19 +630,16 @@ static int S_append(struct mdcache *c, struct md_out *o, size_t n, size_t *blob_
 	buf_free(&path);
 	if (fd < 0)
 		return -1;
-	size_t at = c->blob_len;
 	qsort(o, n, sizeof *o, S_cmp_off);
-	for (size_t i = 0, j, run; i < n && o[i].rec; i = j) {
-		const char *src = S_run(c, o, n, i, &j, at, &run);
-		if (S_pwrite_all(fd, src, run, (off_t)at) < 0) {
-			close(fd);
-			return -1;
-		}
-		at += run;
+	size_t first_old;
+	off_t at;
+	if (S_write_misses(fd, o, n, (off_t)c->blob_len, &first_old, &at) < 0) {
+		close(fd);
+		return -1;
 	}
 	if (close(fd) < 0)
 		return -1;
-	*blob_len = at;
+	*blob_len = (size_t)at;
 	return 0;
 }
 
@@ -588,15 +662,15 @@ int mdcache_save(struct mdcache_thread *t)
 	n = 0;
 	for (size_t i = 0; i < c->n; i++)
 		if (atomic_load_explicit(&c->used[i], memory_order_relaxed))
-			o[n++] = (struct md_out){ c->index[i], NULL };
+			o[n++] = (struct md_out){ c->index[i], NULL, NULL };
 	size_t seq = 0; /* a miss's place among all threads' (S_cmp_off) */
 	for (struct mdcache_thread *th = c->threads; th; th = th->next) {
 		for (size_t i = 0; i < th->nmiss; i++) {
 			const struct md_miss *ms = &th->miss[i];
-			o[n++] = (struct md_out){ { ms->key.lo, ms->key.hi, seq + ms->off, ms->len, ms->check },
-						  th->blob.ptr + ms->off };
+			o[n++] = (struct md_out){ { ms->key.lo, ms->key.hi, seq + i, S_miss_len(ms), ms->check }, ms,
+						  th->blob.ptr };
 		}
-		seq += th->blob.len;
+		seq += th->nmiss;
 	}
 	qsort(o, n, sizeof *o, S_cmp_out);
 	size_t k = 0, live = 0, fresh = 0; /* one entry per key (two threads may have rendered the same) */
@@ -604,7 +678,7 @@ int mdcache_save(struct mdcache_thread *t)
 		if (!k || S_cmp_out(&o[k - 1], &o[i])) {
 			o[k++] = o[i];
 			live += (size_t)o[i].e.len;
-			fresh += o[i].rec ? (size_t)o[i].e.len : 0;
+			fresh += o[i].miss ? (size_t)o[i].e.len : 0;
 		}
 	n = k;
 	/* append while the records no index names stay fewer than the live ones */
@@ -640,6 +714,7 @@ void mdcache_free(struct mdcache_thread *t)
 	while (c->threads) {
 		struct mdcache_thread *next = c->threads->next;
 		buf_free(&c->threads->blob);
+		XXH3_freeState(c->threads->h);
 		free(c->threads->miss);
 		free(c->threads);
 		c->threads = next;

@@ -38,8 +38,9 @@ struct mdcache_thread *mdcache_open(const char *out, int trust);
 struct mdcache_thread *mdcache_fork(struct mdcache_thread *t);
 /* md_render() (markdown.h) through the cache: a hit replays the stored
  * result (its HTML and link URLs point into the cache, which must outlive
- * them), a miss renders and keeps the result for mdcache_save(). With t
- * NULL, md_render() itself. */
+ * them), a miss renders and keeps the result for mdcache_save(): its HTML
+ * by reference, so `a` must keep it until then. With t NULL, md_render()
+ * itself. */
 const char *mdcache_render(struct mdcache_thread *t, struct arena *a, const char *text, size_t len,
 			   struct pos at, int flags, struct links *links, int *words, struct diags *d);
 
@@ -52,7 +53,8 @@ struct mdcache_stats {
 };
 void mdcache_stats(struct mdcache_thread *t, struct mdcache_stats *s);
 /* Renew the cache so it holds exactly the entries used since mdcache_open
- * (call after the threads ended): the index names only those, the values'
+ * (call after the threads ended, while the arenas the misses were rendered
+ * into still hold them): the index names only those, the values'
  * file grows by the misses until its unused part would outweigh the rest,
  * and is then written anew. Returns 1 when written, 0 when nothing changed
  * (no miss, no unused entry: the files are left alone), -1 when they could

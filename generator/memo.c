@@ -7,25 +7,23 @@
 #include <xxhash.h>
 
 
-/* The bytes a value hashes to go through a buffer: a page's values are
- * thousands of pieces of a few bytes each, and XXH3's streaming update
- * costs more per call than per byte. The hash reads the same byte stream
- * either way (streaming input may be cut anywhere), so keys do not depend
- * on the buffer. */
-struct hs {
-	XXH3_state_t *st;
-	size_t n;
-	unsigned char b[4096];
-};
-
-static void S_flush(struct hs *h)
+static void S_flush(struct memo_hasher *h)
 {
 	if (h->n)
 		XXH3_128bits_update(h->st, h->b, h->n);
 	h->n = 0;
 }
 
-static void S_put(struct hs *h, const void *p, size_t n)
+void memo_hasher_init(struct memo_hasher *h)
+{
+	h->st = XXH3_createState();
+	if (!h->st)
+		abort(); /* out of memory, as xalloc.h */
+	XXH3_128bits_reset(h->st);
+	h->n = 0;
+}
+
+void memo_hasher_put(struct memo_hasher *h, const void *p, size_t n)
 {
 	if (n > sizeof h->b - h->n) {
 		S_flush(h);
@@ -38,19 +36,28 @@ static void S_put(struct hs *h, const void *p, size_t n)
 	h->n += n;
 }
 
-static void S_tag(struct hs *h, unsigned char tag, uint64_t n)
+struct cache_key memo_hasher_done(struct memo_hasher *h)
+{
+	S_flush(h);
+	XXH128_hash_t k = XXH3_128bits_digest(h->st);
+	XXH3_freeState(h->st);
+	h->st = NULL;
+	return (struct cache_key){ k.low64, k.high64 };
+}
+
+static void S_tag(struct memo_hasher *h, unsigned char tag, uint64_t n)
 {
 	unsigned char b[9];
 	b[0] = tag;
 	memcpy(b + 1, &n, sizeof n);
-	S_put(h, b, sizeof b);
+	memo_hasher_put(h, b, sizeof b);
 }
 
-static void S_hash(struct hs *h, const struct val *v)
+static void S_hash(struct memo_hasher *h, const struct val *v)
 {
 	if (v->digest) {
 		S_tag(h, 'D', 16);
-		S_put(h, v->digest, 16);
+		memo_hasher_put(h, v->digest, 16);
 		return;
 	}
 	switch (v->type) {
@@ -62,7 +69,7 @@ static void S_hash(struct hs *h, const struct val *v)
 		break;
 	case VAL_STR:
 		S_tag(h, 'S', v->len);
-		S_put(h, v->s, v->len);
+		memo_hasher_put(h, v->s, v->len);
 		break;
 	case VAL_LIST:
 		S_tag(h, 'L', v->n);
@@ -73,36 +80,19 @@ static void S_hash(struct hs *h, const struct val *v)
 		S_tag(h, 'M', v->n);
 		for (size_t i = 0; i < v->n; i++) {
 			S_tag(h, 'K', v->pairs[i].klen);
-			S_put(h, v->pairs[i].key, v->pairs[i].klen);
+			memo_hasher_put(h, v->pairs[i].key, v->pairs[i].klen);
 			S_hash(h, v->pairs[i].val);
 		}
 		break;
 	}
 }
 
-/* A hashing state from the library (its layout is not part of the ABI). */
-static XXH3_state_t *S_state(void)
-{
-	XXH3_state_t *st = XXH3_createState();
-	if (!st)
-		abort(); /* out of memory, as xalloc.h */
-	XXH3_128bits_reset(st);
-	return st;
-}
-
-static struct cache_key S_done(XXH3_state_t *st)
-{
-	XXH128_hash_t h = XXH3_128bits_digest(st);
-	XXH3_freeState(st);
-	return (struct cache_key){ h.low64, h.high64 };
-}
-
 static struct cache_key S_digest(const struct val *v)
 {
-	struct hs h = { S_state(), 0, { 0 } };
+	struct memo_hasher h;
+	memo_hasher_init(&h);
 	S_hash(&h, v);
-	S_flush(&h);
-	return S_done(h.st);
+	return memo_hasher_done(&h);
 }
 
 void memo_seal(struct arena *a, struct val *v)
@@ -129,12 +119,12 @@ struct cache_key memo_base(struct cache_key templates)
 
 struct cache_key memo_key(struct cache_key base, const char *tpl, const struct val *v)
 {
-	struct hs h = { S_state(), 0, { 0 } };
-	S_put(&h, &base, sizeof base);
+	struct memo_hasher h;
+	memo_hasher_init(&h);
+	memo_hasher_put(&h, &base, sizeof base);
 	size_t n = strlen(tpl);
 	S_tag(&h, 'T', n);
-	S_put(&h, tpl, n);
+	memo_hasher_put(&h, tpl, n);
 	S_hash(&h, v);
-	S_flush(&h);
-	return S_done(h.st);
+	return memo_hasher_done(&h);
 }

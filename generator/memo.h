@@ -19,6 +19,20 @@
 #include "cache.h"
 #include "value.h"
 
+/* A 128-bit XXH3 hash fed through a buffer: a page's values are thousands
+ * of pieces of a few bytes each, and XXH3's streaming update costs more
+ * per call than per byte. The hash reads the same byte stream however it
+ * is cut, so keys do not depend on the buffer. */
+struct memo_hasher {
+	void *st;               /* the library's state (its layout is not ABI) */
+	size_t n;
+	unsigned char b[4096];
+};
+void memo_hasher_init(struct memo_hasher *h);
+void memo_hasher_put(struct memo_hasher *h, const void *p, size_t n);
+/* The key; frees the state. */
+struct cache_key memo_hasher_done(struct memo_hasher *h);
+
 /* Store the key of `v` and of every list and map below it in the values
  * (v->digest), from `a`. One thread, before the values are shared. */
 void memo_seal(struct arena *a, struct val *v);

@@ -19,8 +19,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
+#include "memo.h"
 #include "search.h"
 #include "tree.h"
 
@@ -29,22 +29,22 @@
  * (memo.h): the same walk, so the key cannot miss an input. */
 struct feed {
 	struct search_index *ix;
-	XXH3_state_t *h;
+	struct memo_hasher *h;
 };
 
-static void S_hash_str(XXH3_state_t *h, const char *s)
+static void S_hash_str(struct memo_hasher *h, const char *s)
 {
 	size_t n = s ? strlen(s) + 1 : 0; /* NULL and "" differ */
-	XXH3_128bits_update(h, &n, sizeof n);
+	memo_hasher_put(h, &n, sizeof n);
 	if (n)
-		XXH3_128bits_update(h, s, n);
+		memo_hasher_put(h, s, n);
 }
 
 static void S_doc(struct feed *f, enum search_kind kind, const char *url, const char *title, const char *group)
 {
 	if (f->h) {
 		unsigned k = 0x100u + (unsigned)kind;
-		XXH3_128bits_update(f->h, &k, sizeof k);
+		memo_hasher_put(f->h, &k, sizeof k);
 		S_hash_str(f->h, url);
 		S_hash_str(f->h, title);
 		S_hash_str(f->h, group);
@@ -59,7 +59,7 @@ static void S_text(struct feed *f, enum search_field fld, const char *s)
 		return;
 	if (f->h) {
 		unsigned k = (unsigned)fld;
-		XXH3_128bits_update(f->h, &k, sizeof k);
+		memo_hasher_put(f->h, &k, sizeof k);
 		S_hash_str(f->h, s);
 		return;
 	}
@@ -92,7 +92,7 @@ static void S_html(struct feed *f, enum search_field body, const char *html)
 	if (f->h) {
 		/* what comes out of it depends on these bytes alone */
 		unsigned k = 0x200u + (unsigned)body;
-		XXH3_128bits_update(f->h, &k, sizeof k);
+		memo_hasher_put(f->h, &k, sizeof k);
 		S_hash_str(f->h, html);
 		return;
 	}
@@ -203,16 +203,13 @@ int render_search_index(const struct model *m, int lang, struct arena *a, struct
 
 struct cache_key render_search_key(const struct model *m, int lang, struct arena *a, struct cache_key base)
 {
-	struct feed f = { NULL, XXH3_createState() };
-	if (!f.h)
-		abort(); /* out of memory, as xalloc.h */
-	XXH3_128bits_reset(f.h);
-	XXH3_128bits_update(f.h, "search-index", 12);
-	XXH3_128bits_update(f.h, &base, sizeof base);
+	struct memo_hasher h;
+	memo_hasher_init(&h);
+	struct feed f = { NULL, &h };
+	memo_hasher_put(&h, "search-index", 12);
+	memo_hasher_put(&h, &base, sizeof base);
 	unsigned sl = (unsigned)S_lang(m, lang);
-	XXH3_128bits_update(f.h, &sl, sizeof sl);
+	memo_hasher_put(&h, &sl, sizeof sl);
 	S_walk(m, lang, a, &f);
-	XXH128_hash_t h = XXH3_128bits_digest(f.h);
-	XXH3_freeState(f.h);
-	return (struct cache_key){ h.low64, h.high64 };
+	return memo_hasher_done(&h);
 }

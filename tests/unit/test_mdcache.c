@@ -18,18 +18,20 @@
 #include "xalloc.h"
 
 static char out[256];
+/* The results' arena: a miss's HTML is kept by reference until
+ * mdcache_save, as the model's arena keeps it in a build. */
+static struct arena results;
 
 /* What one render gave, as text: the HTML, then each link, the word count
  * and each diagnostic in report order. */
 static char *S_result(struct mdcache_thread *t, const char *text, struct pos at, int flags)
 {
-	struct arena a;
-	arena_init(&a);
+	struct arena *a = &results;
 	struct links links = { 0 };
 	struct diags d;
 	diags_init(&d);
 	int words = -1;
-	const char *html = mdcache_render(t, &a, text, strlen(text), at, flags, &links, &words, &d);
+	const char *html = mdcache_render(t, a, text, strlen(text), at, flags, &links, &words, &d);
 	struct buf b = BUF_INIT;
 	buf_addf(&b, "%s--\n", html);
 	for (size_t i = 0; i < links.n; i++)
@@ -45,7 +47,6 @@ static char *S_result(struct mdcache_thread *t, const char *text, struct pos at,
 	buf_addf(&b, "errors %zu warnings %zu\n", d.errors, d.warnings);
 	diags_free(&d);
 	free(links.items);
-	arena_free(&a);
 	return buf_detach(&b, NULL);
 }
 
@@ -346,6 +347,7 @@ static void S_bounded(void)
 int main(void)
 {
 	md_init();
+	arena_init(&results);
 	char tmpl[] = "/tmp/hhd-mdcache.XXXXXX";
 	if (!mkdtemp(tmpl))
 		return 2;
@@ -355,6 +357,7 @@ int main(void)
 	S_damage();
 	S_bounded();
 	md_thread_done();
+	arena_free(&results);
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
 	if (system(cmd) != 0)
