@@ -22,6 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -f "$T/log" ] && { echo "--- server log:"; cat "$T/log"; }; exit 1; }
+. "$(dirname "$0")/lib.sh"
 
 cp -r "$SRC/tests/fixtures/site/content" "$T/content"
 mkdir "$T/tmp"
@@ -31,14 +32,7 @@ cp "$TIP" "$T/back-ups.orig"
 # start on a free port (0: the kernel chooses; the server prints it)
 (cd "$T" && TMPDIR="$T/tmp" exec "$HHD" serve --port 0 --content content --theme "$SRC/themes/default" 2>"$T/log") &
 PID=$!
-PORT=
-for _ in $(seq 100); do
-	PORT=$(sed -n 's|^hhd: serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log")
-	[ -n "$PORT" ] && break
-	kill -0 $PID 2>/dev/null || fail "hhd serve exited early"
-	sleep 0.1
-done
-[ -n "$PORT" ] || fail "no 'serving' line within 10 s"
+wait_port "$T/log"
 URL="http://127.0.0.1:$PORT"
 [ "$(ls "$T/tmp" | grep -c '^hhd-serve-')" = 1 ] || fail "the preview folder is not in TMPDIR"
 [ -e "$T/public" ] && fail "serve wrote public/"

@@ -22,6 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -f "$T/log" ] && { echo "--- server log (last 40 lines):"; tail -40 "$T/log"; }; exit 1; }
+. "$(dirname "$0")/lib.sh"
 
 C=$T/content
 TH=$T/theme
@@ -31,14 +32,7 @@ mkdir "$T/tmp"
 
 (cd "$T" && HHD_TIMING=1 TMPDIR="$T/tmp" exec "$HHD" serve --port 0 --content "$C" --theme "$TH" 2>"$T/log") &
 PID=$!
-PORT=
-for _ in $(seq 100); do
-	PORT=$(sed -n 's|^hhd: serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log")
-	[ -n "$PORT" ] && break
-	kill -0 $PID 2>/dev/null || fail "hhd serve exited early"
-	sleep 0.1
-done
-[ -n "$PORT" ] || fail "no 'serving' line within 10 s"
+wait_port "$T/log"
 SITE=$(echo "$T"/tmp/hhd-serve-*/site)
 [ -d "$SITE" ] || fail "no preview folder"
 
@@ -47,20 +41,26 @@ gen() { status | sed -n 's/.*"generation":\([0-9]*\).*/\1/p'; }
 GEN=$(gen)
 [ -n "$GEN" ] || fail "no generation in /__hhd/status"
 
-# step NAME PARSED: wait for the rebuild after a change; the build must
-# have parsed PARSED files ("all": every listed one, "-": no check), and
-# the preview must equal a clean build's output
-step() {
-	name=$1 want=$2
+# wait_rebuild NAME FAILED: wait until the generation passes $GEN (at most
+# 15 s); the rebuild's "failed" flag must be FAILED
+wait_rebuild() {
 	for _ in $(seq 150); do
 		kill -0 "$PID" 2>/dev/null || fail "hhd serve died"
 		g=$(gen)
 		[ -n "$g" ] && [ "$g" -gt "$GEN" ] && break
 		sleep 0.1
 	done
-	[ -n "$g" ] && [ "$g" -gt "$GEN" ] || fail "$name: no rebuild within 15 s"
+	[ -n "$g" ] && [ "$g" -gt "$GEN" ] || fail "$1: no rebuild within 15 s"
 	GEN=$g
-	status | grep -q '"failed":0' || fail "$name: the rebuild failed"
+	status | grep -q "\"failed\":$2" || fail "$1: the rebuild's failed flag is not $2"
+}
+
+# step NAME PARSED: wait for the rebuild after a change; the build must
+# have parsed PARSED files ("all": every listed one, "-": no check), and
+# the preview must equal a clean build's output
+step() {
+	name=$1 want=$2
+	wait_rebuild "$name" 0
 	line=$(grep '^hhd: timing: load cache: ' "$T/log" | tail -1)
 	reused=$(echo "$line" | sed -n 's/.*: \([0-9]*\) files reused, \([0-9]*\) parsed$/\1/p')
 	parsed=$(echo "$line" | sed -n 's/.*: \([0-9]*\) files reused, \([0-9]*\) parsed$/\2/p')
@@ -79,15 +79,7 @@ step() {
 
 # wait_failed NAME: wait for a rebuild that fails
 wait_failed() {
-	for _ in $(seq 150); do
-		kill -0 "$PID" 2>/dev/null || fail "hhd serve died"
-		g=$(gen)
-		[ -n "$g" ] && [ "$g" -gt "$GEN" ] && break
-		sleep 0.1
-	done
-	[ -n "$g" ] && [ "$g" -gt "$GEN" ] || fail "$1: no rebuild within 15 s"
-	GEN=$g
-	status | grep -q '"failed":1' || fail "$1: the rebuild did not fail"
+	wait_rebuild "$1" 1
 	echo "ok: $1 (failed as it should)"
 }
 
