@@ -10,6 +10,8 @@ void model_free(struct model *m)
 {
 	for (size_t i = 0; i < m->npages; i++)
 		free(m->pages[i]->links.items);
+	for (size_t i = 0; i < m->nskipped; i++)
+		free(m->skipped[i]->links.items);
 	for (size_t i = 0; i < m->ntrees; i++)
 		for (size_t k = 0; k < m->trees[i]->nnodes; k++)
 			free(m->trees[i]->nodes[k].links.items);
