@@ -376,6 +376,7 @@ out:
 struct preview {
 	struct opts o;               /* a build of the preview folder, drafts included */
 	int built;                   /* a build succeeded */
+	int warmed;                  /* S_warm has run */
 };
 
 static int S_stop_pipe[2] = { -1, -1 };
@@ -410,16 +411,18 @@ static int S_rebuild(void *ctx, const char *const changed[], size_t n, struct di
 	return failed ? -1 : 0;
 }
 
-/* serve_run's warm hook: the first build wrote the preview folder, and the
- * writer's spare tree (write.h) is still empty, so the first rebuild after a
- * save would have to link every file into it (about a second for 10,000
- * pages). Building once more now, with nothing changed, keeps every page and
- * fills the spare while the editor opens the browser. */
+/* serve_run's warm hook: the first good build wrote the preview folder,
+ * and the writer's spare tree (write.h) is still empty, so the rebuild after
+ * the next save would have to link every file into it (about a second for
+ * 10,000 pages). Building once more now, with nothing changed, keeps every
+ * page and fills the spare while the editor opens the browser (or looks at
+ * the page the fix brought back). Once. */
 static void S_warm(void *ctx)
 {
 	struct preview *p = ctx;
-	if (!p->built)
+	if (!p->built || p->warmed)
 		return;
+	p->warmed = 1;
 	struct diags d;
 	diags_init(&d);
 	(void)S_pipeline(&p->o, &d); /* the same content: the same reports, shown already */

@@ -660,6 +660,8 @@ static int S_loop(struct serve *s, struct watch *w, const struct serve_hooks *ho
 		if (r <= 0)
 			return r;
 		S_rebuild(s, hooks, (const char *const *)b.paths, b.overflow ? 0 : b.n);
+		if (hooks && hooks->warm)
+			hooks->warm(hooks->ctx);
 		watch_batch_free(&b);
 	}
 }

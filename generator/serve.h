@@ -55,10 +55,11 @@ struct serve_hooks {
 	/* Called once the server answers, with the port it listens on (useful
 	 * with port 0). May be NULL. */
 	void (*ready)(void *ctx, int port);
-	/* Called once after ready, before the first change is waited for (on
-	 * serve_run's thread, so a change made meanwhile waits until it
-	 * returns): work that makes the rebuilds after it faster. It changes
-	 * nothing a visitor of the preview sees and sends no event. May be NULL. */
+	/* Called after ready and after each rebuild has told the browsers,
+	 * before the next change is waited for (on serve_run's thread, so a
+	 * change made meanwhile waits until it returns): work that makes the
+	 * rebuilds after it faster, which it does once. It changes nothing a
+	 * visitor of the preview sees and sends no event. May be NULL. */
 	void (*warm)(void *ctx);
 };
 

@@ -6,7 +6,8 @@
 # tree, orgs.yaml, site.yaml (a text, then a setting parses depend on), a
 # template, a page added and removed, a page whose alias validation
 # completes, a translation added and removed, a language folder moved away
-# and back, a broken file and its fix.
+# and back, a broken file and its fix. The server starts on a broken file:
+# after the first good build, the warm build fills the writer's spare tree.
 # usage: test_serve_reuse.sh HHD SOURCE_DIR
 set -u
 HHD=$1
@@ -29,17 +30,20 @@ TH=$T/theme
 cp -r "$SRC/tests/fixtures/site/content" "$C"
 cp -r "$SRC/themes/default" "$TH"
 mkdir "$T/tmp"
+# start with a broken tip: the first build fails
+cp "$C/nl/tips/back-ups.md" "$T/back-ups.md"
+printf -- '---\ntitle: Kapot\nweight: tien\n---\nTekst.\n' >"$C/nl/tips/back-ups.md"
 
 (cd "$T" && HHD_TIMING=1 TMPDIR="$T/tmp" exec "$HHD" serve --port 0 --content "$C" --theme "$TH" 2>"$T/log") &
 PID=$!
 wait_port "$T/log"
-SITE=$(echo "$T"/tmp/hhd-serve-*/site)
-[ -d "$SITE" ] || fail "no preview folder"
+SITE=$(echo "$T"/tmp/hhd-serve-*)/site
 
 status() { curl -s --max-time 5 "http://127.0.0.1:$PORT/__hhd/status"; }
 gen() { status | sed -n 's/.*"generation":\([0-9]*\).*/\1/p'; }
 GEN=$(gen)
 [ -n "$GEN" ] || fail "no generation in /__hhd/status"
+status | grep -q '"failed":1' || fail "the first build with a broken tip did not fail"
 
 # wait_rebuild NAME FAILED: wait until the generation passes $GEN (at most
 # 15 s); the rebuild's "failed" flag must be FAILED
@@ -83,6 +87,20 @@ wait_failed() {
 	echo "ok: $1 (failed as it should)"
 }
 
+cp "$T/back-ups.md" "$C/nl/tips/back-ups.md"
+step "the first good build" -
+[ -d "$SITE" ] || fail "no preview folder after the first good build"
+# After it, hhd serve builds once more with nothing changed (the warm hook),
+# so the writer's spare tree holds every file too and the next save links
+# nothing into it. No event tells when that is done: wait for the lists.
+listing() { (cd "$1" 2>/dev/null && find . -type f | sort); }
+for _ in $(seq 150); do
+	[ "$(listing "$SITE.hhd-spare")" = "$(listing "$SITE")" ] && break
+	sleep 0.1
+done
+[ "$(listing "$SITE.hhd-spare")" = "$(listing "$SITE")" ] ||
+	fail "the spare tree does not hold the site after the warm build: $(listing "$SITE.hhd-spare" | wc -l) of $(listing "$SITE" | wc -l) files"
+echo "ok: the warm build filled the spare tree"
 sed -i 's/^summary: .*/summary: Een andere samenvatting./' "$C/nl/tips/back-ups.md"
 step "tip" 1
 sed -i 's/^    question: Kunt u nog bij uw bestanden?/    question: Kunt u nog bij al uw bestanden?/' "$C/nl/trees/ransomware.yaml"
