@@ -273,7 +273,5 @@ void loadcache_sweep(struct loadcache *lc)
 
 void loadcache_stats(const struct loadcache *lc, struct loadcache_stats *s)
 {
-	*s = (struct loadcache_stats){ lc->reused, lc->parsed, 0 };
-	for (size_t i = 0; i < lc->nentries; i++)
-		s->kept += lc->entries[i]->page || lc->entries[i]->tree;
+	*s = (struct loadcache_stats){ lc->reused, lc->parsed };
 }

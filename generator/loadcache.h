@@ -64,7 +64,6 @@ void loadcache_sweep(struct loadcache *lc);
 
 struct loadcache_stats {
 	size_t reused, parsed;   /* by the last build */
-	size_t kept;             /* files kept now */
 };
 void loadcache_stats(const struct loadcache *lc, struct loadcache_stats *s);
 

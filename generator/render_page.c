@@ -699,14 +699,6 @@ struct val *render_page_val(const struct render_ctx *c, const struct render_job 
 	return v;
 }
 
-/* Render one job into `out`. Pure: reads the model and templates only. */
-int render_page(const struct render_ctx *c, const struct render_job *j, struct buf *out)
-{
-	const char *tpl;
-	struct val *v = render_page_val(c, j, &tpl);
-	return mustache_render(c->t->tpl, mustache_get(c->t->tpl, tpl), v, out);
-}
-
 /* Report a failed render of `url` with the limit it hit. */
 void render_report(struct diags *d, const char *url, int status)
 {

@@ -57,11 +57,10 @@ struct render_ctx {
  * to `jobs` threads (c->a: the theme's keys). Free with render_shared_free. */
 void render_shared_build(struct render_shared *sh, const struct render_ctx *c, int jobs);
 void render_shared_free(struct render_shared *sh);
-/* The values job `j`'s template sees, and (in *tpl) the template's name. */
+/* The values job `j`'s template sees, and (in *tpl) the template's name
+ * (render.c keys them, then renders them unless the writer keeps the page).
+ * Pure: reads the model and templates only. */
 struct val *render_page_val(const struct render_ctx *c, const struct render_job *j, const char **tpl);
-/* Render one job into `out`. Pure: reads the model and templates only.
- * Returns mustache_render()'s status. */
-int render_page(const struct render_ctx *c, const struct render_job *j, struct buf *out);
 /* The same page in every language (NULL where a language has none). */
 void render_job_urls(const struct render_ctx *c, const struct render_job *j, const char *urls[HHD_MAX_LANGS]);
 /* The context of a page at `url`: the language's common values and the

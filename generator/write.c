@@ -89,6 +89,20 @@ static void S_fail(struct diags *d, const char *dir, const char *rel, int err)
 	buf_free(&full);
 }
 
+/* Forget the last build's journal (none read, or not trusted). */
+static void S_journal_drop(struct writer *w)
+{
+	buf_free(&w->jdata);
+	free(w->jrecs);
+	free(w->jextra);
+	if (w->jmap)
+		strmap_free(w->jmap);
+	w->jrecs = NULL;
+	w->jextra = NULL;
+	w->jmap = NULL;
+	w->njrecs = w->njextra = 0;
+}
+
 static void S_writer_free(struct writer *w)
 {
 	size_t i;
@@ -102,11 +116,7 @@ static void S_writer_free(struct writer *w)
 		free(w->recs[i].rel);
 	free(w->recs);
 	free(w->fresh); /* its strings are recs' */
-	buf_free(&w->jdata);
-	free(w->jrecs);
-	free(w->jextra);
-	if (w->jmap)
-		strmap_free(w->jmap);
+	S_journal_drop(w);
 	pthread_mutex_destroy(&w->lock);
 	free(w->out);
 	free(w->spare);
@@ -163,17 +173,8 @@ static void S_journal_read(struct writer *w)
 		 && S_journal_parse(w, &ost, &sst) == 0;
 	/* from here on the spare changes: no journal describes it until commit */
 	cache_remove(w->out, JOURNAL_NAME);
-	if (ok)
-		return;
-	buf_free(&w->jdata);
-	free(w->jrecs);
-	free(w->jextra);
-	if (w->jmap)
-		strmap_free(w->jmap);
-	w->jrecs = NULL;
-	w->jextra = NULL;
-	w->jmap = NULL;
-	w->njrecs = w->njextra = 0;
+	if (!ok)
+		S_journal_drop(w);
 }
 
 struct writer *writer_open(const char *out, struct diags *d)
