@@ -113,6 +113,11 @@ static void S_md_job(void *state, size_t i)
 		j->tree = tree_parse(&w->m, w->src.ptr, w->src.len, j->path, j->id, j->lang, d);
 	else
 		j->page = page_parse(&w->m, j->path, j->id, j->lang, j->kind, w->src.ptr, w->src.len, d);
+	/* what the render stage compares with the last build (render_deps.c) */
+	if (j->tree)
+		j->tree->src = cache_hash(w->src.ptr, w->src.len);
+	if (j->page)
+		j->page->src = cache_hash(w->src.ptr, w->src.len);
 }
 
 /* m->lc: keep each new parse, and give the model a copy of every parse,
@@ -268,8 +273,10 @@ static void S_load_orgs(struct model *m, const char *path, struct diags *d)
 	if (stat(path, &st) < 0)
 		return;
 	struct buf src = BUF_INIT;
-	if (load_file(path, &src, d) == 0)
+	if (load_file(path, &src, d) == 0) {
+		m->orgs_src = cache_hash(src.ptr, src.len);
 		orgs_parse(m, src.ptr, src.len, path, d);
+	}
 	if (!m->orgs)
 		model_unloaded_add(m, UNLOADED_ORGS, 0, NULL, path);
 	buf_free(&src);
@@ -284,6 +291,7 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		buf_free(&src);
 		return errno == ENOENT || errno == EACCES || errno == ENOTDIR ? -2 : -1;
 	}
+	m->site_src = cache_hash(src.ptr, src.len);
 	struct ynode *root = yaml_load(m->arena, site_path, src.ptr, src.len, 0, d);
 	buf_free(&src);
 	if (!root || site_load(m, site_path, root, d) < 0)

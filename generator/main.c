@@ -305,11 +305,15 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 	if (build) {
 		if (o->force) /* check every file of the output, as if no build had been before */
 			cache_remove(o->out, WRITE_JOURNAL_NAME);
+		if (timing)
+			fprintf(stderr, "hhd: timing: theme %.0f ms\n", (S_now() - t0) * 1000);
 		struct writer *w = writer_open(o->out, d);
 		if (!w) {
 			status = 2;
 			goto out;
 		}
+		if (timing)
+			fprintf(stderr, "hhd: timing: writer open %.0f ms\n", (S_now() - t0) * 1000);
 		if (o->preview)
 			writer_nosync(w);
 		long files = render_site(&m, &theme, w, o->jobs, d);

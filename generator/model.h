@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include "arena.h"
+#include "cache.h"
 #include "diag.h"
 #include "manifest.h"
 #include "schema.h"
@@ -74,6 +75,7 @@ struct links {
 
 struct page {
 	const char *path;             /* source file, relative to the working folder */
+	struct cache_key src;         /* XXH3 of the file's bytes: what render_deps.c compares */
 	const char *id;               /* file name without .md: the translation key */
 	int lang;
 	enum page_kind kind;
@@ -139,6 +141,7 @@ struct node {
 
 struct tree {
 	const char *path;
+	struct cache_key src;         /* XXH3 of the file's bytes (as page.src) */
 	const char *id;               /* file name without .yaml */
 	int lang;
 	struct sstr title, summary, reviewed, start, slug;
@@ -190,6 +193,8 @@ struct model {
 	struct arena *arena;
 	const char *content_dir;
 	struct site site;
+	struct cache_key site_src, orgs_src; /* XXH3 of site.yaml's and orgs.yaml's bytes
+				       * (zero: no orgs.yaml): render_deps.c */
 	struct page **pages;
 	size_t npages, cappages;
 	struct tree **trees;

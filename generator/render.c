@@ -1,13 +1,16 @@
 /* render.c: the render stage's driver. Collects the job list (every page
  * of the site, in a fixed order) and runs it on a thread pool with one
- * arena and one buffer per thread: each page gets its values and memo key
+ * arena and one buffer per thread: a page that nothing changed reaches
+ * (render_deps.c) keeps its file; any other gets its values and memo key
  * (memo.h), and is rendered and handed to the writer unless the writer
- * keeps it; the search indexes and the site-wide files (render_files.c)
- * are jobs of the same pool. */
+ * keeps it; the search indexes, the tip lists and the site-wide files
+ * (render_files.c) are jobs of the same pool. */
 #include "render.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "memo.h"
 #include "pool.h"
@@ -39,7 +42,7 @@ static void S_collect_jobs(const struct model *m, struct render_jobs *js)
 		S_push(js, (struct render_job){ .kind = J_PAGE, .lang = p->lang, .page = p, .url = p->url });
 		for (size_t k = 0; k < p->aliases.n; k++)
 			S_push(js, (struct render_job){ .kind = J_REDIRECT, .lang = p->lang,
-							.url = p->aliases.items[k].s, .target = p->url });
+							.url = p->aliases.items[k].s, .target = p->url, .from = p });
 	}
 	for (int li = 0; li < m->site.nlangs; li++) {
 		const struct lang *l = &m->site.langs[li];
@@ -61,16 +64,33 @@ static void S_collect_jobs(const struct model *m, struct render_jobs *js)
 	}
 }
 
-/* Render one job and hand it to the writer; reports and returns -1 on failure. */
-static int S_render_write(const struct render_ctx *c, const struct render_job *j, struct writer *w,
+/* HHD_DEPS_CHECK: a job render_deps.c let keep its output had other
+ * values after all (a dependency it does not know); -1. */
+static int S_check_failed(const char *rel)
+{
+	fprintf(stderr, "hhd: HHD_DEPS_CHECK: '%s' was kept as the last build wrote it, but its input changed\n", rel);
+	return -1;
+}
+
+/* Render one job (`ask`: the ask page of the outcome j->node) and hand it
+ * to the writer: 0; 1 when the output keeps the last build's file without
+ * values or key (render_deps.c); -1 after a failure (reported). */
+static int S_render_write(const struct render_ctx *c, const struct render_job *j, int ask, struct writer *w,
 			  struct buf *out, struct diags *d)
 {
 	const char *rel = S_out_path(c->a, j->url), *tpl;
+	struct cache_key key = { 0, 0 }, last;
+	/* nothing it reads changed since the last build (render_deps.c):
+	 * what the output holds stays, without values or key */
+	int keep = c->memo && !render_affected(c->ch, j, ask) && writer_last_key(w, rel, &last);
+	if (keep && !c->check && writer_keep(w, rel, last))
+		return 1;
 	struct val *v = render_page_val(c, j, &tpl);
-	struct cache_key key = { 0, 0 };
 	if (c->memo) {
 		/* the same template and values as last time: the same bytes */
 		key = memo_key(c->base, tpl, v);
+		if (keep && !cache_key_eq(key, last))
+			return S_check_failed(rel);
 		if (writer_keep(w, rel, key))
 			return 0;
 	}
@@ -83,8 +103,11 @@ static int S_render_write(const struct render_ctx *c, const struct render_job *j
 	return writer_put_keyed(w, rel, out->ptr, out->len, key, d);
 }
 
-/* In a worker's order: the site-wide files (render_files.c), as one job. */
+/* In a worker's order: the site-wide files (render_files.c), as one job;
+ * a language's tip list (render_shared_tip), as one job each. */
 #define FILES_JOB ((size_t)-1)
+#define TIPS_JOB(lang) ((size_t)-2 - (size_t)(lang))
+#define TIPS_LANG(i) ((int)((size_t)-2 - (i)))
 
 /* A render thread's state: the shared context with the thread's own arena. */
 struct worker {
@@ -96,11 +119,16 @@ struct worker {
 	struct buf out;
 	struct diags d;
 	int failed;
+	size_t unkeyed;       /* jobs kept without values or key (render_deps.c) */
 };
 
 static void S_render_one(void *state, size_t i)
 {
 	struct worker *wk = state;
+	if (wk->order[i] >= TIPS_JOB(HHD_MAX_LANGS - 1) && wk->order[i] != FILES_JOB) {
+		render_shared_tip((struct render_shared *)wk->c.sh, &wk->c, TIPS_LANG(wk->order[i]));
+		return;
+	}
 	if (wk->order[i] == FILES_JOB) {
 		if (render_files_write(&wk->c, wk->w, wk->js, &wk->d) < 0)
 			wk->failed = 1;
@@ -108,30 +136,42 @@ static void S_render_one(void *state, size_t i)
 		return;
 	}
 	const struct render_job *j = &wk->js->items[wk->order[i]];
-	if (S_render_write(&wk->c, j, wk->w, &wk->out, &wk->d) < 0)
-		wk->failed = 1;
+	int rc = S_render_write(&wk->c, j, 0, wk->w, &wk->out, &wk->d);
+	wk->failed |= rc < 0;
+	wk->unkeyed += rc > 0;
 	if (j->kind == J_NODE && j->node->is_outcome) {
 		/* the outcome's own "ask the helpdesk" page */
 		struct render_job ask = { .kind = J_ASK, .lang = j->lang, .node = j->node, .url = j->node->ask_url };
-		if (S_render_write(&wk->c, &ask, wk->w, &wk->out, &wk->d) < 0)
-			wk->failed = 1;
+		rc = S_render_write(&wk->c, &ask, 1, wk->w, &wk->out, &wk->d);
+		wk->failed |= rc < 0;
+		wk->unkeyed += rc > 0;
 	}
 	if (j->kind == J_SEARCH && !wk->c.m->no_search_index) {
 		/* the search page's index, built on the same thread: pure, from
 		 * the model, like the page */
 		const struct lang *l = &wk->c.m->site.langs[j->lang];
-		struct cache_key key = { 0, 0 };
-		int rc = 0;
-		if (wk->c.memo)
+		const char *rel = l->search_index_url + 1;
+		struct cache_key key = { 0, 0 }, last;
+		int kept = 0;
+		int keep = wk->c.memo && !render_index_affected(wk->c.ch, j->lang) && writer_last_key(wk->w, rel, &last);
+		if (keep && !wk->c.check)
+			wk->unkeyed += (size_t)(kept = writer_keep(wk->w, rel, last));
+		if (wk->c.memo && !kept) {
 			key = render_search_key(wk->c.m, j->lang, wk->c.a, wk->c.index_base);
-		if (!wk->c.memo || !writer_keep(wk->w, l->search_index_url + 1, key)) {
+			if (keep && !cache_key_eq(key, last)) {
+				S_check_failed(rel);
+				wk->failed = 1;
+			}
+			kept = writer_keep(wk->w, rel, key);
+		}
+		if (!kept) {
 			buf_reset(&wk->out);
 			rc = render_search_index(wk->c.m, j->lang, wk->c.a, &wk->out);
 			if (rc) {
 				diag_at(&wk->d, D_SEARCH_INDEX, l->search_index_url, 0, 0,
 					search_err_text((enum search_err)rc));
 				wk->failed = 1;
-			} else if (writer_put_keyed(wk->w, l->search_index_url + 1, wk->out.ptr, wk->out.len, key,
+			} else if (writer_put_keyed(wk->w, rel, wk->out.ptr, wk->out.len, key,
 						    &wk->d) < 0) {
 				wk->failed = 1;
 			}
@@ -140,26 +180,55 @@ static void S_render_one(void *state, size_t i)
 	arena_reset(&wk->a);
 }
 
+static double S_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 long render_site(const struct model *m, const struct theme *t, struct writer *w, int jobs, struct diags *d)
 {
+	double t0 = S_ms(), t1;
 	/* the values every page shares, and the site-wide files: built on
 	 * this thread, in render's own arena (the model's is only read) */
 	struct arena ra;
 	arena_init(&ra);
 	struct render_shared sh = { 0 };
 	struct render_ctx base = { m, t, &sh, &ra, m->cache_out != NULL, memo_base(t->tpl_digest),
-				   memo_base((struct cache_key){ 0, 0 }) };
-	render_shared_build(&sh, &base, jobs);
+				   memo_base((struct cache_key){ 0, 0 }), NULL, 0 };
+	render_shared_build(&sh, &base);
+	/* what changed since the last build (render_deps.c), and the record
+	 * the next build compares with */
+	struct render_change ch;
+	struct buf record = BUF_INIT;
+	size_t nlast = 0;
+	const void *last = base.memo ? writer_last_inputs(w, &nlast) : NULL;
+	render_change(&ch, &base, last, nlast, &record);
+	if (base.memo)
+		writer_set_inputs(w, record.ptr, record.len);
+	buf_free(&record);
+	base.ch = &ch;
+	const char *check = getenv("HHD_DEPS_CHECK");
+	base.check = check && *check && strcmp(check, "0");
+	/* the tip lists the jobs to key read: built by the pool's jobs */
+	for (int li = 0; li < m->site.nlangs; li++)
+		sh.need[li] = !base.memo || base.check || ch.all || ch.tips[li];
+	t1 = S_ms();
 	struct render_jobs js = { 0 };
 	S_collect_jobs(m, &js);
 	/* The search pages first: a language's index is the longest job (all
 	 * its pages), so it runs while the other threads take the rest; then
-	 * the site-wide files (the sitemap and manifest read the whole list,
-	 * which keeps its order). */
-	size_t *order = xcalloc(js.n + 2, sizeof *order), no = 0;
+	 * the tip lists, before the jobs that wait for them; then the
+	 * site-wide files (the sitemap and manifest read the whole list, which
+	 * keeps its order). */
+	size_t *order = xcalloc(js.n + 2 + HHD_MAX_LANGS, sizeof *order), no = 0;
 	for (size_t i = 0; i < js.n; i++)
 		if (js.items[i].kind == J_SEARCH)
 			order[no++] = i;
+	for (int li = 0; li < m->site.nlangs; li++)
+		if (sh.need[li])
+			order[no++] = TIPS_JOB(li);
 	order[no++] = FILES_JOB;
 	for (size_t i = 0; i < js.n; i++)
 		if (js.items[i].kind != J_SEARCH)
@@ -179,16 +248,22 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 	}
 	pool_run(&render_pool, no, n, wk, sizeof *wk);
 	int failed = 0;
+	size_t unkeyed = 0;
 	for (int i = 0; i < n; i++) {
 		failed |= wk[i].failed;
+		unkeyed += wk[i].unkeyed;
 		diags_merge(d, &wk[i].d);
 		buf_free(&wk[i].out);
 		arena_free(&wk[i].a);
 	}
 	free(wk);
+	if (getenv("HHD_TIMING"))
+		fprintf(stderr, "hhd: timing: render: changes %.1f ms, jobs %.1f ms (%zu kept unkeyed)\n", t1 - t0,
+			S_ms() - t1, unkeyed);
 	free(js.items);
 	free(order);
 	render_shared_free(&sh);
+	render_change_free(&ch);
 	arena_free(&ra);
 	if (failed)
 		return -1;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "memo.h"
 #include "org.h"
 
 /* Render template `tpl` with `v` into `out` and write it as `file`; a
@@ -274,6 +275,18 @@ static int S_manifest(const struct render_ctx *c, const struct render_jobs *js, 
 	return rc;
 }
 
+/* The memo key of site-wide file `rel` (zero without the memo). */
+static struct cache_key S_key(const struct render_ctx *c, const char *rel)
+{
+	if (!c->memo)
+		return (struct cache_key){ 0, 0 };
+	struct memo_hasher h;
+	memo_hasher_init(&h);
+	memo_hasher_put(&h, &c->ch->files_key, sizeof c->ch->files_key);
+	memo_hasher_put(&h, rel, strlen(rel) + 1);
+	return memo_hasher_done(&h);
+}
+
 int render_files_write(const struct render_ctx *c, struct writer *w, const struct render_jobs *js, struct diags *d)
 {
 	struct buf out = BUF_INIT;
@@ -285,13 +298,20 @@ int render_files_write(const struct render_ctx *c, struct writer *w, const struc
 	buf_addf(&out, "User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: %s/sitemap.xml\n", c->m->site.base_url);
 	rc |= writer_put(w, "robots.txt", out.ptr, out.len, d);
 
-	buf_reset(&out);
-	S_sitemap(c, js, &out);
-	rc |= writer_put(w, "sitemap.xml", out.ptr, out.len, d);
-
-	buf_reset(&out);
-	rc |= S_manifest(c, js, &out, d);
-	rc |= writer_put(w, MANIFEST_NAME, out.ptr, out.len, d);
+	/* the sitemap and the manifest: kept when what they read did not
+	 * change (render_deps.c); they list every page */
+	struct cache_key key = S_key(c, "sitemap.xml");
+	if (!c->memo || !writer_keep(w, "sitemap.xml", key)) {
+		buf_reset(&out);
+		S_sitemap(c, js, &out);
+		rc |= writer_put_keyed(w, "sitemap.xml", out.ptr, out.len, key, d);
+	}
+	key = S_key(c, MANIFEST_NAME);
+	if (!c->memo || !writer_keep(w, MANIFEST_NAME, key)) {
+		buf_reset(&out);
+		rc |= S_manifest(c, js, &out, d);
+		rc |= writer_put_keyed(w, MANIFEST_NAME, out.ptr, out.len, key, d);
+	}
 
 	for (size_t i = 0; i < c->t->nassets; i++) {
 		const struct asset *as = &c->t->assets[i];

@@ -216,32 +216,46 @@ static struct val *S_build_tips(const struct render_ctx *c, int lang)
 	return l;
 }
 
-/* One language's shared values, in the language's own arena. */
-struct shared_state {
-	struct render_shared *sh;
-	const struct render_ctx *c;
-};
-
-static void S_shared_one(void *state, size_t i)
+/* The language's tip list: the shared one, or (when render_shared_tips did
+ * not build it: render_deps.c said no job would read it, but a job could
+ * not keep its output after all) one of the thread's own. */
+static struct val *S_tips(const struct render_ctx *c, int lang)
 {
-	struct shared_state *st = state;
-	struct render_ctx c = *st->c;
-	int li = (int)i;
-	c.a = &st->sh->arenas[li];
-	st->sh->common[li] = S_build_common(c.m, c.t, li, c.a);
-	st->sh->tips[li] = S_build_tips(&c, li);
-	if (c.memo) {
-		/* every page hashes these: once, here */
-		memo_seal(c.a, st->sh->common[li]);
-		memo_seal(c.a, st->sh->tips[li]);
+	struct render_shared *sh = (struct render_shared *)c->sh;
+	if (sh->need[lang]) {
+		pthread_mutex_lock(&sh->lock);
+		while (!sh->ready[lang])
+			pthread_cond_wait(&sh->built, &sh->lock);
+		pthread_mutex_unlock(&sh->lock);
+		return sh->tips[lang];
 	}
+	struct val *l = S_build_tips(c, lang);
+	if (c->memo)
+		memo_seal(c->a, l);
+	return l;
 }
 
-void render_shared_build(struct render_shared *sh, const struct render_ctx *c, int jobs)
+void render_shared_tip(struct render_shared *sh, const struct render_ctx *c, int lang)
+{
+	struct render_ctx lc = *c;
+	lc.a = &sh->arenas[lang];
+	struct val *l = S_build_tips(&lc, lang);
+	if (lc.memo)
+		memo_seal(lc.a, l); /* every list hashes it: once, here */
+	pthread_mutex_lock(&sh->lock);
+	sh->tips[lang] = l;
+	sh->ready[lang] = 1;
+	pthread_cond_broadcast(&sh->built);
+	pthread_mutex_unlock(&sh->lock);
+}
+
+void render_shared_build(struct render_shared *sh, const struct render_ctx *c)
 {
 	int nl = c->m->site.nlangs;
 	sh->arenas = xcalloc((size_t)nl, sizeof *sh->arenas);
 	sh->narenas = (size_t)nl;
+	pthread_mutex_init(&sh->lock, NULL);
+	pthread_cond_init(&sh->built, NULL);
 	for (int li = 0; li < nl; li++)
 		arena_init(&sh->arenas[li]);
 	if (c->memo) {
@@ -252,13 +266,11 @@ void render_shared_build(struct render_shared *sh, const struct render_ctx *c, i
 			if (c->t->strings[li])
 				memo_seal(c->a, c->t->strings[li]);
 	}
-	static const struct pool shared_pool = { S_shared_one, NULL };
-	int n = pool_threads(jobs, (size_t)nl, 1);
-	struct shared_state *states = xcalloc((size_t)n, sizeof *states);
-	for (int i = 0; i < n; i++)
-		states[i] = (struct shared_state){ sh, c };
-	pool_run(&shared_pool, (size_t)nl, n, states, sizeof *states);
-	free(states);
+	for (int li = 0; li < nl; li++) {
+		sh->common[li] = S_build_common(c->m, c->t, li, &sh->arenas[li]);
+		if (c->memo)
+			memo_seal(&sh->arenas[li], sh->common[li]); /* every page hashes it: once, here */
+	}
 }
 
 void render_shared_free(struct render_shared *sh)
@@ -268,6 +280,8 @@ void render_shared_free(struct render_shared *sh)
 	free(sh->arenas);
 	sh->arenas = NULL;
 	sh->narenas = 0;
+	pthread_mutex_destroy(&sh->lock);
+	pthread_cond_destroy(&sh->built);
 }
 
 static struct val *S_org_val(const struct render_ctx *c, const struct org *o, int lang)
@@ -612,7 +626,7 @@ struct val *render_page_val(const struct render_ctx *c, const struct render_job 
 		/* the draft marker of serve_inject.h, only in hhd serve's preview */
 		val_map_bool(c->a, v, "preview_draft", m->preview && p->draft);
 		if (p->kind == PAGE_HOME) {
-			val_map_set(c->a, v, "tips", c->sh->tips[lang]);
+			val_map_set(c->a, v, "tips", S_tips(c, lang));
 		}
 		if (p->layout_id == LAYOUT_CONTACT)
 			val_map_set(c->a, v, "form", S_form_val(c, lang, NULL));
@@ -621,7 +635,7 @@ struct val *render_page_val(const struct render_ctx *c, const struct render_job 
 	}
 	case J_TIPS:
 		v = render_page_ctx(c, lang, j->url, render_str(c, lang, "tips_title"), "view");
-		val_map_set(c->a, v, "tips", c->sh->tips[lang]);
+		val_map_set(c->a, v, "tips", S_tips(c, lang));
 		tpl = "tips";
 		break;
 	case J_PLANS:

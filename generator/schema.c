@@ -16,18 +16,17 @@ int schema_keys(const struct ynode *map, const char *const *allowed, struct diag
 		const struct ynode *k = map->items[i];
 		if (k->type != Y_SCALAR)
 			continue; /* reported by the loader */
-		struct suggest s;
-		suggest_init(&s, k->str);
 		int known = 0;
-		for (const char *const *a = allowed; *a; a++) {
-			if (strcmp(*a, k->str) == 0) {
-				known = 1;
-				break;
-			}
-			suggest_add(&s, *a);
-		}
+		for (const char *const *a = allowed; *a && !known; a++)
+			known = strcmp(*a, k->str) == 0;
 		if (known)
 			continue;
+		/* an unknown key: the nearest allowed one (the edit distances
+		 * only now: every file's every key goes through here) */
+		struct suggest s;
+		suggest_init(&s, k->str);
+		for (const char *const *a = allowed; *a; a++)
+			suggest_add(&s, *a);
 		char hint[512];
 		suggest_hint(&s, hint, sizeof hint);
 		if (!s.best) {

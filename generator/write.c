@@ -26,12 +26,13 @@
 /* The journal, cache file "outputs" (cache.h): what the last build left.
  * It names the output and spare folders by device and inode, and lists
  * every file of the output with its memo key and how the spare's file at
- * the same path compares. It is only trusted while both folders are the
- * ones it names; it is removed before the spare is touched and written
- * after the exchange, so a build that fails or dies leaves none, and the
- * next build checks every file again. */
+ * the same path compares, and the render stage's record of what the
+ * output was rendered from (writer_set_inputs). It is only trusted while
+ * both folders are the ones it names; it is removed before the spare is
+ * touched and written after the exchange, so a build that fails or dies
+ * leaves none, and the next build checks every file again. */
 #define JOURNAL_NAME WRITE_JOURNAL_NAME
-#define JOURNAL_FORMAT 1u
+#define JOURNAL_FORMAT 2u
 
 enum jstate {
 	J_SAME,    /* the other tree's file holds the same bytes */
@@ -63,6 +64,9 @@ struct writer {
 	const char **jextra;  /* files only the spare has */
 	size_t njextra;
 	struct strmap *jmap;  /* rel -> struct jrec */
+	const void *jinputs;  /* the last build's writer_set_inputs, in jdata */
+	size_t njinputs;
+	struct buf inputs;    /* this build's, for the next journal */
 	pthread_mutex_t lock; /* guards what follows */
 	struct wrec *recs;    /* every rel put, for pruning and the next journal */
 	size_t nrecs, caprecs;
@@ -100,7 +104,8 @@ static void S_journal_drop(struct writer *w)
 	w->jrecs = NULL;
 	w->jextra = NULL;
 	w->jmap = NULL;
-	w->njrecs = w->njextra = 0;
+	w->jinputs = NULL;
+	w->njrecs = w->njextra = w->njinputs = 0;
 }
 
 static void S_writer_free(struct writer *w)
@@ -117,25 +122,27 @@ static void S_writer_free(struct writer *w)
 	free(w->recs);
 	free(w->fresh); /* its strings are recs' */
 	S_journal_drop(w);
+	buf_free(&w->inputs);
 	pthread_mutex_destroy(&w->lock);
 	free(w->out);
 	free(w->spare);
 	free(w);
 }
 
-/* The journal's payload: out dev, ino, spare dev, ino, nrecs, nextra (six
- * uint64), then per file the key (16 bytes), the state (1) and the rel with
- * its NUL, then the spare-only rels with their NULs. */
+/* The journal's payload: out dev, ino, spare dev, ino, nrecs, nextra,
+ * ninputs (seven uint64), then per file the key (16 bytes), the state (1)
+ * and the rel with its NUL, then the spare-only rels with their NULs, then
+ * the ninputs bytes of the render stage's record. */
 static int S_journal_parse(struct writer *w, const struct stat *ost, const struct stat *sst)
 {
 	const char *p = w->jdata.ptr, *end = p + w->jdata.len;
-	uint64_t h[6];
+	uint64_t h[7];
 	if ((size_t)(end - p) < sizeof h)
 		return -1;
 	memcpy(h, p, sizeof h);
 	p += sizeof h;
 	if (h[0] != (uint64_t)ost->st_dev || h[1] != (uint64_t)ost->st_ino || h[2] != (uint64_t)sst->st_dev
-	    || h[3] != (uint64_t)sst->st_ino || h[4] > w->jdata.len || h[5] > w->jdata.len)
+	    || h[3] != (uint64_t)sst->st_ino || h[4] > w->jdata.len || h[5] > w->jdata.len || h[6] > w->jdata.len)
 		return -1;
 	w->jrecs = xcalloc(h[4] + 1, sizeof *w->jrecs);
 	w->jextra = xcalloc(h[5] + 1, sizeof *w->jextra);
@@ -161,7 +168,11 @@ static int S_journal_parse(struct writer *w, const struct stat *ost, const struc
 		w->jextra[w->njextra++] = p;
 		p = nul + 1;
 	}
-	return p == end ? 0 : -1;
+	if ((size_t)(end - p) != h[6])
+		return -1;
+	w->jinputs = p;
+	w->njinputs = (size_t)h[6];
+	return 0;
 }
 
 /* Read and remove the journal; trusted only when it names these folders. */
@@ -185,6 +196,7 @@ struct writer *writer_open(const char *out, struct diags *d)
 	size_t n = strlen(out);
 
 	w->sparefd = w->outfd = w->lockfd = -1;
+	w->inputs = (struct buf)BUF_INIT;
 	pthread_mutex_init(&w->lock, NULL);
 	while (n > 1 && out[n - 1] == '/')
 		n--;
@@ -414,6 +426,27 @@ int writer_keep(struct writer *w, const char *rel, struct cache_key key)
 	return 1;
 }
 
+int writer_last_key(const struct writer *w, const char *rel, struct cache_key *key)
+{
+	const struct jrec *r = w->jmap ? strmap_get(w->jmap, rel) : NULL;
+	if (!r || (r->key.lo == 0 && r->key.hi == 0))
+		return 0;
+	*key = r->key;
+	return 1;
+}
+
+const void *writer_last_inputs(const struct writer *w, size_t *len)
+{
+	*len = w->njinputs;
+	return w->jmap ? w->jinputs : NULL;
+}
+
+void writer_set_inputs(struct writer *w, const void *data, size_t len)
+{
+	buf_reset(&w->inputs);
+	buf_add(&w->inputs, data, len);
+}
+
 static int S_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct wrec *)a)->rel, ((const struct wrec *)b)->rel);
@@ -519,7 +552,7 @@ static long S_walk_unput(const struct writer *w, int fd, struct buf *prefix, str
  * 32 bytes, filled in after the exchange). */
 static void S_journal_payload(const struct writer *w, const struct gone *gone, struct buf *j)
 {
-	uint64_t h[6] = { 0, 0, 0, 0, w->nrecs, gone->n };
+	uint64_t h[7] = { 0, 0, 0, 0, w->nrecs, gone->n, w->inputs.len };
 	buf_add(j, h, sizeof h);
 	for (size_t i = 0; i < w->nrecs; i++) {
 		const struct wrec *r = &w->recs[i];
@@ -529,6 +562,7 @@ static void S_journal_payload(const struct writer *w, const struct gone *gone, s
 	}
 	for (size_t i = 0; i < gone->n; i++)
 		buf_add(j, gone->rels[i], strlen(gone->rels[i]) + 1);
+	buf_add(j, w->inputs.ptr, w->inputs.len);
 }
 
 /* Write the journal for the folders now at out and spare. */

@@ -56,6 +56,15 @@ int writer_put_keyed(struct writer *w, const char *rel, const void *data, size_t
  * returned; the caller neither renders nor puts it. Otherwise 0: render
  * and put it. Thread-safe like writer_put. */
 int writer_keep(struct writer *w, const char *rel, struct cache_key key);
+/* The key the last build put `rel` under (writer_put_keyed), when its
+ * journal is trusted and it had one: 1 with *key; else 0. Thread-safe. */
+int writer_last_key(const struct writer *w, const char *rel, struct cache_key *key);
+/* The record the last build left with its journal (writer_set_inputs),
+ * when the journal is trusted; else NULL. Valid until commit or abort. */
+const void *writer_last_inputs(const struct writer *w, size_t *len);
+/* What this build's journal keeps for the next build's writer_last_inputs
+ * (the render stage's record of its inputs, render_deps.c); copied. */
+void writer_set_inputs(struct writer *w, const void *data, size_t len);
 /* Commit without syncing the files written: for a preview that is never
  * published and is rebuilt after a crash (hhd serve). */
 void writer_nosync(struct writer *w);

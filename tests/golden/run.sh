@@ -495,6 +495,9 @@ incr_step() {
 }
 
 test_incremental() {
+	# every incremental build checks what render_deps.c kept unkeyed
+	HHD_DEPS_CHECK=1
+	export HHD_DEPS_CHECK
 	incr=$tmp/incr
 	mkdir -p "$incr"
 	cp -R "$fixture" "$incr/content"
@@ -517,6 +520,26 @@ test_incremental() {
 	# the same number of bytes: only a comparison of the bytes sees it
 	sed -i 's/^summary: Een andere samenvatting./summary: Een andere samenvattinG./' "$c/nl/tips/back-ups.md"
 	incr_step "same size" some
+	# what render_deps.c lets a change reach (HHD_DEPS_CHECK fails a
+	# build that keeps a page whose values changed): a tip's body only
+	# (its page, and the plans that list it), the contact page (every
+	# ask page shows it), the home page, a tip's slug and alias (its
+	# translation's language switcher, the lists, the sitemap), a
+	# translation removed (a stand-in takes its place) and back
+	sed -i 's/^Een back-up is een extra kopie/Een back-up is een tweede kopie/' "$c/nl/tips/back-ups.md"
+	incr_step "tip body" some
+	sed -i 's/^Bij direct gevaar belt u/Bij acuut gevaar belt u/' "$c/nl/pages/contact.md"
+	incr_step "contact page" some
+	sed -i 's/^Gehackt? Beantwoord een paar vragen./Gehackt? Beantwoord enkele vragen./' "$c/nl/index.md"
+	incr_step "home page" some
+	sed -i -e 's/^slug: wachtwoorden$/slug: sterke-wachtwoorden/' \
+		-e 's|^aliases: \[/nl/tips/oud-wachtwoord/\]|aliases: [/nl/tips/oude-wachtwoorden/]|' "$c/nl/tips/passwords.md"
+	sed -i 's|(\.\./wachtwoorden/)|(../sterke-wachtwoorden/)|' "$c/nl/tips/back-ups.md"
+	incr_step "tip slug and alias" some
+	mv "$c/en/tips/passwords.md" "$tmp/passwords.en"
+	incr_step "translation removed" some
+	mv "$tmp/passwords.en" "$c/en/tips/passwords.md"
+	incr_step "translation back" some
 	sed -i 's/^    question: Kunt u nog bij uw bestanden?/    question: Kunt u nog bij al uw bestanden?/' "$c/nl/trees/ransomware.yaml"
 	incr_step "tree" some
 	sed -i 's/^    name: Politie$/    name: Politie Nederland/' "$c/orgs.yaml"
@@ -554,6 +577,7 @@ test_incremental() {
 	sed -i 's/^skip: .*/skip: Direct naar de inhoud/' "$theme/i18n/nl.yaml"
 	incr_step "after --force, twice"
 	theme=$theme_saved
+	unset HHD_DEPS_CHECK
 }
 
 # md_build NAME OUT [hhd options...]: build $md/content with HHD_TIMING

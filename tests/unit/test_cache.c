@@ -1,5 +1,6 @@
-/* test_cache.c: the build caches' files (cache.h) and the render memo's
- * keys (memo.h). */
+/* test_cache.c: the build caches' files (cache.h), the render memo's
+ * keys (memo.h), and what the writer's journal keeps for the next build
+ * (write.h: the keys, and the render stage's record of its inputs). */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include "fileio.h"
 #include "memo.h"
 #include "t.h"
+#include "write.h"
 
 static void test_files(const char *dir)
 {
@@ -98,6 +100,55 @@ static void test_keys(void)
 	arena_free(&a);
 }
 
+/* writer_last_key and writer_last_inputs give back what the last
+ * committed build put and left, and nothing after a build that did not
+ * commit (the journal goes when a build starts). */
+static void test_journal(const char *dir)
+{
+	struct buf out = BUF_INIT;
+	struct diags d;
+	diags_init(&d);
+	buf_addf(&out, "%s/site", dir);
+	struct cache_key k1 = { 1, 2 }, got = { 0, 0 };
+	size_t n = 99;
+
+	struct writer *w = writer_open(out.ptr, &d);
+	T_CHECK(w != NULL);
+	T_CHECK(writer_last_inputs(w, &n) == NULL); /* no build before */
+	T_CHECK(!writer_last_key(w, "a.html", &got));
+	T_CHECK(writer_put_keyed(w, "a.html", "A", 1, k1, &d) == 0);
+	T_CHECK(writer_put(w, "b.html", "B", 1, &d) == 0); /* not keyed */
+	writer_set_inputs(w, "first", 5);
+	writer_set_inputs(w, "record", 6); /* the last one counts */
+	T_CHECK(writer_commit(w, &d) == 0);
+
+	w = writer_open(out.ptr, &d);
+	const char *in = writer_last_inputs(w, &n);
+	T_CHECK(in && n == 6 && !memcmp(in, "record", 6));
+	T_CHECK(writer_last_key(w, "a.html", &got) && cache_key_eq(got, k1));
+	T_CHECK(!writer_last_key(w, "b.html", &got)); /* put without a key */
+	T_CHECK(!writer_last_key(w, "c.html", &got));
+	T_CHECK(writer_keep(w, "a.html", k1) == 1);
+	/* no record set: the next build finds an empty one */
+	T_CHECK(writer_commit(w, &d) == 0);
+
+	w = writer_open(out.ptr, &d);
+	in = writer_last_inputs(w, &n);
+	T_CHECK(in != NULL && n == 0);
+	T_CHECK(writer_last_key(w, "a.html", &got) && cache_key_eq(got, k1)); /* kept with its key */
+	writer_set_inputs(w, "lost", 4);
+	writer_abort(w);
+
+	/* the aborted build had removed the journal: nothing to trust */
+	w = writer_open(out.ptr, &d);
+	T_CHECK(writer_last_inputs(w, &n) == NULL);
+	T_CHECK(!writer_last_key(w, "a.html", &got));
+	writer_abort(w);
+	T_CHECK(!diags_failed(&d));
+	diags_free(&d);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/hhd-test-cache.XXXXXX";
@@ -105,6 +156,7 @@ int main(void)
 		return 2;
 	test_files(dir);
 	test_keys();
+	test_journal(dir);
 	struct buf rm = BUF_INIT;
 	buf_addf(&rm, "%s", dir);
 	dir_remove(rm.ptr);

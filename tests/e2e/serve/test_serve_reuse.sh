@@ -8,6 +8,7 @@
 # completes, a translation added and removed, a language folder moved away
 # and back, a broken file and its fix. The server starts on a broken file:
 # after the first good build, the warm build fills the writer's spare tree.
+# Every rebuild checks what render_deps.c kept without keying it.
 # usage: test_serve_reuse.sh HHD SOURCE_DIR
 set -u
 HHD=$1
@@ -34,7 +35,9 @@ mkdir "$T/tmp"
 cp "$C/nl/tips/back-ups.md" "$T/back-ups.md"
 printf -- '---\ntitle: Kapot\nweight: tien\n---\nTekst.\n' >"$C/nl/tips/back-ups.md"
 
-(cd "$T" && HHD_TIMING=1 TMPDIR="$T/tmp" exec "$HHD" serve --port 0 --content "$C" --theme "$TH" 2>"$T/log") &
+# HHD_DEPS_CHECK: a rebuild that keeps a page whose values changed fails
+# (generator/render_deps.c), and shows as a failed flag below
+(cd "$T" && HHD_TIMING=1 HHD_DEPS_CHECK=1 TMPDIR="$T/tmp" exec "$HHD" serve --port 0 --content "$C" --theme "$TH" 2>"$T/log") &
 PID=$!
 wait_port "$T/log"
 SITE=$(echo "$T"/tmp/hhd-serve-*)/site
