@@ -31,6 +31,7 @@
 #include "render.h"
 #include "report.h"
 #include "scaffold.h"
+#include "search.h"
 #include "schema.h"
 #include "serve.h"
 #include "site.h"
@@ -88,6 +89,8 @@ struct opts {
 	int out_set, theme_set;
 	char theme_buf[4096];   /* theme_default_dir()'s */
 	struct loadcache *lc;   /* hhd serve: parsed files kept between its builds */
+	struct search_wcache **wcache; /* hhd serve: per language, the search index's words
+				 * of texts, kept between its builds (search.h) */
 };
 
 static double S_now(void)
@@ -226,7 +229,8 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 	double t0 = S_now();
 	struct arena arena;
 	arena_init_large(&arena);
-	struct model m = { .arena = &arena, .drafts = o->drafts, .preview = o->preview, .jobs = o->jobs, .lc = o->lc };
+	struct model m = { .arena = &arena, .drafts = o->drafts, .preview = o->preview, .jobs = o->jobs, .lc = o->lc,
+			   .wcache = o->wcache };
 	/* bench/search only: the build without the search indexes, to measure
 	 * what they cost (the search pages are still written) */
 	m.no_search_index = getenv("HHD_BENCH_NO_SEARCH") != NULL;
@@ -461,6 +465,10 @@ static int S_serve(const struct opts *o)
 	p.o.preview = 1;
 	p.o.quiet = 1;
 	p.o.lc = loadcache_new();
+	struct search_wcache *wcache[HHD_MAX_LANGS];
+	for (int li = 0; li < HHD_MAX_LANGS; li++)
+		wcache[li] = search_wcache_new();
+	p.o.wcache = wcache;
 
 	int status = 2;
 	if (pipe2(S_stop_pipe, O_CLOEXEC) != 0) {
@@ -492,6 +500,8 @@ static int S_serve(const struct opts *o)
 	S_stop_pipe[0] = S_stop_pipe[1] = -1;
 done:
 	loadcache_free(p.o.lc);
+	for (int li = 0; li < HHD_MAX_LANGS; li++)
+		search_wcache_free(wcache[li]);
 	dir_remove(dir.ptr);
 	buf_free(&dir);
 	buf_free(&out);

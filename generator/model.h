@@ -21,6 +21,7 @@
 struct strmap;
 struct mdcache_thread;
 struct loadcache;
+struct search_wcache;
 
 struct lang {
 	const char *code, *name, *title, *tagline;
@@ -211,6 +212,10 @@ struct model {
 				       * NULL: none */
 	struct loadcache *lc;          /* hhd serve: parsed files kept between builds
 				       * (loadcache.h; then md is NULL); NULL: none */
+	struct search_wcache **wcache; /* hhd serve: per language, the search index's
+				       * words of texts kept between builds (search.h;
+				       * each used by its language's index job alone);
+				       * NULL: none */
 	int no_search_index;          /* leave the search indexes out (bench/search measures them) */
 	struct arena **arenas;        /* per-thread arenas of the load stage (model data) */
 	size_t narenas;

@@ -215,6 +215,11 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 	for (int li = 0; li < m->site.nlangs; li++)
 		sh.need[li] = !base.memo || base.check || ch.all || ch.tips[li];
 	t1 = S_ms();
+	size_t wbuilds[HHD_MAX_LANGS] = { 0 }; /* HHD_TIMING: which word caches this build used */
+	for (int li = 0; m->wcache && li < m->site.nlangs; li++) {
+		size_t texts, hits, misses;
+		search_wcache_stats(m->wcache[li], &wbuilds[li], &texts, &hits, &misses);
+	}
 	struct render_jobs js = { 0 };
 	S_collect_jobs(m, &js);
 	/* The search pages first: a language's index is the longest job (all
@@ -257,9 +262,17 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 		arena_free(&wk[i].a);
 	}
 	free(wk);
-	if (getenv("HHD_TIMING"))
+	if (getenv("HHD_TIMING")) {
 		fprintf(stderr, "hhd: timing: render: changes %.1f ms, jobs %.1f ms (%zu kept unkeyed)\n", t1 - t0,
 			S_ms() - t1, unkeyed);
+		for (int li = 0; m->wcache && li < m->site.nlangs; li++) {
+			size_t builds, texts, hits, misses;
+			search_wcache_stats(m->wcache[li], &builds, &texts, &hits, &misses);
+			if (builds != wbuilds[li])
+				fprintf(stderr, "hhd: timing: search words of %s: %zu texts reused, %zu split (%zu kept)\n",
+					m->site.langs[li].code, hits, misses, texts);
+		}
+	}
 	free(js.items);
 	free(order);
 	render_shared_free(&sh);

@@ -195,6 +195,8 @@ int render_search_index(const struct model *m, int lang, struct arena *a, struct
 	struct feed f = { search_index_new(S_lang(m, lang)), NULL };
 	if (!f.ix)
 		return SEARCH_E_STEMMER;
+	if (m->wcache)
+		search_index_use(f.ix, m->wcache[lang]);
 	S_walk(m, lang, a, &f);
 	enum search_err rc = search_index_write(f.ix, out);
 	search_index_free(f.ix);

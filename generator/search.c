@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <libstemmer.h>
+#include <xxhash.h>
 
 #include "arena.h"
 #include "search.h"
@@ -542,6 +543,29 @@ struct winfo {
 	size_t len;
 	struct posting *p, *sa, *sb;
 	int split_tried;
+	size_t cid;        /* its id in the index's word cache + 1; 0: not looked up */
+};
+
+/* A text the word cache knows: its key and its words' ids. */
+struct wc_text {
+	uint64_t lo, hi;       /* XXH3-128 of the text */
+	uint32_t len;          /* its length: a second check */
+	uint32_t first, n;     /* its words: ids[first .. first + n) */
+	uint32_t gen;          /* the last build that looked it up */
+	int used;              /* 0: an empty slot */
+};
+
+struct search_wcache {
+	struct strmap *words;  /* word -> its id + 1 */
+	char **word;           /* id -> word (malloc'd) */
+	size_t nword, capword;
+	struct wc_text *texts; /* open addressing on lo; cap a power of two */
+	size_t ntexts, cap;
+	uint32_t *ids;
+	size_t nids, capids;
+	size_t live;           /* ids of the texts this build looked up */
+	uint32_t gen;          /* this build's number */
+	size_t hits, misses;
 };
 
 struct search_index {
@@ -554,6 +578,9 @@ struct search_index {
 	struct strmap *wmap;     /* word -> struct winfo: each distinct word once */
 	struct winfo **wlist;
 	size_t nwlist, capwlist;
+	struct search_wcache *wc; /* search_index_use: NULL, or the texts' words from before */
+	struct winfo **byid;      /* word cache id -> this index's winfo (NULL: not yet) */
+	size_t capbyid;
 };
 
 struct search_index *search_index_new(enum search_lang lang)
@@ -580,6 +607,7 @@ void search_index_free(struct search_index *ix)
 	search_stemmer_free(ix->st);
 	strmap_free(ix->wmap);
 	free(ix->wlist);
+	free(ix->byid);
 	arena_free(&ix->a);
 	free(ix);
 }
@@ -605,14 +633,12 @@ struct addctx {
 	struct search_index *ix;
 	struct doc *d;
 	unsigned char field;
+	int record;           /* also append each word's id to the cache's ids */
 };
 
-static void S_add_word(void *arg, const char *word, size_t len, int part)
+/* The index's distinct word `word` (NUL-terminated, `len` bytes). */
+static struct winfo *S_winfo(struct search_index *ix, const char *word, size_t len)
 {
-	struct addctx *c = arg;
-	struct doc *d = c->d;
-	d->words = xgrow(d->words, &d->capwords, d->nwords + 1, sizeof *d->words);
-	struct search_index *ix = c->ix;
 	struct winfo *wi = strmap_get(ix->wmap, word);
 	if (!wi) {
 		wi = arena_zalloc(&ix->a, sizeof *wi);
@@ -622,7 +648,129 @@ static void S_add_word(void *arg, const char *word, size_t len, int part)
 		ix->wlist = xgrow(ix->wlist, &ix->capwlist, ix->nwlist + 1, sizeof *ix->wlist);
 		ix->wlist[ix->nwlist++] = wi;
 	}
+	return wi;
+}
+
+/* The word cache's id of the index's word `wi` (added when new). */
+static uint32_t S_wc_id(struct search_index *ix, struct winfo *wi)
+{
+	struct search_wcache *wc = ix->wc;
+	if (!wi->cid) {
+		size_t id = (size_t)(uintptr_t)strmap_get(wc->words, wi->text);
+		if (!id) {
+			wc->word = xgrow(wc->word, &wc->capword, wc->nword + 1, sizeof *wc->word);
+			wc->word[wc->nword] = xstrndup(wi->text, wi->len);
+			strmap_put(wc->words, wc->word[wc->nword], (void *)(uintptr_t)(wc->nword + 1));
+			id = ++wc->nword;
+		}
+		wi->cid = id;
+		size_t old = ix->capbyid;
+		ix->byid = xgrow(ix->byid, &ix->capbyid, id, sizeof *ix->byid);
+		memset(ix->byid + old, 0, (ix->capbyid - old) * sizeof *ix->byid);
+		ix->byid[id - 1] = wi;
+	}
+	return (uint32_t)(wi->cid - 1);
+}
+
+static void S_add_word(void *arg, const char *word, size_t len, int part)
+{
+	struct addctx *c = arg;
+	struct doc *d = c->d;
+	d->words = xgrow(d->words, &d->capwords, d->nwords + 1, sizeof *d->words);
+	struct search_index *ix = c->ix;
+	struct winfo *wi = S_winfo(ix, word, len);
 	d->words[d->nwords++] = (struct word){ wi, c->field };
+	if (c->record) {
+		struct search_wcache *wc = ix->wc;
+		uint32_t id = S_wc_id(ix, wi);
+		wc->ids = xgrow(wc->ids, &wc->capids, wc->nids + 1, sizeof *wc->ids);
+		wc->ids[wc->nids++] = id;
+	}
+}
+
+/* The slot of the text with this key and length: its own, or the empty
+ * one where it would go. */
+static struct wc_text *S_wc_slot(const struct search_wcache *wc, uint64_t lo, uint64_t hi, uint32_t len)
+{
+	size_t mask = wc->cap - 1;
+	for (size_t i = (size_t)lo & mask;; i = (i + 1) & mask) {
+		struct wc_text *t = &wc->texts[i];
+		if (!t->used || (t->lo == lo && t->hi == hi && t->len == len))
+			return t;
+	}
+}
+
+/* Rebuild the table with room for `want` texts, keeping those of this build
+ * (all: every text) and their ids only. */
+static void S_wc_rehash(struct search_wcache *wc, size_t want, int all)
+{
+	struct wc_text *old = wc->texts;
+	size_t oldcap = wc->cap;
+	uint32_t *oldids = wc->ids;
+	size_t cap = 64;
+	while (cap < 2 * want)
+		cap *= 2;
+	wc->texts = xcalloc(cap, sizeof *wc->texts);
+	wc->cap = cap;
+	wc->ntexts = 0;
+	wc->ids = NULL;
+	wc->nids = wc->capids = 0;
+	for (size_t i = 0; i < oldcap; i++) {
+		struct wc_text t = old[i];
+		if (!t.used || (!all && t.gen != wc->gen))
+			continue;
+		wc->ids = xgrow(wc->ids, &wc->capids, wc->nids + t.n, sizeof *wc->ids);
+		memcpy(wc->ids + wc->nids, oldids + t.first, t.n * sizeof *wc->ids);
+		t.first = (uint32_t)wc->nids;
+		wc->nids += t.n;
+		*S_wc_slot(wc, t.lo, t.hi, t.len) = t;
+		wc->ntexts++;
+	}
+	free(old);
+	free(oldids);
+}
+
+/* search_index_field through the word cache. */
+static void S_field_cached(struct search_index *ix, struct addctx *c, const char *text, size_t len)
+{
+	struct search_wcache *wc = ix->wc;
+	XXH128_hash_t h = XXH3_128bits(text, len);
+	struct wc_text *t = S_wc_slot(wc, h.low64, h.high64, (uint32_t)len);
+	if (t->used) {
+		wc->hits++;
+		if (t->gen != wc->gen) {
+			t->gen = wc->gen;
+			wc->live += t->n;
+		}
+		struct doc *d = c->d;
+		d->words = xgrow(d->words, &d->capwords, d->nwords + t->n, sizeof *d->words);
+		for (uint32_t k = 0; k < t->n; k++) {
+			uint32_t id = wc->ids[t->first + k];
+			struct winfo *wi = id < ix->capbyid ? ix->byid[id] : NULL;
+			if (!wi) {
+				wi = S_winfo(ix, wc->word[id], strlen(wc->word[id]));
+				if (!wi->cid)
+					S_wc_id(ix, wi);
+			}
+			d->words[d->nwords++] = (struct word){ wi, c->field };
+		}
+		return;
+	}
+	wc->misses++;
+	if (wc->nids > UINT32_MAX / 2) { /* full (never on a real site): no more texts */
+		search_words(text, len, S_add_word, c);
+		return;
+	}
+	if (2 * (wc->ntexts + 1) > wc->cap) /* before its ids: a rehash moves them */
+		S_wc_rehash(wc, wc->ntexts + 1, 1);
+	size_t first = wc->nids;
+	c->record = 1;
+	search_words(text, len, S_add_word, c);
+	t = S_wc_slot(wc, h.low64, h.high64, (uint32_t)len);
+	*t = (struct wc_text){ h.low64, h.high64, (uint32_t)len, (uint32_t)first, (uint32_t)(wc->nids - first),
+			       wc->gen, 1 };
+	wc->ntexts++;
+	wc->live += t->n;
 }
 
 enum search_err search_index_field(struct search_index *ix, enum search_field field, const char *text,
@@ -634,9 +782,61 @@ enum search_err search_index_field(struct search_index *ix, enum search_field fi
 		return SEARCH_E_NODOC;
 	if (len > SEARCH_TEXT_MAX)
 		return SEARCH_E_TEXT;
-	struct addctx c = { ix, ix->docs[ix->ndocs - 1], (unsigned char)field };
-	search_words(text, len, S_add_word, &c);
+	struct addctx c = { ix, ix->docs[ix->ndocs - 1], (unsigned char)field, 0 };
+	if (ix->wc)
+		S_field_cached(ix, &c, text, len);
+	else
+		search_words(text, len, S_add_word, &c);
 	return SEARCH_OK;
+}
+
+struct search_wcache *search_wcache_new(void)
+{
+	struct search_wcache *wc = xcalloc(1, sizeof *wc);
+	wc->words = strmap_new();
+	wc->cap = 64;
+	wc->texts = xcalloc(wc->cap, sizeof *wc->texts);
+	wc->gen = 1;
+	return wc;
+}
+
+void search_wcache_free(struct search_wcache *wc)
+{
+	if (!wc)
+		return;
+	for (size_t i = 0; i < wc->nword; i++)
+		free(wc->word[i]);
+	free(wc->word);
+	strmap_free(wc->words);
+	free(wc->texts);
+	free(wc->ids);
+	free(wc);
+}
+
+void search_index_use(struct search_index *ix, struct search_wcache *wc)
+{
+	ix->wc = wc;
+	if (wc)
+		wc->hits = wc->misses = 0;
+}
+
+void search_wcache_stats(const struct search_wcache *wc, size_t *builds, size_t *texts, size_t *hits,
+			 size_t *misses)
+{
+	*builds = wc->gen - 1;
+	*texts = wc->ntexts;
+	*hits = wc->hits;
+	*misses = wc->misses;
+}
+
+/* The end of a build that used the cache: when the texts it did not look
+ * up hold more ids than those it did, they go. */
+static void S_wc_sweep(struct search_wcache *wc)
+{
+	if (wc->nids > 2 * wc->live + 4096)
+		S_wc_rehash(wc, wc->ntexts, 0);
+	wc->gen++;
+	wc->live = 0;
 }
 
 static int S_doc_cmp(const void *a, const void *b)
@@ -840,6 +1040,8 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 		free(posts[i]->pairs);
 	free(posts);
 	free(lens);
+	if (ix->wc)
+		S_wc_sweep(ix->wc);
 	buf_free(&t);
 	buf_free(&ha);
 	buf_free(&hb);

@@ -151,4 +151,21 @@ enum search_err search_index_field(struct search_index *ix, enum search_field fi
 /* Write the index as JSON to out (replacing its contents). */
 enum search_err search_index_write(struct search_index *ix, struct buf *out);
 
+/* The words of texts an index had before, kept between builds by hhd serve
+ * (one per language: one thread at a time): search_index_field looks its
+ * text up by its 128-bit XXH3 and adds the words found there without
+ * splitting the text again (steps 1 and 2 are the same for every language,
+ * so a cache may serve another language's index too). Each index build
+ * that uses the cache ends with a sweep: texts it did not look up are
+ * forgotten once they outweigh the rest. */
+struct search_wcache;
+struct search_wcache *search_wcache_new(void);
+void search_wcache_free(struct search_wcache *wc);
+/* Let `ix` use `wc` (NULL: none) for its fields. */
+void search_index_use(struct search_index *ix, struct search_wcache *wc);
+/* How many index builds used the cache, the texts it holds, and of the
+ * last build's lookups, how many hit and how many missed. */
+void search_wcache_stats(const struct search_wcache *wc, size_t *builds, size_t *texts, size_t *hits,
+			 size_t *misses);
+
 #endif

@@ -385,6 +385,65 @@ static void test_tables(void)
 		T_CHECK(search_err_text(e) != NULL && *search_err_text(e));
 }
 
+/* Build an index of `n` documents (doc i: title "Wachtwoord i", a body
+ * that differs from build to build when i % every == 0) with the word
+ * cache `wc` (NULL: none) into out. */
+static void S_build(struct search_wcache *wc, int n, int build, int every, struct buf *out)
+{
+	struct search_index *ix = search_index_new(SEARCH_NL);
+	search_index_use(ix, wc);
+	char url[64], text[160];
+	for (int i = 0; i < n; i++) {
+		snprintf(url, sizeof url, "/nl/tips/t%d/", i);
+		search_index_doc(ix, SEARCH_TIP, url, "Tip", NULL);
+		snprintf(text, sizeof text, "Wachtwoord %d en e-mail", i);
+		search_index_field(ix, SEARCH_F_TITLE, text, strlen(text));
+		snprintf(text, sizeof text, "Een wachtwoordmanager bewaart sleutel%d, versie %d.", i,
+			 i % every == 0 ? build : 0);
+		search_index_field(ix, SEARCH_F_SUMMARY, text, strlen(text));
+		search_index_field(ix, SEARCH_F_KEYWORDS, "", 0);
+	}
+	T_CHECK(search_index_write(ix, out) == SEARCH_OK);
+	search_index_free(ix);
+}
+
+/* The word cache (hhd serve): every build gives the bytes of a build
+ * without it; unchanged texts are reused, changed ones split again; texts
+ * no build looks up any more are dropped once they outweigh the rest. */
+static void test_wcache(void)
+{
+	struct search_wcache *wc = search_wcache_new();
+	struct buf plain = BUF_INIT, cached = BUF_INIT;
+	size_t builds, texts, hits, misses;
+	int same = 1;
+	for (int build = 1; build <= 6; build++) {
+		S_build(NULL, 300, build, 10, &plain);
+		S_build(wc, 300, build, 10, &cached);
+		same &= plain.len == cached.len && !memcmp(plain.ptr, cached.ptr, plain.len);
+		search_wcache_stats(wc, &builds, &texts, &hits, &misses);
+		T_CHECK(builds == (size_t)build);
+		if (build == 1) /* the empty keywords: split once */
+			T_CHECK(hits == 299 && misses == 601);
+		else /* 30 summaries changed */
+			T_CHECK(hits == 870 && misses == 30);
+	}
+	T_CHECK(same);
+	/* 30 summaries a build: the old ones are dropped, not kept forever */
+	T_CHECK(texts < 900 + 6 * 30);
+	/* a site with other texts entirely: all split, and the old ones go */
+	for (int build = 0; build < 3; build++) {
+		S_build(NULL, 50, 100 + build, 1, &plain);
+		S_build(wc, 50, 100 + build, 1, &cached);
+		T_CHECK(plain.len == cached.len && !memcmp(plain.ptr, cached.ptr, plain.len));
+	}
+	search_wcache_stats(wc, &builds, &texts, &hits, &misses);
+	T_CHECK(builds == 9 && texts <= 300);
+	search_wcache_free(wc);
+	search_wcache_free(NULL);
+	buf_free(&plain);
+	buf_free(&cached);
+}
+
 int main(void)
 {
 	test_normalise();
@@ -394,5 +453,6 @@ int main(void)
 	test_index();
 	test_limits();
 	test_tables();
+	test_wcache();
 	return t_done();
 }
