@@ -9,7 +9,8 @@
  *     common values (sealed: theme strings, assets, footer, contact URL),
  *     and the build's options;
  *   - per content file that became pages or a tree: its path, the XXH3 of
- *     its bytes (page.src, tree.src), its kind, language and id.
+ *     its bytes (page.src, tree.src), its kind, language and id, and a
+ *     page's face (its URL, kind, layout and aliases).
  * The next build compares its own with it (render_change). When the digest
  * differs, or there is no trusted record, every job is keyed as before.
  * Otherwise the files that changed, came or went decide which jobs are keyed:
@@ -43,7 +44,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memo.h"
 #include "memo.h"
 #include "strmap.h"
 #include "xalloc.h"
