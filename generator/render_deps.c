@@ -21,7 +21,8 @@
  *     home page and tip overview of its language (of every language when a
  *     tip came or went: stand-ins), and only then is that language's tip
  *     list built;
- *   - a page with the contact layout: every ask page (it shows the page);
+ *   - a page with the contact layout, or its translation: every ask page
+ *     (it shows the page: a stand-in takes the place of one that went);
  *   - a tree: every question, plan and ask page (answers, "one step back"
  *     and the step counts cross trees);
  *   - a language's search index: when the file of one of its pages changed
@@ -275,16 +276,18 @@ void render_change(struct render_change *ch, const struct render_ctx *c, const v
 	free(old);
 	if (ch->trees)
 		memset(ch->langs, 1, sizeof ch->langs);
-	/* the languages with a page whose file changed (a stand-in has its
-	 * original's path); the contact page */
 	for (size_t p = 0; p < m->npages; p++) {
 		const struct page *pg = m->pages[p];
-		if (!strmap_get(ch->paths, pg->path))
-			continue;
-		ch->langs[pg->lang] = 1;
-		if (pg->kind == PAGE_TIP)
-			ch->tips[pg->lang] = 1;
-		if (pg->layout_id == LAYOUT_CONTACT && pg->kind == PAGE_PAGE)
+		/* the languages with a page whose file changed (a stand-in
+		 * has its original's path) */
+		if (strmap_get(ch->paths, pg->path)) {
+			ch->langs[pg->lang] = 1;
+			if (pg->kind == PAGE_TIP)
+				ch->tips[pg->lang] = 1;
+		}
+		/* a contact page of a group that changed: also one whose
+		 * translation went, so that a stand-in shows in its place */
+		if (pg->layout_id == LAYOUT_CONTACT && pg->kind == PAGE_PAGE && S_group_changed(ch, 'p', pg->id))
 			ch->contact = 1;
 	}
 }

@@ -525,7 +525,8 @@ test_incremental() {
 	# (its page, and the plans that list it), the contact page (every
 	# ask page shows it), the home page, a tip's slug and alias (its
 	# translation's language switcher, the lists, the sitemap), a
-	# translation removed (a stand-in takes its place) and back
+	# translation removed (a stand-in takes its place) and back, the
+	# contact page's translation removed and back
 	sed -i 's/^Een back-up is een extra kopie/Een back-up is een tweede kopie/' "$c/nl/tips/back-ups.md"
 	incr_step "tip body" some
 	sed -i 's/^Bij direct gevaar belt u/Bij acuut gevaar belt u/' "$c/nl/pages/contact.md"
@@ -540,6 +541,12 @@ test_incremental() {
 	incr_step "translation removed" some
 	mv "$tmp/passwords.en" "$c/en/tips/passwords.md"
 	incr_step "translation back" some
+	# the English contact page removed: a stand-in of the Dutch one takes
+	# its place, and every English ask page shows that instead
+	mv "$c/en/pages/contact.md" "$tmp/contact.en"
+	incr_step "contact translation removed" some
+	mv "$tmp/contact.en" "$c/en/pages/contact.md"
+	incr_step "contact translation back" some
 	sed -i 's/^    question: Kunt u nog bij uw bestanden?/    question: Kunt u nog bij al uw bestanden?/' "$c/nl/trees/ransomware.yaml"
 	incr_step "tree" some
 	sed -i 's/^    name: Politie$/    name: Politie Nederland/' "$c/orgs.yaml"
