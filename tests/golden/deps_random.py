@@ -6,8 +6,9 @@ generator/render_deps.c decides which pages a change can reach; a rule it
 lacks keeps a stale page. HHD_DEPS_CHECK makes such a build fail, and the
 comparison with a `hhd build --force` into a fresh folder catches anything
 else. The edits: a page's or tip's summary, title, weight or body (the home
-pages too), a tree's question, the tips a plan lists, orgs.yaml, an English
-page or tip removed (a stand-in takes its place) and brought back. An edit
+pages too), an alias, a tree's title or question, the tips a plan lists,
+orgs.yaml, an English page, tip or tree removed (a stand-in takes its place)
+and brought back. An edit
 that makes the content invalid (a removed tip that a plan lists) is undone.
 The random sequence is fixed by the seed, so a failure can be replayed.
 
@@ -55,9 +56,10 @@ def run(hhd, theme, make_corpus, pages, steps, rnd, work):
         return 1
     removed, compared = [], 0
     for step in range(steps):
-        op = rnd.choice(["summary", "title", "weight", "body", "tree", "treetips", "remove", "restore", "orgs"])
+        op = rnd.choice(["summary", "title", "weight", "body", "alias", "tree", "treetitle", "treetips", "remove",
+                         "restore", "orgs"])
         saved = {}
-        if op in ("summary", "title", "weight", "body"):
+        if op in ("summary", "title", "weight", "body", "alias"):
             p = rnd.choice(files("/tips/") + files("/pages/") + files("index.md"))
             saved[p] = text = open(p).read()
             k = rnd.randrange(10 ** 6)
@@ -67,13 +69,19 @@ def run(hhd, theme, make_corpus, pages, steps, rnd, work):
                 text = re.sub(r"(?m)^title: .*$", "title: Titel %d" % k, text, count=1)
             elif op == "weight":
                 text = re.sub(r"(?m)^weight: .*$", "weight: %d" % (k % 200), text, count=1)
+            elif op == "alias":
+                lang = "/nl/" if "/nl/" in p else "/en/"
+                text = re.sub(r"(?m)^aliases: .*\n", "", text)
+                text = text.replace("---\n", "---\naliases: [%soud-%d/]\n" % (lang, k), 1)
             else:
                 text += "\nNog een zin %d.\n" % k
             open(p, "w").write(text)
-        elif op in ("tree", "treetips"):
+        elif op in ("tree", "treetitle", "treetips"):
             p = rnd.choice(files("/trees/"))
             saved[p] = text = open(p).read()
-            if op == "tree":
+            if op == "treetitle":
+                text = re.sub(r'(?m)^title: .*$', 'title: "Boom %d"' % rnd.randrange(10 ** 6), text, count=1)
+            elif op == "tree":
                 text = re.sub(r'(?m)^(\s+question: ").*(")', r"\g<1>Vraag %d?\2" % rnd.randrange(10 ** 6), text, count=1)
             else:
                 lang = "/nl/" if "/nl/" in p else "/en/"
@@ -82,8 +90,8 @@ def run(hhd, theme, make_corpus, pages, steps, rnd, work):
                               text, count=1)
             open(p, "w").write(text)
         elif op == "remove":
-            # the few plain pages (contact, about, ...) as often as the many tips
-            pool = files("/en/pages/") if rnd.random() < 0.5 else files("/en/tips/")
+            # the few plain pages (contact, about, ...) and trees as often as the many tips
+            pool = rnd.choice([files("/en/pages/"), files("/en/tips/"), files("/en/trees/")])
             left = [p for p in pool if p not in removed]
             if not left:
                 continue
