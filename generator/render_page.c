@@ -216,9 +216,10 @@ static struct val *S_build_tips(const struct render_ctx *c, int lang)
 	return l;
 }
 
-/* The language's tip list: the shared one, or (when render_shared_tips did
- * not build it: render_deps.c said no job would read it, but a job could
- * not keep its output after all) one of the thread's own. */
+/* The language's tip list: the shared one (waiting for the render_shared_tip
+ * job that builds it), or, where none was queued (render_deps.c said no job
+ * would read it, but a job could not keep its output after all), one of the
+ * thread's own. */
 static struct val *S_tips(const struct render_ctx *c, int lang)
 {
 	struct render_shared *sh = (struct render_shared *)c->sh;
