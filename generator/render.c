@@ -72,6 +72,24 @@ static int S_check_failed(const char *rel)
 	return -1;
 }
 
+/* When nothing output `rel` reads changed since the last build
+ * (`affected` 0, render_deps.c) and the journal has its key: keep the file
+ * without values or key and return 1. Under HHD_DEPS_CHECK return 0 with
+ * *verify set instead: the caller keys it and compares the key with *last.
+ * Otherwise 0: key it (and render it unless the writer keeps it). */
+static int S_keep_unkeyed(const struct render_ctx *c, struct writer *w, const char *rel, int affected,
+			  struct cache_key *last, int *verify)
+{
+	*verify = 0;
+	if (!c->memo || affected || !writer_last_key(w, rel, last))
+		return 0;
+	if (c->check) {
+		*verify = 1;
+		return 0;
+	}
+	return writer_keep(w, rel, *last);
+}
+
 /* Render one job (`ask`: the ask page of the outcome j->node) and hand it
  * to the writer: 0; 1 when the output keeps the last build's file without
  * values or key (render_deps.c); -1 after a failure (reported). */
@@ -80,16 +98,14 @@ static int S_render_write(const struct render_ctx *c, const struct render_job *j
 {
 	const char *rel = S_out_path(c->a, j->url), *tpl;
 	struct cache_key key = { 0, 0 }, last;
-	/* nothing it reads changed since the last build (render_deps.c):
-	 * what the output holds stays, without values or key */
-	int keep = c->memo && !render_affected(c->ch, j, ask) && writer_last_key(w, rel, &last);
-	if (keep && !c->check && writer_keep(w, rel, last))
+	int verify;
+	if (S_keep_unkeyed(c, w, rel, render_affected(c->ch, j, ask), &last, &verify))
 		return 1;
 	struct val *v = render_page_val(c, j, &tpl);
 	if (c->memo) {
 		/* the same template and values as last time: the same bytes */
 		key = memo_key(c->base, tpl, v);
-		if (keep && !cache_key_eq(key, last))
+		if (verify && !cache_key_eq(key, last))
 			return S_check_failed(rel);
 		if (writer_keep(w, rel, key))
 			return 0;
@@ -152,13 +168,12 @@ static void S_render_one(void *state, size_t i)
 		const struct lang *l = &wk->c.m->site.langs[j->lang];
 		const char *rel = l->search_index_url + 1;
 		struct cache_key key = { 0, 0 }, last;
-		int kept = 0;
-		int keep = wk->c.memo && !render_index_affected(wk->c.ch, j->lang) && writer_last_key(wk->w, rel, &last);
-		if (keep && !wk->c.check)
-			wk->unkeyed += (size_t)(kept = writer_keep(wk->w, rel, last));
+		int verify;
+		int kept = S_keep_unkeyed(&wk->c, wk->w, rel, render_index_affected(wk->c.ch, j->lang), &last, &verify);
+		wk->unkeyed += (size_t)kept;
 		if (wk->c.memo && !kept) {
 			key = render_search_key(wk->c.m, j->lang, wk->c.a, wk->c.index_base);
-			if (keep && !cache_key_eq(key, last)) {
+			if (verify && !cache_key_eq(key, last)) {
 				S_check_failed(rel);
 				wk->failed = 1;
 			}
@@ -199,15 +214,17 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 				   memo_base((struct cache_key){ 0, 0 }), NULL, 0 };
 	render_shared_build(&sh, &base);
 	/* what changed since the last build (render_deps.c), and the record
-	 * the next build compares with */
-	struct render_change ch;
-	struct buf record = BUF_INIT;
-	size_t nlast = 0;
-	const void *last = base.memo ? writer_last_inputs(w, &nlast) : NULL;
-	render_change(&ch, &base, last, nlast, &record);
-	if (base.memo)
+	 * the next build compares with; without the memo every job is keyed
+	 * and rendered, and no record is left */
+	struct render_change ch = { .all = 1 };
+	if (base.memo) {
+		struct buf record = BUF_INIT;
+		size_t nlast = 0;
+		const void *last = writer_last_inputs(w, &nlast);
+		render_change(&ch, &base, last, nlast, &record);
 		writer_set_inputs(w, record.ptr, record.len);
-	buf_free(&record);
+		buf_free(&record);
+	}
 	base.ch = &ch;
 	const char *check = getenv("HHD_DEPS_CHECK");
 	base.check = check && *check && strcmp(check, "0");
@@ -215,8 +232,9 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 	for (int li = 0; li < m->site.nlangs; li++)
 		sh.need[li] = !base.memo || base.check || ch.all || ch.tips[li];
 	t1 = S_ms();
+	int timing = getenv("HHD_TIMING") != NULL;
 	size_t wbuilds[HHD_MAX_LANGS] = { 0 }; /* HHD_TIMING: which word caches this build used */
-	for (int li = 0; m->wcache && li < m->site.nlangs; li++) {
+	for (int li = 0; timing && m->wcache && li < m->site.nlangs; li++) {
 		size_t texts, hits, misses;
 		search_wcache_stats(m->wcache[li], &wbuilds[li], &texts, &hits, &misses);
 	}
@@ -262,7 +280,7 @@ long render_site(const struct model *m, const struct theme *t, struct writer *w,
 		arena_free(&wk[i].a);
 	}
 	free(wk);
-	if (getenv("HHD_TIMING")) {
+	if (timing) {
 		fprintf(stderr, "hhd: timing: render: changes %.1f ms, jobs %.1f ms (%zu kept unkeyed)\n", t1 - t0,
 			S_ms() - t1, unkeyed);
 		for (int li = 0; m->wcache && li < m->site.nlangs; li++) {
