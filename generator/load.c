@@ -151,7 +151,8 @@ static void S_parse_files(struct model *m, struct md_jobs *js, struct diags *d)
 	static const struct pool md_pool = { S_md_job, S_md_thread_end };
 	int n = pool_threads(m->jobs, js->n, 8);
 	struct md_worker *w = xcalloc((size_t)n, sizeof *w);
-	m->arenas = xrealloc(m->arenas, (m->narenas + (size_t)n) * sizeof *m->arenas);
+	if (!m->lc) /* hhd serve's parses live in the load cache's arenas */
+		m->arenas = xrealloc(m->arenas, (m->narenas + (size_t)n) * sizeof *m->arenas);
 	for (int i = 0; i < n; i++) {
 		struct arena *a;
 		if (m->lc) {
