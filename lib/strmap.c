@@ -58,7 +58,11 @@ static struct slot *S_find(struct slot *slots, size_t cap, const char *key, uint
 static void S_grow(struct strmap *m)
 {
 	size_t ncap = m->cap * 2;
-	struct slot *ns = xcalloc(ncap, sizeof *ns);
+	/* written before it is read: calloc's fresh pages would map the zero
+	 * page first and fault again on each first write, which flushes the
+	 * TLB of every CPU running one of the process's threads */
+	struct slot *ns = xmalloc(ncap * sizeof *ns);
+	memset(ns, 0, ncap * sizeof *ns);
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->slots[i].key)
 			*S_find(ns, ncap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
