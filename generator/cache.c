@@ -53,24 +53,30 @@ struct cache_key cache_self(void)
 
 int cache_read(const char *out, const char *name, unsigned format, struct buf *data)
 {
-	struct buf path = BUF_INIT, file = BUF_INIT, head = BUF_INIT;
+	struct buf path = BUF_INIT, head = BUF_INIT;
 	int rc = -1;
+	size_t base = data->len;
 	S_path(out, name, &path);
 	S_header(name, format, &head);
-	if (file_read(path.ptr, CACHE_MAX_FILE, &file) != FILE_OK)
+	/* read in place and moved down over the header: one copy of a file
+	 * that may be megabytes (the parse cache, the journal) */
+	if (file_read(path.ptr, CACHE_MAX_FILE, data) != FILE_OK)
 		goto out;
-	size_t hl = head.len + sizeof(struct cache_key);
-	if (file.len < hl || memcmp(file.ptr, head.ptr, head.len))
+	char *file = data->ptr + base;
+	size_t len = data->len - base, hl = head.len + sizeof(struct cache_key);
+	if (len < hl || memcmp(file, head.ptr, head.len))
 		goto out;
 	struct cache_key want;
-	memcpy(&want, file.ptr + head.len, sizeof want);
-	if (!cache_key_eq(want, cache_hash(file.ptr + hl, file.len - hl)))
+	memcpy(&want, file + head.len, sizeof want);
+	if (!cache_key_eq(want, cache_hash(file + hl, len - hl)))
 		goto out;
-	buf_add(data, file.ptr + hl, file.len - hl);
+	memmove(file, file + hl, len - hl);
+	buf_setlen(data, base + len - hl);
 	rc = 0;
 out:
+	if (rc < 0 && data->len > base)
+		buf_setlen(data, base);
 	buf_free(&path);
-	buf_free(&file);
 	buf_free(&head);
 	return rc;
 }
