@@ -14,8 +14,10 @@
 #include "mdcache.h"
 #include "org.h"
 #include "page.h"
+#include "pcache.h"
 #include "pool.h"
 #include "site.h"
+#include "stamp.h"
 #include "tree.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -107,8 +109,21 @@ static void S_md_job(void *state, size_t i)
 		d = &j->d;
 	}
 	buf_reset(&w->src);
-	if (load_file(j->path, &w->src, d) < 0)
+	struct pcache_file f = { j->path, j->id, j->lang, j->kind, j->is_tree, { 0 }, 0 };
+	if (w->m.pc) {
+		/* stat data first: a file written while it is read differs next time */
+		const struct stat *st = stamp_stat(w->m.stats, j->path);
+		if (st)
+			f.st = *st;
+		f.have_st = st || stat(j->path, &f.st) == 0;
+		if (pcache_get(w->m.pc, &f, w->m.md, w->m.arena, &w->src, &j->page, &j->tree))
+			return;
+		mdcache_log_reset(w->m.md);
+	}
+	/* a racy entry's check may have read the bytes already */
+	if (w->src.len ? load_check_text(j->path, w->src.ptr, w->src.len, d) < 0 : load_file(j->path, &w->src, d) < 0)
 		return;
+	size_t nd0 = d->n;
 	if (j->is_tree)
 		j->tree = tree_parse(&w->m, w->src.ptr, w->src.len, j->path, j->id, j->lang, d);
 	else
@@ -118,6 +133,8 @@ static void S_md_job(void *state, size_t i)
 		j->tree->src = cache_hash(w->src.ptr, w->src.len);
 	if (j->page)
 		j->page->src = cache_hash(w->src.ptr, w->src.len);
+	if (w->m.pc)
+		pcache_put(w->m.pc, &f, w->m.md, d->n != nd0, j->page, j->tree);
 }
 
 /* m->lc: keep each new parse, and give the model a copy of every parse,
@@ -165,6 +182,7 @@ static void S_parse_files(struct model *m, struct md_jobs *js, struct diags *d)
 		w[i].m = *m;
 		w[i].m.arena = a;
 		w[i].m.md = mdcache_fork(m->md);
+		w[i].m.pc = pcache_fork(m->pc);
 		w[i].js = js;
 		w[i].src = (struct buf)BUF_INIT;
 		diags_init(&w[i].d);
@@ -299,6 +317,8 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		return -1;
 	if (m->lc)
 		loadcache_begin(m->lc, &m->site);
+	if (m->pc)
+		pcache_begin(m->pc, &m->site);
 
 	const char *orgs_path = arena_printf(m->arena, "%s/orgs.yaml", dir);
 	S_load_orgs(m, orgs_path, d);

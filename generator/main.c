@@ -28,6 +28,7 @@
 #include "mdcache.h"
 #include "model.h"
 #include "fileio.h"
+#include "pcache.h"
 #include "render.h"
 #include "report.h"
 #include "scaffold.h"
@@ -249,11 +250,19 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 	 * writing it costs an fsync, on every save: the preview has none. */
 	int stamped = build && !o->preview;
 	uint64_t stamp = 0;
+	struct stamp_files *stats = NULL;
+	/* the parse cache takes its time before the stamp's walk takes the
+	 * files' stat data, which it then uses (pcache.h, "racy") */
+	if (build && !m.lc)
+		m.pc = pcache_open(o->out, !o->force, pcache_clock());
 	if (stamped) {
 		char desc[4096];
 		snprintf(desc, sizeof desc, "drafts=%d strict=%d preview=%d out=%s", o->drafts, o->strict,
 			 o->preview, o->out);
-		stamp = stamp_compute(o->content, o->theme, desc);
+		stamp = stamp_compute(o->content, o->theme, desc, o->jobs, m.pc ? &stats : NULL);
+		m.stats = stats;
+		if (timing)
+			fprintf(stderr, "hhd: timing: stamp %.0f ms\n", (S_now() - t0) * 1000);
 		struct buf old = BUF_INIT;
 		if (!o->force && stamp_matches(o->out, stamp, &old)) {
 			fputs(old.ptr, stderr);
@@ -261,7 +270,9 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 				fprintf(stderr, "hhd: nothing changed since the last build of %s (%.0f ms)\n", o->out,
 					(S_now() - t0) * 1000);
 			buf_free(&old);
+			pcache_free(m.pc);
 			model_free(&m);
+			stamp_files_free(stats);
 			return 0;
 		}
 		buf_free(&old);
@@ -274,6 +285,7 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 	if (loaded == -2)
 		status = 2;
 	if (loaded == 0) {
+		pcache_save_start(m.pc);
 		if (timing) {
 			fprintf(stderr, "hhd: timing: load %.0f ms\n", (S_now() - t0) * 1000);
 			if (m.md) {
@@ -283,6 +295,14 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 					"hhd: timing: markdown cache read %.1f ms (%zu entries, %zu bytes), "
 					"%zu hits, %zu misses\n",
 					s.read_ms, s.entries, s.bytes, s.hits, s.misses);
+			}
+			if (m.pc) {
+				struct pcache_stats s;
+				pcache_stats(m.pc, &s);
+				fprintf(stderr,
+					"hhd: timing: parse cache read %.1f ms (%zu entries, %zu bytes), "
+					"%zu hits (%zu racy), %zu misses\n",
+					s.read_ms, s.entries, s.bytes, s.hits, s.racy, s.misses);
 			}
 			if (m.lc) {
 				struct loadcache_stats s;
@@ -368,14 +388,25 @@ out:
 	 * used almost none, and keeping the old ones is cheaper then. Saved
 	 * while the model holds the HTML of the misses it writes out. */
 	int saved = loaded == 0 ? mdcache_save(md) : 0;
-	model_free(&m); /* before the cache it points into */
+	/* the parse cache names Markdown by its key in that cache: written after it */
+	struct pcache_thread *pc = m.pc;
+	int psaved = loaded == 0 ? pcache_save(pc) : 0;
+	model_free(&m); /* before the caches it points into */
 	if (md && timing) {
 		struct mdcache_stats s;
 		mdcache_stats(md, &s);
 		fprintf(stderr, "hhd: timing: markdown cache %s in %.1f ms (%zu unused dropped)\n",
 			saved > 0 ? "written" : saved < 0 ? "not written" : "unchanged", s.save_ms, s.unused);
 	}
+	if (pc && timing) {
+		struct pcache_stats s;
+		pcache_stats(pc, &s);
+		fprintf(stderr, "hhd: timing: parse cache %s in %.1f ms\n",
+			psaved > 0 ? "written" : psaved < 0 ? "not written" : "unchanged", s.save_ms);
+	}
 	mdcache_free(md);
+	pcache_free(pc);
+	stamp_files_free(stats);
 	return status;
 }
 

@@ -90,6 +90,9 @@ struct mdcache_thread {
 	struct md_miss *miss;
 	size_t nmiss, capmiss;
 	size_t hits;
+	struct mdcache_call *log;     /* mdcache_log_reset: this thread's calls since */
+	size_t nlog, caplog;
+	int logging;
 	struct mdcache_thread *next;
 };
 
@@ -364,21 +367,22 @@ static int S_replay(struct mdcache *c, size_t i, struct pos at, struct links *li
 }
 
 /* Keep md_render's result for a record (struct md_miss), unless part of
- * it could not be replayed the same way (a position in another file). */
-static void S_keep(struct mdcache_thread *t, struct cache_key k, struct pos at, const char *html,
+ * it could not be replayed the same way (a position in another file).
+ * Returns 1 when kept. */
+static int S_keep(struct mdcache_thread *t, struct cache_key k, struct pos at, const char *html,
 		   const struct links *links, size_t nl0, const struct diags *d, size_t nd0, int words)
 {
 	const char *path = at.path ? at.path : "";
 	size_t nl = links ? links->n - nl0 : 0, nd = d ? d->n - nd0 : 0;
 	size_t html_len = strlen(html);
 	if (html_len >= UINT32_MAX)
-		return;
+		return 0;
 	for (size_t i = 0; i < nl; i++)
 		if (links->items[nl0 + i].pos.path != at.path && strcmp(links->items[nl0 + i].pos.path, path))
-			return;
+			return 0;
 	for (size_t i = 0; i < nd; i++)
 		if (strcmp(d->list[nd0 + i].path, path))
-			return;
+			return 0;
 	struct buf *b = &t->blob;
 	size_t start = b->len;
 	struct md_rec h = { (uint32_t)html_len, (uint32_t)nl, (uint32_t)nd, words };
@@ -407,6 +411,15 @@ static void S_keep(struct mdcache_thread *t, struct cache_key k, struct pos at, 
 	XXH3_64bits_update(t->h, b->ptr + start + head, tail);
 	t->miss = xgrow(t->miss, &t->capmiss, t->nmiss + 1, sizeof *t->miss);
 	t->miss[t->nmiss++] = (struct md_miss){ k, start, head, tail, html, html_len, XXH3_64bits_digest(t->h) };
+	return 1;
+}
+
+static void S_log(struct mdcache_thread *t, const char *html, struct cache_key k, int kept)
+{
+	if (!t->logging)
+		return;
+	t->log = xgrow(t->log, &t->caplog, t->nlog + 1, sizeof *t->log);
+	t->log[t->nlog++] = (struct mdcache_call){ html, k, kept };
 }
 
 const char *mdcache_render(struct mdcache_thread *t, struct arena *a, const char *text, size_t len,
@@ -422,6 +435,7 @@ const char *mdcache_render(struct mdcache_thread *t, struct arena *a, const char
 	if (i >= 0 && S_replay(c, (size_t)i, at, links, words, d, &html) == 0) {
 		atomic_store_explicit(&c->used[i], 1, memory_order_relaxed);
 		t->hits++;
+		S_log(t, html, k, 1);
 		return html;
 	}
 	size_t nl0 = links ? links->n : 0, nd0 = d ? d->n : 0;
@@ -429,7 +443,32 @@ const char *mdcache_render(struct mdcache_thread *t, struct arena *a, const char
 	html = md_render(a, text, len, at, flags, links, &w, d);
 	if (words)
 		*words = w;
-	S_keep(t, k, at, html, links, nl0, d, nd0, w);
+	S_log(t, html, k, S_keep(t, k, at, html, links, nl0, d, nd0, w));
+	return html;
+}
+
+void mdcache_log_reset(struct mdcache_thread *t)
+{
+	t->nlog = 0;
+	t->logging = 1;
+}
+
+const struct mdcache_call *mdcache_log(const struct mdcache_thread *t, size_t *n)
+{
+	*n = t->nlog;
+	return t->log;
+}
+
+const char *mdcache_replay(struct mdcache_thread *t, struct cache_key key, struct pos at, struct links *links,
+			   int *words, struct diags *d)
+{
+	struct mdcache *c = t->c;
+	long i = S_find(c, key);
+	const char *html;
+	if (i < 0 || S_replay(c, (size_t)i, at, links, words, d, &html) < 0)
+		return NULL;
+	atomic_store_explicit(&c->used[i], 1, memory_order_relaxed);
+	t->hits++;
 	return html;
 }
 
@@ -716,6 +755,7 @@ void mdcache_free(struct mdcache_thread *t)
 		buf_free(&c->threads->blob);
 		XXH3_freeState(c->threads->h);
 		free(c->threads->miss);
+		free(c->threads->log);
 		free(c->threads);
 		c->threads = next;
 	}

@@ -52,6 +52,27 @@ struct mdcache_stats {
 	double read_ms, save_ms;
 };
 void mdcache_stats(struct mdcache_thread *t, struct mdcache_stats *s);
+
+/* ---- for the parse cache (pcache.h) ---- */
+
+/* One mdcache_render call of a thread, logged while its log is on: the
+ * HTML it returned and the key it was looked up by; `kept` is 0 when the
+ * result will not be in the saved cache (a position in another file), so
+ * the key cannot be replayed by the next build. */
+struct mdcache_call {
+	const char *html;
+	struct cache_key key;
+	int kept;
+};
+/* Empty t's log and keep logging its calls from now on (t not NULL). */
+void mdcache_log_reset(struct mdcache_thread *t);
+/* The calls logged since mdcache_log_reset, in order. */
+const struct mdcache_call *mdcache_log(const struct mdcache_thread *t, size_t *n);
+/* Replay the entry of `key` as mdcache_render would on a hit (the same
+ * links, words and diagnostics, with positions in at.path): its HTML, or
+ * NULL when the cache does not hold it (nothing is appended then). */
+const char *mdcache_replay(struct mdcache_thread *t, struct cache_key key, struct pos at, struct links *links,
+			   int *words, struct diags *d);
 /* Renew the cache so it holds exactly the entries used since mdcache_open
  * (call after the threads ended, while the arenas the misses were rendered
  * into still hold them): the index names only those, the values'

@@ -21,6 +21,8 @@
 struct strmap;
 struct mdcache_thread;
 struct loadcache;
+struct pcache_thread;
+struct stamp_files;
 struct search_wcache;
 
 struct lang {
@@ -210,6 +212,10 @@ struct model {
 	struct mdcache_thread *md;     /* Markdown through this thread's handle on the cache
 				       * (mdcache.h; each load thread's model copy has its own);
 				       * NULL: none */
+	struct pcache_thread *pc;      /* hhd build: parsed files kept on disk, through this
+				       * thread's handle (pcache.h; with md); NULL: none */
+	const struct stamp_files *stats; /* with pc: the content files' stat data the build
+				       * stamp's walk took (stamp.h); NULL: stat each */
 	struct loadcache *lc;          /* hhd serve: parsed files kept between builds
 				       * (loadcache.h; then md is NULL); NULL: none */
 	struct search_wcache **wcache; /* hhd serve: per language, the search index's

@@ -20,7 +20,20 @@
 /* <out>.hhd-stamp */
 void stamp_path(const char *out, struct buf *path);
 
-uint64_t stamp_compute(const char *content, const char *theme, const char *options);
+struct stat;
+struct stamp_files;
+
+/* The stamp, walking the folders on up to `threads` threads; with `files`
+ * not NULL, *files gets the stat data the walk took of each regular file
+ * under `content` (stamp_stat), which the load stage uses instead of
+ * stat'ing every file again (pcache.h). */
+uint64_t stamp_compute(const char *content, const char *theme, const char *options, int threads,
+		       struct stamp_files **files);
+/* The stat data of the file at `path` (as the walk spelt it: content
+ * folder, '/', the names below it), or NULL when the walk did not see a
+ * regular file there (f may be NULL). */
+const struct stat *stamp_stat(const struct stamp_files *f, const char *path);
+void stamp_files_free(struct stamp_files *f);
 /* When <out>.hhd-stamp holds `stamp`, append its stored diagnostics to
  * `diags` and return 1; otherwise 0. */
 int stamp_matches(const char *out, uint64_t stamp, struct buf *diags);

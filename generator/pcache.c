@@ -1,0 +1,820 @@
+/* pcache.c: the parse cache of pcache.h.
+ *
+ * The file's payload (after cache.c's header and checksum):
+ *   seed     16 bytes: hhd, this format and the parse settings (S_seed)
+ *   started  i64: when the build that wrote it started (ns since the epoch)
+ *   n        u64
+ *   index    n x struct pc_index, sorted by path (strcmp)
+ *   data     each entry's path (and a NUL), then its record
+ * A record, in the order the parser fills the fields and calls the
+ * Markdown renderer (so replayed links come in the same order):
+ *   u8 is_tree, kind; src key; then the page's or the tree's fields.
+ * Strings are u32 length, bytes, NUL; a position is u8 (0: no file, 1: the
+ * entry's own), u32 line, col; a Markdown field is u8 present and its key
+ * in the Markdown cache (whose entry holds the positions of its links).
+ * Numbers are in the machine's byte
+ * order (a local cache). Strings read back point into the payload, which
+ * lives as long as the cache. */
+#include "pcache.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cache.h"
+#include "fileio.h"
+#include "manifest.h"
+#include "mdcache.h"
+#include "xalloc.h"
+
+struct pc_index {
+	uint64_t path_off, rec_off;
+	uint32_t path_len, rec_len;
+	uint64_t dev, ino, size;
+	int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
+};
+
+/* An entry put by this build: its record is in the thread's data. */
+struct pc_put {
+	const char *path;
+	struct pc_index e;            /* stat data; rec_off into the thread's data */
+};
+
+struct pcache_thread {
+	struct pcache *c;
+	struct buf data;              /* records put by this thread */
+	struct pc_put *puts;
+	size_t nputs, capputs;
+	size_t hits, racy, misses;
+	struct pcache_thread *next;
+};
+
+struct pcache {
+	char *out;
+	struct cache_key seed;
+	int trust, begun;             /* pcache_open's; pcache_begin ran */
+	int64_t now;                  /* when this build started (ns) */
+	struct buf data;              /* the payload read */
+	size_t n;
+	const char *index;            /* n x struct pc_index in data (copied out to read: alignment) */
+	int64_t started;              /* the payload's */
+	atomic_uchar *used;           /* per index entry: taken by this build */
+	struct pcache_thread *threads;
+	double read_ms, save_ms;
+	pthread_t saver;              /* pcache_save_start's thread */
+	int saving;                   /* it runs (until pcache_save joins it) */
+	int saved;                    /* its result */
+};
+
+#define HEAD_LEN (sizeof(struct cache_key) + 2 * sizeof(uint64_t))
+
+static double S_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
+}
+
+static struct cache_key S_seed(const struct site *s)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s %d raw=%d", HHD_VERSION, PCACHE_FORMAT, s->allow_raw_html);
+	for (int i = 0; i < s->nlangs; i++)
+		buf_addf(&b, " %s", s->langs[i].code);
+	struct cache_key self = cache_self();
+	buf_add(&b, &self, sizeof self);
+	struct cache_key k = cache_hash(b.ptr, b.len);
+	buf_free(&b);
+	return k;
+}
+
+static struct pc_index S_entry(const struct pcache *c, size_t i)
+{
+	struct pc_index e;
+	memcpy(&e, c->index + i * sizeof e, sizeof e);
+	return e;
+}
+
+/* Take the payload when it is well formed: the seed ours, every path and
+ * record inside it, the paths in order. */
+static int S_parse(struct pcache *c)
+{
+	const char *p = c->data.ptr;
+	size_t len = c->data.len;
+	if (len < HEAD_LEN)
+		return -1;
+	struct cache_key seed;
+	uint64_t n;
+	memcpy(&seed, p, sizeof seed);
+	memcpy(&c->started, p + sizeof seed, sizeof c->started);
+	memcpy(&n, p + sizeof seed + 8, sizeof n);
+	if (!cache_key_eq(seed, c->seed) || n > (len - HEAD_LEN) / sizeof(struct pc_index))
+		return -1;
+	c->index = p + HEAD_LEN;
+	c->n = (size_t)n;
+	const char *prev = NULL;
+	size_t prev_len = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		struct pc_index e = S_entry(c, i);
+		if (e.path_off > len || e.path_len >= len - e.path_off || p[e.path_off + e.path_len] != '\0' ||
+		    e.rec_off > len || e.rec_len > len - e.rec_off)
+			return -1;
+		const char *path = p + e.path_off;
+		if (prev) {
+			int r = memcmp(prev, path, prev_len < e.path_len ? prev_len : e.path_len);
+			if (r > 0 || (r == 0 && prev_len >= e.path_len))
+				return -1;
+		}
+		prev = path;
+		prev_len = e.path_len;
+	}
+	return 0;
+}
+
+int64_t pcache_clock(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct pcache_thread *pcache_open(const char *out, int trust, int64_t started)
+{
+	struct pcache *c = xcalloc(1, sizeof *c);
+	c->out = xstrdup(out);
+	c->trust = trust;
+	c->now = started;
+	c->data = (struct buf)BUF_INIT;
+	c->used = xcalloc(1, sizeof *c->used);
+	struct pcache_thread *t = xcalloc(1, sizeof *t);
+	t->c = c;
+	t->data = (struct buf)BUF_INIT;
+	c->threads = t;
+	return t;
+}
+
+void pcache_begin(struct pcache_thread *t, const struct site *s)
+{
+	double t0 = S_ms();
+	struct pcache *c = t->c;
+	c->seed = S_seed(s);
+	buf_reset(&c->data);
+	if (!c->trust || cache_read(c->out, PCACHE_NAME, PCACHE_FORMAT, &c->data) < 0 || S_parse(c) < 0)
+		c->n = 0;
+	free((void *)c->used);
+	c->used = xcalloc(c->n ? c->n : 1, sizeof *c->used);
+	c->begun = 1;
+	c->read_ms = S_ms() - t0;
+}
+
+struct pcache_thread *pcache_fork(struct pcache_thread *t)
+{
+	if (!t)
+		return NULL;
+	struct pcache_thread *nt = xcalloc(1, sizeof *nt);
+	nt->c = t->c;
+	nt->data = (struct buf)BUF_INIT;
+	nt->next = t->c->threads;
+	t->c->threads = nt;
+	return nt;
+}
+
+static long S_find(const struct pcache *c, const char *path)
+{
+	size_t lo = 0, hi = c->n, len = strlen(path);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		struct pc_index e = S_entry(c, mid);
+		int r = memcmp(c->data.ptr + e.path_off, path, e.path_len < len ? e.path_len : len);
+		if (r == 0)
+			r = e.path_len < len ? -1 : e.path_len > len;
+		if (r == 0)
+			return (long)mid;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static struct pc_index S_stat_entry(const struct stat *st)
+{
+	return (struct pc_index){ .dev = (uint64_t)st->st_dev,
+				  .ino = (uint64_t)st->st_ino,
+				  .size = (uint64_t)st->st_size,
+				  .mtime_s = (int64_t)st->st_mtim.tv_sec,
+				  .mtime_ns = (int64_t)st->st_mtim.tv_nsec,
+				  .ctime_s = (int64_t)st->st_ctim.tv_sec,
+				  .ctime_ns = (int64_t)st->st_ctim.tv_nsec };
+}
+
+static int S_same_stat(const struct pc_index *a, const struct pc_index *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_s == b->mtime_s &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_s == b->ctime_s && a->ctime_ns == b->ctime_ns;
+}
+
+/* ---- records ---- */
+
+/* Reading one record: strings point into it; any fault sets bad. */
+struct rd {
+	const char *p;
+	size_t len, off;
+	int bad;
+	const char *path;             /* the positions' file */
+	struct arena *a;
+	struct mdcache_thread *md;
+	struct links *links;          /* where replayed Markdown puts its links */
+};
+
+static void S_get(struct rd *r, void *out, size_t n)
+{
+	if (r->bad || n > r->len - r->off) {
+		r->bad = 1;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, r->p + r->off, n);
+	r->off += n;
+}
+
+static unsigned S_u8(struct rd *r)
+{
+	unsigned char v;
+	S_get(r, &v, 1);
+	return v;
+}
+
+static uint32_t S_u32(struct rd *r)
+{
+	uint32_t v;
+	S_get(r, &v, sizeof v);
+	return v;
+}
+
+static const char *S_str(struct rd *r)
+{
+	uint32_t n = S_u32(r);
+	if (r->bad || n >= r->len - r->off || r->p[r->off + n] != '\0') {
+		r->bad = 1;
+		return "";
+	}
+	const char *s = r->p + r->off;
+	r->off += (size_t)n + 1;
+	return s;
+}
+
+static struct pos S_pos(struct rd *r)
+{
+	unsigned own = S_u8(r);
+	struct pos p = { own ? r->path : NULL, 0, 0 };
+	p.line = S_u32(r);
+	p.col = S_u32(r);
+	if (own > 1)
+		r->bad = 1;
+	return p;
+}
+
+static struct sstr S_sstr(struct rd *r)
+{
+	struct sstr s = { NULL, { NULL, 0, 0 } };
+	if (S_u8(r))
+		s.s = S_str(r);
+	s.pos = S_pos(r);
+	return s;
+}
+
+/* Lists of up to this many items: more is a damaged record. */
+#define MAX_ITEMS (1u << 20)
+
+static size_t S_count(struct rd *r)
+{
+	uint32_t n = S_u32(r);
+	if (n > MAX_ITEMS || n > r->len - r->off)
+		r->bad = 1;
+	return r->bad ? 0 : n;
+}
+
+static struct slist S_slist(struct rd *r)
+{
+	struct slist l = { NULL, 0 };
+	if (!S_u8(r))
+		return l;
+	size_t n = S_count(r);
+	l.items = arena_alloc(r->a, (n ? n : 1) * sizeof *l.items);
+	for (size_t i = 0; i < n && !r->bad; i++)
+		l.items[l.n++] = S_sstr(r);
+	return l;
+}
+
+static const char *S_md(struct rd *r)
+{
+	if (!S_u8(r))
+		return NULL;
+	struct cache_key k;
+	S_get(r, &k, sizeof k);
+	struct pos at = { r->path, 0, 0 };
+	if (r->bad)
+		return "";
+	int words = 0;
+	const char *html = mdcache_replay(r->md, k, at, r->links, &words, NULL);
+	if (!html) {
+		r->bad = 1;
+		return "";
+	}
+	return html;
+}
+
+static struct page *S_read_page(struct rd *r, const struct pcache_file *f, struct cache_key src)
+{
+	struct page *pg = arena_zalloc(r->a, sizeof *pg);
+	pg->path = f->path;
+	pg->src = src;
+	pg->id = f->id;
+	pg->lang = f->lang;
+	pg->kind = f->kind;
+	pg->pos = (struct pos){ f->path, 1, 1 };
+	r->links = &pg->links;
+	pg->weight = (int)S_u32(r);
+	pg->draft = (int)S_u8(r);
+	unsigned layout = S_u8(r);
+	if (layout >= LAYOUT__MAX)
+		r->bad = 1;
+	pg->layout_id = r->bad ? LAYOUT_PAGE : (enum layout)layout;
+	pg->title = S_sstr(r);
+	pg->summary = S_sstr(r);
+	pg->slug = S_sstr(r);
+	pg->layout = S_sstr(r);
+	pg->layout.s = layout_names[pg->layout_id];
+	pg->reviewed = S_sstr(r);
+	pg->tags = S_slist(r);
+	pg->sources = S_slist(r);
+	pg->aliases = S_slist(r);
+	pg->keywords = S_slist(r);
+	pg->body_html = S_md(r);
+	if (!pg->body_html)
+		r->bad = 1;
+	uint64_t body_len;
+	S_get(r, &body_len, sizeof body_len);
+	pg->body_len = (size_t)body_len;
+	size_t nh = S_count(r);
+	pg->headings = nh ? arena_alloc(r->a, nh * sizeof *pg->headings) : NULL; /* as page.c leaves it */
+	for (size_t i = 0; i < nh && !r->bad; i++)
+		pg->headings[pg->nheadings++] = S_str(r);
+	if (!r->bad && pg->body_len != strlen(pg->body_html))
+		r->bad = 1;
+	return pg;
+}
+
+static void S_read_node(struct rd *r, struct tree *t, struct node *nd)
+{
+	nd->tree = t;
+	r->links = &nd->links;
+	nd->id = S_sstr(r);
+	nd->is_outcome = (int)S_u8(r);
+	if (!nd->is_outcome) {
+		nd->question = S_sstr(r);
+		nd->help_html = S_md(r);
+		size_t n = S_count(r);
+		nd->answers = arena_zalloc(r->a, (n ? n : 1) * sizeof *nd->answers);
+		for (size_t i = 0; i < n && !r->bad; i++) {
+			struct answer *an = &nd->answers[nd->nanswers++];
+			an->label = S_sstr(r);
+			an->next = S_sstr(r);
+		}
+		return;
+	}
+	nd->title = S_sstr(r);
+	unsigned urg = S_u8(r);
+	if (urg >= URG__CHOOSABLE)
+		r->bad = 1;
+	nd->urgency = r->bad ? URG_SOON : (enum urgency)urg;
+	nd->intro_html = S_md(r);
+	nd->report_html = S_md(r);
+	nd->deadline_html = S_md(r);
+	size_t n = S_count(r);
+	nd->steps = arena_zalloc(r->a, (n ? n : 1) * sizeof *nd->steps);
+	for (size_t i = 0; i < n && !r->bad; i++) {
+		struct step *st = &nd->steps[nd->nsteps++];
+		st->title = S_sstr(r);
+		st->body_html = S_md(r);
+		st->pos = S_pos(r);
+	}
+	nd->contacts = S_slist(r);
+	nd->tips = S_slist(r);
+	nd->sources = S_slist(r);
+}
+
+static struct tree *S_read_tree(struct rd *r, const struct pcache_file *f, struct cache_key src)
+{
+	struct tree *t = arena_zalloc(r->a, sizeof *t);
+	t->path = f->path;
+	t->src = src;
+	t->id = f->id;
+	t->lang = f->lang;
+	t->pos = (struct pos){ f->path, 1, 1 };
+	t->title = S_sstr(r);
+	t->summary = S_sstr(r);
+	t->reviewed = S_sstr(r);
+	t->start = S_sstr(r);
+	t->slug = S_sstr(r);
+	t->weight = (int)S_u32(r);
+	t->sensitive = (int)S_u8(r);
+	t->sensitive_pos = S_pos(r);
+	t->sources = S_slist(r);
+	t->keywords = S_slist(r);
+	size_t n = S_count(r);
+	t->nodes = arena_zalloc(r->a, (n + 1) * sizeof *t->nodes);
+	for (size_t i = 0; i < n && !r->bad; i++)
+		S_read_node(r, t, &t->nodes[t->nnodes++]);
+	return t;
+}
+
+/* Free the link lists a failed read left (the rest is in the arena). */
+static void S_unread(struct page *p, struct tree *t)
+{
+	if (p)
+		free(p->links.items);
+	if (t)
+		for (size_t i = 0; i < t->nnodes; i++)
+			free(t->nodes[i].links.items);
+}
+
+/* Is the kept entry's stat data older than the writing build by more
+ * than a file system tick (pcache.h, "racy")? */
+static int S_racy(const struct pcache *c, const struct pc_index *e)
+{
+	int64_t changed = e->ctime_s * 1000000000 + e->ctime_ns;
+	return changed >= c->started - PCACHE_RACY_NS;
+}
+
+int pcache_get(struct pcache_thread *t, const struct pcache_file *f, struct mdcache_thread *md, struct arena *a,
+	       struct buf *src, struct page **p, struct tree **tr)
+{
+	struct pcache *c = t->c;
+	*p = NULL;
+	*tr = NULL;
+	long i = f->have_st && md ? S_find(c, f->path) : -1;
+	struct pc_index e, now = f->have_st ? S_stat_entry(&f->st) : (struct pc_index){ 0 };
+	if (i >= 0)
+		e = S_entry(c, (size_t)i);
+	if (i < 0 || !S_same_stat(&e, &now)) {
+		t->misses++;
+		return 0;
+	}
+	struct rd r = { c->data.ptr + e.rec_off, e.rec_len, 0, 0, f->path, a, md, NULL };
+	unsigned is_tree = S_u8(&r), kind = S_u8(&r);
+	struct cache_key kept;
+	S_get(&r, &kept, sizeof kept);
+	if (r.bad || is_tree != (unsigned)f->is_tree || kind != (unsigned)f->kind) {
+		t->misses++;
+		return 0;
+	}
+	int racy = S_racy(c, &e);
+	if (racy) {
+		/* the file may have changed within its stat data's tick: its bytes decide */
+		buf_reset(src);
+		if (file_read(f->path, HHD_MAX_FILE, src) != FILE_OK) {
+			buf_reset(src); /* the caller reads it again and reports why it cannot */
+			t->misses++;
+			return 0;
+		}
+		if (!cache_key_eq(kept, cache_hash(src->ptr, src->len))) {
+			t->misses++;
+			return 0;
+		}
+	}
+	if (f->is_tree)
+		*tr = S_read_tree(&r, f, kept);
+	else
+		*p = S_read_page(&r, f, kept);
+	if (r.bad || r.off != r.len) {
+		S_unread(*p, *tr);
+		*p = NULL;
+		*tr = NULL;
+		t->misses++;
+		return 0;
+	}
+	buf_reset(src);
+	atomic_store_explicit(&c->used[i], 1, memory_order_relaxed);
+	t->hits++;
+	t->racy += (size_t)racy;
+	return 1;
+}
+
+/* Writing one record: every position must be in the entry's own file and
+ * every Markdown field the next call of the log; else bad. */
+struct wr {
+	struct buf *b;
+	const char *path;
+	const struct mdcache_call *log;
+	size_t nlog, next;
+	int bad;
+};
+
+static void S_put_u8(struct wr *w, unsigned v)
+{
+	unsigned char c = (unsigned char)v;
+	buf_add(w->b, &c, 1);
+}
+
+static void S_put_u32(struct wr *w, uint32_t v)
+{
+	buf_add(w->b, &v, sizeof v);
+}
+
+static void S_put_str(struct wr *w, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= UINT32_MAX) {
+		w->bad = 1;
+		return;
+	}
+	S_put_u32(w, (uint32_t)n);
+	buf_add(w->b, s, n + 1);
+}
+
+static void S_put_pos(struct wr *w, struct pos p)
+{
+	if (p.path && p.path != w->path && strcmp(p.path, w->path))
+		w->bad = 1;
+	S_put_u8(w, p.path != NULL);
+	S_put_u32(w, p.line);
+	S_put_u32(w, p.col);
+}
+
+static void S_put_sstr(struct wr *w, struct sstr s)
+{
+	S_put_u8(w, s.s != NULL);
+	if (s.s)
+		S_put_str(w, s.s);
+	S_put_pos(w, s.pos);
+}
+
+static void S_put_count(struct wr *w, size_t n)
+{
+	if (n > MAX_ITEMS)
+		w->bad = 1;
+	S_put_u32(w, (uint32_t)n);
+}
+
+static void S_put_slist(struct wr *w, struct slist l)
+{
+	S_put_u8(w, l.items != NULL);
+	if (!l.items)
+		return;
+	S_put_count(w, l.n);
+	for (size_t i = 0; i < l.n; i++)
+		S_put_sstr(w, l.items[i]);
+}
+
+/* A Markdown field: the next call of the log. */
+static void S_put_md(struct wr *w, const char *html)
+{
+	S_put_u8(w, html != NULL);
+	if (!html)
+		return;
+	if (w->next >= w->nlog || w->log[w->next].html != html || !w->log[w->next].kept) {
+		w->bad = 1;
+		return;
+	}
+	const struct mdcache_call *call = &w->log[w->next++];
+	buf_add(w->b, &call->key, sizeof call->key);
+}
+
+static void S_put_page(struct wr *w, const struct page *pg)
+{
+	S_put_u32(w, (uint32_t)pg->weight);
+	S_put_u8(w, (unsigned)pg->draft);
+	S_put_u8(w, pg->layout_id);
+	S_put_sstr(w, pg->title);
+	S_put_sstr(w, pg->summary);
+	S_put_sstr(w, pg->slug);
+	S_put_sstr(w, (struct sstr){ NULL, pg->layout.pos });
+	S_put_sstr(w, pg->reviewed);
+	S_put_slist(w, pg->tags);
+	S_put_slist(w, pg->sources);
+	S_put_slist(w, pg->aliases);
+	S_put_slist(w, pg->keywords);
+	S_put_md(w, pg->body_html);
+	uint64_t body_len = pg->body_len;
+	buf_add(w->b, &body_len, sizeof body_len);
+	S_put_count(w, pg->nheadings);
+	for (size_t i = 0; i < pg->nheadings; i++)
+		S_put_str(w, pg->headings[i]);
+}
+
+static void S_put_node(struct wr *w, const struct node *nd)
+{
+	S_put_sstr(w, nd->id);
+	S_put_u8(w, (unsigned)nd->is_outcome);
+	if (!nd->is_outcome) {
+		S_put_sstr(w, nd->question);
+		S_put_md(w, nd->help_html);
+		S_put_count(w, nd->nanswers);
+		for (size_t i = 0; i < nd->nanswers; i++) {
+			S_put_sstr(w, nd->answers[i].label);
+			S_put_sstr(w, nd->answers[i].next);
+		}
+		return;
+	}
+	S_put_sstr(w, nd->title);
+	S_put_u8(w, nd->urgency);
+	S_put_md(w, nd->intro_html);
+	S_put_md(w, nd->report_html);
+	S_put_md(w, nd->deadline_html);
+	S_put_count(w, nd->nsteps);
+	for (size_t i = 0; i < nd->nsteps; i++) {
+		S_put_sstr(w, nd->steps[i].title);
+		S_put_md(w, nd->steps[i].body_html);
+		S_put_pos(w, nd->steps[i].pos);
+	}
+	S_put_slist(w, nd->contacts);
+	S_put_slist(w, nd->tips);
+	S_put_slist(w, nd->sources);
+}
+
+static void S_put_tree(struct wr *w, const struct tree *t)
+{
+	S_put_sstr(w, t->title);
+	S_put_sstr(w, t->summary);
+	S_put_sstr(w, t->reviewed);
+	S_put_sstr(w, t->start);
+	S_put_sstr(w, t->slug);
+	S_put_u32(w, (uint32_t)t->weight);
+	S_put_u8(w, (unsigned)t->sensitive);
+	S_put_pos(w, t->sensitive_pos);
+	S_put_slist(w, t->sources);
+	S_put_slist(w, t->keywords);
+	S_put_count(w, t->nnodes);
+	for (size_t i = 0; i < t->nnodes; i++)
+		S_put_node(w, &t->nodes[i]);
+}
+
+void pcache_put(struct pcache_thread *t, const struct pcache_file *f, struct mdcache_thread *md, int reported,
+		const struct page *p, const struct tree *tr)
+{
+	if (reported || !f->have_st || !md || (!p && !tr))
+		return;
+	size_t start = t->data.len;
+	struct wr w = { &t->data, f->path, NULL, 0, 0, 0 };
+	w.log = mdcache_log(md, &w.nlog);
+	S_put_u8(&w, tr != NULL);
+	S_put_u8(&w, (unsigned)f->kind);
+	buf_add(w.b, tr ? &tr->src : &p->src, sizeof(struct cache_key));
+	if (tr)
+		S_put_tree(&w, tr);
+	else
+		S_put_page(&w, p);
+	if (w.bad || w.next != w.nlog || t->data.len - start >= UINT32_MAX) {
+		t->data.len = start; /* not kept: parsed again next time */
+		return;
+	}
+	struct pc_index e = S_stat_entry(&f->st);
+	e.rec_off = start;
+	e.rec_len = (uint32_t)(t->data.len - start);
+	t->puts = xgrow(t->puts, &t->capputs, t->nputs + 1, sizeof *t->puts);
+	t->puts[t->nputs++] = (struct pc_put){ f->path, e };
+}
+
+void pcache_stats(struct pcache_thread *t, struct pcache_stats *s)
+{
+	memset(s, 0, sizeof *s);
+	if (!t)
+		return;
+	const struct pcache *c = t->c;
+	s->entries = c->n;
+	s->bytes = c->data.len;
+	s->read_ms = c->read_ms;
+	s->save_ms = c->saving ? 0 : c->save_ms; /* the saver's, once joined */
+	for (const struct pcache_thread *th = c->threads; th; th = th->next) {
+		s->hits += th->hits;
+		s->racy += th->racy;
+		s->misses += th->misses;
+	}
+}
+
+/* One entry of the file to write: its path, stat data and record. */
+struct pc_out {
+	const char *path, *rec;
+	struct pc_index e;
+};
+
+static int S_cmp_out(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_out *)a)->path, ((const struct pc_out *)b)->path);
+}
+
+static int S_save(struct pcache *c)
+{
+	if (!c->begun) /* site.yaml did not load: keep the file as it is */
+		return 0;
+	double t0 = S_ms();
+	size_t nputs = 0, nused = 0, racy = 0;
+	for (const struct pcache_thread *th = c->threads; th; th = th->next) {
+		nputs += th->nputs;
+		racy += th->racy;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		nused += atomic_load_explicit(&c->used[i], memory_order_relaxed);
+	/* a racy hit is worth writing again: under this build's start it may no longer be */
+	if (!nputs && !racy && nused == c->n && c->data.len) {
+		c->save_ms = S_ms() - t0;
+		return 0;
+	}
+	struct pc_out *o = xmalloc((nused + nputs + 1) * sizeof *o);
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!atomic_load_explicit(&c->used[i], memory_order_relaxed))
+			continue;
+		struct pc_index e = S_entry(c, i);
+		o[n++] = (struct pc_out){ c->data.ptr + e.path_off, c->data.ptr + e.rec_off, e };
+	}
+	for (const struct pcache_thread *th = c->threads; th; th = th->next)
+		for (size_t i = 0; i < th->nputs; i++)
+			o[n++] = (struct pc_out){ th->puts[i].path, th->data.ptr + th->puts[i].e.rec_off, th->puts[i].e };
+	qsort(o, n, sizeof *o, S_cmp_out);
+	size_t k = 0; /* one entry per path (each file is listed once; a guard) */
+	for (size_t i = 0; i < n; i++)
+		if (!k || strcmp(o[k - 1].path, o[i].path))
+			o[k++] = o[i];
+	n = k;
+	/* the index, then each path and record: offsets known before anything is copied */
+	size_t at = HEAD_LEN + n * sizeof(struct pc_index), total = at;
+	for (size_t i = 0; i < n; i++)
+		total += strlen(o[i].path) + 1 + o[i].e.rec_len;
+	struct buf p = BUF_INIT;
+	buf_grow(&p, total);
+	uint64_t count = n;
+	buf_add(&p, &c->seed, sizeof c->seed);
+	buf_add(&p, &c->now, sizeof c->now);
+	buf_add(&p, &count, sizeof count);
+	for (size_t i = 0; i < n; i++) {
+		struct pc_index *e = &o[i].e;
+		e->path_len = (uint32_t)strlen(o[i].path);
+		e->path_off = at;
+		e->rec_off = at + e->path_len + 1;
+		at = e->rec_off + e->rec_len;
+		buf_add(&p, e, sizeof *e);
+	}
+	for (size_t i = 0; i < n; i++) {
+		buf_add(&p, o[i].path, o[i].e.path_len + 1);
+		buf_add(&p, o[i].rec, o[i].e.rec_len);
+	}
+	int rc = cache_write(c->out, PCACHE_NAME, PCACHE_FORMAT, p.ptr, p.len);
+	buf_free(&p);
+	free(o);
+	c->save_ms = S_ms() - t0;
+	return rc == 0 ? 1 : -1;
+}
+
+static void *S_saver(void *arg)
+{
+	struct pcache *c = arg;
+	c->saved = S_save(c);
+	return NULL;
+}
+
+void pcache_save_start(struct pcache_thread *t)
+{
+	if (!t || t->c->saving)
+		return;
+	t->c->saving = pthread_create(&t->c->saver, NULL, S_saver, t->c) == 0;
+}
+
+int pcache_save(struct pcache_thread *t)
+{
+	if (!t)
+		return 0;
+	struct pcache *c = t->c;
+	if (!c->saving)
+		return S_save(c);
+	pthread_join(c->saver, NULL);
+	c->saving = 0;
+	return c->saved;
+}
+
+void pcache_free(struct pcache_thread *t)
+{
+	if (!t)
+		return;
+	struct pcache *c = t->c;
+	if (c->saving) /* a saver still running must end first; its result is moot */
+		pthread_join(c->saver, NULL);
+	while (c->threads) {
+		struct pcache_thread *next = c->threads->next;
+		buf_free(&c->threads->data);
+		free(c->threads->puts);
+		free(c->threads);
+		c->threads = next;
+	}
+	buf_free(&c->data);
+	free((void *)c->used);
+	free(c->out);
+	free(c);
+}
