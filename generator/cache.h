@@ -36,6 +36,19 @@ void cache_dir(const char *out, struct buf *path);
  * 0 with its payload appended to `data`, or -1 when it is missing, of
  * another format or version, or damaged. */
 int cache_read(const char *out, const char *name, unsigned format, struct buf *data);
+/* A cache file mapped rather than read (cache_map): a large one whose
+ * bytes are only looked at, not kept (pcache.h). */
+struct cache_map {
+	void *base;                   /* the mapping, size bytes */
+	size_t size;
+	const char *data;             /* its payload, len bytes (not aligned) */
+	size_t len;
+};
+/* Map the cache file `name` of `out` read-only and check it as cache_read
+ * does: 0 with m set, or -1 (m empty). The file must not be changed in
+ * place while it is mapped: cache_write replaces it by rename. */
+int cache_map(const char *out, const char *name, unsigned format, struct cache_map *m);
+void cache_unmap(struct cache_map *m);
 /* Replace the cache file `name` by `len` bytes of payload (creates the
  * folder). 0 or -1 (errno). */
 int cache_write(const char *out, const char *name, unsigned format, const void *data, size_t len);

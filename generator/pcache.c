@@ -13,8 +13,8 @@
  * entry's own), u32 line, col; a Markdown field is u8 present and its key
  * in the Markdown cache (whose entry holds the positions of its links).
  * Numbers are in the machine's byte
- * order (a local cache). Strings read back point into the payload, which
- * lives as long as the cache. */
+ * order (a local cache). The file is mapped, not read; strings read back
+ * point into it, so it lives as long as the cache. */
 #include "pcache.h"
 
 #include <errno.h>
@@ -58,7 +58,7 @@ struct pcache {
 	struct cache_key seed;
 	int trust, begun;             /* pcache_open's; pcache_begin ran */
 	int64_t now;                  /* when this build started (ns) */
-	struct buf data;              /* the payload read */
+	struct cache_map map;         /* the file, mapped: its payload */
 	size_t n;
 	const char *index;            /* n x struct pc_index in data (copied out to read: alignment) */
 	int64_t started;              /* the payload's */
@@ -103,8 +103,8 @@ static struct pc_index S_entry(const struct pcache *c, size_t i)
  * record inside it, the paths in order. */
 static int S_parse(struct pcache *c)
 {
-	const char *p = c->data.ptr;
-	size_t len = c->data.len;
+	const char *p = c->map.data;
+	size_t len = c->map.len;
 	if (len < HEAD_LEN)
 		return -1;
 	struct cache_key seed;
@@ -148,7 +148,6 @@ struct pcache_thread *pcache_open(const char *out, int trust, int64_t started)
 	c->out = xstrdup(out);
 	c->trust = trust;
 	c->now = started;
-	c->data = (struct buf)BUF_INIT;
 	c->used = xcalloc(1, sizeof *c->used);
 	struct pcache_thread *t = xcalloc(1, sizeof *t);
 	t->c = c;
@@ -162,8 +161,8 @@ void pcache_begin(struct pcache_thread *t, const struct site *s)
 	double t0 = S_ms();
 	struct pcache *c = t->c;
 	c->seed = S_seed(s);
-	buf_reset(&c->data);
-	if (!c->trust || cache_read(c->out, PCACHE_NAME, PCACHE_FORMAT, &c->data) < 0 || S_parse(c) < 0)
+	cache_unmap(&c->map);
+	if (!c->trust || cache_map(c->out, PCACHE_NAME, PCACHE_FORMAT, &c->map) < 0 || S_parse(c) < 0)
 		c->n = 0;
 	free((void *)c->used);
 	c->used = xcalloc(c->n ? c->n : 1, sizeof *c->used);
@@ -189,7 +188,7 @@ static long S_find(const struct pcache *c, const char *path)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		struct pc_index e = S_entry(c, mid);
-		int r = memcmp(c->data.ptr + e.path_off, path, e.path_len < len ? e.path_len : len);
+		int r = memcmp(c->map.data + e.path_off, path, e.path_len < len ? e.path_len : len);
 		if (r == 0)
 			r = e.path_len < len ? -1 : e.path_len > len;
 		if (r == 0)
@@ -467,7 +466,7 @@ int pcache_get(struct pcache_thread *t, const struct pcache_file *f, struct mdca
 		t->misses++;
 		return 0;
 	}
-	struct rd r = { c->data.ptr + e.rec_off, e.rec_len, 0, 0, f->path, a, md, NULL };
+	struct rd r = { c->map.data + e.rec_off, e.rec_len, 0, 0, f->path, a, md, NULL };
 	unsigned is_tree = S_u8(&r), kind = S_u8(&r);
 	struct cache_key kept;
 	S_get(&r, &kept, sizeof kept);
@@ -689,7 +688,7 @@ void pcache_stats(struct pcache_thread *t, struct pcache_stats *s)
 		return;
 	const struct pcache *c = t->c;
 	s->entries = c->n;
-	s->bytes = c->data.len;
+	s->bytes = c->map.len;
 	s->read_ms = c->read_ms;
 	s->save_ms = c->saving ? 0 : c->save_ms; /* the saver's, once joined */
 	for (const struct pcache_thread *th = c->threads; th; th = th->next) {
@@ -723,7 +722,7 @@ static int S_save(struct pcache *c)
 	for (size_t i = 0; i < c->n; i++)
 		nused += atomic_load_explicit(&c->used[i], memory_order_relaxed);
 	/* a racy hit is worth writing again: under this build's start it may no longer be */
-	if (!nputs && !racy && nused == c->n && c->data.len) {
+	if (!nputs && !racy && nused == c->n && c->map.len) {
 		c->save_ms = S_ms() - t0;
 		return 0;
 	}
@@ -733,7 +732,7 @@ static int S_save(struct pcache *c)
 		if (!atomic_load_explicit(&c->used[i], memory_order_relaxed))
 			continue;
 		struct pc_index e = S_entry(c, i);
-		o[n++] = (struct pc_out){ c->data.ptr + e.path_off, c->data.ptr + e.rec_off, e };
+		o[n++] = (struct pc_out){ c->map.data + e.path_off, c->map.data + e.rec_off, e };
 	}
 	for (const struct pcache_thread *th = c->threads; th; th = th->next)
 		for (size_t i = 0; i < th->nputs; i++)
@@ -813,7 +812,7 @@ void pcache_free(struct pcache_thread *t)
 		free(c->threads);
 		c->threads = next;
 	}
-	buf_free(&c->data);
+	cache_unmap(&c->map);
 	free((void *)c->used);
 	free(c->out);
 	free(c);
