@@ -110,19 +110,24 @@ static int S_letter(char c, char *out)
 
 /* Classify one code point: a C_* class, or the number of bytes of its
  * normalised form written to out (at most 3). */
+/* S_fold for U+0000..U+007F, the characters of most text. */
+static inline int S_fold_ascii(uint32_t cp, char *out)
+{
+	if (cp >= 'A' && cp <= 'Z') {
+		out[0] = (char)(cp + 32);
+		return 1;
+	}
+	if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	return cp == '\'' ? C_APOS : cp == '-' ? C_HYPHEN : C_SEP;
+}
+
 static int S_fold(uint32_t cp, char *out)
 {
-	if (cp < 0x80) {
-		if (cp >= 'A' && cp <= 'Z') {
-			out[0] = (char)(cp + 32);
-			return 1;
-		}
-		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
-			out[0] = (char)cp;
-			return 1;
-		}
-		return cp == '\'' ? C_APOS : cp == '-' ? C_HYPHEN : C_SEP;
-	}
+	if (cp < 0x80)
+		return S_fold_ascii(cp, out);
 	if (cp < 0xC0)
 		return cp == 0xAD ? C_DROP : C_SEP;
 	if (cp < 0x100)
@@ -214,8 +219,12 @@ static uint32_t S_decode(const unsigned char *s, size_t i, size_t len, size_t *n
 	return cp;
 }
 
-static int S_class_at(const char *s, size_t i, size_t len, char *out, size_t *n)
+static inline int S_class_at(const char *s, size_t i, size_t len, char *out, size_t *n)
 {
+	if ((unsigned char)s[i] < 0x80) {
+		*n = 1;
+		return S_fold_ascii((unsigned char)s[i], out);
+	}
 	uint32_t cp = S_decode((const unsigned char *)s, i, len, n);
 	return S_fold(cp, out);
 }
@@ -259,6 +268,19 @@ static void S_flush(struct buf *w, size_t *ends, size_t *nparts, search_word_fn 
 
 enum { GROUP_MAX = 16 }; /* parts in one hyphen group; further hyphens separate */
 
+/* buf_add for a word's next character (at most 4 bytes): inline while it
+ * fits, as every character of a site's text comes through here. */
+static inline void S_push(struct buf *w, const char *p, size_t n)
+{
+	if (w->len + n < w->cap) {
+		memcpy(w->ptr + w->len, p, n);
+		w->len += n;
+		w->ptr[w->len] = '\0';
+		return;
+	}
+	buf_add(w, p, n);
+}
+
 void search_words(const char *s, size_t len, search_word_fn fn, void *arg)
 {
 	struct buf w = BUF_INIT;
@@ -268,7 +290,7 @@ void search_words(const char *s, size_t len, search_word_fn fn, void *arg)
 		int c = S_class_at(s, i, len, tmp, &n);
 		i += n;
 		if (c > 0) {
-			buf_add(&w, tmp, (size_t)c);
+			S_push(&w, tmp, (size_t)c);
 			continue;
 		}
 		if (c == C_DROP)
@@ -854,11 +876,6 @@ static int S_hit_score_cmp(const void *a, const void *b)
 	return strcmp(x->term, y->term);
 }
 
-static int S_hit_term_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct hit *)a)->term, ((const struct hit *)b)->term);
-}
-
 static int S_post_cmp(const void *a, const void *b)
 {
 	return strcmp((*(struct posting *const *)a)->term, (*(struct posting *const *)b)->term);
@@ -973,8 +990,8 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 			qsort(hits, nhits, sizeof *hits, S_hit_score_cmp);
 			nhits = SEARCH_DOC_TERMS_MAX;
 		}
-		if (nhits > 1)
-			qsort(hits, nhits, sizeof *hits, S_hit_term_cmp);
+		/* in any order: each posting gets this document's pair after
+		 * those of the documents before it */
 		for (size_t k = 0; k < nhits; k++) {
 			struct posting *p = hits[k].post;
 			p->pairs = xgrow(p->pairs, &p->cap, p->n + 2, sizeof *p->pairs);
