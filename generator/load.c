@@ -246,12 +246,20 @@ struct entry {
  * array of *n entries whose strings live in m's arena. */
 static struct entry *S_list(struct model *m, const char *dir, const char *suffix, size_t *n, struct diags *d)
 {
-	char **names = dir_names(dir, suffix);
-	size_t count = 0, cap = 0;
+	/* the build stamp's walk has read the folder already */
+	size_t nlisted = 0;
+	const char **listed = m->stats ? stamp_list(m->stats, dir, suffix, &nlisted) : NULL;
+	char **names = m->stats ? NULL : dir_names(dir, suffix);
+	size_t count = 0, cap = 0, dl = strlen(dir), sl = strlen(suffix);
 	struct entry *e = NULL;
-	for (char **nm = names; *nm; nm++) {
-		char *path = arena_printf(m->arena, "%s/%s", dir, *nm);
-		char *id = arena_strndup(m->arena, *nm, strlen(*nm) - strlen(suffix));
+	for (size_t k = 0; names ? names[k] != NULL : k < nlisted; k++) {
+		const char *nm = names ? names[k] : listed[k];
+		size_t nl = strlen(nm);
+		char *path = arena_alloc(m->arena, dl + nl + 2);
+		memcpy(path, dir, dl);
+		path[dl] = '/';
+		memcpy(path + dl + 1, nm, nl + 1);
+		char *id = arena_strndup(m->arena, nm, nl - sl);
 		if (!schema_is_slug(id)) {
 			diag_at(d, D_BAD_SLUG, path, 0, 0, id);
 			continue;
@@ -260,6 +268,7 @@ static struct entry *S_list(struct model *m, const char *dir, const char *suffix
 		e[count++] = (struct entry){ path, id };
 	}
 	dir_names_free(names);
+	free(listed);
 	*n = count;
 	return e;
 }

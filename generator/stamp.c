@@ -26,18 +26,21 @@ static uint64_t S_mix(uint64_t h, const void *data, size_t n)
 	return h;
 }
 
-/* One regular file the walk saw under the content folder. */
+/* One entry the walk saw under the content folder: a file, a folder, or
+ * a name whose stat failed (a dangling link). */
 struct stamp_file {
-	const char *path;
+	const char *path;             /* NULL: where a job's entries go (S_collect) */
+	size_t name;                  /* where its last part starts in path */
+	int ok;                       /* st holds its stat data */
 	struct stat st;
 };
 
-/* What one walk collected: its files in walk order, paths in its arena. */
+/* What one walk collected: its entries in walk order, paths in its arena. */
 struct walk {
 	const char *dir;
 	int depth;
 	uint64_t h;                   /* the walk's own hash (from FNV's basis) */
-	int collect;                  /* keep the regular files' stat data */
+	int collect;                  /* keep the entries */
 	struct arena a;
 	struct stamp_file *files;
 	size_t n, cap;
@@ -57,10 +60,15 @@ struct stamp_files {
 /* Deeper folders are not walked (nothing is read from there). */
 #define MAX_DEPTH 16
 
-static void S_keep(struct walk *w, const char *path, const struct stat *st)
+static void S_keep(struct walk *w, const struct buf *path, size_t name, const struct stat *st)
 {
 	w->files = xgrow(w->files, &w->cap, w->n + 1, sizeof *w->files);
-	w->files[w->n++] = (struct stamp_file){ arena_strdup(&w->a, path), *st };
+	struct stamp_file *f = &w->files[w->n++];
+	*f = (struct stamp_file){ NULL, name, st != NULL, { 0 } };
+	if (path)
+		f->path = arena_strdup(&w->a, path->ptr);
+	if (st)
+		f->st = *st;
 }
 
 /* Mix one entry into the hash: its path and stat data. */
@@ -75,7 +83,7 @@ static uint64_t S_mix_entry(uint64_t h, const struct buf *path, const struct sta
 /* One step of the walk of `dir`: each entry in sorted order (symbolic
  * links followed by stat), below a folder the folder's walk. With `jobs`,
  * a folder at JOB_DEPTH becomes a job of its own (its hash mixed in later,
- * S_mix_jobs) and is only marked in the order by a NULL file. */
+ * S_walk_all), whose entries go where a NULL path marks their place. */
 static void S_walk(struct walk *w, const char *dir, int depth, struct walk **jobs, size_t *njobs, size_t *capjobs)
 {
 	if (depth > MAX_DEPTH)
@@ -84,26 +92,31 @@ static void S_walk(struct walk *w, const char *dir, int depth, struct walk **job
 	/* each name looked up in its folder, not through the whole path again */
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct buf path = BUF_INIT;
+	buf_adds(&path, dir);
+	buf_addch(&path, '/');
+	size_t base = path.len;
 	for (char **n = names; *n; n++) {
-		buf_reset(&path);
-		buf_addf(&path, "%s/%s", dir, *n);
+		buf_setlen(&path, base);
+		buf_adds(&path, *n);
 		struct stat st;
-		if ((dfd >= 0 ? fstatat(dfd, *n, &st, 0) : stat(path.ptr, &st)) < 0)
+		if ((dfd >= 0 ? fstatat(dfd, *n, &st, 0) : stat(path.ptr, &st)) < 0) {
+			if (w->collect)
+				S_keep(w, &path, base, NULL);
 			continue;
+		}
 		w->h = S_mix_entry(w->h, &path, &st);
+		if (w->collect)
+			S_keep(w, &path, base, &st);
 		if (S_ISDIR(st.st_mode) && jobs && depth + 1 == JOB_DEPTH) {
 			*jobs = xgrow(*jobs, capjobs, *njobs + 1, sizeof **jobs);
 			struct walk *j = &(*jobs)[(*njobs)++];
 			*j = (struct walk){ .depth = depth + 1, .h = FNV_BASIS, .collect = w->collect };
 			arena_init_large(&j->a);
 			j->dir = arena_strdup(&j->a, path.ptr);
-			/* its place in the order: a file without a path */
-			w->files = xgrow(w->files, &w->cap, w->n + 1, sizeof *w->files);
-			w->files[w->n++] = (struct stamp_file){ NULL, st };
+			if (w->collect)
+				S_keep(w, NULL, 0, NULL); /* the job's entries go here */
 		} else if (S_ISDIR(st.st_mode)) {
 			S_walk(w, path.ptr, depth + 1, jobs, njobs, capjobs);
-		} else if (w->collect && S_ISREG(st.st_mode)) {
-			S_keep(w, path.ptr, &st);
 		}
 	}
 	buf_free(&path);
@@ -146,7 +159,7 @@ static uint64_t S_walk_all(const char *dir, int collect, int threads, struct wal
 	return h;
 }
 
-/* Collect the files of one walk (content or theme) into f, in walk order. */
+/* Collect the entries of one walk (content or theme) into f, in walk order. */
 static void S_collect(struct stamp_files *f, struct walk *top, struct walk *jobs, size_t njobs)
 {
 	size_t total = f->n, k = 0;
@@ -226,22 +239,50 @@ static int S_cmp_walk(const char *a, const char *b)
 	}
 }
 
-const struct stat *stamp_stat(const struct stamp_files *f, const char *path)
+/* The first entry not before `path` in walk order. */
+static size_t S_lower(const struct stamp_files *f, const char *path)
 {
-	if (!f)
-		return NULL;
 	size_t lo = 0, hi = f->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int r = S_cmp_walk(f->files[mid].path, path);
-		if (r == 0)
-			return &f->files[mid].st;
-		if (r < 0)
+		if (S_cmp_walk(f->files[mid].path, path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return lo;
+}
+
+const struct stat *stamp_stat(const struct stamp_files *f, const char *path)
+{
+	if (!f)
+		return NULL;
+	size_t i = S_lower(f, path);
+	return i < f->n && f->files[i].ok && !strcmp(f->files[i].path, path) ? &f->files[i].st : NULL;
+}
+
+const char **stamp_list(const struct stamp_files *f, const char *dir, const char *suffix, size_t *n)
+{
+	struct buf prefix = BUF_INIT;
+	buf_adds(&prefix, dir);
+	buf_addch(&prefix, '/');
+	size_t sl = suffix ? strlen(suffix) : 0, cap = 0;
+	const char **names = NULL;
+	*n = 0;
+	/* the folder's entries and everything below them follow one another */
+	for (size_t i = S_lower(f, prefix.ptr); i < f->n; i++) {
+		const struct stamp_file *e = &f->files[i];
+		if (strncmp(e->path, prefix.ptr, prefix.len))
+			break;
+		const char *name = e->path + e->name;
+		size_t l = strlen(name);
+		if (e->name != prefix.len || (suffix && (l <= sl || strcmp(name + l - sl, suffix))))
+			continue; /* below a subfolder, or another suffix */
+		names = xgrow(names, &cap, *n + 1, sizeof *names);
+		names[(*n)++] = name;
+	}
+	buf_free(&prefix);
+	return names;
 }
 
 void stamp_files_free(struct stamp_files *f)

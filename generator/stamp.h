@@ -24,15 +24,22 @@ struct stat;
 struct stamp_files;
 
 /* The stamp, walking the folders on up to `threads` threads; with `files`
- * not NULL, *files gets the stat data the walk took of each regular file
- * under `content` (stamp_stat), which the load stage uses instead of
- * stat'ing every file again (pcache.h). */
+ * not NULL, *files gets what the walk saw under `content`: each entry with
+ * its stat data (stamp_stat, stamp_list), which the load stage uses instead
+ * of listing and stat'ing every folder and file again (pcache.h). */
 uint64_t stamp_compute(const char *content, const char *theme, const char *options, int threads,
 		       struct stamp_files **files);
-/* The stat data of the file at `path` (as the walk spelt it: content
- * folder, '/', the names below it), or NULL when the walk did not see a
- * regular file there (f may be NULL). */
+/* The stat data of the entry at `path` (as the walk spelt it: content
+ * folder, '/', the names below it), or NULL when the walk did not see it
+ * or could not stat it (f may be NULL). */
 const struct stat *stamp_stat(const struct stamp_files *f, const char *path);
+/* The names in the content folder `dir` (spelt as above) that end in
+ * `suffix` (NULL: all), as dir_names (fileio.h) lists them when the walk
+ * read the folder: dot names left out, sorted with strcmp, folders and
+ * dangling links included. A malloc'd array of *n names that live as long
+ * as f (NULL when empty); the load stage lists its folders so rather than
+ * reading them again. */
+const char **stamp_list(const struct stamp_files *f, const char *dir, const char *suffix, size_t *n);
 void stamp_files_free(struct stamp_files *f);
 /* When <out>.hhd-stamp holds `stamp`, append its stored diagnostics to
  * `diags` and return 1; otherwise 0. */
