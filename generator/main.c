@@ -407,6 +407,8 @@ out:
 	mdcache_free(md);
 	pcache_free(pc);
 	stamp_files_free(stats);
+	if (timing)
+		fprintf(stderr, "hhd: timing: done %.0f ms\n", (S_now() - t0) * 1000);
 	return status;
 }
 
