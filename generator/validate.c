@@ -536,7 +536,7 @@ static void S_check_aliases(struct model *m, struct diags *d)
 
 /* Resolve a link target against the page URL `base`; NULL for links that
  * leave the site (a scheme, or protocol-relative) or only name a fragment. */
-static const char *S_resolve(struct arena *a, const char *base, const char *url)
+static const char *S_resolve(struct buf *out, const char *base, const char *url)
 {
 	if (!*url || url[0] == '#' || url[0] == '?')
 		return NULL;
@@ -545,44 +545,41 @@ static const char *S_resolve(struct arena *a, const char *base, const char *url)
 	for (const char *c = url; *c && *c != '/' && *c != '?' && *c != '#'; c++)
 		if (*c == ':')
 			return NULL; /* has a scheme: http:, mailto:, tel: */
-	size_t n = strcspn(url, "?#");
-	struct buf path = BUF_INIT;
-	if (url[0] == '/') {
-		buf_add(&path, url, n);
-	} else {
-		buf_adds(&path, base); /* ends in '/' */
-		buf_add(&path, url, n);
-	}
-	/* normalise . and .. segments */
-	char *out = arena_alloc(a, path.len + 2);
-	size_t o = 0;
-	const char *p = path.ptr;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *seg = p;
-		while (*p && *p != '/')
-			p++;
-		size_t sl = (size_t)(p - seg);
-		if (sl == 0 || (sl == 1 && seg[0] == '.'))
+	size_t n = strcspn(url, "?#"), bl = url[0] == '/' ? 0 : strlen(base); /* base ends in '/' */
+	/* normalise . and .. segments of base + url[0..n), into out (a few
+	 * bytes more than the path: every segment may gain its '/') */
+	buf_reset(out);
+	buf_grow(out, bl + n + 2);
+	char *o = out->ptr;
+	size_t k = 0, i = 0, len = bl + n;
+#define AT(j) ((j) < bl ? base[j] : url[(j) - bl])
+	while (i < len) {
+		while (i < len && AT(i) == '/')
+			i++;
+		size_t seg = i;
+		while (i < len && AT(i) != '/')
+			i++;
+		size_t sl = i - seg;
+		if (sl == 0 || (sl == 1 && AT(seg) == '.'))
 			continue;
-		if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
+		if (sl == 2 && AT(seg) == '.' && AT(seg + 1) == '.') {
+			while (k > 0 && o[k - 1] != '/')
+				k--;
+			if (k > 0)
+				k--;
 			continue;
 		}
-		out[o++] = '/';
-		memcpy(out + o, seg, sl);
-		o += sl;
+		o[k++] = '/';
+		for (size_t j = seg; j < i; j++)
+			o[k++] = AT(j);
 	}
-	int dir = path.len && path.ptr[path.len - 1] == '/';
-	if (!o || dir)
-		out[o++] = '/';
-	out[o] = '\0';
-	buf_free(&path);
-	return out;
+#undef AT
+	int dir = len && (n ? url[n - 1] : base[bl - 1]) == '/';
+	if (!k || dir)
+		o[k++] = '/';
+	o[k] = '\0';
+	out->len = k;
+	return o;
 }
 
 static int S_url_exists(const struct model *m, struct arena *a, const char *u)
@@ -687,25 +684,24 @@ static const char *S_own(const struct model *m, const char *url)
 
 static void S_check_links(struct model *m, struct diags *d)
 {
+	struct buf u = BUF_INIT; /* each link resolved, in turn */
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
-		for (size_t k = 0; k < p->links.n; k++) {
-			const char *u = S_resolve(m->arena, p->url, S_own(m, p->links.items[k].url));
-			if (u && !S_url_exists(m, m->arena, u))
-				S_link_missing(m, u, &p->links.items[k], d);
-		}
+		for (size_t k = 0; k < p->links.n; k++)
+			if (S_resolve(&u, p->url, S_own(m, p->links.items[k].url)) && !S_url_exists(m, m->arena, u.ptr))
+				S_link_missing(m, u.ptr, &p->links.items[k], d);
 	}
 	for (size_t i = 0; i < m->ntrees; i++) {
 		struct tree *t = m->trees[i];
 		for (size_t k = 0; k < t->nnodes; k++) {
 			struct node *n = &t->nodes[k];
-			for (size_t l = 0; n->url && l < n->links.n; l++) {
-				const char *u = S_resolve(m->arena, n->url, S_own(m, n->links.items[l].url));
-				if (u && !S_url_exists(m, m->arena, u))
-					S_link_missing(m, u, &n->links.items[l], d);
-			}
+			for (size_t l = 0; n->url && l < n->links.n; l++)
+				if (S_resolve(&u, n->url, S_own(m, n->links.items[l].url)) &&
+				    !S_url_exists(m, m->arena, u.ptr))
+					S_link_missing(m, u.ptr, &n->links.items[l], d);
 		}
 	}
+	buf_free(&u);
 }
 
 /* Every tree should be reachable from the triage tree behind the help
