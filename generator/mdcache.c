@@ -284,6 +284,25 @@ static struct cache_key S_key(const char *text, size_t len, struct pos at, int f
 static long S_find(const struct mdcache *c, struct cache_key k)
 {
 	size_t lo = 0, hi = c->n;
+	/* keys are hashes, spread evenly: start the search around where k's
+	 * high half puts it, which leaves a few probes instead of log2(n) */
+	if (hi > 64) {
+		size_t guess = (size_t)((double)k.hi / 18446744073709551616.0 * (double)hi), w = 32;
+		if (guess >= hi)
+			guess = hi - 1;
+		for (;;) {
+			size_t a = guess > w ? guess - w : 0, b = guess + w < hi ? guess + w : hi;
+			if ((a == 0 || S_cmp_key((struct cache_key){ c->index[a - 1].lo, c->index[a - 1].hi }, k) < 0) &&
+			    (b == hi || S_cmp_key((struct cache_key){ c->index[b].lo, c->index[b].hi }, k) > 0)) {
+				lo = a;
+				hi = b;
+				break;
+			}
+			if (a == 0 && b == hi)
+				break;
+			w *= 4;
+		}
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int r = S_cmp_key((struct cache_key){ c->index[mid].lo, c->index[mid].hi }, k);
