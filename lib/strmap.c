@@ -18,14 +18,24 @@ struct strmap {
 	size_t cap, n; /* cap is a power of two */
 };
 
+/* Eight bytes at a time (keys are URLs and paths, often 30 to 60 bytes),
+ * each word mixed in by a multiply and a shift, the end by splitmix64's
+ * finaliser, so the low bits a slot is chosen by depend on every byte. */
 static uint64_t S_hash_str(const char *s)
 {
-	uint64_t h = 14695981039346656037ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
+	size_t n = strlen(s);
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 29;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0x94D049BB133111EBull;
+	h ^= h >> 31;
+	h *= 0xBF58476D1CE4E5B9ull;
+	return h ^ (h >> 32);
 }
 
 struct strmap *strmap_new(void)

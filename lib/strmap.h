@@ -1,4 +1,4 @@
-/* strmap.h: a string-keyed hash map (open addressing, FNV-1a).
+/* strmap.h: a string-keyed hash map (open addressing).
  *
  * Keys are borrowed: they must outlive the map. Values are opaque pointers.
  * Iteration order is the hash order, so callers that need a stable order
