@@ -73,6 +73,7 @@ struct md_job {
 	int lang;
 	enum page_kind kind;
 	int is_tree;
+	const struct stat *st; /* the file's stat data as the stamp's walk took them, or NULL */
 	const struct lc_entry *kept; /* m->lc: the file's parse kept from a build before */
 	struct diags d;       /* m->lc: this file's reports, kept with its parse */
 	struct page *page;    /* result */
@@ -112,7 +113,7 @@ static void S_md_job(void *state, size_t i)
 	struct pcache_file f = { j->path, j->id, j->lang, j->kind, j->is_tree, { 0 }, 0 };
 	if (w->m.pc) {
 		/* stat data first: a file written while it is read differs next time */
-		const struct stat *st = stamp_stat(w->m.stats, j->path);
+		const struct stat *st = j->st ? j->st : stamp_stat(w->m.stats, j->path);
 		if (st)
 			f.st = *st;
 		f.have_st = st || stat(j->path, &f.st) == 0;
@@ -228,17 +229,20 @@ static void S_parse_files(struct model *m, struct md_jobs *js, struct diags *d)
 }
 
 static void S_add_job(struct md_jobs *js, const char *path, const char *id, int lang, enum page_kind kind,
-		      int is_tree)
+		      int is_tree, const struct stat *st)
 {
 	js->items = xgrow(js->items, &js->cap, js->n + 1, sizeof *js->items);
-	js->items[js->n++] = (struct md_job){ .path = path, .id = id, .lang = lang, .kind = kind, .is_tree = is_tree };
+	js->items[js->n++] = (struct md_job){ .path = path, .id = id, .lang = lang, .kind = kind, .is_tree = is_tree,
+					      .st = st };
 	diags_init(&js->items[js->n - 1].d);
 }
 
-/* A content file found in a folder: its path and its id (the file name
- * without its suffix). */
+/* A content file found in a folder: its path, its id (the file name
+ * without its suffix) and, when the stamp's walk listed the folder, its
+ * stat data. */
 struct entry {
 	const char *path, *id;
+	const struct stat *st;
 };
 
 /* The files in `dir` (absent folder: none) ending in `suffix`, in name
@@ -248,12 +252,12 @@ static struct entry *S_list(struct model *m, const char *dir, const char *suffix
 {
 	/* the build stamp's walk has read the folder already */
 	size_t nlisted = 0;
-	const char **listed = m->stats ? stamp_list(m->stats, dir, suffix, &nlisted) : NULL;
+	struct stamp_entry *listed = m->stats ? stamp_list(m->stats, dir, suffix, &nlisted) : NULL;
 	char **names = m->stats ? NULL : dir_names(dir, suffix);
 	size_t count = 0, cap = 0, dl = strlen(dir), sl = strlen(suffix);
 	struct entry *e = NULL;
 	for (size_t k = 0; names ? names[k] != NULL : k < nlisted; k++) {
-		const char *nm = names ? names[k] : listed[k];
+		const char *nm = names ? names[k] : listed[k].name;
 		size_t nl = strlen(nm);
 		char *path = arena_alloc(m->arena, dl + nl + 2);
 		memcpy(path, dir, dl);
@@ -265,7 +269,7 @@ static struct entry *S_list(struct model *m, const char *dir, const char *suffix
 			continue;
 		}
 		e = xgrow(e, &cap, count + 1, sizeof *e);
-		e[count++] = (struct entry){ path, id };
+		e[count++] = (struct entry){ path, id, names ? NULL : listed[k].st };
 	}
 	dir_names_free(names);
 	free(listed);
@@ -279,7 +283,7 @@ static void S_list_section(struct model *m, struct md_jobs *js, const char *lang
 	size_t n;
 	struct entry *e = S_list(m, arena_printf(m->arena, "%s/%s", langdir, sub), ".md", &n, d);
 	for (size_t i = 0; i < n; i++)
-		S_add_job(js, e[i].path, e[i].id, lang, kind, 0);
+		S_add_job(js, e[i].path, e[i].id, lang, kind, 0, e[i].st);
 	free(e);
 }
 
@@ -290,7 +294,7 @@ static void S_list_trees(struct model *m, struct md_jobs *js, const char *dir, i
 	size_t n;
 	struct entry *e = S_list(m, dir, ".yaml", &n, d);
 	for (size_t i = 0; i < n; i++)
-		S_add_job(js, e[i].path, e[i].id, lang, PAGE_PAGE, 1);
+		S_add_job(js, e[i].path, e[i].id, lang, PAGE_PAGE, 1, e[i].st);
 	free(e);
 }
 
@@ -339,7 +343,7 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		char *home = arena_printf(m->arena, "%s/index.md", langdir);
 		struct stat st;
 		if (stat(home, &st) == 0)
-			S_add_job(&js, home, "index", li, PAGE_HOME, 0);
+			S_add_job(&js, home, "index", li, PAGE_HOME, 0, NULL);
 		S_list_section(m, &js, langdir, "tips", li, PAGE_TIP, d);
 		S_list_section(m, &js, langdir, "pages", li, PAGE_PAGE, d);
 		S_list_trees(m, &js, arena_printf(m->arena, "%s/trees", langdir), li, d);

@@ -261,13 +261,13 @@ const struct stat *stamp_stat(const struct stamp_files *f, const char *path)
 	return i < f->n && f->files[i].ok && !strcmp(f->files[i].path, path) ? &f->files[i].st : NULL;
 }
 
-const char **stamp_list(const struct stamp_files *f, const char *dir, const char *suffix, size_t *n)
+struct stamp_entry *stamp_list(const struct stamp_files *f, const char *dir, const char *suffix, size_t *n)
 {
 	struct buf prefix = BUF_INIT;
 	buf_adds(&prefix, dir);
 	buf_addch(&prefix, '/');
 	size_t sl = suffix ? strlen(suffix) : 0, cap = 0;
-	const char **names = NULL;
+	struct stamp_entry *names = NULL;
 	*n = 0;
 	/* the folder's entries and everything below them follow one another */
 	for (size_t i = S_lower(f, prefix.ptr); i < f->n; i++) {
@@ -279,7 +279,7 @@ const char **stamp_list(const struct stamp_files *f, const char *dir, const char
 		if (e->name != prefix.len || (suffix && (l <= sl || strcmp(name + l - sl, suffix))))
 			continue; /* below a subfolder, or another suffix */
 		names = xgrow(names, &cap, *n + 1, sizeof *names);
-		names[(*n)++] = name;
+		names[(*n)++] = (struct stamp_entry){ name, e->ok ? &e->st : NULL };
 	}
 	buf_free(&prefix);
 	return names;

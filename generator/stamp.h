@@ -33,13 +33,19 @@ uint64_t stamp_compute(const char *content, const char *theme, const char *optio
  * folder, '/', the names below it), or NULL when the walk did not see it
  * or could not stat it (f may be NULL). */
 const struct stat *stamp_stat(const struct stamp_files *f, const char *path);
-/* The names in the content folder `dir` (spelt as above) that end in
- * `suffix` (NULL: all), as dir_names (fileio.h) lists them when the walk
- * read the folder: dot names left out, sorted with strcmp, folders and
- * dangling links included. A malloc'd array of *n names that live as long
- * as f (NULL when empty); the load stage lists its folders so rather than
- * reading them again. */
-const char **stamp_list(const struct stamp_files *f, const char *dir, const char *suffix, size_t *n);
+/* An entry of a folder the walk read: its name, and its stat data (NULL
+ * when stat failed: a dangling link). */
+struct stamp_entry {
+	const char *name;
+	const struct stat *st;
+};
+/* The entries of the content folder `dir` (spelt as above) whose names end
+ * in `suffix` (NULL: all), as dir_names (fileio.h) lists them: dot names
+ * left out, sorted with strcmp, folders and dangling links included. A
+ * malloc'd array of *n entries that live as long as f (NULL when empty);
+ * the load stage lists its folders so rather than reading them and
+ * stat'ing their files again. */
+struct stamp_entry *stamp_list(const struct stamp_files *f, const char *dir, const char *suffix, size_t *n);
 void stamp_files_free(struct stamp_files *f);
 /* When <out>.hhd-stamp holds `stamp`, append its stored diagnostics to
  * `diags` and return 1; otherwise 0. */
