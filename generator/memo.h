@@ -24,7 +24,8 @@
  * per call than per byte. The hash reads the same byte stream however it
  * is cut, so keys do not depend on the buffer. */
 struct memo_hasher {
-	void *st;               /* the library's state (its layout is not ABI) */
+	void *st;               /* the library's state (its layout is not ABI), made
+				 * once the input outgrows b; NULL until then */
 	size_t n;
 	unsigned char b[4096];
 };
