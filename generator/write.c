@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,7 @@ struct writer {
 	const void *jinputs;  /* the last build's writer_set_inputs, in jdata */
 	size_t njinputs;
 	struct buf inputs;    /* this build's, for the next journal */
+	atomic_int begun;     /* the spare has begun to change (S_begin) */
 	pthread_mutex_t lock; /* guards what follows */
 	struct wrec *recs;    /* every rel put, for pruning and the next journal */
 	size_t nrecs, caprecs;
@@ -175,17 +177,35 @@ static int S_journal_parse(struct writer *w, const struct stat *ost, const struc
 	return 0;
 }
 
-/* Read and remove the journal; trusted only when it names these folders. */
+/* Read the journal; trusted only when it names these folders. It stays
+ * on disk until the spare begins to change (S_begin), so a build that
+ * stops before (a content error) leaves it for the next. */
 static void S_journal_read(struct writer *w)
 {
 	struct stat ost, sst;
 	int ok = w->outfd >= 0 && fstat(w->outfd, &ost) == 0 && fstat(w->sparefd, &sst) == 0
 		 && cache_read(w->out, JOURNAL_NAME, JOURNAL_FORMAT, &w->jdata) == 0
 		 && S_journal_parse(w, &ost, &sst) == 0;
-	/* from here on the spare changes: no journal describes it until commit */
-	cache_remove(w->out, JOURNAL_NAME);
 	if (!ok)
 		S_journal_drop(w);
+}
+
+/* Before the spare's first change: no journal describes it until commit. */
+static void S_begin(struct writer *w)
+{
+	if (atomic_load_explicit(&w->begun, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&w->lock);
+	if (!atomic_load_explicit(&w->begun, memory_order_relaxed)) {
+		cache_remove(w->out, JOURNAL_NAME);
+		atomic_store_explicit(&w->begun, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+void writer_forget(struct writer *w)
+{
+	S_journal_drop(w);
 }
 
 struct writer *writer_open(const char *out, struct diags *d)
@@ -369,6 +389,7 @@ int writer_put_keyed(struct writer *w, const char *rel, const void *data, size_t
 	int unchanged = 0, rc = 0, fresh = 0;
 	enum jstate state;
 
+	S_begin(w);
 	buf_adds(&path, rel);
 	rc = S_make_parent(w, path.ptr);
 	int have_spare = rc == 0 && fstatat(w->sparefd, rel, &sst, AT_SYMLINK_NOFOLLOW) == 0;
@@ -410,6 +431,7 @@ int writer_keep(struct writer *w, const char *rel, struct cache_key key)
 	const struct jrec *r = strmap_get(w->jmap, rel);
 	if (!r || !cache_key_eq(r->key, key))
 		return 0;
+	S_begin(w);
 	struct buf path = BUF_INIT;
 	buf_adds(&path, rel);
 	if (r->state != J_SAME) {
@@ -582,6 +604,7 @@ int writer_commit(struct writer *w, struct diags *d)
 	struct gone gone = { 0 };
 	int fd, rc = -1;
 
+	S_begin(w);
 	qsort(w->recs, w->nrecs, sizeof *w->recs, S_cmp);
 	if (w->jmap) {
 		/* the journal says what the spare holds: remove what this

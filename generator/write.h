@@ -25,7 +25,9 @@
  * was (the spare is a scratch tree; the next build checks every file of it
  * again, so a half-updated spare costs nothing but time). A lock file,
  * "<out>.hhd-lock", keeps two builds into the same output apart. Neither
- * the spare nor the lock is ever part of the site. */
+ * the spare nor the lock is ever part of the site. Threads: writer_open,
+ * writer_forget, writer_commit and writer_abort run on one thread at a
+ * time; the rest as each says. */
 #ifndef HHD_WRITE_H
 #define HHD_WRITE_H
 
@@ -40,8 +42,15 @@
 struct writer;
 
 /* Start a build into `out`. Waits while another build into `out` runs.
- * Returns NULL after reporting a system error. */
+ * Returns NULL after reporting a system error. The last build's journal is
+ * read (and trusted when it names these two trees) but stays on disk until
+ * the first writer_put, writer_keep or writer_commit changes the spare, so
+ * a writer opened early and aborted before (the content had an error)
+ * leaves the next build what it needs. */
 struct writer *writer_open(const char *out, struct diags *d);
+/* Trust no journal (hhd build --force: check every file of the output, as
+ * if no build had been before). Before any put or keep. */
+void writer_forget(struct writer *w);
 /* Write `rel` (a path under the output, no leading '/'). Safe to call from
  * several threads at once; each rel at most once per build. 0 or -1
  * (reported). */

@@ -101,8 +101,9 @@ static void test_keys(void)
 }
 
 /* writer_last_key and writer_last_inputs give back what the last
- * committed build put and left, and nothing after a build that did not
- * commit (the journal goes when a build starts). */
+ * committed build put and left, also after a build that stopped before
+ * changing anything, and nothing after one that changed the spare and did
+ * not commit (the journal goes with the spare's first change). */
 static void test_journal(const char *dir)
 {
 	struct buf out = BUF_INIT;
@@ -139,7 +140,23 @@ static void test_journal(const char *dir)
 	writer_set_inputs(w, "lost", 4);
 	writer_abort(w);
 
-	/* the aborted build had removed the journal: nothing to trust */
+	/* that build changed nothing before it stopped (a content error): the
+	 * journal is still there and trusted */
+	w = writer_open(out.ptr, &d);
+	in = writer_last_inputs(w, &n);
+	T_CHECK(in != NULL && n == 0);
+	T_CHECK(writer_last_key(w, "a.html", &got) && cache_key_eq(got, k1));
+	/* --force trusts none, and leaves the file until the spare changes */
+	writer_forget(w);
+	T_CHECK(writer_last_inputs(w, &n) == NULL);
+	T_CHECK(!writer_last_key(w, "a.html", &got));
+	T_CHECK(writer_keep(w, "a.html", k1) == 0);
+	writer_abort(w);
+	w = writer_open(out.ptr, &d);
+	T_CHECK(writer_last_key(w, "a.html", &got));
+	/* a build that put a file had removed the journal before: nothing to trust */
+	T_CHECK(writer_put(w, "c.html", "C", 1, &d) == 0);
+	writer_abort(w);
 	w = writer_open(out.ptr, &d);
 	T_CHECK(writer_last_inputs(w, &n) == NULL);
 	T_CHECK(!writer_last_key(w, "a.html", &got));
