@@ -90,6 +90,7 @@ struct mdcache_thread {
 	struct md_miss *miss;
 	size_t nmiss, capmiss;
 	size_t hits;
+	struct cache_key last;        /* the last call's key */
 	struct mdcache_call *log;     /* mdcache_log_reset: this thread's calls since */
 	size_t nlog, caplog;
 	int logging;
@@ -449,6 +450,7 @@ const char *mdcache_render(struct mdcache_thread *t, struct arena *a, const char
 	struct mdcache *c = t->c;
 	int asked = (links ? 1 : 0) | (words ? 2 : 0) | (d ? 4 : 0);
 	struct cache_key k = S_key(text, len, at, flags, asked);
+	t->last = k;
 	long i = S_find(c, k);
 	const char *html;
 	if (i >= 0 && S_replay(c, (size_t)i, at, links, words, d, &html) == 0) {
@@ -464,6 +466,18 @@ const char *mdcache_render(struct mdcache_thread *t, struct arena *a, const char
 		*words = w;
 	S_log(t, html, k, S_keep(t, k, at, html, links, nl0, d, nd0, w));
 	return html;
+}
+
+struct cache_key mdcache_last_key(const struct mdcache_thread *t)
+{
+	return t->last;
+}
+
+struct cache_key mdcache_html_id(const struct mdcache_thread *t, struct cache_key key)
+{
+	/* the seed names hhd and cmark-gfm: another renderer, another id */
+	struct cache_key b[2] = { t->c->seed, key };
+	return cache_hash(b, sizeof b);
 }
 
 void mdcache_log_reset(struct mdcache_thread *t)
@@ -486,6 +500,7 @@ const char *mdcache_replay(struct mdcache_thread *t, struct cache_key key, struc
 	const char *html;
 	if (i < 0 || S_replay(c, (size_t)i, at, links, words, d, &html) < 0)
 		return NULL;
+	t->last = key;
 	atomic_store_explicit(&c->used[i], 1, memory_order_relaxed);
 	t->hits++;
 	return html;

@@ -53,6 +53,14 @@ struct mdcache_stats {
 };
 void mdcache_stats(struct mdcache_thread *t, struct mdcache_stats *s);
 
+/* The key of t's last mdcache_render or mdcache_replay (zero before any). */
+struct cache_key mdcache_last_key(const struct mdcache_thread *t);
+/* An identity of the HTML that the entry `key` renders to: the same 16
+ * bytes for the same text, flags and renderer (hhd and cmark-gfm), so the
+ * render memo (memo.h) may hash it instead of the HTML itself (a tip list
+ * holds 5,000 bodies). */
+struct cache_key mdcache_html_id(const struct mdcache_thread *t, struct cache_key key);
+
 /* ---- for the parse cache (pcache.h) ---- */
 
 /* One mdcache_render call of a thread, logged while its log is on: the

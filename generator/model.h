@@ -89,6 +89,9 @@ struct page {
 	struct slist keywords;        /* tips and pages: words victims use (search only) */
 	const char *body_html;
 	size_t body_len;        /* strlen(body_html): lists put every page's body in their context */
+	struct cache_key body_id;     /* what body_html is rendered from, as the Markdown cache
+				       * knows it (mdcache_html_id): the memo hashes these 16
+				       * bytes instead of the HTML; zero: no cache, hash the HTML */
 	const char **headings;        /* the body's headings as the search index reads them
 				       * (search_html_parts), empty ones left out */
 	size_t nheadings;

@@ -131,6 +131,8 @@ struct page *page_parse(struct model *m, const char *path, const char *id, int l
 	pg->body_html = mdcache_render(m->md, a, body, (size_t)(end - body), (struct pos){ path, body_line, 1 },
 				       flags, &pg->links, NULL, d);
 	pg->body_len = strlen(pg->body_html);
+	if (m->md)
+		pg->body_id = mdcache_html_id(m->md, mdcache_last_key(m->md));
 	S_headings(a, pg);
 	return pg;
 }

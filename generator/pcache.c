@@ -311,12 +311,14 @@ static struct slist S_slist(struct rd *r)
 	return l;
 }
 
-static const char *S_md(struct rd *r)
+static const char *S_md_key(struct rd *r, struct cache_key *key)
 {
 	if (!S_u8(r))
 		return NULL;
 	struct cache_key k;
 	S_get(r, &k, sizeof k);
+	if (key)
+		*key = k;
 	struct pos at = { r->path, 0, 0 };
 	if (r->bad)
 		return "";
@@ -327,6 +329,11 @@ static const char *S_md(struct rd *r)
 		return "";
 	}
 	return html;
+}
+
+static const char *S_md(struct rd *r)
+{
+	return S_md_key(r, NULL);
 }
 
 static struct page *S_read_page(struct rd *r, const struct pcache_file *f, struct cache_key src)
@@ -355,9 +362,12 @@ static struct page *S_read_page(struct rd *r, const struct pcache_file *f, struc
 	pg->sources = S_slist(r);
 	pg->aliases = S_slist(r);
 	pg->keywords = S_slist(r);
-	pg->body_html = S_md(r);
+	struct cache_key body = { 0, 0 };
+	pg->body_html = S_md_key(r, &body);
 	if (!pg->body_html)
 		r->bad = 1;
+	else
+		pg->body_id = mdcache_html_id(r->md, body);
 	uint64_t body_len;
 	S_get(r, &body_len, sizeof body_len);
 	pg->body_len = (size_t)body_len;

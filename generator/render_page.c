@@ -193,7 +193,10 @@ static struct val *S_page_val(const struct render_ctx *c, const struct page *p)
 	struct val *v = val_map(c->a);
 	render_set(c->a, v, "title", p->title.s);
 	render_set(c->a, v, "summary", p->summary.s);
-	val_map_set(c->a, v, "body", val_str_borrow(c->a, p->body_html, p->body_len));
+	struct val *body = val_str_borrow(c->a, p->body_html, p->body_len);
+	if (p->body_id.lo || p->body_id.hi)
+		body->digest = &p->body_id; /* hashed as these 16 bytes, not the HTML (model.h) */
+	val_map_set(c->a, v, "body", body);
 	render_set(c->a, v, "url", p->url);
 	render_set(c->a, v, "reviewed", p->reviewed.s);
 	val_map_set(c->a, v, "tags", S_slist_val(c->a, &p->tags));

@@ -78,7 +78,9 @@ static char *S_dump(const struct model *m, const struct diags *d)
 		S_slist(&b, "aliases", p->aliases);
 		S_slist(&b, "keywords", p->keywords);
 		S_html(&b, "body", p->body_html);
-		buf_addf(&b, " body_len=%zu headings%s", p->body_len, p->headings ? "" : "(none)");
+		buf_addf(&b, " body_len=%zu body_id=%016llx%016llx headings%s", p->body_len,
+			 (unsigned long long)p->body_id.hi, (unsigned long long)p->body_id.lo,
+			 p->headings ? "" : "(none)");
 		for (size_t k = 0; k < p->nheadings; k++)
 			buf_addf(&b, " [%s]", p->headings[k]);
 		S_links(&b, &p->links);
@@ -210,6 +212,8 @@ int main(void)
 	size_t files = s.misses;
 	T_CHECK(files == 19); /* the fixture's 18 and the long page */
 	T_CHECK(strstr(fresh, "warning") != NULL);
+	/* every page's body has its id from the Markdown cache (model.h) */
+	T_CHECK(strstr(fresh, "body_id=") && !strstr(fresh, "body_id=00000000000000000000000000000000"));
 
 	/* everything but the page with the warning comes from the cache, the same */
 	char *again = S_load(1, later, &s);
