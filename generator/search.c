@@ -851,6 +851,90 @@ void search_wcache_stats(const struct search_wcache *wc, size_t *builds, size_t 
 	*misses = wc->misses;
 }
 
+/* The encoding (search_wcache_encode): a header of four u64 (magic, words,
+ * texts, ids), each word with its NUL, each text as struct wc_file, each
+ * id as u32; machine byte order (a local cache). */
+#define WC_MAGIC 0x31636877646868ull /* "hhdwhc1" */
+
+struct wc_file {
+	uint64_t lo, hi;
+	uint32_t len, first, n, pad;
+};
+
+void search_wcache_encode(const struct search_wcache *wc, struct buf *out)
+{
+	uint64_t head[4] = { WC_MAGIC, wc->nword, wc->ntexts, wc->nids };
+	size_t words = 0;
+	for (size_t i = 0; i < wc->nword; i++)
+		words += strlen(wc->word[i]) + 1;
+	buf_grow(out, sizeof head + words + wc->ntexts * sizeof(struct wc_file) + wc->nids * sizeof *wc->ids);
+	buf_add(out, head, sizeof head);
+	for (size_t i = 0; i < wc->nword; i++)
+		buf_add(out, wc->word[i], strlen(wc->word[i]) + 1);
+	for (size_t i = 0; i < wc->cap; i++) {
+		const struct wc_text *t = &wc->texts[i];
+		if (!t->used)
+			continue;
+		struct wc_file f = { t->lo, t->hi, t->len, t->first, t->n, 0 };
+		buf_add(out, &f, sizeof f);
+	}
+	buf_add(out, wc->ids, wc->nids * sizeof *wc->ids);
+}
+
+struct search_wcache *search_wcache_decode(const void *data, size_t len)
+{
+	const char *p = data, *end = p + len;
+	uint64_t head[4];
+	if (len < sizeof head)
+		return NULL;
+	memcpy(head, p, sizeof head);
+	p += sizeof head;
+	/* every count bounded by the bytes it needs, so no product overflows */
+	if (head[0] != WC_MAGIC || head[1] > len || head[2] > len / sizeof(struct wc_file) ||
+	    head[3] > len / sizeof(uint32_t) || head[3] > UINT32_MAX)
+		return NULL;
+	struct search_wcache *wc = search_wcache_new();
+	for (uint64_t i = 0; i < head[1]; i++) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		if (!nul || nul == p)
+			goto bad;
+		char *w = xstrndup(p, (size_t)(nul - p));
+		wc->word = xgrow(wc->word, &wc->capword, wc->nword + 1, sizeof *wc->word);
+		wc->word[wc->nword++] = w;
+		if (strmap_put(wc->words, w, (void *)(uintptr_t)wc->nword))
+			goto bad; /* twice */
+		p = nul + 1;
+	}
+	if ((size_t)(end - p) != head[2] * sizeof(struct wc_file) + head[3] * sizeof(uint32_t))
+		goto bad;
+	size_t cap = 64;
+	while (cap < 2 * head[2])
+		cap *= 2;
+	free(wc->texts);
+	wc->texts = xcalloc(cap, sizeof *wc->texts);
+	wc->cap = cap;
+	for (uint64_t i = 0; i < head[2]; i++) {
+		struct wc_file f;
+		memcpy(&f, p, sizeof f);
+		p += sizeof f;
+		struct wc_text *t = S_wc_slot(wc, f.lo, f.hi, f.len);
+		if (t->used || f.first > head[3] || f.n > head[3] - f.first)
+			goto bad;
+		*t = (struct wc_text){ f.lo, f.hi, f.len, f.first, f.n, 0, 1 };
+		wc->ntexts++;
+	}
+	wc->nids = wc->capids = (size_t)head[3];
+	wc->ids = xmalloc((wc->nids ? wc->nids : 1) * sizeof *wc->ids);
+	memcpy(wc->ids, p, wc->nids * sizeof *wc->ids);
+	for (size_t i = 0; i < wc->nids; i++)
+		if (wc->ids[i] >= wc->nword)
+			goto bad;
+	return wc;
+bad:
+	search_wcache_free(wc);
+	return NULL;
+}
+
 /* The end of a build that used the cache: when the texts it did not look
  * up hold more ids than those it did, they go. */
 static void S_wc_sweep(struct search_wcache *wc)

@@ -167,5 +167,12 @@ void search_index_use(struct search_index *ix, struct search_wcache *wc);
  * last build's lookups, how many hit and how many missed. */
 void search_wcache_stats(const struct search_wcache *wc, size_t *builds, size_t *texts, size_t *hits,
 			 size_t *misses);
+/* The cache as bytes, appended to `out`, for another process
+ * (search_wcache_decode): `hhd build` keeps it between builds. */
+void search_wcache_encode(const struct search_wcache *wc, struct buf *out);
+/* A cache from search_wcache_encode's bytes, or NULL when they are not
+ * exactly such an encoding (every count, word and id checked). Its texts
+ * count as not looked up yet by the next index build. */
+struct search_wcache *search_wcache_decode(const void *data, size_t len);
 
 #endif

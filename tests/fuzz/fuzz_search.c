@@ -7,7 +7,9 @@
  * split gives two non-empty terms; an index of the text as one document is
  * written, and written again with the same bytes, then twice through a
  * word cache (search_wcache, kept across inputs: the text's first lookup
- * splits it, the second reuses its words) with the same bytes again. Built as fuzz_search with
+ * splits it, the second reuses its words) with the same bytes again, and
+ * once more through that cache encoded and decoded (search_wcache_encode);
+ * the input's own bytes are decoded as a cache too. Built as fuzz_search with
  * libFuzzer, and with replay_main.c as replay_search for CTest. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -82,6 +84,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pass && (out1.len != out2.len || memcmp(out1.ptr, out2.ptr, out1.len) != 0))
 			abort();
 	}
+	/* the cache as hhd build keeps it between processes: encoded and
+	 * decoded, it gives the same bytes once more */
+	struct buf enc = BUF_INIT;
+	search_wcache_encode(wc, &enc);
+	struct search_wcache *dc = search_wcache_decode(enc.ptr, enc.len);
+	if (!dc)
+		abort();
+	struct search_index *ix = search_index_new(lang);
+	search_index_use(ix, dc);
+	if (search_index_doc(ix, SEARCH_TIP, "/x/", "x", NULL) != SEARCH_OK ||
+	    search_index_field(ix, SEARCH_F_BODY, text, len) != SEARCH_OK || search_index_write(ix, &out2) != SEARCH_OK)
+		abort();
+	search_index_free(ix);
+	search_wcache_free(dc);
+	if (out1.len != out2.len || memcmp(out1.ptr, out2.ptr, out1.len) != 0)
+		abort();
+	buf_free(&enc);
+	/* and bytes that are no encoding are refused or decoded safely */
+	search_wcache_free(search_wcache_decode(data, size));
 	if (!utf8_valid(out1.ptr, out1.len, NULL))
 		abort();
 	buf_free(&out1);

@@ -1,5 +1,6 @@
 /* test_search.c: generator/search.c: normalisation, words, stop words,
  * stemming, compound splitting, the index builder and its limits. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -444,6 +445,75 @@ static void test_wcache(void)
 	buf_free(&cached);
 }
 
+/* hhd build keeps the cache between processes: the decoded cache serves
+ * every text the encoded one held, gives the same index bytes, and any
+ * change to the bytes (truncated, a count, an id, a word twice) is refused
+ * rather than trusted. */
+static void test_wcache_encode(void)
+{
+	struct search_wcache *wc = search_wcache_new();
+	struct buf plain = BUF_INIT, cached = BUF_INIT, enc = BUF_INIT, again = BUF_INIT;
+	size_t builds, texts, hits, misses, texts0;
+	S_build(wc, 300, 1, 10, &cached);
+	search_wcache_stats(wc, &builds, &texts0, &hits, &misses);
+	search_wcache_encode(wc, &enc);
+	struct search_wcache *dc = search_wcache_decode(enc.ptr, enc.len);
+	T_CHECK(dc != NULL);
+	if (dc) {
+		search_wcache_stats(dc, &builds, &texts, &hits, &misses);
+		T_CHECK(texts == texts0 && builds == 0);
+		search_wcache_encode(dc, &again); /* the same contents (in its table's order) */
+		T_CHECK(again.len == enc.len);
+		S_build(NULL, 300, 2, 10, &plain);
+		S_build(dc, 300, 2, 10, &cached);
+		T_CHECK(plain.len == cached.len && !memcmp(plain.ptr, cached.ptr, plain.len));
+		search_wcache_stats(dc, &builds, &texts, &hits, &misses);
+		T_CHECK(builds == 1 && hits == 870 && misses == 30); /* as in memory (test_wcache) */
+		search_wcache_free(dc);
+	}
+	/* refused: every cut, and single bytes changed in the header */
+	int refused = 1;
+	for (size_t n = 0; n < enc.len; n += 1 + n / 8)
+		if ((dc = search_wcache_decode(enc.ptr, n)) != NULL) {
+			refused = 0;
+			search_wcache_free(dc);
+		}
+	T_CHECK(refused);
+	for (size_t at = 0; at < 32; at += 8) {
+		enc.ptr[at] ^= 0x40;
+		dc = search_wcache_decode(enc.ptr, enc.len);
+		T_CHECK(dc == NULL);
+		search_wcache_free(dc);
+		enc.ptr[at] ^= 0x40;
+	}
+	/* an id past the words */
+	uint32_t bad = UINT32_MAX;
+	memcpy(enc.ptr + enc.len - sizeof bad, &bad, sizeof bad);
+	T_CHECK(search_wcache_decode(enc.ptr, enc.len) == NULL);
+	/* the same word twice: the first word's bytes over the second's */
+	buf_reset(&enc);
+	search_wcache_encode(wc, &enc);
+	const char *w1 = enc.ptr + 32, *w2 = w1 + strlen(w1) + 1;
+	if (strlen(w1) == strlen(w2)) {
+		memcpy((char *)w2, w1, strlen(w1));
+		T_CHECK(search_wcache_decode(enc.ptr, enc.len) == NULL);
+	}
+	/* an empty cache round-trips */
+	struct search_wcache *empty = search_wcache_new();
+	buf_reset(&enc);
+	search_wcache_encode(empty, &enc);
+	dc = search_wcache_decode(enc.ptr, enc.len);
+	T_CHECK(dc != NULL);
+	search_wcache_free(dc);
+	search_wcache_free(empty);
+	T_CHECK(texts0 > 300);
+	search_wcache_free(wc);
+	buf_free(&plain);
+	buf_free(&cached);
+	buf_free(&enc);
+	buf_free(&again);
+}
+
 int main(void)
 {
 	test_normalise();
@@ -454,5 +524,6 @@ int main(void)
 	test_limits();
 	test_tables();
 	test_wcache();
+	test_wcache_encode();
 	return t_done();
 }
