@@ -1,6 +1,7 @@
 /* render_search.c: a language's search index (generator/search.c) from the
- * validated model. Pure like the rest of render: reads the model, writes
- * into a buffer.
+ * validated model: reads the model, writes into a buffer. For hhd build it
+ * also reads and renews the language's kept word cache (below), which
+ * changes how fast the index is built, never its bytes.
  *
  * What goes in (issue 12; tests/search/docs.py mirrors it for the tests
  * that run without hhd):
@@ -17,6 +18,7 @@
  * carry the victims' words). */
 #include "render_search.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,16 +192,79 @@ static enum search_lang S_lang(const struct model *m, int lang)
 	return sl < 0 ? SEARCH_FOLD : (enum search_lang)sl;
 }
 
+/* ---- hhd build's word cache on disk ----
+ *
+ * hhd serve keeps each language's search_wcache in memory; hhd build keeps
+ * it in the cache file "words-<lang>" beside the output (cache.h): the
+ * hhd executable's identity (cache_self: a rebuilt hhd may split words
+ * differently), then search_wcache_encode's bytes. A build whose lookups
+ * missed only a few texts (one page edited) does not write it again: those
+ * few are split again next time, which costs less than writing it. */
+
+#define WORDS_PREFIX "words-"
+
+static void S_words_name(const struct model *m, int lang, char *name, size_t n)
+{
+	snprintf(name, n, "%s%s", WORDS_PREFIX, m->site.langs[lang].code);
+}
+
+/* The language's kept cache, or an empty one (*found 0). */
+static struct search_wcache *S_words_load(const struct model *m, int lang, int *found)
+{
+	char name[64];
+	S_words_name(m, lang, name, sizeof name);
+	struct cache_map map;
+	struct search_wcache *wc = NULL;
+	struct cache_key self = cache_self(), kept;
+	if (cache_map(m->cache_out, name, WORDS_FORMAT, &map) == 0) {
+		if (map.len >= sizeof kept) {
+			memcpy(&kept, map.data, sizeof kept);
+			if (cache_key_eq(kept, self))
+				wc = search_wcache_decode(map.data + sizeof kept, map.len - sizeof kept);
+		}
+		cache_unmap(&map);
+	}
+	*found = wc != NULL;
+	return wc ? wc : search_wcache_new();
+}
+
+static void S_words_save(const struct model *m, int lang, const struct search_wcache *wc)
+{
+	char name[64];
+	S_words_name(m, lang, name, sizeof name);
+	struct buf b = BUF_INIT;
+	struct cache_key self = cache_self();
+	buf_add(&b, &self, sizeof self);
+	search_wcache_encode(wc, &b);
+	cache_write(m->cache_out, name, WORDS_FORMAT, b.ptr, b.len); /* lost: only time */
+	buf_free(&b);
+}
+
 int render_search_index(const struct model *m, int lang, struct arena *a, struct buf *out)
 {
 	struct feed f = { search_index_new(S_lang(m, lang)), NULL };
 	if (!f.ix)
 		return SEARCH_E_STEMMER;
+	struct search_wcache *kept = NULL;
+	int found = 0;
 	if (m->wcache)
 		search_index_use(f.ix, m->wcache[lang]);
+	else if (m->cache_out)
+		search_index_use(f.ix, kept = S_words_load(m, lang, &found));
 	S_walk(m, lang, a, &f);
 	enum search_err rc = search_index_write(f.ix, out);
 	search_index_free(f.ix);
+	if (kept) {
+		size_t builds, texts, hits, misses;
+		search_wcache_stats(kept, &builds, &texts, &hits, &misses);
+		int save = rc == SEARCH_OK && (!found || misses * WORDS_SAVE_SHARE > hits + misses);
+		if (save)
+			S_words_save(m, lang, kept);
+		if (getenv("HHD_TIMING"))
+			fprintf(stderr, "hhd: timing: search words of %s: %zu texts reused, %zu split (kept file %s)\n",
+				m->site.langs[lang].code, hits, misses, save ? "written" : "unchanged");
+		search_wcache_free(kept);
+	}
 	return rc == SEARCH_OK ? 0 : (int)rc;
 }
 
