@@ -47,7 +47,7 @@ void index_build(struct model *m)
 {
 	if (m->index)
 		strmap_free(m->index);
-	m->index = strmap_new();
+	m->index = strmap_new_cap(m->npages + m->ntrees + m->norgs);
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
 		if (p->kind == PAGE_TIP)

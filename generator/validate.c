@@ -264,7 +264,7 @@ static void S_derive_tree_urls(struct model *m, struct diags *d)
 static void S_link_translations(struct model *m)
 {
 	static const char *const kind_key[] = { [PAGE_HOME] = "h/", [PAGE_PAGE] = "p/", [PAGE_TIP] = "t/" };
-	struct strmap *by_key = strmap_new();
+	struct strmap *by_key = strmap_new_cap(m->npages);
 	struct page ***groups = xcalloc(m->npages + 1, sizeof *groups);
 	for (size_t i = 0; i < m->npages; i++) {
 		struct page *p = m->pages[i];
@@ -1001,10 +1001,14 @@ static void S_check_quick_exit(struct model *m, struct diags *d)
 
 void validate_site(struct model *m, struct diags *d)
 {
+	/* a URL per page, node and ask page, and the aliases and fixed files */
+	size_t urls = 2 * m->npages + 64;
+	for (size_t i = 0; i < m->ntrees; i++)
+		urls += 2 * m->trees[i]->nnodes;
 	if (!m->urls)
-		m->urls = strmap_new();
+		m->urls = strmap_new_cap(urls);
 	if (!m->claims)
-		m->claims = strmap_new();
+		m->claims = strmap_new_cap(urls);
 	index_build(m);
 	S_derive_lang_urls(m);
 	S_derive_page_urls(m, d);

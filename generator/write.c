@@ -148,7 +148,7 @@ static int S_journal_parse(struct writer *w, const struct stat *ost, const struc
 		return -1;
 	w->jrecs = xcalloc(h[4] + 1, sizeof *w->jrecs);
 	w->jextra = xcalloc(h[5] + 1, sizeof *w->jextra);
-	w->jmap = strmap_new();
+	w->jmap = strmap_new_cap((size_t)h[4]);
 	for (uint64_t i = 0; i < h[4]; i++) {
 		struct jrec *r = &w->jrecs[i];
 		const char *nul;

@@ -40,9 +40,17 @@ static uint64_t S_hash_str(const char *s)
 
 struct strmap *strmap_new(void)
 {
+	return strmap_new_cap(0);
+}
+
+struct strmap *strmap_new_cap(size_t n)
+{
 	struct strmap *m = xcalloc(1, sizeof *m);
 	m->cap = 64;
-	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	while (m->cap / 4 * 3 < n + 1) /* the load strmap_put grows at */
+		m->cap *= 2;
+	m->slots = xmalloc(m->cap * sizeof *m->slots);
+	memset(m->slots, 0, m->cap * sizeof *m->slots); /* as S_grow: written before read */
 	return m;
 }
 

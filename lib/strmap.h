@@ -11,6 +11,9 @@
 struct strmap;
 
 struct strmap *strmap_new(void);
+/* A map with room for n keys before it grows (a caller that knows about
+ * how many it will put saves the rehashes on the way). */
+struct strmap *strmap_new_cap(size_t n);
 void strmap_free(struct strmap *m);
 /* Insert or replace; returns the previous value or NULL. */
 void *strmap_put(struct strmap *m, const char *key, void *val);
