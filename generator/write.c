@@ -158,7 +158,10 @@ static int S_journal_parse(struct writer *w, const struct stat *ost, const struc
 		memcpy(&r->key, p, sizeof r->key);
 		r->state = (unsigned char)p[sizeof r->key];
 		r->rel = p + sizeof r->key + 1;
-		if (r->state > J_NEW || !*r->rel || strmap_put(w->jmap, r->rel, r))
+		/* in order (as S_journal_payload writes them), so commit can walk
+		 * them beside this build's sorted files */
+		if (r->state > J_NEW || !*r->rel || (i && strcmp(w->jrecs[i - 1].rel, r->rel) >= 0) ||
+		    strmap_put(w->jmap, r->rel, r))
 			return -1;
 		p = nul + 1;
 		w->njrecs++;
@@ -608,9 +611,14 @@ int writer_commit(struct writer *w, struct diags *d)
 	qsort(w->recs, w->nrecs, sizeof *w->recs, S_cmp);
 	if (w->jmap) {
 		/* the journal says what the spare holds: remove what this
-		 * build did not put, without reading a folder */
+		 * build did not put, without reading a folder (both lists are
+		 * sorted: one walk beside the other) */
+		size_t k = 0;
 		for (size_t i = 0; i < w->njrecs; i++) {
-			if (S_put(w, w->jrecs[i].rel))
+			int c = 1;
+			while (k < w->nrecs && (c = strcmp(w->recs[k].rel, w->jrecs[i].rel)) < 0)
+				k++;
+			if (k < w->nrecs && c == 0)
 				continue;
 			if (w->jrecs[i].state != J_NEW)
 				S_remove_rel(w, w->jrecs[i].rel);
