@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "index.h"
 #include "org.h"
+#include "pool.h"
 #include "strmap.h"
 #include "suggest.h"
 #include "tree.h"
@@ -582,16 +583,22 @@ static const char *S_resolve(struct buf *out, const char *base, const char *url)
 	return o;
 }
 
-static int S_url_exists(const struct model *m, struct arena *a, const char *u)
+/* Does the site have `u`, or it with "/" for "/index.html" or a "/"
+ * added? `tmp` holds the variants (only reads the model: S_check_links's
+ * threads call it). */
+static int S_url_exists(const struct model *m, struct buf *tmp, const char *u)
 {
 	if (strmap_get(m->urls, u))
 		return 1;
 	size_t n = strlen(u);
+	buf_reset(tmp);
 	if (n > 11 && !strcmp(u + n - 11, "/index.html"))
-		return strmap_get(m->urls, arena_strndup(a, u, n - 10)) != NULL;
-	if (u[n - 1] != '/')
-		return strmap_get(m->urls, arena_cat(a, u, "/", NULL)) != NULL;
-	return 0;
+		buf_add(tmp, u, n - 10);
+	else if (u[n - 1] != '/')
+		buf_add(tmp, u, n), buf_addch(tmp, '/');
+	else
+		return 0;
+	return strmap_get(m->urls, tmp->ptr) != NULL;
 }
 
 /* Same URL, with or without a trailing "/" or "/index.html". */
@@ -682,26 +689,90 @@ static const char *S_own(const struct model *m, const char *url)
 	return url[n] == '/' || url[n] == '?' || url[n] == '#' ? url + n : url;
 }
 
-static void S_check_links(struct model *m, struct diags *d)
+/* Link checking, on the build's threads: every URL is known and nothing
+ * changes the model until it ends, so each job resolves and looks up its
+ * share of the links (only reading the model) and lists those that do not
+ * exist; S_link_missing (which reports, and counts on the unloaded files)
+ * then takes those on the main thread in the order one thread would have. */
+#define LINK_JOBS 16 /* jobs the pages and the trees are cut into, each */
+#define LINK_PAGES_MIN 500 /* pages a thread should have at least (pool.h) */
+
+struct missing {
+	const struct link *lk;
+	char *u;                      /* resolved (malloc'd) */
+};
+
+struct link_job {
+	struct missing *items;
+	size_t n, cap;
+};
+
+struct link_check {
+	const struct model *m;
+	struct link_job jobs[2 * LINK_JOBS]; /* the pages' cuts, then the trees' */
+};
+
+struct link_state {
+	struct link_check *lc;
+	struct buf u, tmp;
+};
+
+static void S_link_one(struct link_state *st, struct link_job *job, const char *base, const struct link *lk)
 {
-	struct buf u = BUF_INIT; /* each link resolved, in turn */
-	for (size_t i = 0; i < m->npages; i++) {
-		struct page *p = m->pages[i];
-		for (size_t k = 0; k < p->links.n; k++)
-			if (S_resolve(&u, p->url, S_own(m, p->links.items[k].url)) && !S_url_exists(m, m->arena, u.ptr))
-				S_link_missing(m, u.ptr, &p->links.items[k], d);
+	const struct model *m = st->lc->m;
+	if (!S_resolve(&st->u, base, S_own(m, lk->url)) || S_url_exists(m, &st->tmp, st->u.ptr))
+		return;
+	job->items = xgrow(job->items, &job->cap, job->n + 1, sizeof *job->items);
+	job->items[job->n++] = (struct missing){ lk, xstrdup(st->u.ptr) };
+}
+
+static void S_link_job(void *state, size_t i)
+{
+	struct link_state *st = state;
+	const struct model *m = st->lc->m;
+	struct link_job *job = &st->lc->jobs[i];
+	if (i < LINK_JOBS) {
+		for (size_t k = i * m->npages / LINK_JOBS; k < (i + 1) * m->npages / LINK_JOBS; k++) {
+			const struct page *p = m->pages[k];
+			for (size_t l = 0; l < p->links.n; l++)
+				S_link_one(st, job, p->url, &p->links.items[l]);
+		}
+		return;
 	}
-	for (size_t i = 0; i < m->ntrees; i++) {
-		struct tree *t = m->trees[i];
-		for (size_t k = 0; k < t->nnodes; k++) {
-			struct node *n = &t->nodes[k];
+	i -= LINK_JOBS;
+	for (size_t k = i * m->ntrees / LINK_JOBS; k < (i + 1) * m->ntrees / LINK_JOBS; k++) {
+		const struct tree *t = m->trees[k];
+		for (size_t x = 0; x < t->nnodes; x++) {
+			const struct node *n = &t->nodes[x];
 			for (size_t l = 0; n->url && l < n->links.n; l++)
-				if (S_resolve(&u, n->url, S_own(m, n->links.items[l].url)) &&
-				    !S_url_exists(m, m->arena, u.ptr))
-					S_link_missing(m, u.ptr, &n->links.items[l], d);
+				S_link_one(st, job, n->url, &n->links.items[l]);
 		}
 	}
-	buf_free(&u);
+}
+
+static void S_check_links(struct model *m, struct diags *d)
+{
+	static const struct pool link_pool = { S_link_job, NULL };
+	struct link_check *lc = xcalloc(1, sizeof *lc);
+	lc->m = m;
+	int nt = pool_threads(m->jobs, m->npages, LINK_PAGES_MIN);
+	struct link_state *st = xcalloc((size_t)nt, sizeof *st);
+	for (int i = 0; i < nt; i++)
+		st[i] = (struct link_state){ lc, BUF_INIT, BUF_INIT };
+	pool_run(&link_pool, 2 * LINK_JOBS, nt, st, sizeof *st);
+	for (int i = 0; i < nt; i++) {
+		buf_free(&st[i].u);
+		buf_free(&st[i].tmp);
+	}
+	free(st);
+	for (size_t j = 0; j < 2 * LINK_JOBS; j++) {
+		for (size_t k = 0; k < lc->jobs[j].n; k++) {
+			S_link_missing(m, lc->jobs[j].items[k].u, lc->jobs[j].items[k].lk, d);
+			free(lc->jobs[j].items[k].u);
+		}
+		free(lc->jobs[j].items);
+	}
+	free(lc);
 }
 
 /* Every tree should be reachable from the triage tree behind the help
