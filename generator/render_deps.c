@@ -229,9 +229,10 @@ void render_change(struct render_change *ch, const struct render_ctx *c, const v
 	const struct model *m = c->m;
 	memset(ch, 0, sizeof *ch);
 	arena_init(&ch->a);
-	ch->groups = strmap_new_cap(m->npages);
-	ch->tipids = strmap_new_cap(m->npages);
-	ch->paths = strmap_new_cap(m->npages + m->ntrees);
+	/* these hold what changed: a few entries after an edit */
+	ch->groups = strmap_new();
+	ch->tipids = strmap_new();
+	ch->paths = strmap_new();
 	struct cache_key global = render_global(c);
 	size_t n, nold = 0;
 	struct dep *now = S_deps(m, &n), *old = NULL;
