@@ -1000,14 +1000,23 @@ static void S_hit(struct posting *p, size_t doc, struct hit **hits, size_t *nhit
 	(*hits)[(*nhits)++] = (struct hit){ p->term, score, p };
 }
 
-/* n in decimal (buf_addf's cost shows in a large index) */
-static void S_num(struct buf *out, size_t n)
+/* n in decimal at w (room for 20 digits); returns the end (buf_addf's cost
+ * shows in a large index) */
+static char *S_num_at(char *w, size_t n)
 {
 	char tmp[24], *e = tmp + sizeof tmp, *q = e;
 	do
 		*--q = (char)('0' + n % 10);
 	while ((n /= 10) != 0);
-	buf_add(out, q, (size_t)(e - q));
+	memcpy(w, q, (size_t)(e - q));
+	return w + (e - q);
+}
+
+static void S_num(struct buf *out, size_t n)
+{
+	buf_grow(out, 24);
+	out->len = (size_t)(S_num_at(out->ptr + out->len, n) - out->ptr);
+	out->ptr[out->len] = '\0';
 }
 
 enum search_err search_index_write(struct search_index *ix, struct buf *out)
@@ -1124,12 +1133,17 @@ enum search_err search_index_write(struct search_index *ix, struct buf *out)
 		first = 0;
 		S_json_str(out, p->term);
 		buf_adds(out, ":[");
+		/* a posting may hold 10,000 numbers: room for all, then written in place */
+		buf_grow(out, p->n * 21 + 2);
+		char *w = out->ptr + out->len;
 		for (size_t k = 0; k < p->n; k++) {
 			if (k)
-				buf_addch(out, ',');
-			S_num(out, p->pairs[k]);
+				*w++ = ',';
+			w = S_num_at(w, p->pairs[k]);
 		}
-		buf_addch(out, ']');
+		*w++ = ']';
+		out->len = (size_t)(w - out->ptr);
+		out->ptr[out->len] = '\0';
 	}
 	buf_adds(out, "}}\n");
 	if (out->len > SEARCH_INDEX_MAX) {
