@@ -358,9 +358,9 @@ static int S_pipeline(const struct opts *o, struct diags *d)
 				struct pcache_stats s;
 				pcache_stats(m.pc, &s);
 				fprintf(stderr,
-					"hhd: timing: parse cache read %.1f ms (%zu entries, %zu bytes), "
+					"hhd: timing: parse cache read %.1f ms (%zu entries, %zu of them new, %zu bytes), "
 					"%zu hits (%zu racy), %zu misses\n",
-					s.read_ms, s.entries, s.bytes, s.hits, s.racy, s.misses);
+					s.read_ms, s.entries, s.delta, s.bytes, s.hits, s.racy, s.misses);
 			}
 			if (m.lc) {
 				struct loadcache_stats s;

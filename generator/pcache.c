@@ -53,16 +53,27 @@ struct pcache_thread {
 	struct pcache_thread *next;
 };
 
+/* One of the two files: "parse", every file's entry as of some build, and
+ * "parse-new", the entries of the files changed since (pcache.h). */
+struct pc_file {
+	struct cache_map map;         /* the file, mapped: its payload */
+	size_t n;
+	const char *index;            /* n x struct pc_index in data (copied out to read: alignment) */
+	int64_t started;              /* the payload's */
+	int valid;                    /* read and well formed (else n is 0) */
+	atomic_uchar *used;           /* per index entry: 0, or taken by this build (USED, USED_RACY) */
+};
+
+enum { BASE, DELTA };
+#define USED 1
+#define USED_RACY 2 /* taken after the file's bytes were checked */
+
 struct pcache {
 	char *out;
 	struct cache_key seed;
 	int trust, begun;             /* pcache_open's; pcache_begin ran */
 	int64_t now;                  /* when this build started (ns) */
-	struct cache_map map;         /* the file, mapped: its payload */
-	size_t n;
-	const char *index;            /* n x struct pc_index in data (copied out to read: alignment) */
-	int64_t started;              /* the payload's */
-	atomic_uchar *used;           /* per index entry: taken by this build */
+	struct pc_file f[2];          /* BASE, DELTA */
 	struct pcache_thread *threads;
 	double read_ms, save_ms;
 	pthread_t saver;              /* pcache_save_start's thread */
@@ -92,34 +103,34 @@ static struct cache_key S_seed(const struct site *s)
 	return k;
 }
 
-static struct pc_index S_entry(const struct pcache *c, size_t i)
+static struct pc_index S_entry(const struct pc_file *f, size_t i)
 {
 	struct pc_index e;
-	memcpy(&e, c->index + i * sizeof e, sizeof e);
+	memcpy(&e, f->index + i * sizeof e, sizeof e);
 	return e;
 }
 
 /* Take the payload when it is well formed: the seed ours, every path and
  * record inside it, the paths in order. */
-static int S_parse(struct pcache *c)
+static int S_parse(struct pc_file *f, struct cache_key want)
 {
-	const char *p = c->map.data;
-	size_t len = c->map.len;
+	const char *p = f->map.data;
+	size_t len = f->map.len;
 	if (len < HEAD_LEN)
 		return -1;
 	struct cache_key seed;
 	uint64_t n;
 	memcpy(&seed, p, sizeof seed);
-	memcpy(&c->started, p + sizeof seed, sizeof c->started);
+	memcpy(&f->started, p + sizeof seed, sizeof f->started);
 	memcpy(&n, p + sizeof seed + 8, sizeof n);
-	if (!cache_key_eq(seed, c->seed) || n > (len - HEAD_LEN) / sizeof(struct pc_index))
+	if (!cache_key_eq(seed, want) || n > (len - HEAD_LEN) / sizeof(struct pc_index))
 		return -1;
-	c->index = p + HEAD_LEN;
-	c->n = (size_t)n;
+	f->index = p + HEAD_LEN;
+	f->n = (size_t)n;
 	const char *prev = NULL;
 	size_t prev_len = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		struct pc_index e = S_entry(c, i);
+	for (size_t i = 0; i < f->n; i++) {
+		struct pc_index e = S_entry(f, i);
 		if (e.path_off > len || e.path_len >= len - e.path_off || p[e.path_off + e.path_len] != '\0' ||
 		    e.rec_off > len || e.rec_len > len - e.rec_off)
 			return -1;
@@ -148,7 +159,6 @@ struct pcache_thread *pcache_open(const char *out, int trust, int64_t started)
 	c->out = xstrdup(out);
 	c->trust = trust;
 	c->now = started;
-	c->used = xcalloc(1, sizeof *c->used);
 	struct pcache_thread *t = xcalloc(1, sizeof *t);
 	t->c = c;
 	t->data = (struct buf)BUF_INIT;
@@ -161,11 +171,19 @@ void pcache_begin(struct pcache_thread *t, const struct site *s)
 	double t0 = S_ms();
 	struct pcache *c = t->c;
 	c->seed = S_seed(s);
-	cache_unmap(&c->map);
-	if (!c->trust || cache_map(c->out, PCACHE_NAME, PCACHE_FORMAT, &c->map) < 0 || S_parse(c) < 0)
-		c->n = 0;
-	free((void *)c->used);
-	c->used = xcalloc(c->n ? c->n : 1, sizeof *c->used);
+	static const char *const names[2] = { PCACHE_NAME, PCACHE_NAME "-new" };
+	for (int k = BASE; k <= DELTA; k++) {
+		struct pc_file *f = &c->f[k];
+		cache_unmap(&f->map);
+		f->n = 0;
+		/* a delta only over a base of the same settings */
+		f->valid = c->trust && (k == BASE || c->f[BASE].valid) &&
+			   cache_map(c->out, names[k], PCACHE_FORMAT, &f->map) == 0 && S_parse(f, c->seed) == 0;
+		if (!f->valid)
+			f->n = 0;
+		free((void *)f->used);
+		f->used = xcalloc(f->n ? f->n : 1, sizeof *f->used);
+	}
 	c->begun = 1;
 	c->read_ms = S_ms() - t0;
 }
@@ -182,13 +200,13 @@ struct pcache_thread *pcache_fork(struct pcache_thread *t)
 	return nt;
 }
 
-static long S_find(const struct pcache *c, const char *path)
+static long S_find(const struct pc_file *f, const char *path)
 {
-	size_t lo = 0, hi = c->n, len = strlen(path);
+	size_t lo = 0, hi = f->n, len = strlen(path);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		struct pc_index e = S_entry(c, mid);
-		int r = memcmp(c->map.data + e.path_off, path, e.path_len < len ? e.path_len : len);
+		struct pc_index e = S_entry(f, mid);
+		int r = memcmp(f->map.data + e.path_off, path, e.path_len < len ? e.path_len : len);
 		if (r == 0)
 			r = e.path_len < len ? -1 : e.path_len > len;
 		if (r == 0)
@@ -456,10 +474,10 @@ static void S_unread(struct page *p, struct tree *t)
 
 /* Is the kept entry's stat data older than the writing build by more
  * than a file system tick (pcache.h, "racy")? */
-static int S_racy(const struct pcache *c, const struct pc_index *e)
+static int S_racy(const struct pc_file *f, const struct pc_index *e)
 {
 	int64_t changed = e->ctime_s * 1000000000 + e->ctime_ns;
-	return changed >= c->started - PCACHE_RACY_NS;
+	return changed >= f->started - PCACHE_RACY_NS;
 }
 
 int pcache_get(struct pcache_thread *t, const struct pcache_file *f, struct mdcache_thread *md, struct arena *a,
@@ -468,15 +486,19 @@ int pcache_get(struct pcache_thread *t, const struct pcache_file *f, struct mdca
 	struct pcache *c = t->c;
 	*p = NULL;
 	*tr = NULL;
-	long i = f->have_st && md ? S_find(c, f->path) : -1;
+	/* the delta first: it has the file's newer entry, when there is one */
+	const struct pc_file *pf = &c->f[DELTA];
+	long i = f->have_st && md ? S_find(pf, f->path) : -1;
+	if (i < 0 && f->have_st && md)
+		i = S_find(pf = &c->f[BASE], f->path);
 	struct pc_index e, now = f->have_st ? S_stat_entry(&f->st) : (struct pc_index){ 0 };
 	if (i >= 0)
-		e = S_entry(c, (size_t)i);
+		e = S_entry(pf, (size_t)i);
 	if (i < 0 || !S_same_stat(&e, &now)) {
 		t->misses++;
 		return 0;
 	}
-	struct rd r = { c->map.data + e.rec_off, e.rec_len, 0, 0, f->path, a, md, NULL };
+	struct rd r = { pf->map.data + e.rec_off, e.rec_len, 0, 0, f->path, a, md, NULL };
 	unsigned is_tree = S_u8(&r), kind = S_u8(&r);
 	struct cache_key kept;
 	S_get(&r, &kept, sizeof kept);
@@ -484,7 +506,7 @@ int pcache_get(struct pcache_thread *t, const struct pcache_file *f, struct mdca
 		t->misses++;
 		return 0;
 	}
-	int racy = S_racy(c, &e);
+	int racy = S_racy(pf, &e);
 	if (racy) {
 		/* the file may have changed within its stat data's tick: its bytes decide */
 		buf_reset(src);
@@ -510,7 +532,7 @@ int pcache_get(struct pcache_thread *t, const struct pcache_file *f, struct mdca
 		return 0;
 	}
 	buf_reset(src);
-	atomic_store_explicit(&c->used[i], 1, memory_order_relaxed);
+	atomic_store_explicit(&pf->used[i], racy ? USED_RACY : USED, memory_order_relaxed);
 	t->hits++;
 	t->racy += (size_t)racy;
 	return 1;
@@ -697,8 +719,9 @@ void pcache_stats(struct pcache_thread *t, struct pcache_stats *s)
 	if (!t)
 		return;
 	const struct pcache *c = t->c;
-	s->entries = c->n;
-	s->bytes = c->map.len;
+	s->entries = c->f[BASE].n + c->f[DELTA].n;
+	s->bytes = c->f[BASE].map.len + c->f[DELTA].map.len;
+	s->delta = c->f[DELTA].n;
 	s->read_ms = c->read_ms;
 	s->save_ms = c->saving ? 0 : c->save_ms; /* the saver's, once joined */
 	for (const struct pcache_thread *th = c->threads; th; th = th->next) {
@@ -719,34 +742,10 @@ static int S_cmp_out(const void *a, const void *b)
 	return strcmp(((const struct pc_out *)a)->path, ((const struct pc_out *)b)->path);
 }
 
-static int S_save(struct pcache *c)
+/* Write the entries o[0..n) (sorted here; one per path) as the cache file
+ * `name`. 0 or -1. */
+static int S_write(const struct pcache *c, const char *name, struct pc_out *o, size_t n)
 {
-	if (!c->begun) /* site.yaml did not load: keep the file as it is */
-		return 0;
-	double t0 = S_ms();
-	size_t nputs = 0, nused = 0, racy = 0;
-	for (const struct pcache_thread *th = c->threads; th; th = th->next) {
-		nputs += th->nputs;
-		racy += th->racy;
-	}
-	for (size_t i = 0; i < c->n; i++)
-		nused += atomic_load_explicit(&c->used[i], memory_order_relaxed);
-	/* a racy hit is worth writing again: under this build's start it may no longer be */
-	if (!nputs && !racy && nused == c->n && c->map.len) {
-		c->save_ms = S_ms() - t0;
-		return 0;
-	}
-	struct pc_out *o = xmalloc((nused + nputs + 1) * sizeof *o);
-	size_t n = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		if (!atomic_load_explicit(&c->used[i], memory_order_relaxed))
-			continue;
-		struct pc_index e = S_entry(c, i);
-		o[n++] = (struct pc_out){ c->map.data + e.path_off, c->map.data + e.rec_off, e };
-	}
-	for (const struct pcache_thread *th = c->threads; th; th = th->next)
-		for (size_t i = 0; i < th->nputs; i++)
-			o[n++] = (struct pc_out){ th->puts[i].path, th->data.ptr + th->puts[i].e.rec_off, th->puts[i].e };
 	qsort(o, n, sizeof *o, S_cmp_out);
 	size_t k = 0; /* one entry per path (each file is listed once; a guard) */
 	for (size_t i = 0; i < n; i++)
@@ -775,8 +774,66 @@ static int S_save(struct pcache *c)
 		buf_add(&p, o[i].path, o[i].e.path_len + 1);
 		buf_add(&p, o[i].rec, o[i].e.rec_len);
 	}
-	int rc = cache_write(c->out, PCACHE_NAME, PCACHE_FORMAT, p.ptr, p.len);
+	int rc = cache_write(c->out, name, PCACHE_FORMAT, p.ptr, p.len);
 	buf_free(&p);
+	return rc;
+}
+
+/* Add file f's entries taken with a `used` value in [lo, hi] to o. */
+static size_t S_taken(const struct pc_file *f, int lo, int hi, struct pc_out *o, size_t n)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		int u = atomic_load_explicit(&f->used[i], memory_order_relaxed);
+		if (u < lo || u > hi)
+			continue;
+		struct pc_index e = S_entry(f, i);
+		o[n++] = (struct pc_out){ f->map.data + e.path_off, f->map.data + e.rec_off, e };
+	}
+	return n;
+}
+
+static int S_save(struct pcache *c)
+{
+	if (!c->begun) /* site.yaml did not load: keep the files as they are */
+		return 0;
+	double t0 = S_ms();
+	const struct pc_file *base = &c->f[BASE], *delta = &c->f[DELTA];
+	size_t nputs = 0, used[2] = { 0, 0 }, racy[2] = { 0, 0 };
+	for (const struct pcache_thread *th = c->threads; th; th = th->next)
+		nputs += th->nputs;
+	for (int k = BASE; k <= DELTA; k++)
+		for (size_t i = 0; i < c->f[k].n; i++) {
+			int u = atomic_load_explicit(&c->f[k].used[i], memory_order_relaxed);
+			used[k] += u != 0;
+			racy[k] += u == USED_RACY;
+		}
+	/* a racy hit is worth writing again: under this build's start it may no longer be */
+	if (!nputs && !racy[BASE] && !racy[DELTA] && used[BASE] == base->n && used[DELTA] == delta->n &&
+	    base->valid) {
+		c->save_ms = S_ms() - t0;
+		return 0;
+	}
+	struct pc_out *o = xmalloc((used[BASE] + used[DELTA] + nputs + 1) * sizeof *o);
+	size_t n = 0;
+	/* what changed since the base: the delta's entries still used, the
+	 * new ones, and the base's racy hits (to be trusted by their stat data
+	 * once this build's start is far enough from their change) */
+	n = S_taken(delta, USED, USED_RACY, o, n);
+	for (const struct pcache_thread *th = c->threads; th; th = th->next)
+		for (size_t i = 0; i < th->nputs; i++)
+			o[n++] = (struct pc_out){ th->puts[i].path, th->data.ptr + th->puts[i].e.rec_off, th->puts[i].e };
+	n = S_taken(base, USED_RACY, USED_RACY, o, n);
+	int rc;
+	size_t limit = base->n / PCACHE_DELTA_SHARE > PCACHE_DELTA_MIN ? base->n / PCACHE_DELTA_SHARE : PCACHE_DELTA_MIN;
+	if (base->valid && n <= limit && base->n - used[BASE] <= limit) {
+		rc = S_write(c, PCACHE_NAME "-new", o, n);
+	} else {
+		/* the base again, with everything this build used and made */
+		n = S_taken(base, USED, USED, o, n);
+		rc = S_write(c, PCACHE_NAME, o, n);
+		if (rc == 0)
+			cache_remove(c->out, PCACHE_NAME "-new");
+	}
 	free(o);
 	c->save_ms = S_ms() - t0;
 	return rc == 0 ? 1 : -1;
@@ -822,8 +879,10 @@ void pcache_free(struct pcache_thread *t)
 		free(c->threads);
 		c->threads = next;
 	}
-	cache_unmap(&c->map);
-	free((void *)c->used);
+	for (int k = BASE; k <= DELTA; k++) {
+		cache_unmap(&c->f[k].map);
+		free((void *)c->f[k].used);
+	}
 	free(c->out);
 	free(c);
 }

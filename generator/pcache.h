@@ -14,7 +14,9 @@
  * file, and the XXH3 of the file's bytes (page.src). Markdown fields are
  * kept by their key in the Markdown cache (mdcache.h) and replayed from
  * it, so the HTML, links and word counts are kept once, and a replay that
- * the Markdown cache cannot serve means the file is parsed again.
+ * the Markdown cache cannot serve means the file is parsed again. The
+ * entries of files changed since the full file was written go into a small
+ * second file (PCACHE_DELTA_SHARE), so one edit does not rewrite 6 MB.
  *
  * What is kept, and when it is trusted:
  *  - Only parses that reported nothing (no error, no warning): a file with
@@ -56,6 +58,13 @@
  * its bytes, not by its stat data (2 s: FAT's timestamp granularity, and
  * well above the kernel's file-time tick). */
 #define PCACHE_RACY_NS 2000000000LL
+/* A build that changed few entries writes only those, into "parse-new"
+ * (the delta, looked up first), and leaves the full file "parse" as it
+ * is: at most the larger of PCACHE_DELTA_MIN and one in PCACHE_DELTA_SHARE
+ * of its entries, with no more entries of it unused. Past that, "parse" is
+ * written anew with everything and the delta removed. */
+#define PCACHE_DELTA_MIN 64
+#define PCACHE_DELTA_SHARE 16
 
 struct pcache;
 struct pcache_thread;
@@ -98,7 +107,8 @@ void pcache_put(struct pcache_thread *t, const struct pcache_file *f, struct mdc
 		const struct page *p, const struct tree *tr);
 
 struct pcache_stats {
-	size_t entries;              /* in the file read */
+	size_t entries;              /* in the files read */
+	size_t delta;                /* of those, in "parse-new" */
 	size_t hits, racy, misses;   /* racy: hits checked by the file's bytes */
 	double read_ms, save_ms;
 	size_t bytes;                /* of the file read */

@@ -25,6 +25,7 @@
 static char dir[256], content[300], out[300];
 
 #define SEC 1000000000LL
+#define EXTRA (PCACHE_DELTA_MIN + 16) /* tips added to the fixture */
 
 static void S_pos(struct buf *b, struct pos p)
 {
@@ -183,6 +184,19 @@ static void S_cache_path(const char *name, char *p, size_t n)
 	snprintf(p, n, "%s%s/%s", out, CACHE_SUFFIX, name);
 }
 
+static int S_cache_stat(const char *name, struct stat *st)
+{
+	char p[512];
+	S_cache_path(name, p, sizeof p);
+	return stat(p, st);
+}
+
+static int S_same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
 int main(void)
 {
 	const char *src = getenv("HHD_SRC");
@@ -204,13 +218,20 @@ int main(void)
 		"---\ntitle: Long\n---\n\nOne two three four five six seven eight nine ten eleven twelve "
 		"thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twentyone twentytwo "
 		"twentythree twentyfour twentyfive twentysix twentyseven.\n");
+	/* more tips than PCACHE_DELTA_MIN, to change them all at the end */
+	for (int i = 0; i < EXTRA; i++) {
+		char rel[64], text[160];
+		snprintf(rel, sizeof rel, "nl/tips/extra-%02d.md", i);
+		snprintf(text, sizeof text, "---\ntitle: Extra %d\nsummary: Tip %d.\n---\n\nTekst %d.\n", i, i, i);
+		S_write(rel, text);
+	}
 
 	struct pcache_stats s;
 	int64_t later = pcache_clock() + 60 * SEC; /* every file older than the build: none racy */
 	char *fresh = S_load(0, later, &s);
 	T_CHECK(s.entries == 0 && s.hits == 0);
 	size_t files = s.misses;
-	T_CHECK(files == 19); /* the fixture's 18 and the long page */
+	T_CHECK(files == 19 + EXTRA); /* the fixture's 18, the long page and the extra tips */
 	T_CHECK(strstr(fresh, "warning") != NULL);
 	/* every page's body has its id from the Markdown cache (model.h) */
 	T_CHECK(strstr(fresh, "body_id=") && !strstr(fresh, "body_id=00000000000000000000000000000000"));
@@ -225,9 +246,18 @@ int main(void)
 	/* a file written again (same bytes, new stat data) is parsed again */
 	char *tip = S_read("nl/tips/passwords.md");
 	S_write("nl/tips/passwords.md", tip);
+	struct stat base0, base1, delta;
+	T_CHECK(S_cache_stat(PCACHE_NAME, &base0) == 0);
 	again = S_load(1, later, &s);
 	T_STREQ(again, fresh);
 	T_CHECK(s.hits == files - 2 && s.misses == 2);
+	free(again);
+	/* ... and only its entry is written, into the delta; the full file stays */
+	T_CHECK(S_cache_stat(PCACHE_NAME, &base1) == 0 && S_same_file(&base0, &base1));
+	T_CHECK(S_cache_stat(PCACHE_NAME "-new", &delta) == 0);
+	again = S_load(1, later, &s);
+	T_STREQ(again, fresh);
+	T_CHECK(s.hits == files - 1 && s.delta == 1);
 	free(again);
 
 	/* a changed file: its new fields, the others from the cache */
@@ -267,7 +297,7 @@ int main(void)
 	T_CHECK(unlink(p) == 0);
 	again = S_load(1, later, &s);
 	T_STREQ(again, fresh);
-	T_CHECK(s.entries == files - 1 && s.hits == 0 && s.misses == files);
+	T_CHECK(s.entries >= files - 1 && s.hits == 0 && s.misses == files);
 	free(again);
 
 	/* a damaged file (one byte flipped) is read as absent */
@@ -307,21 +337,56 @@ int main(void)
 	T_STREQ(again, fresh);
 	free(again);
 
-	/* --force reads nothing, and writes the file anew */
+	/* --force reads nothing, and writes the full file anew, without a delta */
 	again = S_load(0, later, &s);
 	T_CHECK(s.entries == 0 && s.hits == 0);
 	free(again);
+	T_CHECK(S_cache_stat(PCACHE_NAME "-new", &delta) < 0);
 	again = S_load(1, later, &s);
-	T_CHECK(s.hits == files - 1);
+	T_CHECK(s.hits == files - 1 && s.entries == files - 1 && s.delta == 0);
 	free(again);
 
-	/* a file that is gone is dropped from the cache */
+	/* a file that is gone is not looked up again, and goes with the next
+	 * full file */
 	snprintf(p, sizeof p, "%s/nl/pages/thanks.md", content);
 	T_CHECK(unlink(p) == 0);
 	free(S_load(1, later, &s));
-	T_CHECK(s.hits == files - 2);
+	T_CHECK(s.hits == files - 2 && s.misses == 1); /* the page with the warning */
+	free(S_load(0, later, &s));
 	free(S_load(1, later, &s));
-	T_CHECK(s.entries == files - 2);
+	T_CHECK(s.entries == files - 2 && s.hits == files - 2);
+
+	/* a few files changed go into the delta; many, past its limit, make
+	 * the full file anew, and the delta goes */
+	T_CHECK(S_cache_stat(PCACHE_NAME, &base0) == 0);
+	for (int i = 0; i < 3; i++) {
+		char rel[64];
+		snprintf(rel, sizeof rel, "nl/tips/extra-%02d.md", i);
+		char *text = S_read(rel);
+		S_write(rel, text);
+		free(text);
+	}
+	free(S_load(1, later, &s));
+	T_CHECK(S_cache_stat(PCACHE_NAME, &base1) == 0 && S_same_file(&base0, &base1));
+	free(S_load(1, later, &s));
+	T_CHECK(s.delta == 3 && s.hits == files - 2); /* all but the gone page and the one with the warning */
+	for (int i = 0; i < EXTRA; i++) {
+		char rel[64];
+		snprintf(rel, sizeof rel, "nl/tips/extra-%02d.md", i);
+		char *text = S_read(rel);
+		S_write(rel, text);
+		free(text);
+	}
+	free(S_load(1, later, &s));
+	T_CHECK(s.misses == EXTRA + 1);
+	T_CHECK(S_cache_stat(PCACHE_NAME, &base1) == 0 && !S_same_file(&base0, &base1));
+	T_CHECK(S_cache_stat(PCACHE_NAME "-new", &delta) < 0);
+	again = S_load(1, later, &s);
+	T_CHECK(s.delta == 0 && s.entries == files - 2 && s.hits == files - 2);
+	char *forced2 = S_load(0, later, &s);
+	T_STREQ(again, forced2);
+	free(forced2);
+	free(again);
 
 	free(tip);
 	free(fresh);
