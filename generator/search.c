@@ -108,8 +108,6 @@ static int S_letter(char c, char *out)
 	}
 }
 
-/* Classify one code point: a C_* class, or the number of bytes of its
- * normalised form written to out (at most 3). */
 /* S_fold for U+0000..U+007F, the characters of most text. */
 static inline int S_fold_ascii(uint32_t cp, char *out)
 {
@@ -124,6 +122,8 @@ static inline int S_fold_ascii(uint32_t cp, char *out)
 	return cp == '\'' ? C_APOS : cp == '-' ? C_HYPHEN : C_SEP;
 }
 
+/* Classify one code point: a C_* class, or the number of bytes of its
+ * normalised form written to out (at most 3). */
 static int S_fold(uint32_t cp, char *out)
 {
 	if (cp < 0x80)
@@ -907,12 +907,7 @@ struct search_wcache *search_wcache_decode(const void *data, size_t len)
 	}
 	if ((size_t)(end - p) != head[2] * sizeof(struct wc_file) + head[3] * sizeof(uint32_t))
 		goto bad;
-	size_t cap = 64;
-	while (cap < 2 * head[2])
-		cap *= 2;
-	free(wc->texts);
-	wc->texts = xcalloc(cap, sizeof *wc->texts);
-	wc->cap = cap;
+	S_wc_rehash(wc, (size_t)head[2], 1); /* an empty table with room for them */
 	for (uint64_t i = 0; i < head[2]; i++) {
 		struct wc_file f;
 		memcpy(&f, p, sizeof f);
