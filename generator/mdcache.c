@@ -442,20 +442,31 @@ static void S_log(struct mdcache_thread *t, const char *html, struct cache_key k
 	t->log[t->nlog++] = (struct mdcache_call){ html, k, kept };
 }
 
+/* The entry of `k` replayed (S_replay) and counted as used and a hit: its
+ * HTML, or NULL when the cache does not hold it whole. */
+static const char *S_lookup(struct mdcache_thread *t, struct cache_key k, struct pos at, struct links *links,
+			    int *words, struct diags *d)
+{
+	struct mdcache *c = t->c;
+	long i = S_find(c, k);
+	const char *html;
+	t->last = k;
+	if (i < 0 || S_replay(c, (size_t)i, at, links, words, d, &html) < 0)
+		return NULL;
+	atomic_store_explicit(&c->used[i], 1, memory_order_relaxed);
+	t->hits++;
+	return html;
+}
+
 const char *mdcache_render(struct mdcache_thread *t, struct arena *a, const char *text, size_t len,
 			   struct pos at, int flags, struct links *links, int *words, struct diags *d)
 {
 	if (!t)
 		return md_render(a, text, len, at, flags, links, words, d);
-	struct mdcache *c = t->c;
 	int asked = (links ? 1 : 0) | (words ? 2 : 0) | (d ? 4 : 0);
 	struct cache_key k = S_key(text, len, at, flags, asked);
-	t->last = k;
-	long i = S_find(c, k);
-	const char *html;
-	if (i >= 0 && S_replay(c, (size_t)i, at, links, words, d, &html) == 0) {
-		atomic_store_explicit(&c->used[i], 1, memory_order_relaxed);
-		t->hits++;
+	const char *html = S_lookup(t, k, at, links, words, d);
+	if (html) {
 		S_log(t, html, k, 1);
 		return html;
 	}
@@ -495,15 +506,7 @@ const struct mdcache_call *mdcache_log(const struct mdcache_thread *t, size_t *n
 const char *mdcache_replay(struct mdcache_thread *t, struct cache_key key, struct pos at, struct links *links,
 			   int *words, struct diags *d)
 {
-	struct mdcache *c = t->c;
-	long i = S_find(c, key);
-	const char *html;
-	if (i < 0 || S_replay(c, (size_t)i, at, links, words, d, &html) < 0)
-		return NULL;
-	t->last = key;
-	atomic_store_explicit(&c->used[i], 1, memory_order_relaxed);
-	t->hits++;
-	return html;
+	return S_lookup(t, key, at, links, words, d);
 }
 
 void mdcache_stats(struct mdcache_thread *t, struct mdcache_stats *s)
