@@ -535,9 +535,10 @@ static void S_check_aliases(struct model *m, struct diags *d)
 	}
 }
 
-/* Resolve a link target against the page URL `base`; NULL for links that
+/* Resolve a link target against the page URL `base` into `out`, with
+ * `path` as scratch (both reused from link to link); NULL for links that
  * leave the site (a scheme, or protocol-relative) or only name a fragment. */
-static const char *S_resolve(struct buf *out, const char *base, const char *url)
+static const char *S_resolve(struct buf *out, struct buf *path, const char *base, const char *url)
 {
 	if (!*url || url[0] == '#' || url[0] == '?')
 		return NULL;
@@ -546,24 +547,27 @@ static const char *S_resolve(struct buf *out, const char *base, const char *url)
 	for (const char *c = url; *c && *c != '/' && *c != '?' && *c != '#'; c++)
 		if (*c == ':')
 			return NULL; /* has a scheme: http:, mailto:, tel: */
-	size_t n = strcspn(url, "?#"), bl = url[0] == '/' ? 0 : strlen(base); /* base ends in '/' */
-	/* normalise . and .. segments of base + url[0..n), into out (a few
-	 * bytes more than the path: every segment may gain its '/') */
+	size_t n = strcspn(url, "?#");
+	buf_reset(path);
+	if (url[0] != '/')
+		buf_adds(path, base); /* ends in '/' */
+	buf_add(path, url, n);
+	/* normalise . and .. segments (the result is at most 2 bytes longer) */
 	buf_reset(out);
-	buf_grow(out, bl + n + 2);
+	buf_grow(out, path->len + 2);
 	char *o = out->ptr;
-	size_t k = 0, i = 0, len = bl + n;
-#define AT(j) ((j) < bl ? base[j] : url[(j) - bl])
-	while (i < len) {
-		while (i < len && AT(i) == '/')
-			i++;
-		size_t seg = i;
-		while (i < len && AT(i) != '/')
-			i++;
-		size_t sl = i - seg;
-		if (sl == 0 || (sl == 1 && AT(seg) == '.'))
+	size_t k = 0;
+	const char *p = path->ptr;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *seg = p;
+		while (*p && *p != '/')
+			p++;
+		size_t sl = (size_t)(p - seg);
+		if (sl == 0 || (sl == 1 && seg[0] == '.'))
 			continue;
-		if (sl == 2 && AT(seg) == '.' && AT(seg + 1) == '.') {
+		if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
 			while (k > 0 && o[k - 1] != '/')
 				k--;
 			if (k > 0)
@@ -571,11 +575,10 @@ static const char *S_resolve(struct buf *out, const char *base, const char *url)
 			continue;
 		}
 		o[k++] = '/';
-		for (size_t j = seg; j < i; j++)
-			o[k++] = AT(j);
+		memcpy(o + k, seg, sl);
+		k += sl;
 	}
-#undef AT
-	int dir = len && (n ? url[n - 1] : base[bl - 1]) == '/';
+	int dir = path->len && path->ptr[path->len - 1] == '/';
 	if (!k || dir)
 		o[k++] = '/';
 	o[k] = '\0';
@@ -720,7 +723,7 @@ struct link_state {
 static void S_link_one(struct link_state *st, struct link_job *job, const char *base, const struct link *lk)
 {
 	const struct model *m = st->lc->m;
-	if (!S_resolve(&st->u, base, S_own(m, lk->url)) || S_url_exists(m, &st->tmp, st->u.ptr))
+	if (!S_resolve(&st->u, &st->tmp, base, S_own(m, lk->url)) || S_url_exists(m, &st->tmp, st->u.ptr))
 		return;
 	job->items = xgrow(job->items, &job->cap, job->n + 1, sizeof *job->items);
 	job->items[job->n++] = (struct missing){ lk, xstrdup(st->u.ptr) };
