@@ -266,7 +266,7 @@ struct stamp_entry *stamp_list(const struct stamp_files *f, const char *dir, con
 	struct buf prefix = BUF_INIT;
 	buf_adds(&prefix, dir);
 	buf_addch(&prefix, '/');
-	size_t sl = suffix ? strlen(suffix) : 0, cap = 0;
+	size_t cap = 0;
 	struct stamp_entry *names = NULL;
 	*n = 0;
 	/* the folder's entries and everything below them follow one another */
@@ -275,9 +275,8 @@ struct stamp_entry *stamp_list(const struct stamp_files *f, const char *dir, con
 		if (strncmp(e->path, prefix.ptr, prefix.len))
 			break;
 		const char *name = e->path + e->name;
-		size_t l = strlen(name);
-		if (e->name != prefix.len || (suffix && (l <= sl || strcmp(name + l - sl, suffix))))
-			continue; /* below a subfolder, or another suffix */
+		if (e->name != prefix.len || !dir_name_listed(name, suffix))
+			continue; /* below a subfolder, or not a name dir_names gives */
 		names = xgrow(names, &cap, *n + 1, sizeof *names);
 		names[(*n)++] = (struct stamp_entry){ name, e->ok ? &e->st : NULL };
 	}

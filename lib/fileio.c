@@ -212,6 +212,14 @@ static int S_cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+int dir_name_listed(const char *name, const char *suffix)
+{
+	if (name[0] == '.')
+		return 0;
+	size_t l = strlen(name), sl = suffix ? strlen(suffix) : 0;
+	return !suffix || (l > sl && strcmp(name + l - sl, suffix) == 0);
+}
+
 char **dir_names(const char *dir, const char *suffix)
 {
 	DIR *dp = opendir(dir);
@@ -220,12 +228,8 @@ char **dir_names(const char *dir, const char *suffix)
 	names = xgrow(names, &cap, 1, sizeof *names);
 	if (dp) {
 		struct dirent *e;
-		size_t sl = suffix ? strlen(suffix) : 0;
 		while ((e = readdir(dp))) {
-			size_t l = strlen(e->d_name);
-			if (e->d_name[0] == '.')
-				continue;
-			if (suffix && (l <= sl || strcmp(e->d_name + l - sl, suffix) != 0))
+			if (!dir_name_listed(e->d_name, suffix))
 				continue;
 			names = xgrow(names, &cap, n + 2, sizeof *names);
 			names[n++] = xstrdup(e->d_name);

@@ -32,6 +32,9 @@ int dir_remove(const char *path);
  * left out, sorted with strcmp: a NULL-terminated, malloc'd list, empty
  * when the folder cannot be read. Free it with dir_names_free. */
 char **dir_names(const char *dir, const char *suffix);
+/* Does dir_names(…, suffix) list an entry called `name`? (Not a dot name;
+ * with a suffix, longer than it and ending in it.) */
+int dir_name_listed(const char *name, const char *suffix);
 void dir_names_free(char **names);
 
 #endif
