@@ -113,10 +113,9 @@ static void S_md_job(void *state, size_t i)
 	struct pcache_file f = { j->path, j->id, j->lang, j->kind, j->is_tree, { 0 }, 0 };
 	if (w->m.pc) {
 		/* stat data first: a file written while it is read differs next time */
-		const struct stat *st = j->st ? j->st : stamp_stat(w->m.stats, j->path);
-		if (st)
-			f.st = *st;
-		f.have_st = st || stat(j->path, &f.st) == 0;
+		if (j->st)
+			f.st = *j->st;
+		f.have_st = j->st || stat(j->path, &f.st) == 0;
 		if (pcache_get(w->m.pc, &f, w->m.md, w->m.arena, &w->src, &j->page, &j->tree))
 			return;
 		mdcache_log_reset(w->m.md);
@@ -254,16 +253,12 @@ static struct entry *S_list(struct model *m, const char *dir, const char *suffix
 	size_t nlisted = 0;
 	struct stamp_entry *listed = m->stats ? stamp_list(m->stats, dir, suffix, &nlisted) : NULL;
 	char **names = m->stats ? NULL : dir_names(dir, suffix);
-	size_t count = 0, cap = 0, dl = strlen(dir), sl = strlen(suffix);
+	size_t count = 0, cap = 0;
 	struct entry *e = NULL;
 	for (size_t k = 0; names ? names[k] != NULL : k < nlisted; k++) {
 		const char *nm = names ? names[k] : listed[k].name;
-		size_t nl = strlen(nm);
-		char *path = arena_alloc(m->arena, dl + nl + 2);
-		memcpy(path, dir, dl);
-		path[dl] = '/';
-		memcpy(path + dl + 1, nm, nl + 1);
-		char *id = arena_strndup(m->arena, nm, nl - sl);
+		char *path = arena_cat(m->arena, dir, "/", nm, NULL);
+		char *id = arena_strndup(m->arena, nm, strlen(nm) - strlen(suffix));
 		if (!schema_is_slug(id)) {
 			diag_at(d, D_BAD_SLUG, path, 0, 0, id);
 			continue;
@@ -343,7 +338,7 @@ int load_content(struct model *m, const char *dir, struct diags *d)
 		char *home = arena_printf(m->arena, "%s/index.md", langdir);
 		struct stat st;
 		if (stat(home, &st) == 0)
-			S_add_job(&js, home, "index", li, PAGE_HOME, 0, NULL);
+			S_add_job(&js, home, "index", li, PAGE_HOME, 0, stamp_stat(m->stats, home));
 		S_list_section(m, &js, langdir, "tips", li, PAGE_TIP, d);
 		S_list_section(m, &js, langdir, "pages", li, PAGE_PAGE, d);
 		S_list_trees(m, &js, arena_printf(m->arena, "%s/trees", langdir), li, d);
