@@ -30,8 +30,9 @@
  * the same path compares, and the render stage's record of what the
  * output was rendered from (writer_set_inputs). It is only trusted while
  * both folders are the ones it names; it is removed before the spare is
- * touched and written after the exchange, so a build that fails or dies
- * leaves none, and the next build checks every file again. */
+ * first touched (S_begin) and written after the exchange, so a build that
+ * fails or dies after touching it leaves none, and the next build checks
+ * every file again; one that stops before leaves it as it was. */
 #define JOURNAL_NAME WRITE_JOURNAL_NAME
 #define JOURNAL_FORMAT 2u
 
