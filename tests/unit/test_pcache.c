@@ -179,6 +179,18 @@ static char *S_read(const char *rel)
 	return buf_detach(&b, NULL);
 }
 
+/* Write the first n extra tips again, with the same bytes: new stat data. */
+static void S_rewrite_extras(int n)
+{
+	for (int i = 0; i < n; i++) {
+		char rel[64];
+		snprintf(rel, sizeof rel, "nl/tips/extra-%02d.md", i);
+		char *text = S_read(rel);
+		S_write(rel, text);
+		free(text);
+	}
+}
+
 static void S_cache_path(const char *name, char *p, size_t n)
 {
 	snprintf(p, n, "%s%s/%s", out, CACHE_SUFFIX, name);
@@ -359,24 +371,12 @@ int main(void)
 	/* a few files changed go into the delta; many, past its limit, make
 	 * the full file anew, and the delta goes */
 	T_CHECK(S_cache_stat(PCACHE_NAME, &base0) == 0);
-	for (int i = 0; i < 3; i++) {
-		char rel[64];
-		snprintf(rel, sizeof rel, "nl/tips/extra-%02d.md", i);
-		char *text = S_read(rel);
-		S_write(rel, text);
-		free(text);
-	}
+	S_rewrite_extras(3);
 	free(S_load(1, later, &s));
 	T_CHECK(S_cache_stat(PCACHE_NAME, &base1) == 0 && S_same_file(&base0, &base1));
 	free(S_load(1, later, &s));
 	T_CHECK(s.delta == 3 && s.hits == files - 2); /* all but the gone page and the one with the warning */
-	for (int i = 0; i < EXTRA; i++) {
-		char rel[64];
-		snprintf(rel, sizeof rel, "nl/tips/extra-%02d.md", i);
-		char *text = S_read(rel);
-		S_write(rel, text);
-		free(text);
-	}
+	S_rewrite_extras(EXTRA);
 	free(S_load(1, later, &s));
 	T_CHECK(s.misses == EXTRA + 1);
 	T_CHECK(S_cache_stat(PCACHE_NAME, &base1) == 0 && !S_same_file(&base0, &base1));
