@@ -38,6 +38,17 @@ static uint64_t S_hash_str(const char *s)
 	return h ^ (h >> 32);
 }
 
+/* A zeroed table of cap slots, written before it is read: calloc's fresh
+ * pages would map the zero page first and fault again on each first
+ * write, which flushes the TLB of every CPU running one of the process's
+ * threads. */
+static struct slot *S_slots(size_t cap)
+{
+	struct slot *s = xmalloc(cap * sizeof *s);
+	memset(s, 0, cap * sizeof *s);
+	return s;
+}
+
 struct strmap *strmap_new(void)
 {
 	return strmap_new_cap(0);
@@ -49,8 +60,7 @@ struct strmap *strmap_new_cap(size_t n)
 	m->cap = 64;
 	while (m->cap / 4 * 3 < n + 1) /* the load strmap_put grows at */
 		m->cap *= 2;
-	m->slots = xmalloc(m->cap * sizeof *m->slots);
-	memset(m->slots, 0, m->cap * sizeof *m->slots); /* as S_grow: written before read */
+	m->slots = S_slots(m->cap);
 	return m;
 }
 
@@ -76,11 +86,7 @@ static struct slot *S_find(struct slot *slots, size_t cap, const char *key, uint
 static void S_grow(struct strmap *m)
 {
 	size_t ncap = m->cap * 2;
-	/* written before it is read: calloc's fresh pages would map the zero
-	 * page first and fault again on each first write, which flushes the
-	 * TLB of every CPU running one of the process's threads */
-	struct slot *ns = xmalloc(ncap * sizeof *ns);
-	memset(ns, 0, ncap * sizeof *ns);
+	struct slot *ns = S_slots(ncap);
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->slots[i].key)
 			*S_find(ns, ncap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
